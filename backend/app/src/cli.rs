@@ -1,0 +1,25 @@
+//! The command line: `exosphere [serve|migrate|openapi]`.
+
+use clap::{Parser, Subcommand};
+use exosphere_core::Config;
+
+/// Exosphere: modular community tools on the AT Protocol.
+#[derive(Debug, Parser)]
+#[command(name = "exosphere", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do (default: serve).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the web app (the default).
+    Serve,
+    /// Create the database if needed, apply migrations, and exit.
+    Migrate,
+    /// Print the OpenAPI document of the XRPC API.
+    Openapi,
+}

@@ -1,0 +1,30 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use exosphere::cli::{Cli, Command};
+use exosphere::{modules, server};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    exosphere_core::telemetry::init(cli.config.log_format);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let registry = modules::registry()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => server::serve(cli.config, registry).await,
+        Command::Migrate => server::prepare(&cli.config, &registry).await.map(drop),
+        Command::Openapi => {
+            print!("{}", server::OPENAPI);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The HTTP server: XRPC methods of core and of every module, health,
+//! the OpenAPI document, and JSON errors for everything else.
+
+use std::net::SocketAddr;
+
+use actix_web::dev::ServerHandle;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use exosphere_core::module::Registry;
+use exosphere_core::xrpc::{self, ErrorKind, serve::BodyLimit};
+use exosphere_core::{AppContext, Config, Db, Error, VERSION};
+use serde_json::json;
+
+/// The committed OpenAPI document, served at `/openapi.json`.
+pub const OPENAPI: &str = include_str!("../../../openapi/openapi.json");
+
+/// A server that is listening.
+pub struct Running {
+    /// The bound address (useful with port 0).
+    pub addr: SocketAddr,
+    /// Stops the server.
+    pub handle: ServerHandle,
+    /// Finishes when the server has stopped.
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Opens the database and applies every migration.
+pub async fn prepare(config: &Config, registry: &Registry) -> anyhow::Result<Db> {
+    let db = Db::open(&config.database_path())?;
+    let registry = registry.clone();
+    let conn_db = db.clone();
+    let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+        let mut conn = conn_db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(registry.migrate(&mut conn)?)
+    })
+    .await
+    .context("migration task")??;
+    tracing::info!(applied, path = %config.database_path().display(), "database ready");
+    Ok(db)
+}
+
+/// Binds and starts serving; the caller decides how to wait or stop.
+/// `handle_signals`: stop gracefully on SIGINT/SIGTERM (the binary) or not (tests).
+pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> anyhow::Result<Running> {
+    let db = prepare(&config, &registry).await?;
+    let bind = config.bind;
+    let workers = config.workers;
+    let ctx = AppContext::new(config, db);
+    let mut server = HttpServer::new(move || {
+        let ctx = ctx.clone();
+        let registry = registry.clone();
+        App::new()
+            .app_data(BodyLimit(ctx.config.max_body_bytes))
+            .route("/xrpc/_health", web::get().to(health))
+            .route("/openapi.json", web::get().to(openapi))
+            .configure(|cfg| {
+                exosphere_core::routes::configure(cfg, &ctx);
+                for module in registry.modules() {
+                    module.configure(cfg, &ctx);
+                }
+            })
+            .route("/xrpc/{nsid}", web::route().to(xrpc::method_not_implemented))
+            .route("/", web::get().to(home))
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(30);
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    if !handle_signals {
+        server = server.disable_signals();
+    }
+    let server = server.bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = server.addrs().first().copied().context("the server bound no address")?;
+    let server = server.run();
+    let handle = server.handle();
+    let task = tokio::spawn(server);
+    tracing::info!("listening on http://{addr}");
+    Ok(Running { addr, handle, task })
+}
+
+/// Runs until SIGINT or SIGTERM, then finishes in-flight requests and exits.
+pub async fn serve(config: Config, registry: Registry) -> anyhow::Result<()> {
+    let running = start(config, registry, true).await?;
+    running.task.await.context("server task")??;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "version": VERSION }))
+}
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(OPENAPI)
+}
+
+async fn home() -> HttpResponse {
+    // The web app replaces this page when it is built (see web/).
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(concat!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Exosphere</title>",
+        "<h1>Exosphere</h1><p>The server is running. API: <a href=\"/openapi.json\">OpenAPI</a>, ",
+        "<a href=\"/xrpc/_health\">health</a>.</p></html>"
+    ))
+}
+
+async fn not_found() -> Result<HttpResponse, Error> {
+    Err(Error::new(ErrorKind::NotFound, "no such page"))
+}

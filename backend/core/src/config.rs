@@ -1,0 +1,109 @@
+//! Configuration: environment variables and command-line flags (one struct,
+//! read by clap), all optional with defaults that work on a laptop.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Server configuration. Every field has an environment variable and a flag.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "EXOSPHERE_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Public origin of this server: OAuth client id, redirects, links.
+    #[arg(long, env = "EXOSPHERE_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    pub public_url: String,
+
+    /// Folder for the SQLite database and the OAuth signing key; created if missing.
+    #[arg(long, env = "EXOSPHERE_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Jetstream endpoint the indexer subscribes to.
+    #[arg(
+        long,
+        env = "EXOSPHERE_JETSTREAM_URL",
+        default_value = "wss://jetstream2.us-east.bsky.network/subscribe"
+    )]
+    pub jetstream_url: String,
+
+    /// did:plc directory used to resolve DIDs.
+    #[arg(long, env = "EXOSPHERE_PLC_URL", default_value = "https://plc.directory")]
+    pub plc_url: String,
+
+    /// XRPC service whose com.atproto.identity.resolveHandle resolves handles
+    /// (unset: DNS TXT and HTTPS well-known).
+    #[arg(long, env = "EXOSPHERE_HANDLE_RESOLVER")]
+    pub handle_resolver: Option<String>,
+
+    /// Serve the API without the in-process Jetstream consumer.
+    #[arg(long, env = "DISABLE_INDEXER", value_parser = parse_flag, default_value = "0")]
+    pub disable_indexer: bool,
+
+    /// Largest accepted XRPC request body, in bytes.
+    #[arg(long, env = "EXOSPHERE_MAX_BODY_BYTES", default_value_t = 1 << 20)]
+    pub max_body_bytes: usize,
+
+    /// HTTP worker threads (0: one per core).
+    #[arg(long, env = "EXOSPHERE_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
+    /// Log format.
+    #[arg(long, env = "EXOSPHERE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// Accepts the usual spellings of a boolean environment flag.
+fn parse_flag(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        "1" | "true" | "yes" | "on" => Ok(true),
+        other => Err(format!("expected 1/0, true/false, yes/no or on/off, got {other:?}")),
+    }
+}
+
+impl Config {
+    /// Path of the SQLite database inside the data dir.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("exosphere.sqlite")
+    }
+
+    /// A configuration for tests: loopback, a given data dir, no indexer.
+    pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: "http://127.0.0.1:3000".into(),
+            data_dir: data_dir.into(),
+            jetstream_url: "ws://127.0.0.1:1/subscribe".into(),
+            plc_url: "http://127.0.0.1:1".into(),
+            handle_resolver: None,
+            disable_indexer: true,
+            max_body_bytes: 1 << 20,
+            workers: 1,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_accept_common_spellings_and_reject_others() {
+        assert_eq!(parse_flag("1"), Ok(true));
+        assert_eq!(parse_flag("TRUE"), Ok(true));
+        assert_eq!(parse_flag("0"), Ok(false));
+        assert_eq!(parse_flag(""), Ok(false));
+        assert!(parse_flag("maybe").is_err());
+    }
+}

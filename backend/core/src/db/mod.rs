@@ -1,0 +1,156 @@
+//! SQLite through diesel and r2d2.
+//!
+//! Every connection gets the same pragmas (WAL, `synchronous=NORMAL`,
+//! `busy_timeout`, `foreign_keys`). Database work is blocking, so the async
+//! helpers [`Db::read`] and [`Db::write`] run it on tokio's blocking pool and
+//! never on an HTTP worker. Writes use `BEGIN IMMEDIATE` so two writers queue
+//! on the busy timeout instead of failing with "database is locked" halfway
+//! through a transaction.
+
+pub mod migrations;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+
+use crate::xrpc::Error;
+
+/// A pooled SQLite connection.
+pub type Conn = PooledConnection<ConnectionManager<SqliteConnection>>;
+
+/// How long a connection waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&format!(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA busy_timeout = {};
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -16000;",
+            BUSY_TIMEOUT.as_millis()
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// The database: a pool of SQLite connections to one file.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager<SqliteConnection>>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the SQLite file at `path`, creating its
+    /// parent folder too.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                anyhow::anyhow!("cannot create data directory {}: {e}", parent.display())
+            })?;
+        }
+        let url = path
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("database path {} is not UTF-8", path.display()))?;
+        let pool = Pool::builder()
+            .max_size(16)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(30))
+            .connection_customizer(Box::new(Pragmas))
+            .build(ConnectionManager::<SqliteConnection>::new(url))
+            .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))?;
+        Ok(Self { pool })
+    }
+
+    /// A connection for blocking code (CLI commands, the indexer's writer thread).
+    pub fn conn(&self) -> Result<Conn, Error> {
+        self.pool.get().map_err(|e| Error::internal(anyhow::anyhow!("database pool: {e}")))
+    }
+
+    /// Runs read-only work on the blocking pool.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteConnection) -> Result<T, Error> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn()?;
+            work(&mut conn)
+        })
+            .await
+            .map_err(|e| Error::internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+
+    /// Runs work inside one `BEGIN IMMEDIATE` transaction on the blocking
+    /// pool: all of it is committed, or none of it.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteConnection) -> Result<T, Error> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn()?;
+            conn.immediate_transaction(work)
+        })
+        .await
+        .map_err(|e| Error::internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::sql_types::Text;
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = Text)]
+        journal_mode: String,
+    }
+
+    #[tokio::test]
+    async fn opening_creates_the_folder_and_sets_wal() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("nested/data/x.sqlite"))?;
+        let mode = db
+            .read(|c| Ok(diesel::sql_query("PRAGMA journal_mode").get_result::<Mode>(c)?))
+            .await?;
+        assert_eq!(mode.journal_mode, "wal");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_commits_nothing() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        db.write(|c| Ok(c.batch_execute("CREATE TABLE t (v TEXT NOT NULL)")?)).await?;
+        let failed = db
+            .write(|c| {
+                c.batch_execute("INSERT INTO t VALUES ('kept?')")?;
+                Err::<(), _>(Error::invalid_request("stop here"))
+            })
+            .await;
+        assert!(failed.is_err());
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let count =
+            db.read(|c| Ok(diesel::sql_query("SELECT count(*) AS n FROM t").get_result::<Count>(c)?)).await?;
+        assert_eq!(count.n, 0);
+        Ok(())
+    }
+}

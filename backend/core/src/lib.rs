@@ -1,0 +1,24 @@
+//! Shared server infrastructure of Exosphere.
+//!
+//! Everything a module may use lives here: configuration, the SQLite pool and
+//! migration runner, the XRPC plumbing and its single error type, the Lexicon
+//! types generated from `lexicons/`, and the [`Module`] trait that every
+//! module crate implements. Modules depend on this crate only.
+
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod lexicon;
+pub mod module;
+pub mod routes;
+pub mod telemetry;
+pub mod xrpc;
+
+pub use config::Config;
+pub use context::AppContext;
+pub use db::Db;
+pub use module::{IndexOutcome, Module, RecordEvent, RecordOp};
+pub use xrpc::{Error, XrpcContext, XrpcResult};
+
+/// The server's version, as reported by `/xrpc/_health`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,189 @@
+//! The module contract: what a module crate gives the server and the indexer.
+//!
+//! A module (the feature-request board, later polls, discussions, forms) is a
+//! crate under `backend/modules/` depending on this crate only. It exports
+//! one value implementing [`Module`]; the app lists those values once in a
+//! [`Registry`], which both the HTTP server and the indexer use.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use actix_web::web::ServiceConfig;
+use diesel::sqlite::SqliteConnection;
+
+use crate::db::migrations::{self, Migration, MigrationError};
+use crate::lexicon::ValidationError;
+use crate::{AppContext, Error};
+
+/// What happened to a record in a repo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordOp {
+    /// A new record.
+    Create,
+    /// A new version of an existing record.
+    Update,
+    /// The record is gone.
+    Delete,
+}
+
+/// One record event, from whatever source: the API's write-through, the
+/// Jetstream consumer or a rebuild from PDSes.
+#[derive(Debug, Clone)]
+pub struct RecordEvent<'a> {
+    /// The repo (author) DID.
+    pub did: &'a str,
+    /// The record's collection NSID.
+    pub collection: &'a str,
+    /// The record key.
+    pub rkey: &'a str,
+    /// Create, update or delete.
+    pub op: RecordOp,
+    /// The record's CID (absent for deletes).
+    pub cid: Option<&'a str>,
+    /// The record's JSON, untyped until the module validates it (absent for deletes).
+    pub record: Option<&'a serde_json::Value>,
+}
+
+impl RecordEvent<'_> {
+    /// The record's AT URI.
+    pub fn uri(&self) -> String {
+        format!("at://{}/{}/{}", self.did, self.collection, self.rkey)
+    }
+}
+
+/// What indexing did with a record event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexOutcome {
+    /// Rows changed.
+    Indexed,
+    /// Already indexed with this CID: nothing to do.
+    Unchanged,
+    /// Not for this server (unknown Sphere, author not allowed to write there).
+    Ignored,
+    /// The record breaks its Lexicon: nothing was written.
+    Rejected(ValidationError),
+}
+
+/// A module of Exosphere.
+pub trait Module: Send + Sync + 'static {
+    /// Short unique name, e.g. `feature-requests`; also the owner of its migrations.
+    fn name(&self) -> &'static str;
+
+    /// The module's migrations, in order. They create only the module's own tables.
+    fn migrations(&self) -> &'static [Migration] {
+        &[]
+    }
+
+    /// Record collections (NSIDs) this module indexes.
+    fn collections(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Mounts the module's XRPC handlers.
+    fn configure(&self, cfg: &mut ServiceConfig, ctx: &AppContext);
+
+    /// Indexes one record event of one of [`Module::collections`], inside the
+    /// caller's transaction. The same function serves every source of records.
+    fn index_record(
+        &self,
+        conn: &mut SqliteConnection,
+        event: &RecordEvent<'_>,
+    ) -> Result<IndexOutcome, Error> {
+        let _ = (conn, event);
+        Ok(IndexOutcome::Ignored)
+    }
+}
+
+/// Core's own migrations (Spheres, membership, sessions come with their issues).
+pub const CORE_MIGRATIONS: &[Migration] = &[];
+
+/// The modules this build serves: the single list the server and the indexer share.
+#[derive(Clone)]
+pub struct Registry {
+    modules: Vec<Arc<dyn Module>>,
+    by_collection: BTreeMap<&'static str, usize>,
+}
+
+/// Why a set of modules can't be served together.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// Two modules share a name.
+    #[error("two modules are named {0}")]
+    DuplicateName(&'static str),
+    /// Two modules claim the same collection.
+    #[error("collection {collection} is claimed by both {first} and {second}")]
+    DuplicateCollection { collection: &'static str, first: &'static str, second: &'static str },
+}
+
+impl Registry {
+    /// Checks that names and collections are unique.
+    pub fn new(modules: Vec<Arc<dyn Module>>) -> Result<Self, RegistryError> {
+        let mut names = BTreeMap::new();
+        let mut by_collection = BTreeMap::new();
+        for (index, module) in modules.iter().enumerate() {
+            if names.insert(module.name(), index).is_some() {
+                return Err(RegistryError::DuplicateName(module.name()));
+            }
+            for collection in module.collections() {
+                if let Some(first) = by_collection.insert(*collection, index) {
+                    return Err(RegistryError::DuplicateCollection {
+                        collection,
+                        first: modules[first].name(),
+                        second: module.name(),
+                    });
+                }
+            }
+        }
+        Ok(Self { modules, by_collection })
+    }
+
+    /// The modules, in registration order.
+    pub fn modules(&self) -> &[Arc<dyn Module>] {
+        &self.modules
+    }
+
+    /// The module that indexes `collection`, if any.
+    pub fn for_collection(&self, collection: &str) -> Option<&Arc<dyn Module>> {
+        self.by_collection.get(collection).and_then(|&i| self.modules.get(i))
+    }
+
+    /// Applies core's migrations, then each module's.
+    pub fn migrate(&self, conn: &mut SqliteConnection) -> Result<usize, MigrationError> {
+        let mut applied = migrations::run(conn, "core", CORE_MIGRATIONS)?;
+        for module in &self.modules {
+            applied += migrations::run(conn, module.name(), module.migrations())?;
+        }
+        Ok(applied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fake(&'static str, &'static [&'static str]);
+
+    impl Module for Fake {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+        fn collections(&self) -> &'static [&'static str] {
+            self.1
+        }
+        fn configure(&self, _: &mut ServiceConfig, _: &AppContext) {}
+    }
+
+    #[test]
+    fn names_and_collections_must_be_unique() {
+        let ok = Registry::new(vec![Arc::new(Fake("a", &["x.y.a"])), Arc::new(Fake("b", &["x.y.b"]))]);
+        assert!(ok.is_ok_and(|r| r.for_collection("x.y.b").is_some_and(|m| m.name() == "b")));
+        assert!(matches!(
+            Registry::new(vec![Arc::new(Fake("a", &[])), Arc::new(Fake("a", &[]))]),
+            Err(RegistryError::DuplicateName("a"))
+        ));
+        assert!(matches!(
+            Registry::new(vec![Arc::new(Fake("a", &["x.y.z"])), Arc::new(Fake("b", &["x.y.z"]))]),
+            Err(RegistryError::DuplicateCollection { .. })
+        ));
+    }
+}

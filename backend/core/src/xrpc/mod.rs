@@ -1,0 +1,13 @@
+//! XRPC plumbing: the error type, query-string parsing, and the request
+//! helpers that the generated route table calls.
+
+mod error;
+mod params;
+pub mod serve;
+
+pub use error::{Error, ErrorKind, XrpcResult};
+pub use params::QueryPairs;
+pub use serve::{
+    XrpcContext, method_not_allowed, method_not_implemented, resource, serve_procedure,
+    serve_procedure_no_output, serve_query,
+};

@@ -1,0 +1,183 @@
+//! Request helpers called by the generated route table: decode, validate,
+//! call the handler, encode. Handlers only ever see valid input.
+
+use std::future::Future;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, Resource, web};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{Error, ErrorKind, QueryPairs, XrpcResult};
+use crate::lexicon::{FromQuery, Validate};
+
+/// The request an XRPC handler is serving.
+#[derive(Clone)]
+pub struct XrpcContext {
+    request: HttpRequest,
+}
+
+impl XrpcContext {
+    /// Wraps the HTTP request.
+    pub fn new(request: HttpRequest) -> Self {
+        Self { request }
+    }
+
+    /// The underlying HTTP request (headers, cookies, app data).
+    pub fn request(&self) -> &HttpRequest {
+        &self.request
+    }
+}
+
+/// The largest accepted request body, set once as app data by the server.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+const DEFAULT_BODY_LIMIT: usize = 1 << 20;
+
+/// The actix resource for one NSID at `/xrpc/<nsid>`; other HTTP verbs than
+/// the one routed get 405 in XRPC JSON.
+pub fn resource(nsid: &str) -> Resource {
+    web::resource(format!("/xrpc/{nsid}")).default_service(web::to(method_not_allowed))
+}
+
+/// 405 for a known method called with the wrong HTTP verb.
+pub async fn method_not_allowed(req: HttpRequest) -> XrpcResult<HttpResponse> {
+    Err(Error::new(
+        ErrorKind::MethodNotAllowed,
+        format!("{} is not allowed here: queries use GET, procedures POST", req.method()),
+    ))
+}
+
+/// 501 for any `/xrpc/<nsid>` no module serves.
+pub async fn method_not_implemented(req: HttpRequest) -> XrpcResult<HttpResponse> {
+    let nsid = req.match_info().get("nsid").unwrap_or_default();
+    Err(Error::method_not_implemented(nsid))
+}
+
+/// Serves a query: parameters from the query string, validated, then the handler.
+pub async fn serve_query<P, O, F, Fut>(req: HttpRequest, handler: F) -> XrpcResult<HttpResponse>
+where
+    P: FromQuery + Validate,
+    O: Serialize,
+    F: FnOnce(XrpcContext, P) -> Fut,
+    Fut: Future<Output = XrpcResult<O>>,
+{
+    let params = P::from_query(&QueryPairs::parse(req.query_string()))?;
+    params.validate()?;
+    let output = handler(XrpcContext::new(req), params).await?;
+    Ok(HttpResponse::Ok().json(output))
+}
+
+/// Serves a procedure with a JSON output.
+pub async fn serve_procedure<I, O, F, Fut>(
+    req: HttpRequest,
+    payload: web::Payload,
+    handler: F,
+) -> XrpcResult<HttpResponse>
+where
+    I: DeserializeOwned + Validate,
+    O: Serialize,
+    F: FnOnce(XrpcContext, I) -> Fut,
+    Fut: Future<Output = XrpcResult<O>>,
+{
+    let input = read_input::<I>(&req, payload).await?;
+    let output = handler(XrpcContext::new(req), input).await?;
+    Ok(HttpResponse::Ok().json(output))
+}
+
+/// Serves a procedure without output: 200 with an empty body.
+pub async fn serve_procedure_no_output<I, F, Fut>(
+    req: HttpRequest,
+    payload: web::Payload,
+    handler: F,
+) -> XrpcResult<HttpResponse>
+where
+    I: DeserializeOwned + Validate,
+    F: FnOnce(XrpcContext, I) -> Fut,
+    Fut: Future<Output = XrpcResult<()>>,
+{
+    let input = read_input::<I>(&req, payload).await?;
+    handler(XrpcContext::new(req), input).await?;
+    Ok(HttpResponse::Ok().finish())
+}
+
+async fn read_input<I: DeserializeOwned + Validate>(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> XrpcResult<I> {
+    if let Some(content_type) = req.headers().get(header::CONTENT_TYPE) {
+        let essence = content_type.to_str().unwrap_or_default().split(';').next().unwrap_or_default();
+        if !essence.trim().eq_ignore_ascii_case("application/json") {
+            return Err(Error::invalid_request(format!(
+                "expected Content-Type application/json, got {}",
+                content_type.to_str().unwrap_or("a non-text value")
+            )));
+        }
+    }
+    let limit = req.app_data::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |l| l.0);
+    let too_large = || {
+        Error::new(ErrorKind::PayloadTooLarge, format!("request body is over the limit of {limit} bytes"))
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let body = payload
+        .to_bytes_limited(limit)
+        .await
+        .map_err(|_| too_large())?
+        .map_err(|e| Error::invalid_request(format!("could not read the request body: {e}")))?;
+    let input = decode_json::<I>(&body)?;
+    input.validate()?;
+    Ok(input)
+}
+
+/// Decodes JSON, naming the path of the first bad field in the error.
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> XrpcResult<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::invalid_request("request body is empty: expected a JSON object"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            Error::invalid_request(format!("invalid request body: {inner}"))
+        } else {
+            Error::invalid_request(format!("{path}: {inner}"))
+        }
+    })?;
+    de.end().map_err(|e| Error::invalid_request(format!("invalid request body: {e}")))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Outer {
+        inner: Inner,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: i64,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let err = decode_json::<Outer>(br#"{"inner":{"count":"x"}}"#).err().map(|e| e.to_string());
+        assert!(err.is_some_and(|m| m.contains("inner.count")));
+        let err = decode_json::<Outer>(br#"{"inner":{}}"#).err().map(|e| e.to_string());
+        assert!(err.is_some_and(|m| m.contains("inner") && m.contains("missing field `count`")));
+        assert!(decode_json::<Outer>(b"  ").is_err());
+        assert!(decode_json::<Outer>(br#"{"inner":{"count":1}} trailing"#).is_err());
+    }
+}
