@@ -22,4 +22,7 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document of the XRPC API.
     Openapi,
+    /// Ask the running server at EXOSPHERE_BIND for /xrpc/_health; exit 0 when it answers 200
+    /// (the container HEALTHCHECK).
+    Health,
 }

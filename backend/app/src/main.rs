@@ -22,6 +22,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::serve(cli.config, registry).await,
         Command::Migrate => server::prepare(&cli.config, &registry).await.map(drop),
+        Command::Health => server::health_check(cli.config.bind),
         Command::Openapi => {
             print!("{}", server::OPENAPI);
             Ok(())

@@ -87,6 +87,28 @@ pub async fn serve(config: Config, registry: Registry) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Asks a running server for `/xrpc/_health` over plain HTTP on loopback
+/// (no HTTP client in the image needed). An unspecified bind address
+/// (`0.0.0.0`) is reached through 127.0.0.1.
+pub fn health_check(bind: SocketAddr) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let mut addr = bind;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(3);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)
+        .with_context(|| format!("no server answers on {addr}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.write_all(b"GET /xrpc/_health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply)?;
+    let status = reply.lines().next().unwrap_or_default();
+    anyhow::ensure!(status.starts_with("HTTP/1.1 200"), "unhealthy: {status}");
+    println!("{}", reply.rsplit("\r\n\r\n").next().unwrap_or_default());
+    Ok(())
+}
+
 async fn health() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "version": VERSION }))
 }

@@ -52,7 +52,8 @@ pub fn generate(lexicons: &Path) -> anyhow::Result<Output> {
     let corpus = schema::Corpus::load(lexicons)?;
     let mut rust = BTreeMap::new();
     for (path, text) in rust::generate(&corpus)? {
-        let formatted = rustfmt(&text).with_context(|| format!("formatting {path}"))?;
+        let formatted = rustfmt(&text, lexicons.parent().unwrap_or(lexicons))
+            .with_context(|| format!("formatting {path}"))?;
         rust.insert(path, formatted);
     }
     let openapi = openapi::generate(&corpus, env!("CARGO_PKG_VERSION"))?;
@@ -60,9 +61,11 @@ pub fn generate(lexicons: &Path) -> anyhow::Result<Output> {
 }
 
 /// Formats with the toolchain's rustfmt, so the committed code passes `cargo fmt --check`.
-fn rustfmt(source: &str) -> anyhow::Result<String> {
+/// Runs in `root` so the workspace's `rustfmt.toml` applies, as with `cargo fmt`.
+fn rustfmt(source: &str, root: &Path) -> anyhow::Result<String> {
     let mut child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".into()))
         .args(["--edition", "2024", "--emit", "stdout"])
+        .current_dir(root)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -126,10 +129,10 @@ fn existing_rust_files(dir: &Path) -> anyhow::Result<Vec<String>> {
             let path = entry?.path();
             if path.is_dir() {
                 walk(root, &path, out)?;
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                if let Ok(rel) = path.strip_prefix(root) {
-                    out.push(rel.to_string_lossy().into_owned());
-                }
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && let Ok(rel) = path.strip_prefix(root)
+            {
+                out.push(rel.to_string_lossy().into_owned());
             }
         }
         Ok(())

@@ -132,7 +132,13 @@ fn object(corpus: &Corpus, id: &str, o: &Object) -> anyhow::Result<Value> {
     Ok(s)
 }
 
-fn body_schema(corpus: &Corpus, id: &str, schemas: &mut Map<String, Value>, suffix: &str, def: Option<&Def>) -> anyhow::Result<Option<Value>> {
+fn body_schema(
+    corpus: &Corpus,
+    id: &str,
+    schemas: &mut Map<String, Value>,
+    suffix: &str,
+    def: Option<&Def>,
+) -> anyhow::Result<Option<Value>> {
     let Some(def) = def else { return Ok(None) };
     let name = format!("{id}.{suffix}");
     schemas.insert(name.clone(), schema(corpus, id, def)?);
@@ -146,7 +152,13 @@ fn error_response(description: &str) -> Value {
     })
 }
 
-fn operation(corpus: &Corpus, id: &str, method: &Method, query: bool, schemas: &mut Map<String, Value>) -> anyhow::Result<Value> {
+fn operation(
+    corpus: &Corpus,
+    id: &str,
+    method: &Method,
+    query: bool,
+    schemas: &mut Map<String, Value>,
+) -> anyhow::Result<Value> {
     let group = id.rsplit_once('.').map_or(id, |(g, _)| g);
     let mut op = json!({
         "operationId": id,
@@ -177,10 +189,10 @@ fn operation(corpus: &Corpus, id: &str, method: &Method, query: bool, schemas: &
         }
         op["parameters"] = json!(list);
     }
-    if let Some(input) = &method.input {
-        if let Some(r) = body_schema(corpus, id, schemas, "Input", input.schema.as_deref())? {
-            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": r } } });
-        }
+    if let Some(input) = &method.input
+        && let Some(r) = body_schema(corpus, id, schemas, "Input", input.schema.as_deref())?
+    {
+        op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": r } } });
     }
     let mut responses = Map::new();
     let ok = match &method.output {
@@ -202,14 +214,18 @@ fn operation(corpus: &Corpus, id: &str, method: &Method, query: bool, schemas: &
     let invalid = if names.is_empty() {
         "InvalidRequest: a parameter or the body breaks the Lexicon.".to_owned()
     } else {
-        format!("InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: {}", names.join("; "))
+        format!(
+            "InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: {}",
+            names.join("; ")
+        )
     };
     responses.insert("400".into(), error_response(&invalid));
     responses.insert("401".into(), error_response("AuthRequired: sign in first."));
     responses.insert("403".into(), error_response("Forbidden: the viewer may not do this."));
     responses.insert("404".into(), error_response("NotFound, or a method error naming what was not found."));
     if !query {
-        responses.insert("413".into(), error_response("PayloadTooLarge: the body is over the server's limit."));
+        responses
+            .insert("413".into(), error_response("PayloadTooLarge: the body is over the server's limit."));
     }
     responses.insert("500".into(), error_response("InternalServerError."));
     responses.insert("502".into(), error_response("UpstreamFailure: the PDS or another service failed."));
@@ -226,13 +242,16 @@ pub fn generate(corpus: &Corpus, version: &str) -> anyhow::Result<String> {
             match def {
                 Def::Query(m) | Def::Procedure(m) => {
                     let query = matches!(def, Def::Query(_));
-                    let op = operation(corpus, id, m, query, &mut schemas).with_context(|| format!("{id}"))?;
+                    let op = operation(corpus, id, m, query, &mut schemas).with_context(|| id.clone())?;
                     let verb = if query { "get" } else { "post" };
                     paths.insert(format!("/xrpc/{id}"), json!({ verb: op }));
                 }
                 Def::Token(_) => {}
                 other => {
-                    schemas.insert(schema_name(id, name), schema(corpus, id, other).with_context(|| format!("{id}#{name}"))?);
+                    schemas.insert(
+                        schema_name(id, name),
+                        schema(corpus, id, other).with_context(|| format!("{id}#{name}"))?,
+                    );
                 }
             }
         }

@@ -287,8 +287,8 @@ impl Corpus {
         files.sort();
         let mut docs = BTreeMap::new();
         for file in files {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let doc: Doc = serde_json::from_str(&text)
                 .with_context(|| format!("{} is not a valid Lexicon document", file.display()))?;
             let expected = file
@@ -332,7 +332,8 @@ impl Corpus {
                         bail!("{at}: records, queries and procedures must be the main definition")
                     }
                     Def::Record(r) => {
-                        if !["tid", "any", "nsid"].contains(&r.key.as_str()) && !r.key.starts_with("literal:") {
+                        if !["tid", "any", "nsid"].contains(&r.key.as_str()) && !r.key.starts_with("literal:")
+                        {
                             bail!("{at}: unknown record key type {}", r.key);
                         }
                         self.check_object(id, &at, r.record.object())?;
@@ -346,18 +347,27 @@ impl Corpus {
                             self.check_object(id, &format!("{at} parameters"), p.object())?;
                             for (field, d) in &p.object().properties {
                                 let ok = match d {
-                                    Def::String(_) | Def::Integer(_) | Def::Boolean(_) | Def::Unknown(_) => true,
-                                    Def::Array(a) => matches!(*a.items, Def::String(_) | Def::Integer(_) | Def::Boolean(_)),
+                                    Def::String(_) | Def::Integer(_) | Def::Boolean(_) | Def::Unknown(_) => {
+                                        true
+                                    }
+                                    Def::Array(a) => {
+                                        matches!(*a.items, Def::String(_) | Def::Integer(_) | Def::Boolean(_))
+                                    }
                                     _ => false,
                                 };
                                 if !ok {
-                                    bail!("{at}: parameter {field} must be a boolean, integer, string or array of those");
+                                    bail!(
+                                        "{at}: parameter {field} must be a boolean, integer, string or array of those"
+                                    );
                                 }
                             }
                         }
                         for body in [&m.input, &m.output].into_iter().flatten() {
                             if body.encoding != "application/json" {
-                                bail!("{at}: only application/json bodies are supported, got {}", body.encoding);
+                                bail!(
+                                    "{at}: only application/json bodies are supported, got {}",
+                                    body.encoding
+                                );
                             }
                             if let Some(schema) = &body.schema {
                                 self.check_def(id, &at, schema)?;
@@ -405,38 +415,43 @@ impl Corpus {
             Def::String(s) => {
                 check_range(at, s.min_length, s.max_length)?;
                 check_range(at, s.min_graphemes, s.max_graphemes)?;
-                if let Some(f) = &s.format {
-                    if !FORMATS.contains(&f.as_str()) {
-                        bail!("{at}: unknown string format {f}");
-                    }
+                if let Some(f) = &s.format
+                    && !FORMATS.contains(&f.as_str())
+                {
+                    bail!("{at}: unknown string format {f}");
                 }
-                if let (Some(values), Some(default)) = (&s.enumeration, &s.default) {
-                    if !values.contains(default) {
-                        bail!("{at}: default {default} is not in the enum");
-                    }
+                if let (Some(values), Some(default)) = (&s.enumeration, &s.default)
+                    && !values.contains(default)
+                {
+                    bail!("{at}: default {default} is not in the enum");
                 }
             }
             Def::Integer(i) => {
-                if let (Some(min), Some(max)) = (i.minimum, i.maximum) {
-                    if min > max {
-                        bail!("{at}: minimum {min} is over maximum {max}");
-                    }
+                if let (Some(min), Some(max)) = (i.minimum, i.maximum)
+                    && min > max
+                {
+                    bail!("{at}: minimum {min} is over maximum {max}");
                 }
             }
             Def::Record(_) | Def::Query(_) | Def::Procedure(_) => {
                 bail!("{at}: records and methods can't be nested")
             }
-            Def::Boolean(_) | Def::Unknown(_) | Def::Token(_) | Def::CidLink(_) | Def::Blob(_) | Def::Bytes(_) => {}
+            Def::Boolean(_)
+            | Def::Unknown(_)
+            | Def::Token(_)
+            | Def::CidLink(_)
+            | Def::Blob(_)
+            | Def::Bytes(_) => {}
         }
         Ok(())
     }
 }
 
 fn check_range(at: &str, min: Option<usize>, max: Option<usize>) -> anyhow::Result<()> {
-    if let (Some(min), Some(max)) = (min, max) {
-        if min > max {
-            bail!("{at}: minimum length {min} is over maximum length {max}");
-        }
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        bail!("{at}: minimum length {min} is over maximum length {max}");
     }
     Ok(())
 }

@@ -58,9 +58,8 @@ struct Applied {
 
 /// FNV-1a, 64 bit: enough to notice an edited migration.
 fn checksum(sql: &str) -> String {
-    let hash = sql.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash =
+        sql.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     format!("{hash:016x}")
 }
 
@@ -85,11 +84,10 @@ pub fn run(
             PRIMARY KEY (owner, id)
         ) WITHOUT ROWID;",
     )?;
-    let applied: Vec<Applied> = diesel::sql_query(
-        "SELECT id, checksum FROM exosphere_migrations WHERE owner = ? ORDER BY id",
-    )
-    .bind::<Text, _>(owner)
-    .load(conn)?;
+    let applied: Vec<Applied> =
+        diesel::sql_query("SELECT id, checksum FROM exosphere_migrations WHERE owner = ? ORDER BY id")
+            .bind::<Text, _>(owner)
+            .load(conn)?;
 
     for (index, done) in applied.iter().enumerate() {
         let Some(known) = migrations.get(index).filter(|m| m.id == done.id) else {
@@ -182,10 +180,7 @@ mod tests {
     #[test]
     fn refuses_out_of_order_lists_and_rolls_back_failures() {
         let mut conn = memory();
-        assert!(matches!(
-            run(&mut conn, "m", &[SECOND, FIRST]),
-            Err(MigrationError::OutOfOrder { .. })
-        ));
+        assert!(matches!(run(&mut conn, "m", &[SECOND, FIRST]), Err(MigrationError::OutOfOrder { .. })));
         let broken = Migration { id: "0003_c", sql: "CREATE TABLE c (q INTEGER); SELEKT 1;" };
         assert!(matches!(run(&mut conn, "x", &[broken]), Err(MigrationError::Failed { .. })));
         // Nothing of the failed migration stayed behind, so it can be fixed and rerun.

@@ -53,13 +53,11 @@ impl Db {
     /// parent folder too.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                anyhow::anyhow!("cannot create data directory {}: {e}", parent.display())
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", parent.display()))?;
         }
-        let url = path
-            .to_str()
-            .ok_or_else(|| anyhow::anyhow!("database path {} is not UTF-8", path.display()))?;
+        let url =
+            path.to_str().ok_or_else(|| anyhow::anyhow!("database path {} is not UTF-8", path.display()))?;
         let pool = Pool::builder()
             .max_size(16)
             .min_idle(Some(1))
@@ -86,8 +84,8 @@ impl Db {
             let mut conn = db.conn()?;
             work(&mut conn)
         })
-            .await
-            .map_err(|e| Error::internal(anyhow::anyhow!("database task failed: {e}")))?
+        .await
+        .map_err(|e| Error::internal(anyhow::anyhow!("database task failed: {e}")))?
     }
 
     /// Runs work inside one `BEGIN IMMEDIATE` transaction on the blocking
@@ -124,9 +122,7 @@ mod tests {
     async fn opening_creates_the_folder_and_sets_wal() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let db = Db::open(&dir.path().join("nested/data/x.sqlite"))?;
-        let mode = db
-            .read(|c| Ok(diesel::sql_query("PRAGMA journal_mode").get_result::<Mode>(c)?))
-            .await?;
+        let mode = db.read(|c| Ok(diesel::sql_query("PRAGMA journal_mode").get_result::<Mode>(c)?)).await?;
         assert_eq!(mode.journal_mode, "wal");
         Ok(())
     }

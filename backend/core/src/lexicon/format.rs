@@ -204,18 +204,44 @@ mod tests {
     #[test]
     fn formats_accept_valid_and_reject_invalid_values() {
         let cases: &[(Format, &[&str], &[&str])] = &[
-            (Format::Did, &["did:plc:abc123", "did:web:example.com"], &["did:plc:", "did:PLC:x", "plc:abc", "did:plc:x:"]),
+            (
+                Format::Did,
+                &["did:plc:abc123", "did:web:example.com"],
+                &["did:plc:", "did:PLC:x", "plc:abc", "did:plc:x:"],
+            ),
             (Format::Handle, &["alice.test", "a-b.example.com"], &["alice", "-a.test", "a.1com", "a..b"]),
-            (Format::Nsid, &["site.exosphere.sphere", "com.atproto.repo.strongRef"], &["site.exosphere", "site.exo.1x", "a.b.c-d"]),
+            (
+                Format::Nsid,
+                &["site.exosphere.sphere", "com.atproto.repo.strongRef"],
+                &["site.exosphere", "site.exo.1x", "a.b.c-d"],
+            ),
             (
                 Format::AtUri,
-                &["at://did:plc:abc/site.exosphere.sphere/3kabc", "at://alice.test", "at://did:plc:abc/site.exosphere.sphere"],
-                &["https://x.y", "at://", "at://did:plc:abc/notnsid/x", "at://did:plc:abc/a.b.c/k/extra", "at://did:plc:a/a.b.c/k?x"],
+                &[
+                    "at://did:plc:abc/site.exosphere.sphere/3kabc",
+                    "at://alice.test",
+                    "at://did:plc:abc/site.exosphere.sphere",
+                ],
+                &[
+                    "https://x.y",
+                    "at://",
+                    "at://did:plc:abc/notnsid/x",
+                    "at://did:plc:abc/a.b.c/k/extra",
+                    "at://did:plc:a/a.b.c/k?x",
+                ],
             ),
-            (Format::Datetime, &["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123+02:00"], &["2024-01-02", "2024-01-02 03:04:05Z", "2024-01-02T03:04:05", "2024-01-02T03:04:05-00:00"]),
+            (
+                Format::Datetime,
+                &["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.123+02:00"],
+                &["2024-01-02", "2024-01-02 03:04:05Z", "2024-01-02T03:04:05", "2024-01-02T03:04:05-00:00"],
+            ),
             (Format::Tid, &["3jzfcijpj2z2a"], &["3jzfcijpj2z2", "zzzzzzzzzzzzz"]),
             (Format::RecordKey, &["self", "3jzfcijpj2z2a", "a:b~c"], &[".", "..", "a/b", ""]),
-            (Format::Cid, &["bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"], &["short", "has space in it"]),
+            (
+                Format::Cid,
+                &["bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"],
+                &["short", "has space in it"],
+            ),
             (Format::Uri, &["https://example.com/x", "mailto:a@b.c"], &["no-scheme", "https://a b"]),
             (Format::Language, &["en", "pt-BR", "i-klingon"], &["english", "e"]),
             (Format::AtIdentifier, &["alice.test", "did:plc:abc"], &["alice"]),

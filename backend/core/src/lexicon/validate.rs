@@ -40,7 +40,11 @@ impl ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{}: {}", self.path, self.message) }
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
     }
 }
 
@@ -152,7 +156,10 @@ pub mod check {
     /// `maxLength` of an array: items.
     pub fn max_items(path: &str, len: usize, max: usize) -> Result {
         if len > max {
-            return Err(ValidationError::new(path, format!("must have at most {max} items (maxLength), got {len}")));
+            return Err(ValidationError::new(
+                path,
+                format!("must have at most {max} items (maxLength), got {len}"),
+            ));
         }
         Ok(())
     }
@@ -160,7 +167,10 @@ pub mod check {
     /// `minLength` of an array: items.
     pub fn min_items(path: &str, len: usize, min: usize) -> Result {
         if len < min {
-            return Err(ValidationError::new(path, format!("must have at least {min} items (minLength), got {len}")));
+            return Err(ValidationError::new(
+                path,
+                format!("must have at least {min} items (minLength), got {len}"),
+            ));
         }
         Ok(())
     }

@@ -113,10 +113,7 @@ impl Error {
 
     /// 501 `MethodNotImplemented` for an NSID.
     pub fn method_not_implemented(nsid: &str) -> Self {
-        Self::new(
-            ErrorKind::MethodNotImplemented,
-            format!("method {nsid} is not implemented by this server"),
-        )
+        Self::new(ErrorKind::MethodNotImplemented, format!("method {nsid} is not implemented by this server"))
     }
 
     /// 500: logs the cause, answers a generic message.
@@ -148,8 +145,7 @@ impl ResponseError for Error {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
-            .json(Body { error: &self.name, message: &self.message })
+        HttpResponse::build(self.status_code()).json(Body { error: &self.name, message: &self.message })
     }
 }
 
@@ -197,10 +193,8 @@ mod tests {
         for (kind, status) in cases {
             let response = Error::new(kind, "why").error_response();
             assert_eq!(response.status().as_u16(), status);
-            let bytes = response
-                .into_body()
-                .try_into_bytes()
-                .map_err(|_| anyhow::anyhow!("streaming body"))?;
+            let bytes =
+                response.into_body().try_into_bytes().map_err(|_| anyhow::anyhow!("streaming body"))?;
             let json: serde_json::Value = serde_json::from_slice(&bytes)?;
             assert_eq!(json["error"], kind.default_name());
             assert_eq!(json["message"], "why");

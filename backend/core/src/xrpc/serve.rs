@@ -116,9 +116,8 @@ async fn read_input<I: DeserializeOwned + Validate>(
         }
     }
     let limit = req.app_data::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |l| l.0);
-    let too_large = || {
-        Error::new(ErrorKind::PayloadTooLarge, format!("request body is over the limit of {limit} bytes"))
-    };
+    let too_large =
+        || Error::new(ErrorKind::PayloadTooLarge, format!("request body is over the limit of {limit} bytes"));
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -141,6 +140,10 @@ async fn read_input<I: DeserializeOwned + Validate>(
 pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> XrpcResult<T> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::invalid_request("request body is empty: expected a JSON object"));
+    }
+    // serde's derived structs also accept arrays; XRPC bodies are objects.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Error::invalid_request("request body must be a JSON object"));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {

@@ -80,10 +80,10 @@ pub fn validate_record(
             crate::lexicon::generated::site::exosphere::moderation::Record,
         >(value)
         .map(|_| ()),
-        "site.exosphere.sphere" => crate::lexicon::decode_record::<
-            crate::lexicon::generated::site::exosphere::sphere::Record,
-        >(value)
-        .map(|_| ()),
+        "site.exosphere.sphere" => {
+            crate::lexicon::decode_record::<crate::lexicon::generated::site::exosphere::sphere::Record>(value)
+                .map(|_| ())
+        }
         "site.exosphere.sphereMember" => crate::lexicon::decode_record::<
             crate::lexicon::generated::site::exosphere::sphere_member::Record,
         >(value)

@@ -16,31 +16,25 @@ pub trait Handlers: Send + Sync + 'static {
         params: get_session::Params,
     ) -> crate::xrpc::XrpcResult<get_session::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(
-            get_session::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(get_session::NSID))
     }
 }
 
 /// Mounts every `site.exosphere.auth.*` method at `/xrpc/<nsid>`.
-pub fn configure<H: Handlers>(
-    cfg: &mut actix_web::web::ServiceConfig,
-    handlers: std::sync::Arc<H>,
-) {
+pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(get_session::NSID).route(actix_web::web::get().to(
-                move |req: actix_web::HttpRequest| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_query(req, |ctx, params| async move {
-                            h.get_session(&ctx, params).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(get_session::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_query(
+                        req,
+                        |ctx, params| async move { h.get_session(&ctx, params).await },
+                    )
+                    .await
+                }
+            },
+        )));
     }
 }

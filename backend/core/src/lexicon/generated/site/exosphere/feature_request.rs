@@ -83,9 +83,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: create_comment::Input,
     ) -> crate::xrpc::XrpcResult<create_comment::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            create_comment::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(create_comment::NSID))
     }
 
     /// Post a feature request.
@@ -97,9 +95,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: create_request::Input,
     ) -> crate::xrpc::XrpcResult<create_request::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            create_request::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(create_request::NSID))
     }
 
     /// Delete one's own comment.
@@ -111,9 +107,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: delete_comment::Input,
     ) -> crate::xrpc::XrpcResult<()> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            delete_comment::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(delete_comment::NSID))
     }
 
     /// Delete one's own feature request.
@@ -125,9 +119,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: delete_request::Input,
     ) -> crate::xrpc::XrpcResult<()> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            delete_request::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(delete_request::NSID))
     }
 
     /// One feature request by its number, with its status history.
@@ -139,9 +131,7 @@ pub trait Handlers: Send + Sync + 'static {
         params: get_request::Params,
     ) -> crate::xrpc::XrpcResult<get_request::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(
-            get_request::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(get_request::NSID))
     }
 
     /// Comments of a feature request, oldest first.
@@ -153,9 +143,7 @@ pub trait Handlers: Send + Sync + 'static {
         params: list_comments::Params,
     ) -> crate::xrpc::XrpcResult<list_comments::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(
-            list_comments::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(list_comments::NSID))
     }
 
     /// Feature requests of a Sphere: sorted, filtered, searched, paginated.
@@ -167,9 +155,7 @@ pub trait Handlers: Send + Sync + 'static {
         params: list_requests::Params,
     ) -> crate::xrpc::XrpcResult<list_requests::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(
-            list_requests::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(list_requests::NSID))
     }
 
     /// Change a request's status (owner or admin): publishes a site.exosphere.featureRequestStatus record on their PDS.
@@ -205,9 +191,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: unvote_comment::Input,
     ) -> crate::xrpc::XrpcResult<unvote_comment::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            unvote_comment::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(unvote_comment::NSID))
     }
 
     /// Edit one's own comment.
@@ -219,9 +203,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: update_comment::Input,
     ) -> crate::xrpc::XrpcResult<update_comment::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            update_comment::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(update_comment::NSID))
     }
 
     /// Edit one's own feature request.
@@ -233,9 +215,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: update_request::Input,
     ) -> crate::xrpc::XrpcResult<update_request::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            update_request::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(update_request::NSID))
     }
 
     /// Upvote a feature request (idempotent).
@@ -259,239 +239,211 @@ pub trait Handlers: Send + Sync + 'static {
         input: vote_comment::Input,
     ) -> crate::xrpc::XrpcResult<vote_comment::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            vote_comment::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(vote_comment::NSID))
     }
 }
 
 /// Mounts every `site.exosphere.featureRequest.*` method at `/xrpc/<nsid>`.
-pub fn configure<H: Handlers>(
-    cfg: &mut actix_web::web::ServiceConfig,
-    handlers: std::sync::Arc<H>,
-) {
+pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(create_comment::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.create_comment(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(create_comment::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.create_comment(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(create_request::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.create_request(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(create_request::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.create_request(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(delete_comment::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
-                            h.delete_comment(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(delete_comment::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
+                        h.delete_comment(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(delete_request::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
-                            h.delete_request(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(delete_request::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
+                        h.delete_request(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(get_request::NSID).route(actix_web::web::get().to(
-                move |req: actix_web::HttpRequest| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_query(req, |ctx, params| async move {
-                            h.get_request(&ctx, params).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(get_request::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_query(
+                        req,
+                        |ctx, params| async move { h.get_request(&ctx, params).await },
+                    )
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(list_comments::NSID).route(actix_web::web::get().to(
-                move |req: actix_web::HttpRequest| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_query(req, |ctx, params| async move {
-                            h.list_comments(&ctx, params).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(list_comments::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_query(
+                        req,
+                        |ctx, params| async move { h.list_comments(&ctx, params).await },
+                    )
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(list_requests::NSID).route(actix_web::web::get().to(
-                move |req: actix_web::HttpRequest| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_query(req, |ctx, params| async move {
-                            h.list_requests(&ctx, params).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(list_requests::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_query(
+                        req,
+                        |ctx, params| async move { h.list_requests(&ctx, params).await },
+                    )
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(set_status::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.set_status(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(set_status::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.set_status(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(unvote::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.unvote(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(unvote::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.unvote(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(unvote_comment::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.unvote_comment(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(unvote_comment::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.unvote_comment(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(update_comment::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.update_comment(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(update_comment::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.update_comment(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(update_request::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.update_request(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(update_request::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.update_request(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(vote::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.vote(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(vote::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(
+                        req,
+                        body,
+                        |ctx, input| async move { h.vote(&ctx, input).await },
+                    )
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(vote_comment::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.vote_comment(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(vote_comment::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.vote_comment(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
 }

@@ -89,9 +89,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: accept_invite::Input,
     ) -> crate::xrpc::XrpcResult<accept_invite::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            accept_invite::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(accept_invite::NSID))
     }
 
     /// Create a Sphere owned by the viewer: publishes a site.exosphere.sphere record on their PDS.
@@ -103,9 +101,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: create_sphere::Input,
     ) -> crate::xrpc::XrpcResult<create_sphere::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            create_sphere::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(create_sphere::NSID))
     }
 
     /// A Sphere and what the viewer may do in it.
@@ -129,9 +125,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: invite_member::Input,
     ) -> crate::xrpc::XrpcResult<invite_member::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            invite_member::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(invite_member::NSID))
     }
 
     /// Leave a Sphere: deletes the viewer's site.exosphere.sphereMember record.
@@ -143,9 +137,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: leave_sphere::Input,
     ) -> crate::xrpc::XrpcResult<()> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            leave_sphere::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(leave_sphere::NSID))
     }
 
     /// Members and invitations of a Sphere.
@@ -157,9 +149,7 @@ pub trait Handlers: Send + Sync + 'static {
         params: list_members::Params,
     ) -> crate::xrpc::XrpcResult<list_members::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(
-            list_members::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(list_members::NSID))
     }
 
     /// Spheres on this instance the viewer can see, newest first.
@@ -171,9 +161,7 @@ pub trait Handlers: Send + Sync + 'static {
         params: list_spheres::Params,
     ) -> crate::xrpc::XrpcResult<list_spheres::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(
-            list_spheres::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(list_spheres::NSID))
     }
 
     /// Hide or restore any content of a Sphere (owner or admin): publishes a site.exosphere.moderation record on the moderator's PDS.
@@ -197,9 +185,7 @@ pub trait Handlers: Send + Sync + 'static {
         input: update_member::Input,
     ) -> crate::xrpc::XrpcResult<update_member::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            update_member::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(update_member::NSID))
     }
 
     /// Change a Sphere's settings (owner or admin): updates the site.exosphere.sphere record.
@@ -211,175 +197,153 @@ pub trait Handlers: Send + Sync + 'static {
         input: update_sphere::Input,
     ) -> crate::xrpc::XrpcResult<update_sphere::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(
-            update_sphere::NSID,
-        ))
+        Err(crate::xrpc::Error::method_not_implemented(update_sphere::NSID))
     }
 }
 
 /// Mounts every `site.exosphere.sphere.*` method at `/xrpc/<nsid>`.
-pub fn configure<H: Handlers>(
-    cfg: &mut actix_web::web::ServiceConfig,
-    handlers: std::sync::Arc<H>,
-) {
+pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(accept_invite::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.accept_invite(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(accept_invite::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.accept_invite(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(create_sphere::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.create_sphere(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(create_sphere::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.create_sphere(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(get_sphere::NSID).route(actix_web::web::get().to(
-                move |req: actix_web::HttpRequest| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_query(req, |ctx, params| async move {
-                            h.get_sphere(&ctx, params).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(get_sphere::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_query(
+                        req,
+                        |ctx, params| async move { h.get_sphere(&ctx, params).await },
+                    )
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(invite_member::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.invite_member(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(invite_member::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.invite_member(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(leave_sphere::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
-                            h.leave_sphere(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(leave_sphere::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
+                        h.leave_sphere(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(list_members::NSID).route(actix_web::web::get().to(
-                move |req: actix_web::HttpRequest| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_query(req, |ctx, params| async move {
-                            h.list_members(&ctx, params).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(list_members::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_query(
+                        req,
+                        |ctx, params| async move { h.list_members(&ctx, params).await },
+                    )
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(list_spheres::NSID).route(actix_web::web::get().to(
-                move |req: actix_web::HttpRequest| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_query(req, |ctx, params| async move {
-                            h.list_spheres(&ctx, params).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(list_spheres::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_query(
+                        req,
+                        |ctx, params| async move { h.list_spheres(&ctx, params).await },
+                    )
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(moderate::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.moderate(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(moderate::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.moderate(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(update_member::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.update_member(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(update_member::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.update_member(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
-        cfg.service(
-            crate::xrpc::resource(update_sphere::NSID).route(actix_web::web::post().to(
-                move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                    let h = h.clone();
-                    async move {
-                        crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
-                            h.update_sphere(&ctx, input).await
-                        })
-                        .await
-                    }
-                },
-            )),
-        );
+        cfg.service(crate::xrpc::resource(update_sphere::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                        h.update_sphere(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
 }

@@ -25,9 +25,7 @@ pub struct RequestView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewer: Option<
-        crate::lexicon::generated::site::exosphere::feature_request::defs::RequestViewerState,
-    >,
+    pub viewer: Option<crate::lexicon::generated::site::exosphere::feature_request::defs::RequestViewerState>,
 }
 
 impl crate::lexicon::Validate for RequestView {
@@ -104,9 +102,7 @@ pub struct CommentView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewer: Option<
-        crate::lexicon::generated::site::exosphere::feature_request::defs::RequestViewerState,
-    >,
+    pub viewer: Option<crate::lexicon::generated::site::exosphere::feature_request::defs::RequestViewerState>,
 }
 
 impl crate::lexicon::Validate for CommentView {

@@ -34,12 +34,8 @@ impl crate::lexicon::FromQuery for Params {
         #[allow(unused_imports)]
         use crate::lexicon::ValidationError;
         Ok(Self {
-            sphere: q
-                .string("sphere")
-                .ok_or_else(|| ValidationError::required("sphere"))?,
-            number: q
-                .integer("number")?
-                .ok_or_else(|| ValidationError::required("number"))?,
+            sphere: q.string("sphere").ok_or_else(|| ValidationError::required("sphere"))?,
+            number: q.integer("number")?.ok_or_else(|| ValidationError::required("number"))?,
         })
     }
 }
@@ -48,8 +44,7 @@ impl crate::lexicon::FromQuery for Params {
 pub struct Output {
     pub request: crate::lexicon::generated::site::exosphere::feature_request::defs::RequestView,
     #[serde(rename = "statusHistory")]
-    pub status_history:
-        Vec<crate::lexicon::generated::site::exosphere::feature_request::defs::StatusView>,
+    pub status_history: Vec<crate::lexicon::generated::site::exosphere::feature_request::defs::StatusView>,
 }
 
 impl crate::lexicon::Validate for Output {

@@ -52,12 +52,8 @@ impl crate::lexicon::FromQuery for Params {
         #[allow(unused_imports)]
         use crate::lexicon::ValidationError;
         Ok(Self {
-            sphere: q
-                .string("sphere")
-                .ok_or_else(|| ValidationError::required("sphere"))?,
-            number: q
-                .integer("number")?
-                .ok_or_else(|| ValidationError::required("number"))?,
+            sphere: q.string("sphere").ok_or_else(|| ValidationError::required("sphere"))?,
+            number: q.integer("number")?.ok_or_else(|| ValidationError::required("number"))?,
             limit: q.integer("limit")?.unwrap_or_else(|| 50),
             cursor: q.string("cursor"),
         })
@@ -66,8 +62,7 @@ impl crate::lexicon::FromQuery for Params {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
-    pub comments:
-        Vec<crate::lexicon::generated::site::exosphere::feature_request::defs::CommentView>,
+    pub comments: Vec<crate::lexicon::generated::site::exosphere::feature_request::defs::CommentView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }

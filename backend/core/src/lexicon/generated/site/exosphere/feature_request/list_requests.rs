@@ -76,9 +76,7 @@ impl crate::lexicon::FromQuery for Params {
         #[allow(unused_imports)]
         use crate::lexicon::ValidationError;
         Ok(Self {
-            sphere: q
-                .string("sphere")
-                .ok_or_else(|| ValidationError::required("sphere"))?,
+            sphere: q.string("sphere").ok_or_else(|| ValidationError::required("sphere"))?,
             sort: q.string("sort").unwrap_or_else(|| "top".to_owned()),
             status: q.strings("status"),
             author: q.string("author"),
@@ -91,8 +89,7 @@ impl crate::lexicon::FromQuery for Params {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
-    pub requests:
-        Vec<crate::lexicon::generated::site::exosphere::feature_request::defs::RequestView>,
+    pub requests: Vec<crate::lexicon::generated::site::exosphere::feature_request::defs::RequestView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }

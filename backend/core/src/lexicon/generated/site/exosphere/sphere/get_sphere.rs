@@ -27,11 +27,7 @@ impl crate::lexicon::FromQuery for Params {
     fn from_query(q: &crate::xrpc::QueryPairs) -> Result<Self, crate::lexicon::ValidationError> {
         #[allow(unused_imports)]
         use crate::lexicon::ValidationError;
-        Ok(Self {
-            sphere: q
-                .string("sphere")
-                .ok_or_else(|| ValidationError::required("sphere"))?,
-        })
+        Ok(Self { sphere: q.string("sphere").ok_or_else(|| ValidationError::required("sphere"))? })
     }
 }
 

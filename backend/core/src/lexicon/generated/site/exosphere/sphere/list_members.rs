@@ -49,9 +49,7 @@ impl crate::lexicon::FromQuery for Params {
         #[allow(unused_imports)]
         use crate::lexicon::ValidationError;
         Ok(Self {
-            sphere: q
-                .string("sphere")
-                .ok_or_else(|| ValidationError::required("sphere"))?,
+            sphere: q.string("sphere").ok_or_else(|| ValidationError::required("sphere"))?,
             status: q.string("status"),
             limit: q.integer("limit")?.unwrap_or_else(|| 50),
             cursor: q.string("cursor"),

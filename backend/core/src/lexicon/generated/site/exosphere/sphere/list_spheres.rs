@@ -38,10 +38,7 @@ impl crate::lexicon::FromQuery for Params {
     fn from_query(q: &crate::xrpc::QueryPairs) -> Result<Self, crate::lexicon::ValidationError> {
         #[allow(unused_imports)]
         use crate::lexicon::ValidationError;
-        Ok(Self {
-            limit: q.integer("limit")?.unwrap_or_else(|| 50),
-            cursor: q.string("cursor"),
-        })
+        Ok(Self { limit: q.integer("limit")?.unwrap_or_else(|| 50), cursor: q.string("cursor") })
     }
 }
 

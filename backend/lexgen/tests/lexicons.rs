@@ -1,0 +1,138 @@
+//! The Lexicons are valid together, and the committed generated code and
+//! OpenAPI document are exactly what they produce.
+
+use std::path::Path;
+
+use exosphere_lexgen::schema::{Corpus, Def};
+use exosphere_lexgen::{Paths, differences, generate};
+
+/// The nine record NSIDs of the architecture, exactly.
+const SEED_RECORDS: [&str; 9] = [
+    "site.exosphere.sphere",
+    "site.exosphere.sphereMember",
+    "site.exosphere.sphereMemberApproval",
+    "site.exosphere.featureRequest",
+    "site.exosphere.featureRequestVote",
+    "site.exosphere.featureRequestComment",
+    "site.exosphere.featureRequestCommentVote",
+    "site.exosphere.featureRequestStatus",
+    "site.exosphere.moderation",
+];
+
+#[test]
+fn committed_code_and_openapi_are_fresh() -> anyhow::Result<()> {
+    let paths = Paths::workspace();
+    let output = generate(&paths.lexicons)?;
+    let diffs = differences(&output, &paths)?;
+    assert!(diffs.is_empty(), "stale generated files (run `cargo run -p exosphere-lexgen`): {diffs:#?}");
+    Ok(())
+}
+
+#[test]
+fn every_seed_record_is_defined_and_nothing_else_is_a_record() -> anyhow::Result<()> {
+    let corpus = Corpus::load(&Paths::workspace().lexicons)?;
+    let mut records: Vec<&str> = corpus
+        .docs
+        .iter()
+        .filter(|(_, d)| matches!(d.defs.get("main"), Some(Def::Record(_))))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    records.sort();
+    let mut expected = SEED_RECORDS.to_vec();
+    expected.sort();
+    assert_eq!(records, expected);
+    Ok(())
+}
+
+#[test]
+fn sphere_scoped_records_name_their_sphere_and_reference_subjects_by_strong_ref() -> anyhow::Result<()> {
+    let corpus = Corpus::load(&Paths::workspace().lexicons)?;
+    for id in SEED_RECORDS.iter().filter(|id| **id != "site.exosphere.sphere") {
+        let Some(Def::Record(record)) = corpus.docs[*id].defs.get("main") else {
+            panic!("{id} is not a record")
+        };
+        let object = record.record.object();
+        assert!(object.required.contains(&"sphere".to_owned()), "{id} must require sphere");
+        match object.properties.get("sphere") {
+            Some(Def::String(s)) => assert_eq!(s.format.as_deref(), Some("at-uri"), "{id}.sphere"),
+            other => panic!("{id}.sphere is {other:?}"),
+        }
+        if let Some(subject) = object.properties.get("subject") {
+            assert!(
+                matches!(subject, Def::Ref(r) if r.target == "com.atproto.repo.strongRef"),
+                "{id}.subject must be a strongRef"
+            );
+        }
+    }
+    for id in [
+        "site.exosphere.featureRequestVote",
+        "site.exosphere.featureRequestComment",
+        "site.exosphere.featureRequestCommentVote",
+        "site.exosphere.featureRequestStatus",
+        "site.exosphere.moderation",
+    ] {
+        let Some(Def::Record(record)) = corpus.docs[id].defs.get("main") else { panic!("{id}") };
+        assert!(record.record.object().required.contains(&"subject".to_owned()), "{id} needs a subject");
+    }
+    Ok(())
+}
+
+fn write(dir: &Path, id: &str, json: &str) -> anyhow::Result<()> {
+    let path = dir.join(id.replace('.', "/") + ".json");
+    std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
+    std::fs::write(path, json)?;
+    Ok(())
+}
+
+fn load_error(files: &[(&str, &str)]) -> String {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => panic!("tempdir: {e}"),
+    };
+    for (id, json) in files {
+        if let Err(e) = write(dir.path(), id, json) {
+            panic!("write: {e}");
+        }
+    }
+    match Corpus::load(dir.path()) {
+        Ok(_) => String::new(),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+#[test]
+fn invalid_lexicons_are_refused_with_a_reason() {
+    let cases = [
+        (r#"{"lexicon":1,"id":"x.y.other","defs":{}}"#, "does not match its path"),
+        (r#"{"lexicon":2,"id":"x.y.z","defs":{}}"#, "is not 1"),
+        (
+            r##"{"lexicon":1,"id":"x.y.z","defs":{"main":{"type":"object","properties":{"a":{"type":"ref","ref":"#missing"}}}}}"##,
+            "does not resolve",
+        ),
+        (
+            r#"{"lexicon":1,"id":"x.y.z","defs":{"main":{"type":"object","required":["b"],"properties":{}}}}"#,
+            "not a property",
+        ),
+        (
+            r#"{"lexicon":1,"id":"x.y.z","defs":{"main":{"type":"object","properties":{"a":{"type":"string","format":"colour"}}}}}"#,
+            "unknown string format",
+        ),
+        (
+            r#"{"lexicon":1,"id":"x.y.z","defs":{"main":{"type":"object","properties":{"a":{"type":"string","maxLenght":3}}}}}"#,
+            "not a valid Lexicon",
+        ),
+        (
+            r#"{"lexicon":1,"id":"x.y.z","defs":{"other":{"type":"query","output":{"encoding":"application/json"}}}}"#,
+            "must be the main definition",
+        ),
+        (
+            r#"{"lexicon":1,"id":"x.y.z","defs":{"main":{"type":"string","minLength":5,"maxLength":2}}}"#,
+            "over maximum",
+        ),
+    ];
+    for (json, expected) in cases {
+        let error = load_error(&[("x.y.z", json)]);
+        assert!(error.contains(expected), "expected {expected:?} in {error:?}");
+    }
+    assert_eq!(load_error(&[("x.y.z", r#"{"lexicon":1,"id":"x.y.z","defs":{}}"#)]), "");
+}
