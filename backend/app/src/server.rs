@@ -22,6 +22,8 @@ pub struct Running {
     pub handle: ServerHandle,
     /// Finishes when the server has stopped.
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The application state the server uses (for tests and embedding).
+    pub ctx: AppContext,
 }
 
 /// Opens the database and applies every migration.
@@ -45,11 +47,14 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let db = prepare(&config, &registry).await?;
     let bind = config.bind;
     let workers = config.workers;
-    let ctx = AppContext::new(config, db);
+    let ctx = AppContext::new(config, db)?;
+    let shared = ctx.clone();
     let mut server = HttpServer::new(move || {
         let ctx = ctx.clone();
         let registry = registry.clone();
         App::new()
+            .wrap(actix_web::middleware::from_fn(exosphere_core::auth::routes::reject_cross_site))
+            .app_data(web::Data::new(ctx.clone()))
             .app_data(BodyLimit(ctx.config.max_body_bytes))
             .route("/xrpc/_health", web::get().to(health))
             .route("/openapi.json", web::get().to(openapi))
@@ -76,7 +81,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let handle = server.handle();
     let task = tokio::spawn(server);
     tracing::info!("listening on http://{addr}");
-    Ok(Running { addr, handle, task })
+    Ok(Running { addr, handle, task, ctx: shared })
 }
 
 /// Runs until SIGINT or SIGTERM, then finishes in-flight requests and exits.

@@ -1,7 +1,10 @@
-//! What every handler and module gets: configuration and the database.
+//! What every handler and module gets: configuration, the database,
+//! identity resolution and sign-in.
 
 use std::sync::Arc;
 
+use crate::auth::{Auth, ReqwestClient};
+use crate::identity::IdentityResolver;
 use crate::{Config, Db};
 
 /// Shared application state, cheap to clone.
@@ -11,11 +14,20 @@ pub struct AppContext {
     pub config: Arc<Config>,
     /// The SQLite pool.
     pub db: Db,
+    /// Handle and DID resolution.
+    pub identity: IdentityResolver,
+    /// Sign-in, sessions, PDS sessions.
+    pub auth: Arc<Auth>,
+    /// Outgoing HTTP (rustls, timeouts, no redirects followed).
+    pub http: reqwest::Client,
 }
 
 impl AppContext {
-    /// Bundles configuration and database.
-    pub fn new(config: Config, db: Db) -> Self {
-        Self { config: Arc::new(config), db }
+    /// Builds the services on top of configuration and database.
+    pub fn new(config: Config, db: Db) -> anyhow::Result<Self> {
+        let http = ReqwestClient::build()?;
+        let identity = IdentityResolver::new(&config, http.clone());
+        let auth = Arc::new(Auth::new(&config, db.clone(), identity.clone(), http.clone())?);
+        Ok(Self { config: Arc::new(config), db, identity, auth, http })
     }
 }

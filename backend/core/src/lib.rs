@@ -5,11 +5,14 @@
 //! types generated from `lexicons/`, and the [`Module`] trait that every
 //! module crate implements. Modules depend on this crate only.
 
+pub mod auth;
 pub mod config;
 pub mod context;
 pub mod db;
+pub mod identity;
 pub mod lexicon;
 pub mod module;
+pub mod pds;
 pub mod routes;
 pub mod telemetry;
 pub mod xrpc;

@@ -94,8 +94,9 @@ pub trait Module: Send + Sync + 'static {
     }
 }
 
-/// Core's own migrations (Spheres, membership, sessions come with their issues).
-pub const CORE_MIGRATIONS: &[Migration] = &[];
+/// Core's own migrations.
+pub const CORE_MIGRATIONS: &[Migration] =
+    &[Migration { id: "0001_auth", sql: include_str!("../migrations/0001_auth.sql") }];
 
 /// The modules this build serves: the single list the server and the indexer share.
 #[derive(Clone)]

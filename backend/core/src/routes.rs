@@ -10,6 +10,7 @@ use crate::{AppContext, XrpcContext, XrpcResult};
 
 /// Mounts core's XRPC groups.
 pub fn configure(cfg: &mut ServiceConfig, ctx: &AppContext) {
+    crate::auth::routes::configure(cfg);
     auth::configure(cfg, Arc::new(AuthApi));
     sphere::configure(cfg, Arc::new(SphereApi { _ctx: ctx.clone() }));
 }
@@ -19,11 +20,15 @@ struct AuthApi;
 impl auth::Handlers for AuthApi {
     async fn get_session(
         &self,
-        _ctx: &XrpcContext,
+        ctx: &XrpcContext,
         _params: auth::get_session::Params,
     ) -> XrpcResult<auth::get_session::Output> {
-        // Sign-in arrives with AT Protocol OAuth; until then every viewer is anonymous.
-        Ok(auth::get_session::Output { logged_in: false, did: None, handle: None })
+        Ok(match ctx.viewer().await? {
+            Some(viewer) => {
+                auth::get_session::Output { logged_in: true, did: Some(viewer.did), handle: viewer.handle }
+            }
+            None => auth::get_session::Output { logged_in: false, did: None, handle: None },
+        })
     }
 }
 

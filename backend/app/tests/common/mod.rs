@@ -2,14 +2,39 @@
 
 #![allow(dead_code)]
 
+use std::path::{Path, PathBuf};
+
 use exosphere::server::{self, Running};
 use exosphere_core::Config;
+use exosphere_testkit::Testnet;
 
 pub struct TestServer {
     pub base: String,
     pub running: Running,
     pub client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    pub data_dir: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn free_port() -> u16 {
+    match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
+        Ok(addr) => addr.port(),
+        Err(e) => panic!("no free port: {e}"),
+    }
+}
+
+/// A configuration on a free loopback port whose public URL matches it.
+pub fn config(data_dir: &Path, port: u16) -> Config {
+    let mut config = Config::for_tests(data_dir);
+    config.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    config.public_url = format!("http://127.0.0.1:{port}");
+    config
+}
+
+/// Points identity resolution at the local network.
+pub fn use_testnet(config: &mut Config, net: &Testnet) {
+    config.plc_url = net.plc.clone();
+    config.handle_resolver = Some(net.pds.clone());
 }
 
 impl TestServer {
@@ -19,14 +44,26 @@ impl TestServer {
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
-        let mut config = Config::for_tests(dir.path().join("data"));
+        let mut config = config(&dir.path().join("data"), free_port());
         tweak(&mut config);
+        let mut server = Self::start_config(config).await?;
+        server._dir = Some(dir);
+        Ok(server)
+    }
+
+    /// Starts on an explicit configuration (e.g. to restart on the same data dir).
+    pub async fn start_config(config: Config) -> anyhow::Result<Self> {
+        let data_dir = config.data_dir.clone();
         let running = server::start(config, exosphere::modules::registry()?, false).await?;
         Ok(Self {
             base: format!("http://{}", running.addr),
             running,
-            client: reqwest::Client::builder().no_proxy().build()?,
-            _dir: dir,
+            client: reqwest::Client::builder()
+                .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            data_dir,
+            _dir: None,
         })
     }
 
@@ -34,7 +71,8 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
-    pub async fn stop(self) {
+    pub async fn stop(self) -> Option<tempfile::TempDir> {
         self.running.handle.stop(true).await;
+        self._dir
     }
 }

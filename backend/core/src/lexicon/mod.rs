@@ -5,7 +5,7 @@
 //! is the small runtime those types call: constraint checks, string formats
 //! and record helpers.
 
-mod format;
+pub mod format;
 #[allow(clippy::all, missing_docs, unused_imports)]
 #[rustfmt::skip]
 pub mod generated;

@@ -9,7 +9,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{Error, ErrorKind, QueryPairs, XrpcResult};
+use crate::AppContext;
+use crate::auth::{SESSION_COOKIE, Viewer};
 use crate::lexicon::{FromQuery, Validate};
+use crate::pds::PdsClient;
 
 /// The request an XRPC handler is serving.
 #[derive(Clone)]
@@ -26,6 +29,34 @@ impl XrpcContext {
     /// The underlying HTTP request (headers, cookies, app data).
     pub fn request(&self) -> &HttpRequest {
         &self.request
+    }
+
+    /// The application state.
+    pub fn app(&self) -> XrpcResult<&AppContext> {
+        self.request
+            .app_data::<web::Data<AppContext>>()
+            .map(|d| d.get_ref())
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("AppContext is not registered")))
+    }
+
+    /// The signed-in viewer, if any.
+    pub async fn viewer(&self) -> XrpcResult<Option<Viewer>> {
+        match self.request.cookie(SESSION_COOKIE) {
+            Some(sid) => self.app()?.auth.viewer(sid.value()).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The signed-in viewer, or 401 `AuthRequired`.
+    pub async fn require_viewer(&self) -> XrpcResult<Viewer> {
+        self.viewer().await?.ok_or_else(Error::auth_required)
+    }
+
+    /// A client for the signed-in viewer's own PDS repo (401 when not signed in).
+    pub async fn viewer_pds(&self) -> XrpcResult<PdsClient> {
+        let viewer = self.require_viewer().await?;
+        let session = self.app()?.auth.pds_session(&viewer.did).await?;
+        Ok(PdsClient::new(viewer.did, session))
     }
 }
 

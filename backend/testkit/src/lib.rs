@@ -1,0 +1,179 @@
+//! Test support for Exosphere.
+//!
+//! [`Testnet`] starts a real did:plc directory and Bluesky's `@atproto/pds`
+//! (with its OAuth authorization server) on 127.0.0.1, with accounts
+//! `alice.test`, `bob.test` and `carol.test`; it stops when dropped.
+//! [`sign_in`] drives a real OAuth sign-in through Exosphere's `/oauth/login`
+//! and the PDS's own sign-in and consent API, as a browser would.
+//! Nothing here reaches beyond loopback: the Node side runs under
+//! `guard.cjs`, which refuses any other address.
+
+mod oauth;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+pub use oauth::{SignIn, sign_in};
+
+/// A test account on the local PDS.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub did: String,
+    pub handle: String,
+    pub password: String,
+    /// A legacy session token, for reading and writing directly on the PDS in tests.
+    pub access_jwt: String,
+}
+
+#[derive(Deserialize)]
+struct Ready {
+    plc: String,
+    pds: String,
+    accounts: BTreeMap<String, Account>,
+}
+
+/// A running local AT Protocol network.
+pub struct Testnet {
+    /// did:plc directory URL.
+    pub plc: String,
+    /// PDS URL (`http://localhost:PORT`).
+    pub pds: String,
+    accounts: BTreeMap<String, Account>,
+    child: Child,
+    stdin: ChildStdin,
+    stdout: Lines<BufReader<ChildStdout>>,
+    _tmp: tempfile::TempDir,
+}
+
+fn harness_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("pds")
+}
+
+/// Installs the npm packages if needed (cached by lockfile); returns the Node 22 binary.
+pub fn install() -> anyhow::Result<PathBuf> {
+    let out = std::process::Command::new(harness_dir().join("install"))
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running backend/testkit/pds/install")?;
+    if !out.status.success() {
+        bail!("installing the test PDS failed (see stderr)");
+    }
+    Ok(PathBuf::from(String::from_utf8(out.stdout)?.trim()))
+}
+
+impl Testnet {
+    /// Starts PLC + PDS and waits until both serve.
+    pub async fn start() -> anyhow::Result<Self> {
+        let node = install()?;
+        let tmp = tempfile::Builder::new().prefix("exosphere-testnet-").tempdir()?;
+        let mut child = Command::new(&node)
+            .args(["--require", "./guard.cjs", "testnet.mjs"])
+            .current_dir(harness_dir())
+            .env("TMPDIR", tmp.path())
+            .env("NODE_ENV", "test")
+            .env("LOG_ENABLED", "false")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", node.display()))?;
+        let stdin = child.stdin.take().context("testnet stdin")?;
+        let mut stdout = BufReader::new(child.stdout.take().context("testnet stdout")?).lines();
+        let ready = tokio::time::timeout(Duration::from_secs(120), async {
+            while let Some(line) = stdout.next_line().await? {
+                if line.starts_with("{\"ready\"") {
+                    return Ok::<_, anyhow::Error>(serde_json::from_str::<Ready>(&line)?);
+                }
+            }
+            bail!("the test network exited before it was ready")
+        })
+        .await
+        .context("the test network did not start within 120 s")??;
+        Ok(Self { plc: ready.plc, pds: ready.pds, accounts: ready.accounts, child, stdin, stdout, _tmp: tmp })
+    }
+
+    /// One of the ready-made accounts: `alice`, `bob` or `carol` (or one created later).
+    pub fn account(&self, name: &str) -> &Account {
+        match self.accounts.get(name) {
+            Some(a) => a,
+            None => panic!("no test account {name}"),
+        }
+    }
+
+    async fn command(&mut self, command: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+        self.stdin.write_all(format!("{command}\n").as_bytes()).await?;
+        self.stdin.flush().await?;
+        let line = tokio::time::timeout(Duration::from_secs(30), self.stdout.next_line())
+            .await
+            .context("the test network did not answer")??
+            .context("the test network exited")?;
+        let reply: serde_json::Value = serde_json::from_str(&line)?;
+        if reply["ok"] != true {
+            bail!("test network command {command} failed: {}", reply["error"]);
+        }
+        Ok(reply)
+    }
+
+    /// Creates another account `NAME.test`.
+    pub async fn create_account(&mut self, name: &str) -> anyhow::Result<Account> {
+        let reply = self.command(serde_json::json!({ "cmd": "createAccount", "name": name })).await?;
+        let account: Account = serde_json::from_value(reply["account"].clone())?;
+        self.accounts.insert(name.to_owned(), account.clone());
+        Ok(account)
+    }
+
+    /// Deactivates (or reactivates) an account, as its owner would.
+    pub async fn set_active(&mut self, did: &str, active: bool) -> anyhow::Result<()> {
+        let cmd = if active { "activate" } else { "deactivate" };
+        self.command(serde_json::json!({ "cmd": cmd, "did": did })).await.map(drop)
+    }
+
+    /// Reads a record straight from the PDS (`com.atproto.repo.getRecord`);
+    /// `None` when the PDS says it does not exist.
+    pub async fn get_record(&self, uri: &str) -> anyhow::Result<Option<serde_json::Value>> {
+        let rest = uri.strip_prefix("at://").context("not an at:// URI")?;
+        let mut parts = rest.splitn(3, '/');
+        let (repo, collection, rkey) = (parts.next(), parts.next(), parts.next());
+        let (Some(repo), Some(collection), Some(rkey)) = (repo, collection, rkey) else {
+            bail!("{uri} is not a record URI")
+        };
+        let response = reqwest::Client::new()
+            .get(format!("{}/xrpc/com.atproto.repo.getRecord", self.pds))
+            .query(&[("repo", repo), ("collection", collection), ("rkey", rkey)])
+            .send()
+            .await?;
+        match response.status().as_u16() {
+            200 => Ok(Some(response.json().await?)),
+            400 | 404 => Ok(None),
+            status => bail!("getRecord {uri}: HTTP {status}: {}", response.text().await?),
+        }
+    }
+
+    /// Lists a collection of a repo straight from the PDS.
+    pub async fn list_records(&self, repo: &str, collection: &str) -> anyhow::Result<Vec<serde_json::Value>> {
+        let response: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/xrpc/com.atproto.repo.listRecords", self.pds))
+            .query(&[("repo", repo), ("collection", collection), ("limit", "100")])
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(response["records"].as_array().cloned().unwrap_or_default())
+    }
+}
+
+impl Drop for Testnet {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
