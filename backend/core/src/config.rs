@@ -85,7 +85,8 @@ impl Config {
             data_dir: data_dir.into(),
             jetstream_url: "ws://127.0.0.1:1/subscribe".into(),
             plc_url: "http://127.0.0.1:1".into(),
-            handle_resolver: None,
+            // Never DNS or the web in tests: an unreachable loopback resolver unless a test sets one.
+            handle_resolver: Some("http://127.0.0.1:1".into()),
             disable_indexer: true,
             max_body_bytes: 1 << 20,
             workers: 1,
