@@ -47,7 +47,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let db = prepare(&config, &registry).await?;
     let bind = config.bind;
     let workers = config.workers;
-    let ctx = AppContext::new(config, db)?;
+    let ctx = AppContext::new(config, db, registry.clone())?;
     let shared = ctx.clone();
     let mut server = HttpServer::new(move || {
         let ctx = ctx.clone();
@@ -59,7 +59,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
             .route("/xrpc/_health", web::get().to(health))
             .route("/openapi.json", web::get().to(openapi))
             .configure(|cfg| {
-                exosphere_core::routes::configure(cfg, &ctx);
+                exosphere_core::routes::configure(cfg);
                 for module in registry.modules() {
                     module.configure(cfg, &ctx);
                 }

@@ -49,6 +49,11 @@ pub struct Config {
     #[arg(long, env = "DISABLE_INDEXER", value_parser = parse_flag, default_value = "0")]
     pub disable_indexer: bool,
 
+    /// Publish membership records of private Spheres on PDSes (`0`: keep
+    /// private membership in this server's database only, for privacy).
+    #[arg(long, env = "EXOSPHERE_PRIVATE_MEMBERSHIP_ON_PDS", value_parser = parse_flag, default_value = "1")]
+    pub private_membership_on_pds: bool,
+
     /// Largest accepted XRPC request body, in bytes.
     #[arg(long, env = "EXOSPHERE_MAX_BODY_BYTES", default_value_t = 1 << 20)]
     pub max_body_bytes: usize,
@@ -88,6 +93,7 @@ impl Config {
             // Never DNS or the web in tests: an unreachable loopback resolver unless a test sets one.
             handle_resolver: Some("http://127.0.0.1:1".into()),
             disable_indexer: true,
+            private_membership_on_pds: true,
             max_body_bytes: 1 << 20,
             workers: 1,
             log_format: LogFormat::Text,

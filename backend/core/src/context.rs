@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::auth::{Auth, ReqwestClient};
 use crate::identity::IdentityResolver;
+use crate::module::Registry;
 use crate::{Config, Db};
 
 /// Shared application state, cheap to clone.
@@ -20,14 +21,16 @@ pub struct AppContext {
     pub auth: Arc<Auth>,
     /// Outgoing HTTP (rustls, timeouts, no redirects followed).
     pub http: reqwest::Client,
+    /// The modules this server runs.
+    pub registry: Registry,
 }
 
 impl AppContext {
     /// Builds the services on top of configuration and database.
-    pub fn new(config: Config, db: Db) -> anyhow::Result<Self> {
+    pub fn new(config: Config, db: Db, registry: Registry) -> anyhow::Result<Self> {
         let http = ReqwestClient::build()?;
         let identity = IdentityResolver::new(&config, http.clone());
         let auth = Arc::new(Auth::new(&config, db.clone(), identity.clone(), http.clone())?);
-        Ok(Self { config: Arc::new(config), db, identity, auth, http })
+        Ok(Self { config: Arc::new(config), db, identity, auth, http, registry })
     }
 }

@@ -10,17 +10,20 @@ pub mod config;
 pub mod context;
 pub mod db;
 pub mod identity;
+pub mod ids;
 pub mod lexicon;
 pub mod module;
 pub mod pds;
 pub mod routes;
+pub mod sphere;
 pub mod telemetry;
+pub mod write;
 pub mod xrpc;
 
 pub use config::Config;
 pub use context::AppContext;
 pub use db::Db;
-pub use module::{IndexOutcome, Module, RecordEvent, RecordOp};
+pub use module::{Content, IndexOutcome, Module, RecordEvent, RecordOp, Source};
 pub use xrpc::{Error, XrpcContext, XrpcResult};
 
 /// The server's version, as reported by `/xrpc/_health`.

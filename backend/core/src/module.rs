@@ -26,10 +26,23 @@ pub enum RecordOp {
     Delete,
 }
 
+/// Where a record event comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// This server's API wrote it (to a PDS, or to SQLite for private Spheres).
+    Api,
+    /// The Jetstream consumer saw it.
+    Jetstream,
+    /// A rebuild re-read it from a PDS.
+    Rebuild,
+}
+
 /// One record event, from whatever source: the API's write-through, the
 /// Jetstream consumer or a rebuild from PDSes.
 #[derive(Debug, Clone)]
 pub struct RecordEvent<'a> {
+    /// Where it comes from.
+    pub source: Source,
     /// The repo (author) DID.
     pub did: &'a str,
     /// The record's collection NSID.
@@ -49,6 +62,15 @@ impl RecordEvent<'_> {
     pub fn uri(&self) -> String {
         format!("at://{}/{}/{}", self.did, self.collection, self.rkey)
     }
+}
+
+/// A piece of content a module holds, as moderation needs to reference it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Content {
+    /// Its CID (the PDS record's, or a local one for private Spheres).
+    pub cid: String,
+    /// The Sphere it belongs to (internal id).
+    pub sphere_id: i64,
 }
 
 /// What indexing did with a record event.
@@ -92,11 +114,19 @@ pub trait Module: Send + Sync + 'static {
         let _ = (conn, event);
         Ok(IndexOutcome::Ignored)
     }
+
+    /// The content a URI names, if this module holds it (for moderation).
+    fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
+        let _ = (conn, uri);
+        Ok(None)
+    }
 }
 
 /// Core's own migrations.
-pub const CORE_MIGRATIONS: &[Migration] =
-    &[Migration { id: "0001_auth", sql: include_str!("../migrations/0001_auth.sql") }];
+pub const CORE_MIGRATIONS: &[Migration] = &[
+    Migration { id: "0001_auth", sql: include_str!("../migrations/0001_auth.sql") },
+    Migration { id: "0002_spheres", sql: include_str!("../migrations/0002_spheres.sql") },
+];
 
 /// The modules this build serves: the single list the server and the indexer share.
 #[derive(Clone)]
@@ -146,6 +176,28 @@ impl Registry {
     /// The module that indexes `collection`, if any.
     pub fn for_collection(&self, collection: &str) -> Option<&Arc<dyn Module>> {
         self.by_collection.get(collection).and_then(|&i| self.modules.get(i))
+    }
+
+    /// Indexes one record event with the function of its record type: core's
+    /// own collections first, then the module that claims the collection.
+    pub fn index(&self, conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+        if let Some(outcome) = crate::sphere::index_core_record(conn, event) {
+            return outcome;
+        }
+        match self.for_collection(event.collection) {
+            Some(module) => module.index_record(conn, event),
+            None => Ok(IndexOutcome::Ignored),
+        }
+    }
+
+    /// The content a URI names, from whichever module holds it.
+    pub fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
+        for module in &self.modules {
+            if let Some(content) = module.find_content(conn, uri)? {
+                return Ok(Some(content));
+            }
+        }
+        Ok(None)
     }
 
     /// Applies core's migrations, then each module's.

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use actix_web::web::ServiceConfig;
 
 use crate::lexicon::site::exosphere::{auth, sphere};
-use crate::{AppContext, XrpcContext, XrpcResult};
+use crate::{XrpcContext, XrpcResult};
 
 /// Mounts core's XRPC groups.
-pub fn configure(cfg: &mut ServiceConfig, ctx: &AppContext) {
+pub fn configure(cfg: &mut ServiceConfig) {
     crate::auth::routes::configure(cfg);
     auth::configure(cfg, Arc::new(AuthApi));
-    sphere::configure(cfg, Arc::new(SphereApi { _ctx: ctx.clone() }));
+    sphere::configure(cfg, Arc::new(crate::sphere::SphereApi));
 }
 
 struct AuthApi;
@@ -31,11 +31,3 @@ impl auth::Handlers for AuthApi {
         })
     }
 }
-
-/// Spheres, membership and moderation: methods are implemented with the
-/// Spheres issue; until then they answer 501 after validating their input.
-struct SphereApi {
-    _ctx: AppContext,
-}
-
-impl sphere::Handlers for SphereApi {}

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod world;
+pub mod xrpc;
+
 use std::path::{Path, PathBuf};
 
 use exosphere::server::{self, Running};

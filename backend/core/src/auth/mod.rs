@@ -229,6 +229,10 @@ impl Auth {
             }
         };
         let sid = self.open_session(&did, handle.as_deref()).await?;
+        let (known_did, known_handle) = (did.clone(), handle.clone());
+        self.db
+            .write(move |c| crate::sphere::store::remember_handle(c, &known_did, known_handle.as_deref()))
+            .await?;
         tracing::info!(%did, handle = handle.as_deref().unwrap_or("-"), "signed in");
         Ok((sid, safe_return_path(app_state.as_deref())))
     }

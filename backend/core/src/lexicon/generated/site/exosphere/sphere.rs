@@ -188,7 +188,7 @@ pub trait Handlers: Send + Sync + 'static {
         Err(crate::xrpc::Error::method_not_implemented(update_member::NSID))
     }
 
-    /// Change a Sphere's settings (owner or admin): updates the site.exosphere.sphere record.
+    /// Change a Sphere's settings: updates the site.exosphere.sphere record, which lives in the owner's repo, so only the owner can.
     ///
     /// `site.exosphere.sphere.updateSphere` (procedure, POST).
     async fn update_sphere(

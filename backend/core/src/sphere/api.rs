@@ -1,0 +1,456 @@
+//! The `site.exosphere.sphere.*` XRPC methods.
+
+use diesel::sqlite::SqliteConnection;
+
+use super::access::{Access, Action};
+use super::index::{check_slug, index_member, index_member_approval, index_moderation, index_sphere};
+use super::store::{self, MemberRow, SphereRow};
+use crate::lexicon::com::atproto::repo::strong_ref::StrongRef;
+use crate::lexicon::site::exosphere::defs::ActorView;
+use crate::lexicon::site::exosphere::sphere::defs::{MemberView, SphereView};
+use crate::lexicon::site::exosphere::sphere::{self as api, Handlers};
+use crate::lexicon::site::exosphere::{moderation, sphere_member, sphere_member_approval};
+use crate::write::{Placement, RecordWriter, now};
+use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use crate::{AppContext, Config};
+
+/// Serves `site.exosphere.sphere.*`.
+pub struct SphereApi;
+
+/// Where membership records of a Sphere go: PDSes, unless the Sphere is
+/// private and the operator keeps private membership off-protocol.
+pub fn membership_placement(config: &Config, sphere: &SphereRow) -> Placement {
+    if sphere.is_public() || config.private_membership_on_pds { Placement::Pds } else { Placement::Local }
+}
+
+/// Where content of a Sphere goes: PDSes for public Spheres, this server for private ones.
+pub fn content_placement(sphere: &SphereRow) -> Placement {
+    if sphere.is_public() { Placement::Pds } else { Placement::Local }
+}
+
+fn actor(conn: &mut SqliteConnection, did: &str) -> XrpcResult<ActorView> {
+    Ok(ActorView { did: did.to_owned(), handle: store::handle_of(conn, did)? })
+}
+
+fn sphere_view(conn: &mut SqliteConnection, access: &Access) -> XrpcResult<SphereView> {
+    let s = &access.sphere;
+    Ok(SphereView {
+        uri: s.uri.clone(),
+        cid: Some(s.cid.clone()),
+        slug: s.slug.clone(),
+        name: s.name.clone(),
+        description: s.description.clone(),
+        visibility: s.visibility.clone(),
+        write_mode: s.write_mode.clone(),
+        modules: s.module_list(),
+        owner: actor(conn, &s.owner_did)?,
+        member_count: store::member_count(conn, s.id)?,
+        created_at: s.created_at.clone(),
+        viewer: access.viewer_state(),
+    })
+}
+
+fn member_view(member: &MemberRow, handle: Option<String>) -> MemberView {
+    MemberView {
+        did: member.did.clone(),
+        handle,
+        role: member.role.clone(),
+        status: member.status.clone(),
+        invited_by: member.invited_by.clone(),
+        invited_at: member.invited_at.clone(),
+        joined_at: member.joined_at.clone(),
+    }
+}
+
+async fn view_of(ctx: &XrpcContext, access: Access) -> XrpcResult<SphereView> {
+    ctx.app()?.db.read(move |c| sphere_view(c, &access)).await
+}
+
+async fn reload(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Access> {
+    Access::load(ctx, sphere).await
+}
+
+async fn member_view_of(app: &AppContext, sphere_id: i64, did: &str) -> XrpcResult<MemberView> {
+    let did = did.to_owned();
+    app.db
+        .read(move |c| {
+            let member = store::member(c, sphere_id, &did)?.ok_or_else(|| {
+                Error::named(ErrorKind::NotFound, "MemberNotFound", "that account is not a member")
+            })?;
+            let handle = store::handle_of(c, &did)?;
+            Ok(member_view(&member, handle))
+        })
+        .await
+}
+
+async fn remember_handle(app: &AppContext, did: &str, handle: Option<&str>) -> XrpcResult<()> {
+    let (did, handle) = (did.to_owned(), handle.map(str::to_owned));
+    app.db.write(move |c| store::remember_handle(c, &did, handle.as_deref())).await
+}
+
+/// `(created_at, id)` page cursors.
+fn parse_cursor(cursor: Option<&str>) -> XrpcResult<Option<(String, i64)>> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    let (created, id) = cursor
+        .rsplit_once('~')
+        .ok_or_else(|| Error::invalid_request("cursor: not a cursor from this server"))?;
+    let id = id.parse().map_err(|_| Error::invalid_request("cursor: not a cursor from this server"))?;
+    Ok(Some((created.to_owned(), id)))
+}
+
+impl Handlers for SphereApi {
+    async fn create_sphere(
+        &self,
+        ctx: &XrpcContext,
+        input: api::create_sphere::Input,
+    ) -> XrpcResult<api::create_sphere::Output> {
+        let viewer = ctx.require_viewer().await?;
+        let app = ctx.app()?;
+        check_slug(&input.slug)?;
+        let slug = input.slug.clone();
+        if app.db.read(move |c| store::sphere_by_param(c, &slug)).await?.is_some() {
+            return Err(Error::named(
+                ErrorKind::Conflict,
+                "SlugTaken",
+                format!("the slug {:?} is already used here", input.slug),
+            ));
+        }
+        let record = api::Record {
+            name: input.name,
+            slug: input.slug.clone(),
+            description: input.description,
+            visibility: input.visibility.unwrap_or_else(|| "public".into()),
+            write_mode: input.write_mode.unwrap_or_else(|| "open".into()),
+            modules: Some(input.modules.unwrap_or_else(|| vec!["feature-requests".into()])),
+            created_at: now(),
+        };
+        if !["public", "private"].contains(&record.visibility.as_str()) {
+            return Err(Error::invalid_request("visibility: this server creates public or private Spheres"));
+        }
+        if !["open", "members"].contains(&record.write_mode.as_str()) {
+            return Err(Error::invalid_request("writeMode: this server creates open or members Spheres"));
+        }
+        // The Sphere record is always published: it is how the Sphere is discovered.
+        RecordWriter::new(ctx, &viewer, Placement::Pds).await?.create(&record, index_sphere).await?;
+        remember_handle(app, &viewer.did, viewer.handle.as_deref()).await?;
+        let access = reload(ctx, &input.slug).await?;
+        Ok(api::create_sphere::Output { sphere: view_of(ctx, access).await? })
+    }
+
+    async fn get_sphere(
+        &self,
+        ctx: &XrpcContext,
+        params: api::get_sphere::Params,
+    ) -> XrpcResult<api::get_sphere::Output> {
+        let access = Access::load(ctx, &params.sphere).await?;
+        Ok(api::get_sphere::Output { sphere: view_of(ctx, access).await? })
+    }
+
+    async fn list_spheres(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_spheres::Params,
+    ) -> XrpcResult<api::list_spheres::Output> {
+        let viewer = ctx.viewer().await?;
+        let after = parse_cursor(params.cursor.as_deref())?;
+        let limit = params.limit;
+        ctx.app()?
+            .db
+            .read(move |c| {
+                let rows = store::list_spheres(c, viewer.as_ref().map(|v| v.did.as_str()), after, limit + 1)?;
+                let more = rows.len() as i64 > limit;
+                let mut spheres = Vec::new();
+                for row in rows.into_iter().take(limit as usize) {
+                    let member = match &viewer {
+                        Some(v) => store::member(c, row.id, &v.did)?,
+                        None => None,
+                    };
+                    spheres.push(sphere_view(c, &Access { sphere: row, viewer: viewer.clone(), member })?);
+                }
+                let cursor = more
+                    .then(|| {
+                        spheres.last().map(|s| {
+                            let id = store::sphere_by_uri(c, &s.uri)
+                                .ok()
+                                .flatten()
+                                .map(|r| r.id)
+                                .unwrap_or_default();
+                            format!("{}~{id}", s.created_at)
+                        })
+                    })
+                    .flatten();
+                Ok(api::list_spheres::Output { spheres, cursor })
+            })
+            .await
+    }
+
+    async fn update_sphere(
+        &self,
+        ctx: &XrpcContext,
+        input: api::update_sphere::Input,
+    ) -> XrpcResult<api::update_sphere::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Own)?;
+        let viewer = access.viewer()?.clone();
+        let s = &access.sphere;
+        if input.visibility.as_ref().is_some_and(|v| *v != s.visibility) {
+            return Err(Error::invalid_request(
+                "visibility can't change after creation: a public Sphere's content is already on its members' PDSes, and a private Sphere's was never published",
+            ));
+        }
+        if let Some(mode) = &input.write_mode
+            && !["open", "members"].contains(&mode.as_str())
+        {
+            return Err(Error::invalid_request("writeMode: must be open or members"));
+        }
+        let record = api::Record {
+            name: input.name.unwrap_or_else(|| s.name.clone()),
+            slug: s.slug.clone(),
+            description: input.description.or_else(|| s.description.clone()),
+            visibility: s.visibility.clone(),
+            write_mode: input.write_mode.unwrap_or_else(|| s.write_mode.clone()),
+            modules: Some(input.modules.unwrap_or_else(|| s.module_list())),
+            created_at: s.created_at.clone(),
+        };
+        let rkey = s.uri.rsplit('/').next().unwrap_or_default().to_owned();
+        RecordWriter::new(ctx, &viewer, Placement::Pds).await?.put(&rkey, &record, index_sphere).await?;
+        let access = reload(ctx, &input.sphere).await?;
+        Ok(api::update_sphere::Output { sphere: view_of(ctx, access).await? })
+    }
+
+    async fn invite_member(
+        &self,
+        ctx: &XrpcContext,
+        input: api::invite_member::Input,
+    ) -> XrpcResult<api::invite_member::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Moderate)?;
+        let viewer = access.viewer()?.clone();
+        let app = ctx.app()?;
+        if !["admin", "member"].contains(&input.role.as_str()) {
+            return Err(Error::invalid_request("role: invitations grant admin or member"));
+        }
+        if input.role == "admin" && !access.can(Action::Own) {
+            return Err(Error::forbidden("only the owner can make admins"));
+        }
+        let identity = app.identity.resolve(&input.member).await?;
+        let sphere = access.sphere.clone();
+        let did = identity.did.clone();
+        let existing = app.db.read(move |c| store::member(c, sphere.id, &did)).await?;
+        match existing.as_ref().map(|m| m.status.as_str()) {
+            Some("active") => {
+                return Err(Error::named(
+                    ErrorKind::Conflict,
+                    "AlreadyMember",
+                    "that account is already a member",
+                ));
+            }
+            Some("invited") => {
+                return Err(Error::named(
+                    ErrorKind::Conflict,
+                    "AlreadyInvited",
+                    "that account is already invited",
+                ));
+            }
+            _ => {}
+        }
+        remember_handle(app, &identity.did, identity.handle.as_deref()).await?;
+        let record = sphere_member_approval::Record {
+            sphere: access.sphere.uri.clone(),
+            member: identity.did.clone(),
+            role: input.role,
+            created_at: now(),
+        };
+        let placement = membership_placement(&app.config, &access.sphere);
+        RecordWriter::new(ctx, &viewer, placement).await?.create(&record, index_member_approval).await?;
+        Ok(api::invite_member::Output { member: member_view_of(app, access.sphere.id, &identity.did).await? })
+    }
+
+    async fn accept_invite(
+        &self,
+        ctx: &XrpcContext,
+        input: api::accept_invite::Input,
+    ) -> XrpcResult<api::accept_invite::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        let viewer = access.viewer()?.clone();
+        let app = ctx.app()?;
+        if access.member.as_ref().map(|m| m.status.as_str()) != Some("invited") {
+            return Err(Error::named(
+                ErrorKind::NotFound,
+                "NotInvited",
+                "you have no pending invitation to this Sphere",
+            ));
+        }
+        remember_handle(app, &viewer.did, viewer.handle.as_deref()).await?;
+        let record = sphere_member::Record { sphere: access.sphere.uri.clone(), created_at: now() };
+        let placement = membership_placement(&app.config, &access.sphere);
+        RecordWriter::new(ctx, &viewer, placement).await?.create(&record, index_member).await?;
+        Ok(api::accept_invite::Output { member: member_view_of(app, access.sphere.id, &viewer.did).await? })
+    }
+
+    async fn list_members(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_members::Params,
+    ) -> XrpcResult<api::list_members::Output> {
+        let access = Access::load(ctx, &params.sphere).await?;
+        access.require(Action::Read)?;
+        // Everyone who may read sees active members; moderators see every status.
+        let all = ["active", "invited", "requested", "revoked"];
+        let visible: Vec<&str> = if access.can(Action::Moderate) { all.to_vec() } else { vec!["active"] };
+        let statuses: Vec<&'static str> = match &params.status {
+            Some(s) => all.iter().copied().filter(|a| a == s && visible.contains(a)).collect(),
+            None => all.iter().copied().filter(|a| visible.contains(a)).collect(),
+        };
+        let after = params.cursor.clone().unwrap_or_default();
+        let limit = params.limit;
+        let sphere_id = access.sphere.id;
+        ctx.app()?
+            .db
+            .read(move |c| {
+                if statuses.is_empty() {
+                    return Ok(api::list_members::Output { members: vec![], cursor: None });
+                }
+                let rows = store::list_members(c, sphere_id, &statuses, &after, limit + 1)?;
+                let more = rows.len() as i64 > limit;
+                let members: Vec<MemberView> =
+                    rows.into_iter().take(limit as usize).map(|(m, h)| member_view(&m, h)).collect();
+                let cursor = if more { members.last().map(|m| m.did.clone()) } else { None };
+                Ok(api::list_members::Output { members, cursor })
+            })
+            .await
+    }
+
+    async fn update_member(
+        &self,
+        ctx: &XrpcContext,
+        input: api::update_member::Input,
+    ) -> XrpcResult<api::update_member::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Moderate)?;
+        let viewer = access.viewer()?.clone();
+        let app = ctx.app()?;
+        let (sphere_id, did) = (access.sphere.id, input.member.clone());
+        let target = app.db.read(move |c| store::member(c, sphere_id, &did)).await?.ok_or_else(|| {
+            Error::named(ErrorKind::NotFound, "MemberNotFound", "that account is not a member")
+        })?;
+        if target.role == "owner" {
+            return Err(Error::named(
+                ErrorKind::InvalidRequest,
+                "CannotChangeOwner",
+                "the owner's role can't be changed or revoked",
+            ));
+        }
+        if input.role.as_deref() == Some("owner") {
+            return Err(Error::named(
+                ErrorKind::InvalidRequest,
+                "CannotChangeOwner",
+                "ownership can't be handed over: the Sphere record lives in the owner's repo",
+            ));
+        }
+        if (target.role == "admin" || input.role.as_deref() == Some("admin")) && !access.can(Action::Own) {
+            return Err(Error::forbidden("only the owner can change admins"));
+        }
+        let placement = membership_placement(&app.config, &access.sphere);
+        let writer = RecordWriter::new(ctx, &viewer, placement).await?;
+        let Some(approval) = target.approval_uri.clone() else {
+            return Err(Error::named(
+                ErrorKind::InvalidRequest,
+                "NotApproved",
+                "that account has no approval to change",
+            ));
+        };
+        let mine = approval.starts_with(&format!("at://{}/", viewer.did));
+        let rkey = approval.rsplit('/').next().unwrap_or_default().to_owned();
+        if input.revoke == Some(true) {
+            if !mine && placement == Placement::Pds {
+                return Err(Error::named(
+                    ErrorKind::Conflict,
+                    "NotYourApproval",
+                    format!(
+                        "this approval is in {}'s repo: only they can delete it",
+                        target.invited_by.as_deref().unwrap_or("another admin")
+                    ),
+                ));
+            }
+            writer.delete(sphere_member_approval::NSID, &rkey, index_member_approval).await?;
+        } else if let Some(role) = input.role {
+            if !["admin", "member"].contains(&role.as_str()) {
+                return Err(Error::invalid_request("role: must be admin or member"));
+            }
+            let record = sphere_member_approval::Record {
+                sphere: access.sphere.uri.clone(),
+                member: target.did.clone(),
+                role,
+                created_at: now(),
+            };
+            if mine || placement == Placement::Local {
+                writer.put(&rkey, &record, index_member_approval).await?;
+            } else {
+                writer.create(&record, index_member_approval).await?;
+            }
+        }
+        Ok(api::update_member::Output { member: member_view_of(app, access.sphere.id, &target.did).await? })
+    }
+
+    async fn leave_sphere(&self, ctx: &XrpcContext, input: api::leave_sphere::Input) -> XrpcResult<()> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        let viewer = access.viewer()?.clone();
+        let member = access
+            .member
+            .clone()
+            .ok_or_else(|| Error::named(ErrorKind::NotFound, "MemberNotFound", "you are not a member"))?;
+        if member.role == "owner" {
+            return Err(Error::named(
+                ErrorKind::InvalidRequest,
+                "CannotChangeOwner",
+                "the owner can't leave their own Sphere",
+            ));
+        }
+        let Some(uri) = member.member_uri else {
+            return Err(Error::named(
+                ErrorKind::NotFound,
+                "MemberNotFound",
+                "you have not joined this Sphere",
+            ));
+        };
+        let rkey = uri.rsplit('/').next().unwrap_or_default().to_owned();
+        let placement = membership_placement(&ctx.app()?.config, &access.sphere);
+        RecordWriter::new(ctx, &viewer, placement)
+            .await?
+            .delete(sphere_member::NSID, &rkey, index_member)
+            .await
+    }
+
+    async fn moderate(
+        &self,
+        ctx: &XrpcContext,
+        input: api::moderate::Input,
+    ) -> XrpcResult<api::moderate::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Moderate)?;
+        let viewer = access.viewer()?.clone();
+        if !["hide", "restore"].contains(&input.action.as_str()) {
+            return Err(Error::invalid_request("action: must be hide or restore"));
+        }
+        let app = ctx.app()?;
+        let (registry, subject) = (app.registry.clone(), input.subject.clone());
+        let content = app.db.read(move |c| registry.find_content(c, &subject)).await?;
+        let content = content.filter(|c| c.sphere_id == access.sphere.id).ok_or_else(|| {
+            Error::named(ErrorKind::NotFound, "ContentNotFound", "no such content in this Sphere")
+        })?;
+        let record = moderation::Record {
+            sphere: access.sphere.uri.clone(),
+            subject: StrongRef { uri: input.subject.clone(), cid: content.cid },
+            action: input.action.clone(),
+            reason: input.reason,
+            created_at: now(),
+        };
+        let placement = crate::sphere::content_placement(&access.sphere);
+        let written =
+            RecordWriter::new(ctx, &viewer, placement).await?.create(&record, index_moderation).await?;
+        let subject = input.subject.clone();
+        let hidden = app.db.read(move |c| store::is_hidden(c, &subject)).await?;
+        Ok(api::moderate::Output { uri: (placement == Placement::Pds).then_some(written.uri), hidden })
+    }
+}

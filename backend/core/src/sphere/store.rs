@@ -1,0 +1,252 @@
+//! Reading Spheres, memberships and moderation state from SQLite.
+
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sqlite::SqliteConnection;
+use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
+
+use crate::Error;
+
+/// A Sphere as indexed.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct SphereRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub uri: String,
+    #[diesel(sql_type = Text)]
+    pub cid: String,
+    #[diesel(sql_type = Text)]
+    pub owner_did: String,
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub description: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub visibility: String,
+    #[diesel(sql_type = Text)]
+    pub write_mode: String,
+    #[diesel(sql_type = Text)]
+    pub modules: String,
+    #[diesel(sql_type = Text)]
+    pub created_at: String,
+}
+
+impl SphereRow {
+    /// Public Spheres are readable by anyone and keep content on PDSes.
+    /// Any visibility other than `public` is treated as private.
+    pub fn is_public(&self) -> bool {
+        self.visibility == "public"
+    }
+
+    /// Open Spheres let any signed-in account write. Any write mode other
+    /// than `open` is treated as members-only, and private Spheres are never open.
+    pub fn is_open(&self) -> bool {
+        self.is_public() && self.write_mode == "open"
+    }
+
+    /// The enabled modules.
+    pub fn module_list(&self) -> Vec<String> {
+        serde_json::from_str(&self.modules).unwrap_or_default()
+    }
+}
+
+/// One account's membership of a Sphere.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct MemberRow {
+    #[diesel(sql_type = BigInt)]
+    pub sphere_id: i64,
+    #[diesel(sql_type = Text)]
+    pub did: String,
+    #[diesel(sql_type = Text)]
+    pub role: String,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub invited_by: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub invited_at: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub joined_at: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub approval_uri: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub approval_cid: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub member_uri: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub member_cid: Option<String>,
+}
+
+impl MemberRow {
+    /// Both sides of the membership exist (or this is the owner).
+    pub fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+
+    /// An active owner or admin.
+    pub fn is_moderator(&self) -> bool {
+        self.is_active() && (self.role == "owner" || self.role == "admin")
+    }
+}
+
+const SPHERE_COLUMNS: &str =
+    "id, uri, cid, owner_did, slug, name, description, visibility, write_mode, modules, created_at";
+const MEMBER_COLUMNS: &str = "sphere_id, did, role, status, invited_by, invited_at, joined_at, approval_uri, approval_cid, member_uri, member_cid";
+
+/// A Sphere by its slug or the AT URI of its record.
+pub fn sphere_by_param(conn: &mut SqliteConnection, param: &str) -> Result<Option<SphereRow>, Error> {
+    let column = if param.starts_with("at://") { "uri" } else { "slug" };
+    Ok(diesel::sql_query(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE {column} = ?"))
+        .bind::<Text, _>(param)
+        .get_result(conn)
+        .optional()?)
+}
+
+/// A Sphere by its record's AT URI.
+pub fn sphere_by_uri(conn: &mut SqliteConnection, uri: &str) -> Result<Option<SphereRow>, Error> {
+    Ok(diesel::sql_query(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE uri = ?"))
+        .bind::<Text, _>(uri)
+        .get_result(conn)
+        .optional()?)
+}
+
+/// A Sphere by its internal id.
+pub fn sphere_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<SphereRow>, Error> {
+    Ok(diesel::sql_query(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE id = ?"))
+        .bind::<BigInt, _>(id)
+        .get_result(conn)
+        .optional()?)
+}
+
+/// Spheres newest first, after a `(created_at, id)` cursor. With `viewer`,
+/// private Spheres where the viewer is a member or invited are included.
+pub fn list_spheres(
+    conn: &mut SqliteConnection,
+    viewer: Option<&str>,
+    after: Option<(String, i64)>,
+    limit: i64,
+) -> Result<Vec<SphereRow>, Error> {
+    let (created, id) = after.unwrap_or_else(|| ("9999".into(), i64::MAX));
+    Ok(diesel::sql_query(format!(
+        "SELECT {SPHERE_COLUMNS} FROM spheres s
+         WHERE (s.created_at, s.id) < (?, ?)
+           AND (s.visibility = 'public' OR EXISTS (
+                SELECT 1 FROM sphere_members m WHERE m.sphere_id = s.id AND m.did = ?
+                  AND m.status IN ('active', 'invited')))
+         ORDER BY s.created_at DESC, s.id DESC LIMIT ?"
+    ))
+    .bind::<Text, _>(created)
+    .bind::<BigInt, _>(id)
+    .bind::<Text, _>(viewer.unwrap_or_default())
+    .bind::<BigInt, _>(limit)
+    .load(conn)?)
+}
+
+/// One account's membership row.
+pub fn member(conn: &mut SqliteConnection, sphere_id: i64, did: &str) -> Result<Option<MemberRow>, Error> {
+    Ok(diesel::sql_query(format!(
+        "SELECT {MEMBER_COLUMNS} FROM sphere_members WHERE sphere_id = ? AND did = ?"
+    ))
+    .bind::<BigInt, _>(sphere_id)
+    .bind::<Text, _>(did)
+    .get_result(conn)
+    .optional()?)
+}
+
+/// Whether an account may write in a Sphere right now (the rule the API and
+/// the indexer share): open Spheres take anyone, others active members.
+pub fn may_write(conn: &mut SqliteConnection, sphere: &SphereRow, did: &str) -> Result<bool, Error> {
+    Ok(sphere.is_open() || member(conn, sphere.id, did)?.is_some_and(|m| m.is_active()))
+}
+
+/// Whether an account is an active owner or admin of a Sphere.
+pub fn may_moderate(conn: &mut SqliteConnection, sphere_id: i64, did: &str) -> Result<bool, Error> {
+    Ok(member(conn, sphere_id, did)?.is_some_and(|m| m.is_moderator()))
+}
+
+/// A page of members with their handles, ordered by DID, after `after`.
+pub fn list_members(
+    conn: &mut SqliteConnection,
+    sphere_id: i64,
+    statuses: &[&str],
+    after: &str,
+    limit: i64,
+) -> Result<Vec<(MemberRow, Option<String>)>, Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(embed)]
+        member: MemberRow,
+        #[diesel(sql_type = Nullable<Text>)]
+        handle: Option<String>,
+    }
+    let placeholders = statuses.iter().map(|_| "?").collect::<Vec<_>>().join(", ");
+    let columns = MEMBER_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
+    let mut query = diesel::sql_query(format!(
+        "SELECT {columns}, a.handle FROM sphere_members m LEFT JOIN actors a ON a.did = m.did
+         WHERE m.sphere_id = ? AND m.did > ? AND m.status IN ({placeholders}) ORDER BY m.did LIMIT ?"
+    ))
+    .into_boxed();
+    query = query.bind::<BigInt, _>(sphere_id).bind::<Text, _>(after.to_owned());
+    for status in statuses {
+        query = query.bind::<Text, _>((*status).to_owned());
+    }
+    let rows: Vec<Row> = query.bind::<BigInt, _>(limit).load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.member, r.handle)).collect())
+}
+
+/// Active members of a Sphere.
+pub fn member_count(conn: &mut SqliteConnection, sphere_id: i64) -> Result<i64, Error> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    Ok(diesel::sql_query(
+        "SELECT count(*) AS n FROM sphere_members WHERE sphere_id = ? AND status = 'active'",
+    )
+    .bind::<BigInt, _>(sphere_id)
+    .get_result::<Count>(conn)?
+    .n)
+}
+
+/// The handle last seen for an account.
+pub fn handle_of(conn: &mut SqliteConnection, did: &str) -> Result<Option<String>, Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Nullable<Text>)]
+        handle: Option<String>,
+    }
+    Ok(diesel::sql_query("SELECT handle FROM actors WHERE did = ?")
+        .bind::<Text, _>(did)
+        .get_result::<Row>(conn)
+        .optional()?
+        .and_then(|r| r.handle))
+}
+
+/// Remembers an account's handle.
+pub fn remember_handle(conn: &mut SqliteConnection, did: &str, handle: Option<&str>) -> Result<(), Error> {
+    diesel::sql_query(
+        "INSERT INTO actors (did, handle, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         ON CONFLICT (did) DO UPDATE SET handle = excluded.handle, updated_at = excluded.updated_at",
+    )
+    .bind::<Text, _>(did)
+    .bind::<Nullable<Text>, _>(handle)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Whether a moderator has hidden this content.
+pub fn is_hidden(conn: &mut SqliteConnection, uri: &str) -> Result<bool, Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    Ok(diesel::sql_query("SELECT count(*) AS n FROM hidden_subjects WHERE subject_uri = ?")
+        .bind::<Text, _>(uri)
+        .get_result::<Row>(conn)?
+        .n
+        > 0)
+}
