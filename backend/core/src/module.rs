@@ -62,6 +62,37 @@ impl RecordEvent<'_> {
     pub fn uri(&self) -> String {
         format!("at://{}/{}/{}", self.did, self.collection, self.rkey)
     }
+
+    /// The record's CID (empty for deletes).
+    pub fn cid(&self) -> String {
+        self.cid.unwrap_or_default().to_owned()
+    }
+
+    /// The record, typed and checked against its Lexicon; the outcome to
+    /// report (`Rejected`) when it isn't valid.
+    pub fn decode<R: crate::lexicon::LexRecord + serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<R, IndexOutcome> {
+        let Some(value) = self.record else {
+            return Err(IndexOutcome::Rejected(ValidationError::new(
+                "",
+                "a create or update without a record",
+            )));
+        };
+        crate::lexicon::decode_record::<R>(value).map_err(IndexOutcome::Rejected)
+    }
+}
+
+/// Decodes an event's record inside an indexing function, returning its
+/// outcome early when the record is invalid.
+#[macro_export]
+macro_rules! decode_or_return {
+    ($event:expr) => {
+        match $event.decode() {
+            Ok(record) => record,
+            Err(outcome) => return Ok(outcome),
+        }
+    };
 }
 
 /// A piece of content a module holds, as moderation needs to reference it.

@@ -8,8 +8,8 @@ use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
 
 use super::store::{self, MemberRow, SphereRow};
+use crate::lexicon::ValidationError;
 use crate::lexicon::site::exosphere::{moderation, sphere, sphere_member, sphere_member_approval};
-use crate::lexicon::{ValidationError, decode_record};
 use crate::module::{IndexOutcome, RecordEvent, RecordOp, Source};
 use crate::xrpc::{Error, ErrorKind};
 
@@ -48,19 +48,6 @@ pub fn check_slug(slug: &str) -> Result<(), ValidationError> {
     }
 }
 
-fn decode<R: crate::lexicon::LexRecord + serde::de::DeserializeOwned>(
-    event: &RecordEvent<'_>,
-) -> Result<R, IndexOutcome> {
-    let Some(value) = event.record else {
-        return Err(IndexOutcome::Rejected(ValidationError::new("", "a create or update without a record")));
-    };
-    decode_record::<R>(value).map_err(IndexOutcome::Rejected)
-}
-
-fn cid(event: &RecordEvent<'_>) -> String {
-    event.cid.unwrap_or_default().to_owned()
-}
-
 /// `site.exosphere.sphere`, published by its owner.
 pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
     let uri = event.uri();
@@ -76,14 +63,11 @@ pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
             None => IndexOutcome::Ignored,
         });
     }
-    let record: sphere::Record = match decode(event) {
-        Ok(r) => r,
-        Err(outcome) => return Ok(outcome),
-    };
+    let record: sphere::Record = crate::decode_or_return!(event);
     if let Err(e) = check_slug(&record.slug) {
         return Ok(IndexOutcome::Rejected(e));
     }
-    if existing.as_ref().is_some_and(|s| s.cid == cid(event)) {
+    if existing.as_ref().is_some_and(|s| s.cid == event.cid()) {
         return Ok(IndexOutcome::Unchanged);
     }
     // Only Spheres this instance knows are indexed: a Sphere record seen on
@@ -109,7 +93,7 @@ pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
            modules = excluded.modules, indexed_at = excluded.indexed_at",
     )
     .bind::<Text, _>(&uri)
-    .bind::<Text, _>(cid(event))
+    .bind::<Text, _>(event.cid())
     .bind::<Text, _>(event.did)
     .bind::<Text, _>(&record.slug)
     .bind::<Text, _>(&record.name)
@@ -220,10 +204,7 @@ pub fn index_member_approval(
         save_member(conn, &row)?;
         return Ok(IndexOutcome::Indexed);
     }
-    let record: sphere_member_approval::Record = match decode(event) {
-        Ok(r) => r,
-        Err(outcome) => return Ok(outcome),
-    };
+    let record: sphere_member_approval::Record = crate::decode_or_return!(event);
     let Some(sphere) = store::sphere_by_uri(conn, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
     if !store::may_moderate(conn, sphere.id, event.did)? {
         return Ok(IndexOutcome::Ignored);
@@ -246,7 +227,7 @@ pub fn index_member_approval(
     row.invited_by = Some(event.did.to_owned());
     row.invited_at = Some(record.created_at.clone());
     row.approval_uri = Some(uri);
-    row.approval_cid = Some(cid(event));
+    row.approval_cid = Some(event.cid());
     if row.member_uri.is_some() && row.joined_at.is_none() {
         row.joined_at = Some(record.created_at);
     }
@@ -265,10 +246,7 @@ pub fn index_member(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
         save_member(conn, &row)?;
         return Ok(IndexOutcome::Indexed);
     }
-    let record: sphere_member::Record = match decode(event) {
-        Ok(r) => r,
-        Err(outcome) => return Ok(outcome),
-    };
+    let record: sphere_member::Record = crate::decode_or_return!(event);
     let Some(sphere) = store::sphere_by_uri(conn, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
     let existing = store::member(conn, sphere.id, event.did)?;
     if existing.as_ref().is_some_and(|r| {
@@ -283,7 +261,7 @@ pub fn index_member(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
         row
     });
     row.member_uri = Some(uri);
-    row.member_cid = Some(cid(event));
+    row.member_cid = Some(event.cid());
     row.joined_at = Some(record.created_at);
     save_member(conn, &row)?;
     Ok(IndexOutcome::Indexed)
@@ -312,10 +290,7 @@ pub fn index_moderation(conn: &mut SqliteConnection, event: &RecordEvent<'_>) ->
         refresh_hidden(conn, subject.sphere_id, &subject.subject_uri)?;
         return Ok(IndexOutcome::Indexed);
     }
-    let record: moderation::Record = match decode(event) {
-        Ok(r) => r,
-        Err(outcome) => return Ok(outcome),
-    };
+    let record: moderation::Record = crate::decode_or_return!(event);
     let Some(sphere) = store::sphere_by_uri(conn, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
     if !store::may_moderate(conn, sphere.id, event.did)? {
         return Ok(IndexOutcome::Ignored);
@@ -328,7 +303,7 @@ pub fn index_moderation(conn: &mut SqliteConnection, event: &RecordEvent<'_>) ->
          WHERE moderation_actions.cid != excluded.cid",
     )
     .bind::<Text, _>(&uri)
-    .bind::<Text, _>(cid(event))
+    .bind::<Text, _>(event.cid())
     .bind::<BigInt, _>(sphere.id)
     .bind::<Text, _>(&record.subject.uri)
     .bind::<Text, _>(&record.action)

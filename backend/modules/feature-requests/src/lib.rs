@@ -1,31 +1,57 @@
 //! The feature-request board: requests, votes, comments and statuses.
 //!
-//! This crate depends on `exosphere-core` only. Its XRPC methods are mounted
-//! from the generated `site.exosphere.featureRequest` route table; the
-//! handlers, tables and indexing arrive with the feature-request issue, and
-//! until then each method validates its input and answers 501.
+//! Depends on `exosphere-core` only. Records are validated against their
+//! Lexicons, written through core's write path (the author's PDS for public
+//! Spheres, this server for private ones) and indexed by the one function
+//! per record type in [`index`], which the indexer and rebuilds use too.
+
+mod api;
+pub mod index;
+pub mod ranking;
+pub mod store;
 
 use std::sync::Arc;
 
 use actix_web::web::ServiceConfig;
+use diesel::sqlite::SqliteConnection;
+use exosphere_core::db::migrations::Migration;
 use exosphere_core::lexicon::site::exosphere::feature_request;
-use exosphere_core::{AppContext, Module};
+use exosphere_core::{AppContext, Content, Error, IndexOutcome, Module, RecordEvent};
 
 /// The module value the app registers.
 pub struct FeatureRequests;
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    id: "0001_feature_requests",
+    sql: include_str!("../migrations/0001_feature_requests.sql"),
+}];
 
 impl Module for FeatureRequests {
     fn name(&self) -> &'static str {
         "feature-requests"
     }
 
-    fn configure(&self, cfg: &mut ServiceConfig, ctx: &AppContext) {
-        feature_request::configure(cfg, Arc::new(Api { _ctx: ctx.clone() }));
+    fn migrations(&self) -> &'static [Migration] {
+        MIGRATIONS
+    }
+
+    fn collections(&self) -> &'static [&'static str] {
+        index::COLLECTIONS
+    }
+
+    fn configure(&self, cfg: &mut ServiceConfig, _ctx: &AppContext) {
+        feature_request::configure(cfg, Arc::new(api::Api));
+    }
+
+    fn index_record(
+        &self,
+        conn: &mut SqliteConnection,
+        event: &RecordEvent<'_>,
+    ) -> Result<IndexOutcome, Error> {
+        index::index_record(conn, event)
+    }
+
+    fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
+        Ok(store::content(conn, uri)?.map(|(cid, sphere_id)| Content { cid, sphere_id }))
     }
 }
-
-struct Api {
-    _ctx: AppContext,
-}
-
-impl feature_request::Handlers for Api {}

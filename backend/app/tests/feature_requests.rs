@@ -1,0 +1,746 @@
+//! The feature-request board end to end, against a real local PDS.
+
+mod common;
+
+use common::world::World;
+use common::xrpc::{Caller, get, ok, procedure, query};
+use exosphere_core::{IndexOutcome, RecordEvent, RecordOp, Source};
+use serde_json::{Value, json};
+
+const FR: &str = "site.exosphere.featureRequest";
+
+fn requests(list: &Value) -> Vec<Value> {
+    list["requests"].as_array().cloned().unwrap_or_default()
+}
+
+fn titles(list: &Value) -> Vec<String> {
+    requests(list).iter().filter_map(|r| r["title"].as_str().map(str::to_owned)).collect()
+}
+
+async fn list(w: &World, who: &Caller, params: &[(&str, &str)]) -> anyhow::Result<Value> {
+    get(&w.server, who, &format!("{FR}.listRequests"), params).await
+}
+
+async fn create(w: &World, who: &Caller, sphere: &str, title: &str) -> anyhow::Result<Value> {
+    Ok(ok(
+        &w.server,
+        who,
+        &format!("{FR}.createRequest"),
+        json!({ "sphere": sphere, "title": title, "description": format!("About {title}") }),
+    )
+    .await?["request"]
+        .clone())
+}
+
+const RECORDS: [&str; 5] = [
+    "site.exosphere.featureRequest",
+    "site.exosphere.featureRequestVote",
+    "site.exosphere.featureRequestComment",
+    "site.exosphere.featureRequestCommentVote",
+    "site.exosphere.featureRequestStatus",
+];
+
+#[tokio::test]
+async fn a_public_board_keeps_every_action_on_the_actors_pds() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("board", "public", "members").await?;
+
+    let created = create(&w, &w.bob, "board", "Dark mode").await?;
+    assert_eq!(created["number"], 1);
+    let uri = created["uri"].as_str().unwrap_or_default().to_owned();
+    assert!(uri.starts_with(&format!("at://{}/{FR}/", w.bob.did)), "bob's request is in bob's repo: {uri}");
+    assert_eq!(w.net.get_record(&uri).await?.map(|r| r["value"]["title"].clone()), Some(json!("Dark mode")));
+    assert_eq!(create(&w, &w.carol, "board", "Export CSV").await?["number"], 2);
+
+    let voted = ok(s, &w.alice, &format!("{FR}.vote"), json!({ "sphere": "board", "number": 1 })).await?;
+    assert_eq!(voted, json!({ "voteCount": 1, "voted": true }));
+    let comment = ok(
+        s,
+        &w.alice,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "board", "number": 1, "text": "Yes please" }),
+    )
+    .await?;
+    let status = ok(
+        s,
+        &w.alice,
+        &format!("{FR}.setStatus"),
+        json!({ "sphere": "board", "number": 1, "status": "planned", "note": "Next release" }),
+    )
+    .await?;
+    for (collection, expected) in [(RECORDS[1], 1), (RECORDS[2], 1), (RECORDS[4], 1), (RECORDS[0], 0)] {
+        assert_eq!(
+            w.net.list_records(&w.alice.did, collection).await?.len(),
+            expected,
+            "{collection} in alice's repo"
+        );
+    }
+    let status_record = w.net.get_record(status["status"]["uri"].as_str().unwrap_or_default()).await?;
+    assert_eq!(
+        status_record.map(|r| r["value"]["subject"]["uri"].clone()),
+        Some(json!(uri)),
+        "the status references bob's record"
+    );
+    assert_eq!(
+        w.net.get_record(&uri).await?.map(|r| r["value"].get("status").is_none()),
+        Some(true),
+        "bob's record is untouched"
+    );
+
+    let as_alice = list(&w, &w.alice, &[("sphere", "board")]).await?;
+    let first = &requests(&as_alice)[0];
+    assert_eq!(
+        (first["number"].as_i64(), first["voteCount"].as_i64(), first["commentCount"].as_i64()),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!((first["status"].as_str(), first["viewer"]["voted"].as_bool()), (Some("planned"), Some(true)));
+    assert_eq!(first["author"], json!({ "did": w.bob.did, "handle": "bob.test" }));
+    let as_bob = list(&w, &w.bob, &[("sphere", "board")]).await?;
+    assert_eq!(requests(&as_bob)[0]["viewer"]["voted"], false);
+    let anonymous = list(&w, &Caller::anonymous(), &[("sphere", "board")]).await?;
+    assert_eq!(titles(&anonymous), ["Dark mode", "Export CSV"]);
+    assert!(requests(&anonymous)[0].get("viewer").is_none());
+
+    let one = get(s, &w.erin, &format!("{FR}.getRequest"), &[("sphere", "board"), ("number", "1")]).await?;
+    assert_eq!(one["statusHistory"][0]["status"], "planned");
+    assert_eq!(one["statusHistory"][0]["note"], "Next release");
+    assert_eq!(one["statusHistory"][0]["actor"]["handle"], "alice.test");
+    let comments =
+        get(s, &w.erin, &format!("{FR}.listComments"), &[("sphere", "board"), ("number", "1")]).await?;
+    assert_eq!(comments["comments"][0]["text"], "Yes please");
+    assert_eq!(comments["comments"][0]["uri"], comment["comment"]["uri"]);
+
+    // The same records arriving later from Jetstream change nothing.
+    let record = w.net.get_record(&uri).await?.ok_or_else(|| anyhow::anyhow!("record"))?;
+    let ctx = s.running.ctx.clone();
+    let rkey = uri.rsplit('/').next().unwrap_or_default().to_owned();
+    let bob = w.bob.did.clone();
+    let outcome = ctx
+        .db
+        .write({
+            let ctx = ctx.clone();
+            move |c| {
+                let cid = record["cid"].as_str().unwrap_or_default().to_owned();
+                ctx.registry.index(
+                    c,
+                    &RecordEvent {
+                        source: Source::Jetstream,
+                        did: &bob,
+                        collection: FR,
+                        rkey: &rkey,
+                        op: RecordOp::Create,
+                        cid: Some(&cid),
+                        record: Some(&record["value"]),
+                    },
+                )
+            }
+        })
+        .await?;
+    assert_eq!(outcome, IndexOutcome::Unchanged);
+    assert_eq!(list(&w, &w.alice, &[("sphere", "board")]).await?, as_alice);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_private_board_writes_no_content_to_any_pds() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("inner", "private", "members").await?;
+    create(&w, &w.bob, "inner", "Secret plan").await?;
+    ok(s, &w.alice, &format!("{FR}.vote"), json!({ "sphere": "inner", "number": 1 })).await?;
+    let comment = ok(
+        s,
+        &w.alice,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "inner", "number": 1, "text": "Shh" }),
+    )
+    .await?;
+    ok(
+        s,
+        &w.carol,
+        &format!("{FR}.voteComment"),
+        json!({ "sphere": "inner", "comment": comment["comment"]["uri"] }),
+    )
+    .await?;
+    ok(
+        s,
+        &w.alice,
+        &format!("{FR}.setStatus"),
+        json!({ "sphere": "inner", "number": 1, "status": "planned" }),
+    )
+    .await?;
+    for who in [&w.alice, &w.bob, &w.carol] {
+        for collection in RECORDS {
+            assert!(
+                w.net.list_records(&who.did, collection).await?.is_empty(),
+                "{collection} of {} leaked to a PDS",
+                who.name
+            );
+        }
+    }
+    let first = &requests(&list(&w, &w.carol, &[("sphere", "inner")]).await?)[0];
+    assert_eq!(
+        (first["voteCount"].as_i64(), first["commentCount"].as_i64(), first["status"].as_str()),
+        (Some(1), Some(1), Some("planned"))
+    );
+    for outsider in [&Caller::anonymous(), &w.erin, &w.dave] {
+        for (method, params) in [
+            ("listRequests", vec![("sphere", "inner")]),
+            ("getRequest", vec![("sphere", "inner"), ("number", "1")]),
+            ("listComments", vec![("sphere", "inner"), ("number", "1")]),
+        ] {
+            let (status, body) = query(s, outsider, &format!("{FR}.{method}"), &params).await?;
+            assert_eq!(status.as_u16(), 404, "{method} for {}", outsider.name);
+            assert!(!body.to_string().contains("Secret plan") && !body.to_string().contains("Shh"));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn sorting_filtering_and_search() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("sorts", "private", "members").await?;
+    for title in ["Dark mode", "Export to CSV", "Keyboard shortcuts", "Crème brûlée recipes"] {
+        create(&w, &w.alice, "sorts", title).await?;
+    }
+    for (who, number) in
+        [(&w.alice, 1), (&w.bob, 1), (&w.carol, 1), (&w.bob, 3), (&w.carol, 3), (&w.alice, 2)]
+    {
+        ok(s, who, &format!("{FR}.vote"), json!({ "sphere": "sorts", "number": number })).await?;
+    }
+    ok(s, &w.bob, &format!("{FR}.setStatus"), json!({ "sphere": "sorts", "number": 3, "status": "done" }))
+        .await?;
+    create(&w, &w.carol, "sorts", "Carol's idea").await?;
+
+    assert_eq!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("sort", "top")]).await?),
+        ["Dark mode", "Keyboard shortcuts", "Export to CSV", "Carol's idea", "Crème brûlée recipes"]
+    );
+    assert_eq!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("sort", "new")]).await?),
+        ["Carol's idea", "Crème brûlée recipes", "Keyboard shortcuts", "Export to CSV", "Dark mode"]
+    );
+    // Trending: votes just cast weigh about the same, so votes decide, then recency.
+    let trending = titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("sort", "trending")]).await?);
+    assert_eq!(&trending[..3], ["Dark mode", "Keyboard shortcuts", "Export to CSV"]);
+    assert_eq!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("status", "done")]).await?),
+        ["Keyboard shortcuts"]
+    );
+    assert_eq!(
+        titles(
+            &list(
+                &w,
+                &w.alice,
+                &[("sphere", "sorts"), ("status", "open"), ("status", "done"), ("sort", "new")]
+            )
+            .await?
+        )
+        .len(),
+        5
+    );
+    assert_eq!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("author", &w.carol.did)]).await?),
+        ["Carol's idea"]
+    );
+    assert_eq!(titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "dark")]).await?), ["Dark mode"]);
+    assert_eq!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "csv expo")]).await?),
+        ["Export to CSV"]
+    );
+    assert_eq!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "creme")]).await?),
+        ["Crème brûlée recipes"],
+        "accents fold"
+    );
+    assert_eq!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "about keyboard")]).await?),
+        ["Keyboard shortcuts"],
+        "descriptions are searched"
+    );
+    assert!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "\"( OR *")]).await?).is_empty(),
+        "FTS syntax is not interpreted"
+    );
+    let (status, body) =
+        query(s, &w.alice, &format!("{FR}.listRequests"), &[("sphere", "sorts"), ("sort", "loudest")])
+            .await?;
+    assert_eq!((status.as_u16(), body["error"].as_str()), (400, Some("InvalidRequest")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn pages_stay_stable_while_votes_change() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("pages", "private", "members").await?;
+    for i in 1..=7 {
+        create(&w, &w.alice, "pages", &format!("Request {i}")).await?;
+    }
+    // Votes: #1 three, #2 two, #3 one, the rest none.
+    for (who, number) in
+        [(&w.alice, 1), (&w.bob, 1), (&w.carol, 1), (&w.alice, 2), (&w.bob, 2), (&w.alice, 3)]
+    {
+        ok(s, who, &format!("{FR}.vote"), json!({ "sphere": "pages", "number": number })).await?;
+    }
+    for (round, sort) in ["top", "trending", "new"].into_iter().enumerate() {
+        // Seven requests, plus the late one of each earlier round.
+        let expected_total = 7 + round;
+        let page1 = list(&w, &w.alice, &[("sphere", "pages"), ("sort", sort), ("limit", "3")]).await?;
+        let mut cursor = page1["cursor"].as_str().unwrap_or_default().to_owned();
+        assert!(!cursor.is_empty());
+        // While the reader is on page 1: the last requests get votes, one loses its vote, and a new one appears.
+        for (who, number) in [(&w.alice, 7), (&w.bob, 7), (&w.carol, 7), (&w.carol, 6)] {
+            ok(s, who, &format!("{FR}.vote"), json!({ "sphere": "pages", "number": number })).await?;
+        }
+        ok(s, &w.alice, &format!("{FR}.unvote"), json!({ "sphere": "pages", "number": 3 })).await?;
+        let late = format!("Late {sort}");
+        create(&w, &w.bob, "pages", &late).await?;
+
+        let mut seen = titles(&page1);
+        for _ in 0..5 {
+            if cursor.is_empty() {
+                break;
+            }
+            let page = list(
+                &w,
+                &w.alice,
+                &[("sphere", "pages"), ("sort", sort), ("limit", "3"), ("cursor", &cursor)],
+            )
+            .await?;
+            seen.extend(titles(&page));
+            cursor = page["cursor"].as_str().unwrap_or_default().to_owned();
+        }
+        let count = seen.len();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(
+            (count, seen.len()),
+            (expected_total, expected_total),
+            "{sort}: every request exactly once: {seen:?}"
+        );
+        assert!(!seen.contains(&late), "{sort}: nothing created after page 1 slips in");
+
+        // Undo this round's votes for the next sort.
+        for (who, number) in [(&w.alice, 7), (&w.bob, 7), (&w.carol, 7), (&w.carol, 6)] {
+            ok(s, who, &format!("{FR}.unvote"), json!({ "sphere": "pages", "number": number })).await?;
+        }
+        ok(s, &w.alice, &format!("{FR}.vote"), json!({ "sphere": "pages", "number": 3 })).await?;
+    }
+    let top = list(&w, &w.alice, &[("sphere", "pages"), ("sort", "top"), ("limit", "3")]).await?;
+    assert_eq!(titles(&top), ["Request 1", "Request 2", "Request 3"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn votes_are_idempotent_and_unvote_removes_the_record() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("votes", "public", "open").await?;
+    create(&w, &w.erin, "votes", "Open to all").await?;
+    for _ in 0..2 {
+        let voted = ok(s, &w.alice, &format!("{FR}.vote"), json!({ "sphere": "votes", "number": 1 })).await?;
+        assert_eq!(voted, json!({ "voteCount": 1, "voted": true }));
+    }
+    assert_eq!(w.net.list_records(&w.alice.did, RECORDS[1]).await?.len(), 1, "one vote record");
+    for _ in 0..2 {
+        let unvoted =
+            ok(s, &w.alice, &format!("{FR}.unvote"), json!({ "sphere": "votes", "number": 1 })).await?;
+        assert_eq!(unvoted, json!({ "voteCount": 0, "voted": false }));
+    }
+    assert!(w.net.list_records(&w.alice.did, RECORDS[1]).await?.is_empty(), "unvote deletes the record");
+
+    let comment = ok(
+        s,
+        &w.erin,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "votes", "number": 1, "text": "First" }),
+    )
+    .await?;
+    let curi = comment["comment"]["uri"].clone();
+    for _ in 0..2 {
+        assert_eq!(
+            ok(s, &w.bob, &format!("{FR}.voteComment"), json!({ "sphere": "votes", "comment": curi }))
+                .await?["voteCount"],
+            1
+        );
+    }
+    let comments =
+        get(s, &w.bob, &format!("{FR}.listComments"), &[("sphere", "votes"), ("number", "1")]).await?;
+    assert_eq!(
+        (comments["comments"][0]["voteCount"].as_i64(), comments["comments"][0]["viewer"]["voted"].as_bool()),
+        (Some(1), Some(true))
+    );
+    assert_eq!(w.net.list_records(&w.bob.did, RECORDS[3]).await?.len(), 1);
+    assert_eq!(
+        ok(s, &w.bob, &format!("{FR}.unvoteComment"), json!({ "sphere": "votes", "comment": curi })).await?["voteCount"],
+        0
+    );
+    assert!(w.net.list_records(&w.bob.did, RECORDS[3]).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn authors_edit_and_delete_their_own_requests_and_comments() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("edits", "public", "members").await?;
+    let request = create(&w, &w.bob, "edits", "Typo in titel").await?;
+    let uri = request["uri"].as_str().unwrap_or_default().to_owned();
+    let edited = ok(
+        s,
+        &w.bob,
+        &format!("{FR}.updateRequest"),
+        json!({ "sphere": "edits", "number": 1, "title": "Typo in title" }),
+    )
+    .await?;
+    assert_eq!(
+        (edited["request"]["title"].as_str(), edited["request"]["number"].as_i64()),
+        (Some("Typo in title"), Some(1))
+    );
+    assert!(edited["request"]["updatedAt"].is_string());
+    assert_eq!(
+        w.net.get_record(&uri).await?.map(|r| r["value"]["title"].clone()),
+        Some(json!("Typo in title"))
+    );
+    let (status, body) = procedure(
+        s,
+        &w.carol,
+        &format!("{FR}.updateRequest"),
+        json!({ "sphere": "edits", "number": 1, "title": "Mine now" }),
+    )
+    .await?;
+    assert_eq!((status.as_u16(), body["error"].as_str()), (403, Some("Forbidden")));
+
+    let comment = ok(
+        s,
+        &w.carol,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "edits", "number": 1, "text": "Agreed" }),
+    )
+    .await?;
+    let curi = comment["comment"]["uri"].clone();
+    let reply = ok(
+        s,
+        &w.bob,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "edits", "number": 1, "text": "Thanks", "parent": curi }),
+    )
+    .await?;
+    assert_eq!(reply["comment"]["parent"], curi);
+    let changed = ok(
+        s,
+        &w.carol,
+        &format!("{FR}.updateComment"),
+        json!({ "sphere": "edits", "comment": curi, "text": "Strongly agreed" }),
+    )
+    .await?;
+    assert_eq!(changed["comment"]["text"], "Strongly agreed");
+    let (status, _) =
+        procedure(s, &w.bob, &format!("{FR}.deleteComment"), json!({ "sphere": "edits", "comment": curi }))
+            .await?;
+    assert_eq!(status.as_u16(), 403);
+    ok(s, &w.carol, &format!("{FR}.deleteComment"), json!({ "sphere": "edits", "comment": curi })).await?;
+    assert!(w.net.list_records(&w.carol.did, RECORDS[2]).await?.is_empty());
+    let one = get(s, &w.bob, &format!("{FR}.getRequest"), &[("sphere", "edits"), ("number", "1")]).await?;
+    assert_eq!(one["request"]["commentCount"], 1);
+
+    ok(s, &w.bob, &format!("{FR}.deleteRequest"), json!({ "sphere": "edits", "number": 1 })).await?;
+    assert_eq!(w.net.get_record(&uri).await?, None);
+    let (status, body) =
+        query(s, &w.bob, &format!("{FR}.getRequest"), &[("sphere", "edits"), ("number", "1")]).await?;
+    assert_eq!((status.as_u16(), body["error"].as_str()), (404, Some("RequestNotFound")));
+    assert_eq!(
+        create(&w, &w.bob, "edits", "After the delete").await?["number"],
+        2,
+        "numbers are never reused"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn moderation_hides_content_from_everyone_but_moderators() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("mod", "public", "open").await?;
+    let spam = create(&w, &w.erin, "mod", "Buy cheap watches").await?;
+    create(&w, &w.carol, "mod", "Real request").await?;
+    let comment = ok(
+        s,
+        &w.erin,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "mod", "number": 2, "text": "spam link" }),
+    )
+    .await?;
+
+    let hidden = ok(
+        s,
+        &w.bob,
+        "site.exosphere.sphere.moderate",
+        json!({ "sphere": "mod", "subject": spam["uri"], "action": "hide", "reason": "spam" }),
+    )
+    .await?;
+    assert_eq!(hidden["hidden"], true);
+    let record = w
+        .net
+        .get_record(hidden["uri"].as_str().unwrap_or_default())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no moderation record on bob's PDS"))?;
+    assert_eq!(record["value"]["subject"]["uri"], spam["uri"]);
+    assert_eq!(record["value"]["action"], "hide");
+    assert!(
+        w.net.get_record(spam["uri"].as_str().unwrap_or_default()).await?.is_some(),
+        "the content stays on its author's PDS"
+    );
+    ok(
+        s,
+        &w.alice,
+        "site.exosphere.sphere.moderate",
+        json!({ "sphere": "mod", "subject": comment["comment"]["uri"], "action": "hide" }),
+    )
+    .await?;
+
+    for who in [&Caller::anonymous(), &w.carol, &w.erin] {
+        assert_eq!(titles(&list(&w, who, &[("sphere", "mod")]).await?), ["Real request"], "{}", who.name);
+        let (status, _) =
+            query(s, who, &format!("{FR}.getRequest"), &[("sphere", "mod"), ("number", "1")]).await?;
+        assert_eq!(status.as_u16(), 404, "{}", who.name);
+        let comments =
+            get(s, who, &format!("{FR}.listComments"), &[("sphere", "mod"), ("number", "2")]).await?;
+        assert_eq!(comments["comments"], json!([]), "{}", who.name);
+    }
+    let as_admin = list(&w, &w.bob, &[("sphere", "mod"), ("sort", "new")]).await?;
+    let marked: Vec<(String, bool)> = requests(&as_admin)
+        .iter()
+        .map(|r| (r["title"].as_str().unwrap_or_default().to_owned(), r["hidden"] == true))
+        .collect();
+    assert_eq!(marked, [("Real request".to_owned(), false), ("Buy cheap watches".to_owned(), true)]);
+    let comments =
+        get(s, &w.alice, &format!("{FR}.listComments"), &[("sphere", "mod"), ("number", "2")]).await?;
+    assert_eq!(comments["comments"][0]["hidden"], true);
+
+    let restored = ok(
+        s,
+        &w.bob,
+        "site.exosphere.sphere.moderate",
+        json!({ "sphere": "mod", "subject": spam["uri"], "action": "restore" }),
+    )
+    .await?;
+    assert_eq!(restored["hidden"], false);
+    assert_eq!(
+        titles(&list(&w, &w.carol, &[("sphere", "mod"), ("sort", "new")]).await?),
+        ["Real request", "Buy cheap watches"]
+    );
+    let (status, body) = procedure(
+        s,
+        &w.carol,
+        "site.exosphere.sphere.moderate",
+        json!({ "sphere": "mod", "subject": spam["uri"], "action": "hide" }),
+    )
+    .await?;
+    assert_eq!((status.as_u16(), body["error"].as_str()), (403, Some("Forbidden")));
+    Ok(())
+}
+
+#[tokio::test]
+async fn records_that_break_their_lexicon_are_rejected_whole() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let sphere = w.sphere("strict", "public", "open").await?;
+    let ctx = w.server.running.ctx.clone();
+    let bad = json!({ "$type": FR, "sphere": sphere["uri"], "title": "x".repeat(301), "createdAt": "2026-11-23T00:00:00.000Z" });
+    let did = w.bob.did.clone();
+    let outcome = ctx
+        .db
+        .write({
+            let ctx = ctx.clone();
+            move |c| {
+                ctx.registry.index(
+                    c,
+                    &RecordEvent {
+                        source: Source::Jetstream,
+                        did: &did,
+                        collection: FR,
+                        rkey: "3kaaaaaaaaaa2",
+                        op: RecordOp::Create,
+                        cid: Some("bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"),
+                        record: Some(&bad),
+                    },
+                )
+            }
+        })
+        .await?;
+    assert!(matches!(outcome, IndexOutcome::Rejected(ref e) if e.path == "title"), "{outcome:?}");
+    assert!(requests(&list(&w, &w.bob, &[("sphere", "strict")]).await?).is_empty(), "nothing half-indexed");
+    Ok(())
+}
+
+/// Expected status of a feature-request method for a role in a kind of Sphere.
+fn expected(method: &str, role: &str, visibility: &str, open: bool) -> u16 {
+    let active = matches!(role, "member" | "admin" | "owner");
+    let reads = visibility == "public" || active;
+    let writes = role != "anonymous" && (open || active);
+    match method {
+        "listRequests" | "getRequest" | "listComments" => {
+            if reads {
+                200
+            } else {
+                404
+            }
+        }
+        "createRequest" | "vote" | "createComment" => {
+            if role == "anonymous" {
+                401
+            } else if writes {
+                200
+            } else {
+                403
+            }
+        }
+        "voteComment" | "updateComment" => {
+            if role == "anonymous" {
+                401
+            } else if writes {
+                404
+            } else {
+                403
+            }
+        }
+        "updateRequest" => {
+            if role == "anonymous" {
+                401
+            } else if !writes {
+                403
+            } else if role == "owner" {
+                200
+            } else {
+                403
+            }
+        }
+        "unvote" => {
+            if role == "anonymous" {
+                401
+            } else if reads {
+                200
+            } else {
+                404
+            }
+        }
+        "deleteRequest" | "deleteComment" | "unvoteComment" => {
+            if role == "anonymous" {
+                401
+            } else {
+                404
+            }
+        }
+        "setStatus" => {
+            if role == "anonymous" {
+                401
+            } else if matches!(role, "admin" | "owner") {
+                200
+            } else {
+                403
+            }
+        }
+        other => panic!("no rule for {other}"),
+    }
+}
+
+#[tokio::test]
+async fn access_rules_for_every_board_method_role_and_kind_of_sphere() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for (slug, visibility, mode) in [
+        ("fr-open", "public", "open"),
+        ("fr-members", "public", "members"),
+        ("fr-priv", "private", "members"),
+    ] {
+        w.sphere(slug, visibility, mode).await?;
+        create(&w, &w.alice, slug, "The first request").await?;
+        let ghost = format!("at://{}/site.exosphere.featureRequestComment/3kzzzzzzzzzz2", w.alice.did);
+        let methods = [
+            "listRequests",
+            "getRequest",
+            "listComments",
+            "createRequest",
+            "vote",
+            "unvote",
+            "createComment",
+            "voteComment",
+            "unvoteComment",
+            "updateComment",
+            "deleteComment",
+            "updateRequest",
+            "deleteRequest",
+            "setStatus",
+        ];
+        for method in methods {
+            for (role, caller) in w.cast() {
+                let nsid = format!("{FR}.{method}");
+                let (status, body) = match method {
+                    "listRequests" => query(s, &caller, &nsid, &[("sphere", slug)]).await?,
+                    "getRequest" | "listComments" => {
+                        query(s, &caller, &nsid, &[("sphere", slug), ("number", "1")]).await?
+                    }
+                    "createRequest" => {
+                        procedure(s, &caller, &nsid, json!({ "sphere": slug, "title": format!("By {role}") }))
+                            .await?
+                    }
+                    "vote" | "unvote" => {
+                        procedure(s, &caller, &nsid, json!({ "sphere": slug, "number": 1 })).await?
+                    }
+                    "createComment" => {
+                        procedure(s, &caller, &nsid, json!({ "sphere": slug, "number": 1, "text": "hi" }))
+                            .await?
+                    }
+                    "voteComment" | "unvoteComment" | "deleteComment" => {
+                        procedure(s, &caller, &nsid, json!({ "sphere": slug, "comment": ghost })).await?
+                    }
+                    "updateComment" => {
+                        procedure(s, &caller, &nsid, json!({ "sphere": slug, "comment": ghost, "text": "x" }))
+                            .await?
+                    }
+                    "updateRequest" => {
+                        procedure(
+                            s,
+                            &caller,
+                            &nsid,
+                            json!({ "sphere": slug, "number": 1, "title": "The first request" }),
+                        )
+                        .await?
+                    }
+                    "deleteRequest" => {
+                        procedure(s, &caller, &nsid, json!({ "sphere": slug, "number": 999 })).await?
+                    }
+                    _ => {
+                        procedure(
+                            s,
+                            &caller,
+                            &nsid,
+                            json!({ "sphere": slug, "number": 1, "status": "planned" }),
+                        )
+                        .await?
+                    }
+                };
+                cells += 1;
+                let want = expected(method, role, visibility, mode == "open");
+                if status.as_u16() != want {
+                    failures.push(format!("{slug} {method} as {role}: expected {want}, got {status} {body}"));
+                }
+                if visibility == "private" && !matches!(role, "member" | "admin" | "owner") {
+                    assert!(
+                        !body.to_string().contains("The first request"),
+                        "{method} leaked private content to {role}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(cells, 3 * 14 * 6);
+    assert!(failures.is_empty(), "{} of {cells} cells wrong:\n{}", failures.len(), failures.join("\n"));
+    Ok(())
+}

@@ -1,0 +1,489 @@
+//! The `site.exosphere.featureRequest.*` XRPC methods.
+
+use diesel::sql_types::Text;
+use diesel::{QueryableByName, RunQueryDsl};
+use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
+use exosphere_core::lexicon::site::exosphere::defs::ActorView;
+use exosphere_core::lexicon::site::exosphere::feature_request::defs::{
+    CommentView, RequestView, RequestViewerState, StatusView,
+};
+use exosphere_core::lexicon::site::exosphere::feature_request::{self as api, Handlers};
+use exosphere_core::lexicon::site::exosphere::{
+    feature_request, feature_request_comment, feature_request_comment_vote, feature_request_status,
+    feature_request_vote,
+};
+use exosphere_core::sphere::{Access, Action, content_placement};
+use exosphere_core::write::{RecordWriter, now};
+use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+
+use crate::index::{index_comment, index_comment_vote, index_request, index_status, index_vote};
+use crate::ranking::{Cursor, Sort};
+use crate::store::{self, CommentRow, ListQuery, RequestRow, StatusRow};
+
+pub struct Api;
+
+fn request_not_found(number: i64) -> Error {
+    Error::named(
+        ErrorKind::NotFound,
+        "RequestNotFound",
+        format!("no feature request #{number} in this Sphere"),
+    )
+}
+
+fn comment_not_found() -> Error {
+    Error::named(ErrorKind::NotFound, "CommentNotFound", "no such comment in this Sphere")
+}
+
+fn request_view(row: RequestRow, signed_in: bool) -> RequestView {
+    RequestView {
+        uri: row.uri,
+        cid: Some(row.cid),
+        number: row.number,
+        sphere: row.sphere_uri,
+        title: row.title,
+        description: row.description,
+        author: ActorView { did: row.author_did, handle: row.handle },
+        status: row.status,
+        vote_count: row.vote_count,
+        comment_count: row.comment_count,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        hidden: row.hidden.then_some(true),
+        viewer: signed_in.then_some(RequestViewerState { voted: row.voted }),
+    }
+}
+
+fn comment_view(row: CommentRow, signed_in: bool) -> CommentView {
+    CommentView {
+        uri: row.uri,
+        cid: Some(row.cid),
+        parent: row.parent_uri,
+        text: row.text,
+        author: ActorView { did: row.author_did, handle: row.handle },
+        vote_count: row.vote_count,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        hidden: row.hidden.then_some(true),
+        viewer: signed_in.then_some(RequestViewerState { voted: row.voted }),
+    }
+}
+
+fn status_view(row: StatusRow) -> StatusView {
+    StatusView {
+        status: row.status,
+        note: row.note,
+        actor: ActorView { did: row.actor_did, handle: row.handle },
+        created_at: row.created_at,
+        uri: Some(row.uri),
+    }
+}
+
+fn rkey(uri: &str) -> String {
+    uri.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// Loads the viewer's access to a Sphere that must be readable to them.
+async fn readable(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Access> {
+    let access = Access::load(ctx, sphere).await?;
+    access.require(Action::Read)?;
+    Ok(access)
+}
+
+async fn request(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<RequestRow> {
+    let (sphere_id, viewer, moderator) =
+        (access.sphere.id, access.viewer.as_ref().map(|v| v.did.clone()), access.can(Action::Moderate));
+    ctx.app()?
+        .db
+        .read(move |c| store::get_request(c, sphere_id, number, viewer.as_deref(), moderator))
+        .await?
+        .ok_or_else(|| request_not_found(number))
+}
+
+async fn request_by_uri(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<RequestRow> {
+    #[derive(QueryableByName)]
+    struct Number {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        number: i64,
+    }
+    let (uri, sphere_id) = (uri.to_owned(), access.sphere.id);
+    let number = ctx
+        .app()?
+        .db
+        .read(move |c| {
+            Ok(diesel::sql_query("SELECT number FROM fr_requests WHERE uri = ? AND sphere_id = ?")
+                .bind::<Text, _>(uri)
+                .bind::<diesel::sql_types::BigInt, _>(sphere_id)
+                .get_result::<Number>(c)?
+                .number)
+        })
+        .await
+        .map_err(|_| Error::internal(anyhow::anyhow!("a request just written is not indexed")))?;
+    request(ctx, access, number).await
+}
+
+async fn comment(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<CommentRow> {
+    let (uri, viewer) = (uri.to_owned(), access.viewer.as_ref().map(|v| v.did.clone()));
+    let row = ctx
+        .app()?
+        .db
+        .read(move |c| store::comment(c, &uri, viewer.as_deref()))
+        .await?
+        .ok_or_else(comment_not_found)?;
+    // The comment must be on a request of this Sphere that the viewer can see.
+    let (sphere_id, request_id) = (access.sphere.id, row.request_id);
+    let in_sphere = ctx
+        .app()?
+        .db
+        .read(move |c| {
+            #[derive(QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            Ok(diesel::sql_query("SELECT count(*) AS n FROM fr_requests WHERE id = ? AND sphere_id = ?")
+                .bind::<diesel::sql_types::BigInt, _>(request_id)
+                .bind::<diesel::sql_types::BigInt, _>(sphere_id)
+                .get_result::<N>(c)?
+                .n
+                > 0)
+        })
+        .await?;
+    if !in_sphere || (row.hidden && !access.can(Action::Moderate)) {
+        return Err(comment_not_found());
+    }
+    Ok(row)
+}
+
+fn must_be_author(access: &Access, author: &str, what: &str) -> XrpcResult<()> {
+    if access.viewer()?.did != author {
+        return Err(Error::forbidden(format!("only the author can change or delete this {what}")));
+    }
+    Ok(())
+}
+
+async fn vote_count(ctx: &XrpcContext, table: &'static str, id: i64) -> XrpcResult<i64> {
+    ctx.app()?.db.read(move |c| store::count(c, table, id)).await
+}
+
+impl Handlers for Api {
+    async fn list_requests(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_requests::Params,
+    ) -> XrpcResult<api::list_requests::Output> {
+        let access = readable(ctx, &params.sphere).await?;
+        let sort = Sort::parse(&params.sort)?;
+        let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
+        let query = ListQuery {
+            sphere_id: access.sphere.id,
+            viewer: access.viewer.as_ref().map(|v| v.did.clone()),
+            moderator: access.can(Action::Moderate),
+            sort,
+            statuses: params.status,
+            author: params.author,
+            q: params.q.filter(|q| !q.trim().is_empty()),
+            limit: params.limit,
+            cursor,
+        };
+        let signed_in = access.viewer.is_some();
+        let (rows, cursor) = ctx.app()?.db.read(move |c| store::list_requests(c, &query)).await?;
+        Ok(api::list_requests::Output {
+            requests: rows.into_iter().map(|r| request_view(r, signed_in)).collect(),
+            cursor,
+        })
+    }
+
+    async fn get_request(
+        &self,
+        ctx: &XrpcContext,
+        params: api::get_request::Params,
+    ) -> XrpcResult<api::get_request::Output> {
+        let access = readable(ctx, &params.sphere).await?;
+        let row = request(ctx, &access, params.number).await?;
+        let id = row.id;
+        let history = ctx.app()?.db.read(move |c| store::status_history(c, id)).await?;
+        Ok(api::get_request::Output {
+            request: request_view(row, access.viewer.is_some()),
+            status_history: history.into_iter().map(status_view).collect(),
+        })
+    }
+
+    async fn create_request(
+        &self,
+        ctx: &XrpcContext,
+        input: api::create_request::Input,
+    ) -> XrpcResult<api::create_request::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Write)?;
+        let record = feature_request::Record {
+            sphere: access.sphere.uri.clone(),
+            title: input.title,
+            description: input.description.filter(|d| !d.is_empty()),
+            created_at: now(),
+            updated_at: None,
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let written = writer.create(&record, index_request).await?;
+        let row = request_by_uri(ctx, &access, &written.uri).await?;
+        Ok(api::create_request::Output { request: request_view(row, true) })
+    }
+
+    async fn update_request(
+        &self,
+        ctx: &XrpcContext,
+        input: api::update_request::Input,
+    ) -> XrpcResult<api::update_request::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Write)?;
+        let row = request(ctx, &access, input.number).await?;
+        must_be_author(&access, &row.author_did, "request")?;
+        let record = feature_request::Record {
+            sphere: access.sphere.uri.clone(),
+            title: input.title.unwrap_or(row.title),
+            description: input.description.or(row.description).filter(|d| !d.is_empty()),
+            created_at: row.created_at,
+            updated_at: Some(now()),
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        writer.put(&rkey(&row.uri), &record, index_request).await?;
+        let row = request(ctx, &access, input.number).await?;
+        Ok(api::update_request::Output { request: request_view(row, true) })
+    }
+
+    async fn delete_request(&self, ctx: &XrpcContext, input: api::delete_request::Input) -> XrpcResult<()> {
+        ctx.require_viewer().await?;
+        let access = readable(ctx, &input.sphere).await?;
+        let row = request(ctx, &access, input.number).await?;
+        must_be_author(&access, &row.author_did, "request")?;
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        writer.delete(feature_request::NSID, &rkey(&row.uri), index_request).await
+    }
+
+    async fn vote(&self, ctx: &XrpcContext, input: api::vote::Input) -> XrpcResult<api::vote::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Write)?;
+        let row = request(ctx, &access, input.number).await?;
+        if !row.voted {
+            let record = feature_request_vote::Record {
+                sphere: access.sphere.uri.clone(),
+                subject: StrongRef { uri: row.uri.clone(), cid: row.cid.clone() },
+                created_at: now(),
+            };
+            let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+            writer.create(&record, index_vote).await?;
+        }
+        Ok(api::vote::Output { vote_count: vote_count(ctx, "request", row.id).await?, voted: true })
+    }
+
+    async fn unvote(&self, ctx: &XrpcContext, input: api::unvote::Input) -> XrpcResult<api::unvote::Output> {
+        ctx.require_viewer().await?;
+        let access = readable(ctx, &input.sphere).await?;
+        let viewer = access.viewer()?.clone();
+        let row = request(ctx, &access, input.number).await?;
+        let (id, did) = (row.id, viewer.did.clone());
+        if let Some(uri) = ctx.app()?.db.read(move |c| store::vote_of(c, id, &did)).await? {
+            let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
+            writer.delete(feature_request_vote::NSID, &rkey(&uri), index_vote).await?;
+        }
+        Ok(api::unvote::Output { vote_count: vote_count(ctx, "request", row.id).await?, voted: false })
+    }
+
+    async fn list_comments(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_comments::Params,
+    ) -> XrpcResult<api::list_comments::Output> {
+        let access = readable(ctx, &params.sphere).await?;
+        let row = request(ctx, &access, params.number).await?;
+        let after = match params.cursor.as_deref() {
+            Some(c) => {
+                let (created, id) = c
+                    .rsplit_once('~')
+                    .ok_or_else(|| Error::invalid_request("cursor: not a cursor of this list"))?;
+                Some((
+                    created.to_owned(),
+                    id.parse().map_err(|_| Error::invalid_request("cursor: not a cursor of this list"))?,
+                ))
+            }
+            None => None,
+        };
+        let (id, viewer, moderator, limit) = (
+            row.id,
+            access.viewer.as_ref().map(|v| v.did.clone()),
+            access.can(Action::Moderate),
+            params.limit,
+        );
+        let rows = ctx
+            .app()?
+            .db
+            .read(move |c| store::list_comments(c, id, viewer.as_deref(), moderator, after, limit + 1))
+            .await?;
+        let more = rows.len() as i64 > limit;
+        let rows: Vec<CommentRow> = rows.into_iter().take(limit as usize).collect();
+        let cursor = if more { rows.last().map(|r| format!("{}~{}", r.created_at, r.id)) } else { None };
+        let signed_in = access.viewer.is_some();
+        Ok(api::list_comments::Output {
+            comments: rows.into_iter().map(|r| comment_view(r, signed_in)).collect(),
+            cursor,
+        })
+    }
+
+    async fn create_comment(
+        &self,
+        ctx: &XrpcContext,
+        input: api::create_comment::Input,
+    ) -> XrpcResult<api::create_comment::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Write)?;
+        let row = request(ctx, &access, input.number).await?;
+        let parent = match &input.parent {
+            Some(uri) => {
+                let parent = comment(ctx, &access, uri).await?;
+                if parent.request_id != row.id {
+                    return Err(Error::invalid_request("parent: must be a comment on the same request"));
+                }
+                Some(StrongRef { uri: parent.uri, cid: parent.cid })
+            }
+            None => None,
+        };
+        let record = feature_request_comment::Record {
+            sphere: access.sphere.uri.clone(),
+            subject: StrongRef { uri: row.uri, cid: row.cid },
+            parent,
+            text: input.text,
+            created_at: now(),
+            updated_at: None,
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let written = writer.create(&record, index_comment).await?;
+        Ok(api::create_comment::Output {
+            comment: comment_view(comment(ctx, &access, &written.uri).await?, true),
+        })
+    }
+
+    async fn update_comment(
+        &self,
+        ctx: &XrpcContext,
+        input: api::update_comment::Input,
+    ) -> XrpcResult<api::update_comment::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Write)?;
+        let existing = comment(ctx, &access, &input.comment).await?;
+        must_be_author(&access, &existing.author_did, "comment")?;
+        let (request_uri, request_cid) = {
+            #[derive(QueryableByName)]
+            struct R {
+                #[diesel(sql_type = Text)]
+                uri: String,
+                #[diesel(sql_type = Text)]
+                cid: String,
+            }
+            let id = existing.request_id;
+            let r = ctx
+                .app()?
+                .db
+                .read(move |c| {
+                    Ok(diesel::sql_query("SELECT uri, cid FROM fr_requests WHERE id = ?")
+                        .bind::<diesel::sql_types::BigInt, _>(id)
+                        .get_result::<R>(c)?)
+                })
+                .await?;
+            (r.uri, r.cid)
+        };
+        let parent = match &existing.parent_uri {
+            Some(uri) => Some(StrongRef { uri: uri.clone(), cid: comment(ctx, &access, uri).await?.cid }),
+            None => None,
+        };
+        let record = feature_request_comment::Record {
+            sphere: access.sphere.uri.clone(),
+            subject: StrongRef { uri: request_uri, cid: request_cid },
+            parent,
+            text: input.text,
+            created_at: existing.created_at.clone(),
+            updated_at: Some(now()),
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        writer.put(&rkey(&existing.uri), &record, index_comment).await?;
+        Ok(api::update_comment::Output {
+            comment: comment_view(comment(ctx, &access, &existing.uri).await?, true),
+        })
+    }
+
+    async fn delete_comment(&self, ctx: &XrpcContext, input: api::delete_comment::Input) -> XrpcResult<()> {
+        ctx.require_viewer().await?;
+        let access = readable(ctx, &input.sphere).await?;
+        let existing = comment(ctx, &access, &input.comment).await?;
+        must_be_author(&access, &existing.author_did, "comment")?;
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        writer.delete(feature_request_comment::NSID, &rkey(&existing.uri), index_comment).await
+    }
+
+    async fn vote_comment(
+        &self,
+        ctx: &XrpcContext,
+        input: api::vote_comment::Input,
+    ) -> XrpcResult<api::vote_comment::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Write)?;
+        let existing = comment(ctx, &access, &input.comment).await?;
+        if !existing.voted {
+            let record = feature_request_comment_vote::Record {
+                sphere: access.sphere.uri.clone(),
+                subject: StrongRef { uri: existing.uri.clone(), cid: existing.cid.clone() },
+                created_at: now(),
+            };
+            let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+            writer.create(&record, index_comment_vote).await?;
+        }
+        Ok(api::vote_comment::Output {
+            vote_count: vote_count(ctx, "comment", existing.id).await?,
+            voted: true,
+        })
+    }
+
+    async fn unvote_comment(
+        &self,
+        ctx: &XrpcContext,
+        input: api::unvote_comment::Input,
+    ) -> XrpcResult<api::unvote_comment::Output> {
+        ctx.require_viewer().await?;
+        let access = readable(ctx, &input.sphere).await?;
+        let viewer = access.viewer()?.clone();
+        let existing = comment(ctx, &access, &input.comment).await?;
+        let (id, did) = (existing.id, viewer.did.clone());
+        if let Some(uri) = ctx.app()?.db.read(move |c| store::comment_vote_of(c, id, &did)).await? {
+            let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
+            writer.delete(feature_request_comment_vote::NSID, &rkey(&uri), index_comment_vote).await?;
+        }
+        Ok(api::unvote_comment::Output {
+            vote_count: vote_count(ctx, "comment", existing.id).await?,
+            voted: false,
+        })
+    }
+
+    async fn set_status(
+        &self,
+        ctx: &XrpcContext,
+        input: api::set_status::Input,
+    ) -> XrpcResult<api::set_status::Output> {
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Moderate)?;
+        let row = request(ctx, &access, input.number).await?;
+        let record = feature_request_status::Record {
+            sphere: access.sphere.uri.clone(),
+            subject: StrongRef { uri: row.uri, cid: row.cid },
+            status: input.status,
+            note: input.note.filter(|n| !n.is_empty()),
+            created_at: now(),
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let written = writer.create(&record, index_status).await?;
+        let id = row.id;
+        let history = ctx.app()?.db.read(move |c| store::status_history(c, id)).await?;
+        let status = history
+            .into_iter()
+            .find(|s| s.uri == written.uri)
+            .ok_or_else(|| Error::internal(anyhow::anyhow!("a status just written is not indexed")))?;
+        Ok(api::set_status::Output { status: status_view(status) })
+    }
+}

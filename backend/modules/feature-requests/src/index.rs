@@ -1,0 +1,398 @@
+//! How the five feature-request records become rows: one function per
+//! record type, shared by the API write path, the indexer and rebuilds.
+//! Idempotent by URI + CID; records from accounts that may not write in the
+//! Sphere (or, for statuses, moderate it) are ignored, as the seed's
+//! pipeline says.
+
+use diesel::sql_types::{BigInt, Double, Nullable, Text};
+use diesel::sqlite::SqliteConnection;
+use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
+use exosphere_core::lexicon::ValidationError;
+use exosphere_core::lexicon::site::exosphere::{
+    feature_request, feature_request_comment, feature_request_comment_vote, feature_request_status,
+    feature_request_vote,
+};
+use exosphere_core::sphere::store::{self as spheres, SphereRow};
+use exosphere_core::{Error, IndexOutcome, RecordEvent, RecordOp};
+
+use crate::ranking::{now_us, weight};
+
+/// The collections this module indexes.
+pub const COLLECTIONS: &[&str] = &[
+    feature_request::NSID,
+    feature_request_vote::NSID,
+    feature_request_comment::NSID,
+    feature_request_comment_vote::NSID,
+    feature_request_status::NSID,
+];
+
+/// Dispatches a record event to its indexing function.
+pub fn index_record(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    match event.collection {
+        feature_request::NSID => index_request(conn, event),
+        feature_request_vote::NSID => index_vote(conn, event),
+        feature_request_comment::NSID => index_comment(conn, event),
+        feature_request_comment_vote::NSID => index_comment_vote(conn, event),
+        feature_request_status::NSID => index_status(conn, event),
+        _ => Ok(IndexOutcome::Ignored),
+    }
+}
+
+/// The Sphere a record names, if it is known here and the author may write there.
+fn writable_sphere(
+    conn: &mut SqliteConnection,
+    sphere: &str,
+    author: &str,
+) -> Result<Option<SphereRow>, Error> {
+    match spheres::sphere_by_uri(conn, sphere)? {
+        Some(s) if spheres::may_write(conn, &s, author)? => Ok(Some(s)),
+        _ => Ok(None),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Target {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    sphere_id: i64,
+    #[diesel(sql_type = Text)]
+    cid: String,
+}
+
+fn target(conn: &mut SqliteConnection, table: &str, uri: &str) -> Result<Option<Target>, Error> {
+    let sql = match table {
+        "request" => "SELECT id, sphere_id, cid FROM fr_requests WHERE uri = ?",
+        _ => {
+            "SELECT c.id, r.sphere_id, c.cid FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id WHERE c.uri = ?"
+        }
+    };
+    Ok(diesel::sql_query(sql).bind::<Text, _>(uri).get_result(conn).optional()?)
+}
+
+/// `site.exosphere.featureRequest`.
+pub fn index_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    let uri = event.uri();
+    let existing = target(conn, "request", &uri)?;
+    if event.op == RecordOp::Delete {
+        let Some(row) = existing else { return Ok(IndexOutcome::Ignored) };
+        diesel::sql_query("DELETE FROM fr_requests WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
+        return Ok(IndexOutcome::Indexed);
+    }
+    let record: feature_request::Record = exosphere_core::decode_or_return!(event);
+    if existing.as_ref().is_some_and(|r| r.cid == event.cid()) {
+        return Ok(IndexOutcome::Unchanged);
+    }
+    let Some(sphere) = writable_sphere(conn, &record.sphere, event.did)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    if let Some(row) = existing {
+        if row.sphere_id != sphere.id {
+            return Ok(IndexOutcome::Rejected(ValidationError::new(
+                "sphere",
+                "a request can't move to another Sphere",
+            )));
+        }
+        diesel::sql_query(
+            "UPDATE fr_requests SET cid = ?, title = ?, description = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind::<Text, _>(event.cid())
+        .bind::<Text, _>(&record.title)
+        .bind::<Nullable<Text>, _>(&record.description)
+        .bind::<Nullable<Text>, _>(record.updated_at.as_ref().or(Some(&record.created_at)))
+        .bind::<BigInt, _>(row.id)
+        .execute(conn)?;
+        return Ok(IndexOutcome::Indexed);
+    }
+    let created_weight = weight(&record.created_at, chrono::Utc::now());
+    let now = now_us();
+    #[derive(QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = BigInt)]
+        last_number: i64,
+    }
+    let number = diesel::sql_query(
+        "INSERT INTO fr_counters (sphere_id, last_number) VALUES (?, 1)
+         ON CONFLICT (sphere_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number",
+    )
+    .bind::<BigInt, _>(sphere.id)
+    .get_result::<Next>(conn)?
+    .last_number;
+    diesel::sql_query(
+        "INSERT INTO fr_requests (uri, cid, sphere_id, number, author_did, title, description, created_at, updated_at,
+                                  trend_score, created_weight, indexed_us, votes_changed_us)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind::<Text, _>(&uri)
+    .bind::<Text, _>(event.cid())
+    .bind::<BigInt, _>(sphere.id)
+    .bind::<BigInt, _>(number)
+    .bind::<Text, _>(event.did)
+    .bind::<Text, _>(&record.title)
+    .bind::<Nullable<Text>, _>(&record.description)
+    .bind::<Text, _>(&record.created_at)
+    .bind::<Nullable<Text>, _>(&record.updated_at)
+    .bind::<Double, _>(created_weight)
+    .bind::<Double, _>(created_weight)
+    .bind::<BigInt, _>(now)
+    .bind::<BigInt, _>(now)
+    .execute(conn)?;
+    Ok(IndexOutcome::Indexed)
+}
+
+/// `site.exosphere.featureRequestVote`: one live vote per person per request.
+pub fn index_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    let uri = event.uri();
+    let now = now_us();
+    if event.op == RecordOp::Delete {
+        #[derive(QueryableByName)]
+        struct Live {
+            #[diesel(sql_type = BigInt)]
+            request_id: i64,
+        }
+        let live: Option<Live> =
+            diesel::sql_query("SELECT request_id FROM fr_votes WHERE uri = ? AND deleted_us IS NULL")
+                .bind::<Text, _>(&uri)
+                .get_result(conn)
+                .optional()?;
+        let Some(live) = live else { return Ok(IndexOutcome::Ignored) };
+        diesel::sql_query("UPDATE fr_votes SET deleted_us = ? WHERE uri = ?")
+            .bind::<BigInt, _>(now)
+            .bind::<Text, _>(&uri)
+            .execute(conn)?;
+        votes_changed(conn, live.request_id, -1, now)?;
+        forget_old_votes(conn, now)?;
+        return Ok(IndexOutcome::Indexed);
+    }
+    let record: feature_request_vote::Record = exosphere_core::decode_or_return!(event);
+    let Some(request) = target(conn, "request", &record.subject.uri)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    let Some(sphere) = writable_sphere(conn, &record.sphere, event.did)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    if sphere.id != request.sphere_id {
+        return Ok(IndexOutcome::Ignored);
+    }
+    if crate::store::vote_of(conn, request.id, event.did)?.is_some() {
+        // Voting twice changes nothing (the same record again, or a second record).
+        return Ok(IndexOutcome::Unchanged);
+    }
+    let w = weight(&record.created_at, chrono::Utc::now());
+    diesel::sql_query(
+        "INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at, indexed_us) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (uri) DO UPDATE SET cid = excluded.cid, deleted_us = NULL, indexed_us = excluded.indexed_us",
+    )
+    .bind::<Text, _>(&uri)
+    .bind::<Text, _>(event.cid())
+    .bind::<BigInt, _>(request.id)
+    .bind::<Text, _>(event.did)
+    .bind::<Double, _>(w)
+    .bind::<Text, _>(&record.created_at)
+    .bind::<BigInt, _>(now)
+    .execute(conn)?;
+    votes_changed(conn, request.id, 1, now)?;
+    Ok(IndexOutcome::Indexed)
+}
+
+/// Updates a request's vote count and recomputes its trending score from
+/// its live votes with the same SQL (and so the same floating-point sum) as
+/// page cursors use to rank it as of an earlier moment (see store.rs).
+fn votes_changed(conn: &mut SqliteConnection, request_id: i64, delta: i64, now: i64) -> Result<(), Error> {
+    diesel::sql_query(format!(
+        "UPDATE fr_requests AS r SET vote_count = vote_count + ?, votes_changed_us = ?, trend_score = {} WHERE r.id = ?",
+        crate::store::TREND_AS_OF
+    ))
+    .bind::<BigInt, _>(delta)
+    .bind::<BigInt, _>(now)
+    .bind::<BigInt, _>(now)
+    .bind::<BigInt, _>(now)
+    .bind::<BigInt, _>(request_id)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Removed votes are kept only as long as a page cursor can need them.
+fn forget_old_votes(conn: &mut SqliteConnection, now: i64) -> Result<(), Error> {
+    diesel::sql_query("DELETE FROM fr_votes WHERE deleted_us IS NOT NULL AND deleted_us < ?")
+        .bind::<BigInt, _>(now - crate::ranking::CURSOR_LIFETIME_US)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// `site.exosphere.featureRequestComment`.
+pub fn index_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    let uri = event.uri();
+    let existing = target(conn, "comment", &uri)?;
+    if event.op == RecordOp::Delete {
+        let Some(row) = existing else { return Ok(IndexOutcome::Ignored) };
+        diesel::sql_query(
+            "UPDATE fr_requests SET comment_count = comment_count - 1 WHERE id = (SELECT request_id FROM fr_comments WHERE id = ?)",
+        )
+        .bind::<BigInt, _>(row.id)
+        .execute(conn)?;
+        diesel::sql_query("DELETE FROM fr_comments WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
+        return Ok(IndexOutcome::Indexed);
+    }
+    let record: feature_request_comment::Record = exosphere_core::decode_or_return!(event);
+    if existing.as_ref().is_some_and(|r| r.cid == event.cid()) {
+        return Ok(IndexOutcome::Unchanged);
+    }
+    let Some(request) = target(conn, "request", &record.subject.uri)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    let Some(sphere) = writable_sphere(conn, &record.sphere, event.did)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    if sphere.id != request.sphere_id {
+        return Ok(IndexOutcome::Ignored);
+    }
+    if let Some(parent) = &record.parent {
+        #[derive(QueryableByName)]
+        struct Parent {
+            #[diesel(sql_type = BigInt)]
+            request_id: i64,
+        }
+        let parent: Option<Parent> = diesel::sql_query("SELECT request_id FROM fr_comments WHERE uri = ?")
+            .bind::<Text, _>(&parent.uri)
+            .get_result(conn)
+            .optional()?;
+        if parent.is_none_or(|p| p.request_id != request.id) {
+            return Ok(IndexOutcome::Rejected(ValidationError::new(
+                "parent",
+                "must be a comment on the same request",
+            )));
+        }
+    }
+    if let Some(row) = existing {
+        diesel::sql_query("UPDATE fr_comments SET cid = ?, text = ?, updated_at = ? WHERE id = ?")
+            .bind::<Text, _>(event.cid())
+            .bind::<Text, _>(&record.text)
+            .bind::<Nullable<Text>, _>(record.updated_at.as_ref().or(Some(&record.created_at)))
+            .bind::<BigInt, _>(row.id)
+            .execute(conn)?;
+        return Ok(IndexOutcome::Indexed);
+    }
+    diesel::sql_query(
+        "INSERT INTO fr_comments (uri, cid, request_id, parent_uri, author_did, text, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind::<Text, _>(&uri)
+    .bind::<Text, _>(event.cid())
+    .bind::<BigInt, _>(request.id)
+    .bind::<Nullable<Text>, _>(record.parent.as_ref().map(|p| p.uri.clone()))
+    .bind::<Text, _>(event.did)
+    .bind::<Text, _>(&record.text)
+    .bind::<Text, _>(&record.created_at)
+    .bind::<Nullable<Text>, _>(&record.updated_at)
+    .execute(conn)?;
+    diesel::sql_query("UPDATE fr_requests SET comment_count = comment_count + 1 WHERE id = ?")
+        .bind::<BigInt, _>(request.id)
+        .execute(conn)?;
+    Ok(IndexOutcome::Indexed)
+}
+
+/// `site.exosphere.featureRequestCommentVote`: one per person per comment.
+pub fn index_comment_vote(
+    conn: &mut SqliteConnection,
+    event: &RecordEvent<'_>,
+) -> Result<IndexOutcome, Error> {
+    let uri = event.uri();
+    if event.op == RecordOp::Delete {
+        let removed = diesel::sql_query(
+            "UPDATE fr_comments SET vote_count = vote_count - 1 WHERE id = (SELECT comment_id FROM fr_comment_votes WHERE uri = ?)",
+        )
+        .bind::<Text, _>(&uri)
+        .execute(conn)?;
+        diesel::sql_query("DELETE FROM fr_comment_votes WHERE uri = ?")
+            .bind::<Text, _>(&uri)
+            .execute(conn)?;
+        return Ok(if removed > 0 { IndexOutcome::Indexed } else { IndexOutcome::Ignored });
+    }
+    let record: feature_request_comment_vote::Record = exosphere_core::decode_or_return!(event);
+    let Some(comment) = target(conn, "comment", &record.subject.uri)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    let Some(sphere) = writable_sphere(conn, &record.sphere, event.did)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    if sphere.id != comment.sphere_id {
+        return Ok(IndexOutcome::Ignored);
+    }
+    let inserted = diesel::sql_query(
+        "INSERT OR IGNORE INTO fr_comment_votes (uri, cid, comment_id, voter_did, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind::<Text, _>(&uri)
+    .bind::<Text, _>(event.cid())
+    .bind::<BigInt, _>(comment.id)
+    .bind::<Text, _>(event.did)
+    .bind::<Text, _>(&record.created_at)
+    .execute(conn)?;
+    if inserted == 0 {
+        return Ok(IndexOutcome::Unchanged);
+    }
+    diesel::sql_query("UPDATE fr_comments SET vote_count = vote_count + 1 WHERE id = ?")
+        .bind::<BigInt, _>(comment.id)
+        .execute(conn)?;
+    Ok(IndexOutcome::Indexed)
+}
+
+/// `site.exosphere.featureRequestStatus`, published by an owner or admin.
+pub fn index_status(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    let uri = event.uri();
+    if event.op == RecordOp::Delete {
+        #[derive(QueryableByName)]
+        struct Of {
+            #[diesel(sql_type = BigInt)]
+            request_id: i64,
+        }
+        let of: Option<Of> = diesel::sql_query("SELECT request_id FROM fr_statuses WHERE uri = ?")
+            .bind::<Text, _>(&uri)
+            .get_result(conn)
+            .optional()?;
+        let Some(of) = of else { return Ok(IndexOutcome::Ignored) };
+        diesel::sql_query("DELETE FROM fr_statuses WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
+        refresh_status(conn, of.request_id)?;
+        return Ok(IndexOutcome::Indexed);
+    }
+    let record: feature_request_status::Record = exosphere_core::decode_or_return!(event);
+    let Some(request) = target(conn, "request", &record.subject.uri)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    let Some(sphere) = spheres::sphere_by_uri(conn, &record.sphere)? else {
+        return Ok(IndexOutcome::Ignored);
+    };
+    if sphere.id != request.sphere_id || !spheres::may_moderate(conn, sphere.id, event.did)? {
+        return Ok(IndexOutcome::Ignored);
+    }
+    let changed = diesel::sql_query(
+        "INSERT INTO fr_statuses (uri, cid, request_id, status, note, actor_did, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (uri) DO UPDATE SET cid = excluded.cid, status = excluded.status, note = excluded.note,
+           created_at = excluded.created_at WHERE fr_statuses.cid != excluded.cid",
+    )
+    .bind::<Text, _>(&uri)
+    .bind::<Text, _>(event.cid())
+    .bind::<BigInt, _>(request.id)
+    .bind::<Text, _>(&record.status)
+    .bind::<Nullable<Text>, _>(&record.note)
+    .bind::<Text, _>(event.did)
+    .bind::<Text, _>(&record.created_at)
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(IndexOutcome::Unchanged);
+    }
+    refresh_status(conn, request.id)?;
+    Ok(IndexOutcome::Indexed)
+}
+
+/// A request's status is its latest status record's (or `open`).
+fn refresh_status(conn: &mut SqliteConnection, request_id: i64) -> Result<(), Error> {
+    diesel::sql_query(
+        "UPDATE fr_requests SET status = coalesce((SELECT status FROM fr_statuses WHERE request_id = ?
+           ORDER BY created_at DESC, uri DESC LIMIT 1), 'open') WHERE id = ?",
+    )
+    .bind::<BigInt, _>(request_id)
+    .bind::<BigInt, _>(request_id)
+    .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,408 @@
+//! Reading the board: lists, single requests, comments, status history.
+//! Hidden (moderated) content is left out unless the reader moderates.
+
+use diesel::query_builder::BoxedSqlQuery;
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
+use diesel::sqlite::{Sqlite, SqliteConnection};
+use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
+use exosphere_core::Error;
+
+use crate::ranking::{Cursor, CursorKey, Sort, fts_query, now_us};
+
+/// A request with what its views show.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct RequestRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub uri: String,
+    #[diesel(sql_type = Text)]
+    pub cid: String,
+    #[diesel(sql_type = BigInt)]
+    pub number: i64,
+    #[diesel(sql_type = Text)]
+    pub sphere_uri: String,
+    #[diesel(sql_type = Text)]
+    pub author_did: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub handle: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub description: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = BigInt)]
+    pub vote_count: i64,
+    #[diesel(sql_type = BigInt)]
+    pub comment_count: i64,
+    #[diesel(sql_type = Text)]
+    pub created_at: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub updated_at: Option<String>,
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
+    #[diesel(sql_type = Bool)]
+    pub voted: bool,
+    #[diesel(sql_type = Double)]
+    pub score: f64,
+}
+
+enum Bind {
+    Text(String),
+    Int(i64),
+    Real(f64),
+}
+
+/// SQL text and its positional values, appended together so they can't drift apart.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+    fn text(&mut self, value: impl Into<String>) -> &mut Self {
+        self.binds.push(Bind::Text(value.into()));
+        self
+    }
+    fn int(&mut self, value: i64) -> &mut Self {
+        self.binds.push(Bind::Int(value));
+        self
+    }
+    fn real(&mut self, value: f64) -> &mut Self {
+        self.binds.push(Bind::Real(value));
+        self
+    }
+    fn build(self) -> BoxedSqlQuery<'static, Sqlite, diesel::query_builder::SqlQuery> {
+        let mut query = diesel::sql_query(self.text).into_boxed();
+        for bind in self.binds {
+            query = match bind {
+                Bind::Text(v) => query.bind::<Text, _>(v),
+                Bind::Int(v) => query.bind::<BigInt, _>(v),
+                Bind::Real(v) => query.bind::<Double, _>(v),
+            };
+        }
+        query
+    }
+}
+
+const REQUEST_SELECT: &str = "SELECT r.id, r.uri, r.cid, r.number, s.uri AS sphere_uri, r.author_did, a.handle, r.title,
+    r.description, r.status, r.vote_count, r.comment_count, r.created_at, r.updated_at,
+    EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = r.uri) AS hidden,
+    EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ? AND v.deleted_us IS NULL) AS voted, ";
+const REQUEST_FROM: &str =
+    " FROM fr_requests r JOIN spheres s ON s.id = r.sphere_id LEFT JOIN actors a ON a.did = r.author_did ";
+const NOT_HIDDEN: &str = " AND NOT EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = r.uri)";
+
+/// A request's trending score from the votes live at a moment (two `?`:
+/// the moment, twice). Indexing stores exactly this when votes change, so a
+/// row ranks the same whether its stored score or this recomputation is used.
+pub const TREND_AS_OF: &str = "r.created_weight + (SELECT coalesce(sum(v.weight), 0.0) FROM fr_votes v
+    WHERE v.request_id = r.id AND v.indexed_us <= ? AND (v.deleted_us IS NULL OR v.deleted_us > ?))";
+
+/// Appends the score of the sort, as of `snapshot` (`None`: now).
+fn push_score(sql: &mut Sql, sort: Sort, snapshot: Option<i64>) {
+    let votes_then = "FROM fr_votes v WHERE v.request_id = r.id AND v.indexed_us <= ? AND (v.deleted_us IS NULL OR v.deleted_us > ?)";
+    match (sort, snapshot) {
+        (Sort::New, _) => {
+            sql.push("0.0");
+        }
+        (Sort::Top, None) => {
+            sql.push("CAST(r.vote_count AS REAL)");
+        }
+        (Sort::Trending, None) => {
+            sql.push("r.trend_score");
+        }
+        (Sort::Top, Some(t)) => {
+            sql.push("CAST(CASE WHEN r.votes_changed_us <= ? THEN r.vote_count ELSE (SELECT count(*) ")
+                .int(t)
+                .push(votes_then)
+                .int(t)
+                .int(t)
+                .push(") END AS REAL)");
+        }
+        (Sort::Trending, Some(t)) => {
+            sql.push("CASE WHEN r.votes_changed_us <= ? THEN r.trend_score ELSE ")
+                .int(t)
+                .push(TREND_AS_OF)
+                .int(t)
+                .int(t)
+                .push(" END");
+        }
+    }
+}
+
+/// What listRequests asks for.
+pub struct ListQuery {
+    pub sphere_id: i64,
+    pub viewer: Option<String>,
+    pub moderator: bool,
+    pub sort: Sort,
+    pub statuses: Vec<String>,
+    pub author: Option<String>,
+    pub q: Option<String>,
+    pub limit: i64,
+    pub cursor: Option<Cursor>,
+}
+
+/// A page of requests and the cursor of the next one.
+pub fn list_requests(
+    conn: &mut SqliteConnection,
+    q: &ListQuery,
+) -> Result<(Vec<RequestRow>, Option<String>), Error> {
+    let snapshot = q.cursor.as_ref().map(|c| c.snapshot_us);
+    let served_at = snapshot.unwrap_or_else(now_us);
+    let mut sql = Sql::default();
+    sql.push(REQUEST_SELECT).text(q.viewer.clone().unwrap_or_default());
+    push_score(&mut sql, q.sort, snapshot);
+    sql.push(" AS score").push(REQUEST_FROM).push("WHERE r.sphere_id = ?").int(q.sphere_id);
+    if !q.statuses.is_empty() {
+        sql.push(" AND r.status IN (");
+        for (i, status) in q.statuses.iter().enumerate() {
+            sql.push(if i == 0 { "?" } else { ", ?" }).text(status.clone());
+        }
+        sql.push(")");
+    }
+    if let Some(author) = &q.author {
+        sql.push(" AND r.author_did = ?").text(author.clone());
+    }
+    if let Some(text) = &q.q {
+        match fts_query(text) {
+            Some(fts) => {
+                sql.push(" AND r.id IN (SELECT rowid FROM fr_requests_fts WHERE fr_requests_fts MATCH ?)")
+                    .text(fts);
+            }
+            None => return Ok((Vec::new(), None)),
+        }
+    }
+    if !q.moderator {
+        sql.push(NOT_HIDDEN);
+    }
+    if let Some(cursor) = &q.cursor {
+        sql.push(" AND r.indexed_us <= ?").int(cursor.snapshot_us);
+        match &cursor.key {
+            CursorKey::Time(created) => {
+                sql.push(" AND (r.created_at, r.id) < (?, ?)").text(created.clone()).int(cursor.id);
+            }
+            CursorKey::Score(score) => {
+                sql.push(" AND (");
+                push_score(&mut sql, q.sort, snapshot);
+                sql.push(", r.id) < (?, ?)").real(*score).int(cursor.id);
+            }
+        }
+    }
+    sql.push(match (q.sort, q.cursor.is_some()) {
+        (Sort::New, _) => " ORDER BY r.created_at DESC, r.id DESC",
+        (Sort::Top, false) => " ORDER BY r.vote_count DESC, r.id DESC",
+        (Sort::Trending, false) => " ORDER BY r.trend_score DESC, r.id DESC",
+        (_, true) => " ORDER BY score DESC, r.id DESC",
+    });
+    sql.push(" LIMIT ?").int(q.limit + 1);
+    let mut rows: Vec<RequestRow> = sql.build().load(conn)?;
+    let next = if rows.len() as i64 > q.limit {
+        rows.truncate(q.limit as usize);
+        rows.last().map(|last| {
+            let key = match q.sort {
+                Sort::New => CursorKey::Time(last.created_at.clone()),
+                _ => CursorKey::Score(last.score),
+            };
+            Cursor { snapshot_us: served_at, key, id: last.id }.encode(q.sort)
+        })
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// One request by its number (hidden ones only for moderators).
+pub fn get_request(
+    conn: &mut SqliteConnection,
+    sphere_id: i64,
+    number: i64,
+    viewer: Option<&str>,
+    moderator: bool,
+) -> Result<Option<RequestRow>, Error> {
+    let mut sql = Sql::default();
+    sql.push(REQUEST_SELECT).text(viewer.unwrap_or_default());
+    sql.push("0.0 AS score")
+        .push(REQUEST_FROM)
+        .push("WHERE r.sphere_id = ? AND r.number = ?")
+        .int(sphere_id)
+        .int(number);
+    if !moderator {
+        sql.push(NOT_HIDDEN);
+    }
+    Ok(sql.build().get_result(conn).optional()?)
+}
+
+/// A status change.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct StatusRow {
+    #[diesel(sql_type = Text)]
+    pub uri: String,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub note: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub actor_did: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub handle: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub created_at: String,
+}
+
+/// A request's status changes, oldest first.
+pub fn status_history(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<StatusRow>, Error> {
+    Ok(diesel::sql_query(
+        "SELECT st.uri, st.status, st.note, st.actor_did, a.handle, st.created_at FROM fr_statuses st
+         LEFT JOIN actors a ON a.did = st.actor_did WHERE st.request_id = ? ORDER BY st.created_at, st.uri",
+    )
+    .bind::<BigInt, _>(request_id)
+    .load(conn)?)
+}
+
+/// A comment with what its view shows.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct CommentRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub request_id: i64,
+    #[diesel(sql_type = Text)]
+    pub uri: String,
+    #[diesel(sql_type = Text)]
+    pub cid: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub parent_uri: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub author_did: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub handle: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub text: String,
+    #[diesel(sql_type = BigInt)]
+    pub vote_count: i64,
+    #[diesel(sql_type = Text)]
+    pub created_at: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub updated_at: Option<String>,
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
+    #[diesel(sql_type = Bool)]
+    pub voted: bool,
+}
+
+const COMMENT_SELECT: &str =
+    "SELECT c.id, c.request_id, c.uri, c.cid, c.parent_uri, c.author_did, a.handle, c.text,
+    c.vote_count, c.created_at, c.updated_at,
+    EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = c.uri) AS hidden,
+    EXISTS (SELECT 1 FROM fr_comment_votes v WHERE v.comment_id = c.id AND v.voter_did = ?) AS voted
+    FROM fr_comments c LEFT JOIN actors a ON a.did = c.author_did ";
+
+/// A page of a request's comments, oldest first, after `(created_at, id)`.
+pub fn list_comments(
+    conn: &mut SqliteConnection,
+    request_id: i64,
+    viewer: Option<&str>,
+    moderator: bool,
+    after: Option<(String, i64)>,
+    limit: i64,
+) -> Result<Vec<CommentRow>, Error> {
+    let mut sql = Sql::default();
+    sql.push(COMMENT_SELECT).text(viewer.unwrap_or_default()).push("WHERE c.request_id = ?").int(request_id);
+    if !moderator {
+        sql.push(" AND NOT EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = c.uri)");
+    }
+    if let Some((created, id)) = after {
+        sql.push(" AND (c.created_at, c.id) > (?, ?)").text(created).int(id);
+    }
+    sql.push(" ORDER BY c.created_at, c.id LIMIT ?").int(limit);
+    Ok(sql.build().load(conn)?)
+}
+
+/// One comment by URI.
+pub fn comment(
+    conn: &mut SqliteConnection,
+    uri: &str,
+    viewer: Option<&str>,
+) -> Result<Option<CommentRow>, Error> {
+    let mut sql = Sql::default();
+    sql.push(COMMENT_SELECT).text(viewer.unwrap_or_default()).push("WHERE c.uri = ?").text(uri);
+    Ok(sql.build().get_result(conn).optional()?)
+}
+
+/// The viewer's live vote on a request, if any.
+pub fn vote_of(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Result<Option<String>, Error> {
+    #[derive(QueryableByName)]
+    struct Uri {
+        #[diesel(sql_type = Text)]
+        uri: String,
+    }
+    Ok(diesel::sql_query(
+        "SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ? AND deleted_us IS NULL",
+    )
+    .bind::<BigInt, _>(request_id)
+    .bind::<Text, _>(did)
+    .get_result::<Uri>(conn)
+    .optional()?
+    .map(|u| u.uri))
+}
+
+/// The viewer's vote on a comment, if any.
+pub fn comment_vote_of(
+    conn: &mut SqliteConnection,
+    comment_id: i64,
+    did: &str,
+) -> Result<Option<String>, Error> {
+    #[derive(QueryableByName)]
+    struct Uri {
+        #[diesel(sql_type = Text)]
+        uri: String,
+    }
+    Ok(diesel::sql_query("SELECT uri FROM fr_comment_votes WHERE comment_id = ? AND voter_did = ?")
+        .bind::<BigInt, _>(comment_id)
+        .bind::<Text, _>(did)
+        .get_result::<Uri>(conn)
+        .optional()?
+        .map(|u| u.uri))
+}
+
+/// Vote count of a request or a comment.
+pub fn count(conn: &mut SqliteConnection, table: &str, id: i64) -> Result<i64, Error> {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let sql = if table == "comment" {
+        "SELECT vote_count AS n FROM fr_comments WHERE id = ?"
+    } else {
+        "SELECT vote_count AS n FROM fr_requests WHERE id = ?"
+    };
+    Ok(diesel::sql_query(sql).bind::<BigInt, _>(id).get_result::<N>(conn)?.n)
+}
+
+/// Content this module holds: a request or a comment, by URI.
+pub fn content(conn: &mut SqliteConnection, uri: &str) -> Result<Option<(String, i64)>, Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        cid: String,
+        #[diesel(sql_type = BigInt)]
+        sphere_id: i64,
+    }
+    let row: Option<Row> = diesel::sql_query(
+        "SELECT cid, sphere_id FROM fr_requests WHERE uri = ?1
+         UNION ALL SELECT c.cid, r.sphere_id FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id WHERE c.uri = ?1",
+    )
+    .bind::<Text, _>(uri)
+    .get_result(conn)
+    .optional()?;
+    Ok(row.map(|r| (r.cid, r.sphere_id)))
+}
