@@ -150,15 +150,15 @@ async fn valid_input_reaches_the_handler() -> anyhow::Result<()> {
     let session: Value =
         server.client.get(server.url("/xrpc/site.exosphere.auth.getSession")).send().await?.json().await?;
     assert_eq!(session, json!({ "loggedIn": false }));
-    // A valid createRequest passes validation and reaches the module's (not yet written) handler.
+    // A valid createRequest passes validation and reaches the module's handler, which looks the Sphere up.
     let response = server
         .client
         .post(server.url(CREATE_REQUEST))
         .json(&json!({ "sphere": "s", "title": "Dark mode" }))
         .send()
         .await?;
-    let message = expect_error(response, StatusCode::NOT_IMPLEMENTED, "MethodNotImplemented").await?;
-    assert!(message.contains("site.exosphere.featureRequest.createRequest"));
+    let message = expect_error(response, StatusCode::NOT_FOUND, "SphereNotFound").await?;
+    assert!(message.contains("\"s\""), "{message}");
     server.stop().await;
     Ok(())
 }
