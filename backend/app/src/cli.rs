@@ -22,6 +22,18 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document of the XRPC API.
     Openapi,
+    /// Run only the Jetstream indexer (the API runs elsewhere with DISABLE_INDEXER=1, same database).
+    Indexer,
+    /// Re-read Spheres from their PDSes and index them again.
+    Rebuild {
+        /// The AT URI of one Sphere's record (it may come from another Exosphere instance);
+        /// default: every public Sphere known here.
+        #[arg(long)]
+        sphere: Option<String>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Ask the running server at EXOSPHERE_BIND for /xrpc/_health; exit 0 when it answers 200
     /// (the container HEALTHCHECK).
     Health,

@@ -23,6 +23,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => server::serve(cli.config, registry).await,
         Command::Migrate => server::prepare(&cli.config, &registry).await.map(drop),
         Command::Health => server::health_check(cli.config.bind),
+        Command::Indexer => server::run_indexer(cli.config, registry).await,
+        Command::Rebuild { sphere, quiet } => {
+            let ctx = server::context(cli.config, registry).await?;
+            let report = exosphere_indexer::rebuild::rebuild(&ctx, sphere.as_deref(), !quiet).await?;
+            println!(
+                "rebuilt {} Sphere(s) from {} repos: {} records, {} indexed, {} unchanged, {} ignored, {} rejected, {} failed",
+                report.spheres,
+                report.repos,
+                report.records,
+                report.indexed,
+                report.unchanged,
+                report.ignored,
+                report.rejected,
+                report.failed
+            );
+            Ok(())
+        }
         Command::Openapi => {
             print!("{}", server::OPENAPI);
             Ok(())

@@ -41,6 +41,37 @@ pub async fn prepare(config: &Config, registry: &Registry) -> anyhow::Result<Db>
     Ok(db)
 }
 
+/// The application state for a command that doesn't serve HTTP (indexer, rebuild).
+pub async fn context(config: Config, registry: Registry) -> anyhow::Result<AppContext> {
+    let db = prepare(&config, &registry).await?;
+    AppContext::new(config, db, registry)
+}
+
+/// Runs only the indexer until SIGINT or SIGTERM, then commits what it has and exits.
+pub async fn run_indexer(config: Config, registry: Registry) -> anyhow::Result<()> {
+    let ctx = context(config, registry).await?;
+    let indexer = exosphere_indexer::Indexer::start(ctx).await?;
+    shutdown_signal().await;
+    indexer.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 /// Binds and starts serving; the caller decides how to wait or stop.
 /// `handle_signals`: stop gracefully on SIGINT/SIGTERM (the binary) or not (tests).
 pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> anyhow::Result<Running> {
@@ -58,6 +89,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
             .app_data(BodyLimit(ctx.config.max_body_bytes))
             .route("/xrpc/_health", web::get().to(health))
             .route("/openapi.json", web::get().to(openapi))
+            .route("/xrpc/_indexer", web::get().to(indexer_status))
             .configure(|cfg| {
                 exosphere_core::routes::configure(cfg);
                 for module in registry.modules() {
@@ -84,10 +116,17 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     Ok(Running { addr, handle, task, ctx: shared })
 }
 
-/// Runs until SIGINT or SIGTERM, then finishes in-flight requests and exits.
+/// Runs until SIGINT or SIGTERM, then finishes in-flight requests, commits
+/// the indexer's last batch, and exits.
 pub async fn serve(config: Config, registry: Registry) -> anyhow::Result<()> {
+    let with_indexer = !config.disable_indexer;
     let running = start(config, registry, true).await?;
+    let indexer =
+        if with_indexer { Some(exosphere_indexer::Indexer::start(running.ctx.clone()).await?) } else { None };
     running.task.await.context("server task")??;
+    if let Some(indexer) = indexer {
+        indexer.stop().await;
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -116,6 +155,12 @@ pub fn health_check(bind: SocketAddr) -> anyhow::Result<()> {
 
 async fn health() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "version": VERSION }))
+}
+
+/// The indexer's cursor, lag and counters (from the database: right in every deployment mode).
+async fn indexer_status(ctx: web::Data<AppContext>) -> Result<HttpResponse, Error> {
+    let status = ctx.db.read(exosphere_indexer::status::read).await?;
+    Ok(HttpResponse::Ok().json(status))
 }
 
 async fn openapi() -> HttpResponse {

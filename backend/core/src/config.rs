@@ -40,6 +40,11 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_PLC_URL", default_value = "https://plc.directory")]
     pub plc_url: String,
 
+    /// A relay whose com.atproto.sync.listReposByCollection tells rebuilds
+    /// which repos hold Exosphere records (unset: owner, members, known authors).
+    #[arg(long, env = "EXOSPHERE_RELAY_URL")]
+    pub relay_url: Option<String>,
+
     /// XRPC service whose com.atproto.identity.resolveHandle resolves handles
     /// (unset: DNS TXT and HTTPS well-known).
     #[arg(long, env = "EXOSPHERE_HANDLE_RESOLVER")]
@@ -92,6 +97,7 @@ impl Config {
             plc_url: "http://127.0.0.1:1".into(),
             // Never DNS or the web in tests: an unreachable loopback resolver unless a test sets one.
             handle_resolver: Some("http://127.0.0.1:1".into()),
+            relay_url: None,
             disable_indexer: true,
             private_membership_on_pds: true,
             max_body_bytes: 1 << 20,

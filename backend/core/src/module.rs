@@ -146,6 +146,12 @@ pub trait Module: Send + Sync + 'static {
         Ok(IndexOutcome::Ignored)
     }
 
+    /// Accounts that wrote content in a Sphere here: repos a rebuild reads.
+    fn known_authors(&self, conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String>, Error> {
+        let _ = (conn, sphere_id);
+        Ok(Vec::new())
+    }
+
     /// The content a URI names, if this module holds it (for moderation).
     fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
         let _ = (conn, uri);
@@ -157,6 +163,7 @@ pub trait Module: Send + Sync + 'static {
 pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0001_auth", sql: include_str!("../migrations/0001_auth.sql") },
     Migration { id: "0002_spheres", sql: include_str!("../migrations/0002_spheres.sql") },
+    Migration { id: "0003_indexer", sql: include_str!("../migrations/0003_indexer.sql") },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.

@@ -8,6 +8,7 @@
 //! Nothing here reaches beyond loopback: the Node side runs under
 //! `guard.cjs`, which refuses any other address.
 
+pub mod jetstream;
 mod oauth;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,8 @@ pub struct Account {
 struct Ready {
     plc: String,
     pds: String,
+    jetstream: String,
+    relay: String,
     accounts: BTreeMap<String, Account>,
 }
 
@@ -46,6 +49,10 @@ pub struct Testnet {
     pub plc: String,
     /// PDS URL (`http://localhost:PORT`).
     pub pds: String,
+    /// The stand-in Jetstream fed by the PDS's firehose (`ws://127.0.0.1:PORT/subscribe`).
+    pub jetstream: String,
+    /// Serves a relay's `com.atproto.sync.listReposByCollection` for the PDS.
+    pub relay: String,
     accounts: BTreeMap<String, Account>,
     child: Child,
     stdin: ChildStdin,
@@ -98,7 +105,17 @@ impl Testnet {
         })
         .await
         .context("the test network did not start within 120 s")??;
-        Ok(Self { plc: ready.plc, pds: ready.pds, accounts: ready.accounts, child, stdin, stdout, _tmp: tmp })
+        Ok(Self {
+            plc: ready.plc,
+            pds: ready.pds,
+            jetstream: ready.jetstream,
+            relay: ready.relay,
+            accounts: ready.accounts,
+            child,
+            stdin,
+            stdout,
+            _tmp: tmp,
+        })
     }
 
     /// One of the ready-made accounts: `alice`, `bob` or `carol` (or one created later).
@@ -156,6 +173,43 @@ impl Testnet {
             400 | 404 => Ok(None),
             status => bail!("getRecord {uri}: HTTP {status}: {}", response.text().await?),
         }
+    }
+
+    /// Writes a record straight to an account's repo on the PDS (not through
+    /// Exosphere), as another app would; returns its URI and CID.
+    pub async fn create_record(
+        &self,
+        account: &Account,
+        collection: &str,
+        record: serde_json::Value,
+    ) -> anyhow::Result<(String, String)> {
+        let response: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/xrpc/com.atproto.repo.createRecord", self.pds))
+            .bearer_auth(&account.access_jwt)
+            .json(&serde_json::json!({ "repo": account.did, "collection": collection, "record": record }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok((
+            response["uri"].as_str().unwrap_or_default().to_owned(),
+            response["cid"].as_str().unwrap_or_default().to_owned(),
+        ))
+    }
+
+    /// Deletes a record straight from an account's repo on the PDS.
+    pub async fn delete_record(&self, account: &Account, uri: &str) -> anyhow::Result<()> {
+        let rkey = uri.rsplit('/').next().unwrap_or_default();
+        let collection = uri.rsplit('/').nth(1).unwrap_or_default();
+        reqwest::Client::new()
+            .post(format!("{}/xrpc/com.atproto.repo.deleteRecord", self.pds))
+            .bearer_auth(&account.access_jwt)
+            .json(&serde_json::json!({ "repo": account.did, "collection": collection, "rkey": rkey }))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
     }
 
     /// Lists a collection of a repo straight from the PDS.

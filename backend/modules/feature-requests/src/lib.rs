@@ -51,6 +51,10 @@ impl Module for FeatureRequests {
         index::index_record(conn, event)
     }
 
+    fn known_authors(&self, conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String>, Error> {
+        store::authors(conn, sphere_id)
+    }
+
     fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
         Ok(store::content(conn, uri)?.map(|(cid, sphere_id)| Content { cid, sphere_id }))
     }

@@ -98,6 +98,9 @@ const REQUEST_SELECT: &str = "SELECT r.id, r.uri, r.cid, r.number, s.uri AS sphe
 const REQUEST_FROM: &str =
     " FROM fr_requests r JOIN spheres s ON s.id = r.sphere_id LEFT JOIN actors a ON a.did = r.author_did ";
 const NOT_HIDDEN: &str = " AND NOT EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = r.uri)";
+/// Content of accounts their PDS reports inactive is hidden from everyone until they return.
+const ACTIVE_AUTHOR: &str =
+    " AND NOT EXISTS (SELECT 1 FROM inactive_accounts ia WHERE ia.did = r.author_did)";
 
 /// A request's trending score from the votes live at a moment (two `?`:
 /// the moment, twice). Indexing stores exactly this when votes change, so a
@@ -160,7 +163,11 @@ pub fn list_requests(
     let mut sql = Sql::default();
     sql.push(REQUEST_SELECT).text(q.viewer.clone().unwrap_or_default());
     push_score(&mut sql, q.sort, snapshot);
-    sql.push(" AS score").push(REQUEST_FROM).push("WHERE r.sphere_id = ?").int(q.sphere_id);
+    sql.push(" AS score")
+        .push(REQUEST_FROM)
+        .push("WHERE r.sphere_id = ?")
+        .int(q.sphere_id)
+        .push(ACTIVE_AUTHOR);
     if !q.statuses.is_empty() {
         sql.push(" AND r.status IN (");
         for (i, status) in q.statuses.iter().enumerate() {
@@ -233,7 +240,8 @@ pub fn get_request(
         .push(REQUEST_FROM)
         .push("WHERE r.sphere_id = ? AND r.number = ?")
         .int(sphere_id)
-        .int(number);
+        .int(number)
+        .push(ACTIVE_AUTHOR);
     if !moderator {
         sql.push(NOT_HIDDEN);
     }
@@ -315,7 +323,11 @@ pub fn list_comments(
     limit: i64,
 ) -> Result<Vec<CommentRow>, Error> {
     let mut sql = Sql::default();
-    sql.push(COMMENT_SELECT).text(viewer.unwrap_or_default()).push("WHERE c.request_id = ?").int(request_id);
+    sql.push(COMMENT_SELECT)
+        .text(viewer.unwrap_or_default())
+        .push("WHERE c.request_id = ?")
+        .int(request_id)
+        .push(" AND NOT EXISTS (SELECT 1 FROM inactive_accounts ia WHERE ia.did = c.author_did)");
     if !moderator {
         sql.push(" AND NOT EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = c.uri)");
     }
@@ -386,6 +398,25 @@ pub fn count(conn: &mut SqliteConnection, table: &str, id: i64) -> Result<i64, E
         "SELECT vote_count AS n FROM fr_requests WHERE id = ?"
     };
     Ok(diesel::sql_query(sql).bind::<BigInt, _>(id).get_result::<N>(conn)?.n)
+}
+
+/// Everyone who wrote a request, comment or vote in a Sphere.
+pub fn authors(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String>, Error> {
+    #[derive(QueryableByName)]
+    struct Did {
+        #[diesel(sql_type = Text)]
+        did: String,
+    }
+    let rows: Vec<Did> = diesel::sql_query(
+        "SELECT author_did AS did FROM fr_requests WHERE sphere_id = ?1
+         UNION SELECT c.author_did FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id WHERE r.sphere_id = ?1
+         UNION SELECT v.voter_did FROM fr_votes v JOIN fr_requests r ON r.id = v.request_id WHERE r.sphere_id = ?1
+         UNION SELECT cv.voter_did FROM fr_comment_votes cv JOIN fr_comments c ON c.id = cv.comment_id
+               JOIN fr_requests r ON r.id = c.request_id WHERE r.sphere_id = ?1",
+    )
+    .bind::<BigInt, _>(sphere_id)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|d| d.did).collect())
 }
 
 /// Content this module holds: a request or a comment, by URI.

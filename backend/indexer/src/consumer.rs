@@ -1,0 +1,113 @@
+//! The socket reader: subscribes to Jetstream with
+//! `wantedCollections=site.exosphere.*`, parses each message and hands it to
+//! the writer through a bounded channel (a slow database slows the reader,
+//! never the other way round). Reconnects with exponential back-off and
+//! jitter, resuming a few seconds before the last committed cursor; the
+//! writer skips what it already has.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use rand::Rng;
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+
+use crate::event::{Item, parse};
+
+/// How far before the committed cursor a reconnect resumes.
+pub const REWIND_US: i64 = 5_000_000;
+
+/// The subscription URL for a cursor.
+pub fn subscribe_url(base: &str, cursor: i64) -> String {
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let mut url = format!("{base}{separator}wantedCollections=site.exosphere.*");
+    if cursor > 0 {
+        url.push_str(&format!("&cursor={}", (cursor - REWIND_US).max(1)));
+    }
+    url
+}
+
+/// Reads Jetstream until `stop` turns true or the writer goes away.
+pub async fn run(
+    base: String,
+    tx: mpsc::Sender<Item>,
+    committed: Arc<AtomicI64>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let url = subscribe_url(&base, committed.load(Ordering::SeqCst));
+        let config =
+            WebSocketConfig::default().max_message_size(Some(16 << 20)).max_frame_size(Some(16 << 20));
+        let connected = tokio::select! {
+            c = tokio_tungstenite::connect_async_with_config(&url, Some(config), false) => c,
+            _ = stop.changed() => return,
+        };
+        match connected {
+            Ok((mut socket, _)) => {
+                tracing::info!(%url, "subscribed to Jetstream");
+                let mut received = false;
+                loop {
+                    let message = tokio::select! {
+                        m = socket.next() => m,
+                        _ = stop.changed() => return,
+                    };
+                    let item = match message {
+                        Some(Ok(Message::Text(text))) => parse(text.as_str()),
+                        Some(Ok(Message::Binary(_))) => {
+                            Item::Malformed("binary message (compressed Jetstream is not supported)".into())
+                        }
+                        Some(Ok(Message::Close(_))) | None => {
+                            tracing::warn!("Jetstream closed the connection");
+                            break;
+                        }
+                        Some(Ok(_)) => continue,
+                        Some(Err(e)) => {
+                            tracing::warn!(error = %e, "Jetstream connection failed");
+                            break;
+                        }
+                    };
+                    received = true;
+                    if tx.send(item).await.is_err() {
+                        return;
+                    }
+                }
+                if received {
+                    backoff = Duration::from_millis(500);
+                }
+            }
+            Err(e) => tracing::warn!(%url, error = %e, "could not reach Jetstream"),
+        }
+        let jitter = rand::thread_rng().gen_range(0.75..1.25);
+        let wait = backoff.mul_f64(jitter);
+        tracing::info!(seconds = wait.as_secs_f64(), "reconnecting to Jetstream");
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {},
+            _ = stop.changed() => return,
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscriptions_rewind_a_few_seconds() {
+        assert_eq!(
+            subscribe_url("ws://h/subscribe", 0),
+            "ws://h/subscribe?wantedCollections=site.exosphere.*"
+        );
+        assert_eq!(
+            subscribe_url("ws://h/subscribe?compress=false", 10_000_000),
+            "ws://h/subscribe?compress=false&wantedCollections=site.exosphere.*&cursor=5000000"
+        );
+    }
+}

@@ -1,0 +1,135 @@
+//! Jetstream v1 events, as JSON (see the README's dependency notes: the
+//! jetstream-oxide crate drops records of custom collections, so we read the
+//! documented wire format ourselves). A commit's `record` stays raw JSON
+//! until the module's typed validation decides what it is.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// One Jetstream message.
+#[derive(Debug, Deserialize)]
+pub struct Event {
+    pub did: String,
+    pub time_us: i64,
+    pub kind: Kind,
+    #[serde(default)]
+    pub commit: Option<Commit>,
+    #[serde(default)]
+    pub identity: Option<Identity>,
+    #[serde(default)]
+    pub account: Option<Account>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Commit,
+    Identity,
+    Account,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Commit {
+    #[serde(default)]
+    pub rev: Option<String>,
+    pub operation: Operation,
+    pub collection: String,
+    pub rkey: String,
+    #[serde(default)]
+    pub record: Option<Box<RawValue>>,
+    #[serde(default)]
+    pub cid: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Identity {
+    pub did: String,
+    #[serde(default)]
+    pub handle: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Account {
+    pub did: String,
+    pub active: bool,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// What the socket reader hands the writer.
+#[derive(Debug)]
+pub enum Item {
+    /// A well-formed event.
+    Event(Box<Event>),
+    /// A message that could not be read (counted, never fatal).
+    Malformed(String),
+}
+
+/// The largest message accepted (a Jetstream record is at most a few KB; PDS records at most 1 MB).
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
+/// Parses one text message.
+pub fn parse(text: &str) -> Item {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Item::Malformed(format!("message of {} bytes is over the limit", text.len()));
+    }
+    match serde_json::from_str::<Event>(text) {
+        Ok(event) => {
+            let complete = match event.kind {
+                Kind::Commit => event.commit.is_some(),
+                Kind::Identity => event.identity.is_some(),
+                Kind::Account => event.account.is_some(),
+            };
+            if complete {
+                Item::Event(Box::new(event))
+            } else {
+                Item::Malformed(format!("{:?} event without its body", event.kind))
+            }
+        }
+        Err(e) => Item::Malformed(format!("unreadable event: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_documented_shapes() {
+        let commit = r#"{"did":"did:plc:a","time_us":1725911162329308,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"site.exosphere.featureRequest","rkey":"3k","record":{"$type":"site.exosphere.featureRequest","title":"x"},"cid":"bafy"}}"#;
+        let Item::Event(e) = parse(commit) else { panic!("commit not parsed") };
+        let e = *e;
+        assert_eq!(e.kind, Kind::Commit);
+        let c = e.commit.as_ref().map(|c| (c.operation, c.record.as_ref().map(|r| r.get().len())));
+        assert_eq!(c, Some((Operation::Create, Some(53))));
+        let delete = r#"{"did":"did:plc:a","time_us":2,"kind":"commit","commit":{"rev":"r","operation":"delete","collection":"c.d.e","rkey":"k"}}"#;
+        assert!(
+            matches!(parse(delete), Item::Event(e) if e.commit.as_ref().is_some_and(|c| c.record.is_none()))
+        );
+        let account = r#"{"did":"did:plc:a","time_us":3,"kind":"account","account":{"active":false,"did":"did:plc:a","seq":1,"status":"deactivated","time":"t"}}"#;
+        assert!(matches!(parse(account), Item::Event(e) if e.account.as_ref().is_some_and(|a| !a.active)));
+        let identity = r#"{"did":"did:plc:a","time_us":4,"kind":"identity","identity":{"did":"did:plc:a","handle":"a.test","seq":1,"time":"t"}}"#;
+        assert!(matches!(parse(identity), Item::Event(_)));
+    }
+
+    #[test]
+    fn malformed_input_is_reported_not_fatal() {
+        for bad in [
+            "not json",
+            "{}",
+            r#"{"did":"d","time_us":1,"kind":"commit"}"#,
+            r#"{"did":"d","time_us":1,"kind":"weird"}"#,
+        ] {
+            assert!(matches!(parse(bad), Item::Malformed(_)), "{bad}");
+        }
+        assert!(matches!(parse(&"x".repeat(MAX_MESSAGE_BYTES + 1)), Item::Malformed(_)));
+    }
+}

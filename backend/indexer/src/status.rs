@@ -1,0 +1,55 @@
+//! The indexer's progress as the API reports it (`GET /xrpc/_indexer`):
+//! read from the database, so it is right whether the indexer runs in this
+//! process or in another one.
+
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sqlite::SqliteConnection;
+use diesel::{QueryableByName, RunQueryDsl};
+use exosphere_core::Error;
+use serde::Serialize;
+
+/// Cursor, lag and counters.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    /// Seconds between the last committed event and now.
+    pub lag_seconds: Option<f64>,
+    #[serde(flatten)]
+    pub state: State,
+}
+
+/// What the writer saved.
+#[derive(Debug, Clone, Serialize, QueryableByName)]
+#[serde(rename_all = "camelCase")]
+pub struct State {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub cursor_us: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    pub events: i64,
+    #[diesel(sql_type = BigInt)]
+    pub indexed: i64,
+    #[diesel(sql_type = BigInt)]
+    pub unchanged: i64,
+    #[diesel(sql_type = BigInt)]
+    pub ignored: i64,
+    #[diesel(sql_type = BigInt)]
+    pub rejected: i64,
+    #[diesel(sql_type = BigInt)]
+    pub malformed: i64,
+    #[diesel(sql_type = BigInt)]
+    pub failed: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub updated_at: Option<String>,
+}
+
+/// Reads the status.
+pub fn read(conn: &mut SqliteConnection) -> Result<Status, Error> {
+    let state: State = diesel::sql_query(
+        "SELECT cursor_us, events, indexed, unchanged, ignored, rejected, malformed, failed, updated_at
+         FROM indexer_state WHERE id = 1",
+    )
+    .get_result(conn)?;
+    let lag_seconds =
+        state.cursor_us.map(|c| ((chrono::Utc::now().timestamp_micros() - c) as f64 / 1e6).max(0.0));
+    Ok(Status { lag_seconds, state })
+}

@@ -1,0 +1,250 @@
+//! The single writer: takes events from the socket reader's bounded channel
+//! and commits them in batches. Each batch is one `BEGIN IMMEDIATE`
+//! transaction that also saves the cursor and the counters, so after a crash
+//! the index and the cursor agree: nothing is lost, nothing applied twice.
+//! Each event runs in its own savepoint: one that fails is rolled back alone
+//! and counted, never half-indexed.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use diesel::sql_types::{BigInt, Text};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use exosphere_core::module::Registry;
+use exosphere_core::sphere::CORE_COLLECTIONS;
+use exosphere_core::sphere::store::remember_handle;
+use exosphere_core::{Db, Error, IndexOutcome, RecordEvent, RecordOp, Source};
+use tokio::sync::mpsc;
+
+use crate::event::{Event, Item, Kind, Operation};
+
+/// Events per transaction at most.
+pub const BATCH: usize = 2_000;
+
+/// What happened to the events of a batch.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counters {
+    pub events: i64,
+    pub indexed: i64,
+    pub unchanged: i64,
+    pub ignored: i64,
+    pub rejected: i64,
+    pub malformed: i64,
+    pub failed: i64,
+}
+
+impl Counters {
+    fn count(&mut self, outcome: &IndexOutcome) {
+        match outcome {
+            IndexOutcome::Indexed => self.indexed += 1,
+            IndexOutcome::Unchanged => self.unchanged += 1,
+            IndexOutcome::Ignored => self.ignored += 1,
+            IndexOutcome::Rejected(_) => self.rejected += 1,
+        }
+    }
+}
+
+/// Applies batches of events to the database.
+pub struct Writer {
+    db: Db,
+    registry: Registry,
+    /// The cursor of the last committed batch, shared with the reader so a
+    /// reconnect resumes from it.
+    committed: Arc<AtomicI64>,
+}
+
+/// The saved cursor (time_us of the last committed event), if any.
+pub fn saved_cursor(conn: &mut SqliteConnection) -> Result<Option<i64>, Error> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+        cursor_us: Option<i64>,
+    }
+    Ok(diesel::sql_query("SELECT cursor_us FROM indexer_state WHERE id = 1")
+        .get_result::<Row>(conn)?
+        .cursor_us)
+}
+
+impl Writer {
+    pub fn new(db: Db, registry: Registry, committed: Arc<AtomicI64>) -> Self {
+        Self { db, registry, committed }
+    }
+
+    /// Runs until the channel closes, committing what it received; blocking.
+    pub fn run(self, mut rx: mpsc::Receiver<Item>) -> Result<(), Error> {
+        let mut conn = self.db.conn()?;
+        let mut cursor = saved_cursor(&mut conn)?.unwrap_or(0);
+        self.committed.store(cursor, Ordering::SeqCst);
+        while let Some(first) = rx.blocking_recv() {
+            let mut batch = Vec::with_capacity(BATCH);
+            batch.push(first);
+            while batch.len() < BATCH {
+                match rx.try_recv() {
+                    Ok(item) => batch.push(item),
+                    Err(_) => break,
+                }
+            }
+            cursor = self.commit_with_retry(&mut conn, &batch, cursor)?;
+            self.committed.store(cursor, Ordering::SeqCst);
+        }
+        tracing::info!(cursor, "indexer writer stopped");
+        Ok(())
+    }
+
+    fn commit_with_retry(
+        &self,
+        conn: &mut SqliteConnection,
+        batch: &[Item],
+        cursor: i64,
+    ) -> Result<i64, Error> {
+        let mut attempt = 0;
+        loop {
+            match self.commit(conn, batch, cursor) {
+                Ok(next) => return Ok(next),
+                Err(e) if attempt < 5 => {
+                    attempt += 1;
+                    tracing::warn!(error = %e, attempt, "indexer batch failed; retrying");
+                    std::thread::sleep(Duration::from_millis(200 * attempt));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Applies one batch in one transaction; returns the new cursor.
+    pub fn commit(&self, conn: &mut SqliteConnection, batch: &[Item], cursor: i64) -> Result<i64, Error> {
+        conn.immediate_transaction(|c| {
+            let mut counters = Counters::default();
+            let mut last = cursor;
+            for item in batch {
+                match item {
+                    Item::Malformed(why) => {
+                        counters.malformed += 1;
+                        tracing::warn!(why, "skipped a malformed Jetstream message");
+                    }
+                    // Replayed after a reconnect's rewind: already committed.
+                    Item::Event(event) if event.time_us <= last => {}
+                    Item::Event(event) => {
+                        counters.events += 1;
+                        last = event.time_us;
+                        match c.transaction(|c| apply(c, &self.registry, event)) {
+                            Ok(outcome) => {
+                                if let IndexOutcome::Rejected(why) = &outcome {
+                                    tracing::info!(did = %event.did, %why, "rejected a record that breaks its Lexicon");
+                                }
+                                counters.count(&outcome);
+                            }
+                            Err(e) => {
+                                counters.failed += 1;
+                                tracing::warn!(did = %event.did, time_us = event.time_us, error = %e, "could not index an event");
+                            }
+                        }
+                    }
+                }
+            }
+            save_state(c, last, &counters)?;
+            Ok(last)
+        })
+    }
+}
+
+fn save_state(conn: &mut SqliteConnection, cursor: i64, c: &Counters) -> Result<(), Error> {
+    diesel::sql_query(
+        "UPDATE indexer_state SET cursor_us = ?, events = events + ?, indexed = indexed + ?, unchanged = unchanged + ?,
+           ignored = ignored + ?, rejected = rejected + ?, malformed = malformed + ?, failed = failed + ?,
+           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = 1",
+    )
+    .bind::<BigInt, _>(cursor)
+    .bind::<BigInt, _>(c.events)
+    .bind::<BigInt, _>(c.indexed)
+    .bind::<BigInt, _>(c.unchanged)
+    .bind::<BigInt, _>(c.ignored)
+    .bind::<BigInt, _>(c.rejected)
+    .bind::<BigInt, _>(c.malformed)
+    .bind::<BigInt, _>(c.failed)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The seed's pipeline for one event. The checks "references a known
+/// Sphere?" and "open Sphere or active member (owner/admin for statuses and
+/// moderation)?" live in each record type's indexing function, the same one
+/// the API write path uses.
+pub fn apply(conn: &mut SqliteConnection, registry: &Registry, event: &Event) -> Result<IndexOutcome, Error> {
+    match event.kind {
+        Kind::Commit => {
+            let Some(commit) = &event.commit else { return Ok(IndexOutcome::Ignored) };
+            let known = CORE_COLLECTIONS.contains(&commit.collection.as_str())
+                || registry.for_collection(&commit.collection).is_some();
+            if !known {
+                return Ok(IndexOutcome::Ignored);
+            }
+            let op = match commit.operation {
+                Operation::Create => RecordOp::Create,
+                Operation::Update => RecordOp::Update,
+                Operation::Delete => RecordOp::Delete,
+            };
+            let record = match (&commit.record, op) {
+                (_, RecordOp::Delete) => None,
+                (Some(raw), _) => match serde_json::from_str::<serde_json::Value>(raw.get()) {
+                    Ok(value) => Some(value),
+                    Err(e) => {
+                        return Ok(IndexOutcome::Rejected(exosphere_core::lexicon::ValidationError::new(
+                            "",
+                            format!("record is not JSON: {e}"),
+                        )));
+                    }
+                },
+                (None, _) => {
+                    return Ok(IndexOutcome::Rejected(exosphere_core::lexicon::ValidationError::new(
+                        "",
+                        "a create or update without a record",
+                    )));
+                }
+            };
+            if op != RecordOp::Delete && commit.cid.is_none() {
+                return Ok(IndexOutcome::Rejected(exosphere_core::lexicon::ValidationError::new(
+                    "cid", "missing",
+                )));
+            }
+            registry.index(
+                conn,
+                &RecordEvent {
+                    source: Source::Jetstream,
+                    did: &event.did,
+                    collection: &commit.collection,
+                    rkey: &commit.rkey,
+                    op,
+                    cid: commit.cid.as_deref(),
+                    record: record.as_ref(),
+                },
+            )
+        }
+        Kind::Identity => {
+            let Some(identity) = &event.identity else { return Ok(IndexOutcome::Ignored) };
+            if identity.handle.is_none() {
+                return Ok(IndexOutcome::Ignored);
+            }
+            remember_handle(conn, &identity.did, identity.handle.as_deref())?;
+            Ok(IndexOutcome::Indexed)
+        }
+        Kind::Account => {
+            let Some(account) = &event.account else { return Ok(IndexOutcome::Ignored) };
+            if account.active {
+                diesel::sql_query("DELETE FROM inactive_accounts WHERE did = ?")
+                    .bind::<Text, _>(&account.did)
+                    .execute(conn)?;
+            } else {
+                diesel::sql_query(
+                    "INSERT OR REPLACE INTO inactive_accounts (did, status, since) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                )
+                .bind::<Text, _>(&account.did)
+                .bind::<Text, _>(account.status.as_deref().unwrap_or("deactivated"))
+                .execute(conn)?;
+            }
+            Ok(IndexOutcome::Indexed)
+        }
+    }
+}
