@@ -45,9 +45,10 @@ seq.exponentialBackoff = async function () {
 
 const pds = network.pds.url
 const xrpc = async (nsid, body, token) => {
-  const headers = { 'content-type': 'application/json' }
+  const headers = {}
+  if (body !== undefined) headers['content-type'] = 'application/json'
   if (token) headers.authorization = `Bearer ${token}`
-  const res = await fetch(new URL(`/xrpc/${nsid}`, pds), { method: 'POST', headers, body: JSON.stringify(body) })
+  const res = await fetch(new URL(`/xrpc/${nsid}`, pds), { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) })
   const text = await res.text()
   if (!res.ok) throw new Error(`${nsid}: ${res.status} ${text}`)
   return text ? JSON.parse(text) : {}
@@ -69,7 +70,7 @@ const setStatus = async (did, active) => {
   const account = Object.values(accounts).find((a) => a.did === did)
   if (!account) throw new Error(`unknown account ${did}`)
   // The account deactivates or reactivates itself, as a person would.
-  if (active) await xrpc('com.atproto.server.activateAccount', {}, account.accessJwt)
+  if (active) await xrpc('com.atproto.server.activateAccount', undefined, account.accessJwt)
   else await xrpc('com.atproto.server.deactivateAccount', {}, account.accessJwt)
 }
 

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod dump;
 pub mod world;
 pub mod xrpc;
 
@@ -34,10 +35,12 @@ pub fn config(data_dir: &Path, port: u16) -> Config {
     config
 }
 
-/// Points identity resolution at the local network.
+/// Points identity resolution, Jetstream and the relay at the local network.
 pub fn use_testnet(config: &mut Config, net: &Testnet) {
     config.plc_url = net.plc.clone();
     config.handle_resolver = Some(net.pds.clone());
+    config.jetstream_url = net.jetstream.clone();
+    config.relay_url = Some(net.relay.clone());
 }
 
 impl TestServer {
