@@ -81,7 +81,6 @@ async fn records_written_straight_to_the_pds_reach_the_index() -> anyhow::Result
     net_guard.set_active(&carol.did, false).await?;
     let server = &w.server;
     let list = |s: &'static str| {
-        let server = server;
         async move {
             let v =
                 get(server, &Caller::anonymous(), &format!("{FR}.listRequests"), &[("sphere", s)]).await?;
