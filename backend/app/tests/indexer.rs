@@ -80,12 +80,9 @@ async fn records_written_straight_to_the_pds_reach_the_index() -> anyhow::Result
     let mut net_guard = w.net;
     net_guard.set_active(&carol.did, false).await?;
     let server = &w.server;
-    let list = |s: &'static str| {
-        async move {
-            let v =
-                get(server, &Caller::anonymous(), &format!("{FR}.listRequests"), &[("sphere", s)]).await?;
-            Ok::<usize, anyhow::Error>(v["requests"].as_array().map(|a| a.len()).unwrap_or(0))
-        }
+    let list = |s: &'static str| async move {
+        let v = get(server, &Caller::anonymous(), &format!("{FR}.listRequests"), &[("sphere", s)]).await?;
+        Ok::<usize, anyhow::Error>(v["requests"].as_array().map(|a| a.len()).unwrap_or(0))
     };
     eventually("carol's content is hidden", || async { Ok(list("direct").await? == 0) }).await?;
     net_guard.set_active(&carol.did, true).await?;
