@@ -61,6 +61,8 @@ impl Db {
         let pool = Pool::builder()
             .max_size(16)
             .min_idle(Some(1))
+            // A SQLite connection can't go stale: skip r2d2's `SELECT 1` on every checkout.
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(30))
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(url))

@@ -65,6 +65,7 @@ CREATE TABLE fr_votes (
 );
 CREATE UNIQUE INDEX fr_votes_one_per_voter ON fr_votes (request_id, voter_did) WHERE deleted_us IS NULL;
 CREATE INDEX fr_votes_by_request ON fr_votes (request_id, indexed_us);
+CREATE INDEX fr_votes_removed ON fr_votes (deleted_us) WHERE deleted_us IS NOT NULL;
 
 CREATE TABLE fr_comments (
     id INTEGER PRIMARY KEY,

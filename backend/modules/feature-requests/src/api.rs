@@ -171,22 +171,31 @@ impl Handlers for Api {
         ctx: &XrpcContext,
         params: api::list_requests::Params,
     ) -> XrpcResult<api::list_requests::Output> {
-        let access = readable(ctx, &params.sphere).await?;
         let sort = Sort::parse(&params.sort)?;
         let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
-        let query = ListQuery {
-            sphere_id: access.sphere.id,
-            viewer: access.viewer.as_ref().map(|v| v.did.clone()),
-            moderator: access.can(Action::Moderate),
-            sort,
-            statuses: params.status,
-            author: params.author,
-            q: params.q.filter(|q| !q.trim().is_empty()),
-            limit: params.limit,
-            cursor,
-        };
-        let signed_in = access.viewer.is_some();
-        let (rows, cursor) = ctx.app()?.db.read(move |c| store::list_requests(c, &query)).await?;
+        let viewer = ctx.viewer().await?;
+        // One trip to the database for the access check and the page: this is the board's hottest path.
+        let (rows, cursor, signed_in) = ctx
+            .app()?
+            .db
+            .read(move |c| {
+                let access = Access::resolve(c, viewer, &params.sphere)?;
+                access.require(Action::Read)?;
+                let query = ListQuery {
+                    sphere_id: access.sphere.id,
+                    viewer: access.viewer.as_ref().map(|v| v.did.clone()),
+                    moderator: access.can(Action::Moderate),
+                    sort,
+                    statuses: params.status,
+                    author: params.author,
+                    q: params.q.filter(|q| !q.trim().is_empty()),
+                    limit: params.limit,
+                    cursor,
+                };
+                let (rows, cursor) = store::list_requests(c, &query)?;
+                Ok((rows, cursor, access.viewer.is_some()))
+            })
+            .await?;
         Ok(api::list_requests::Output {
             requests: rows.into_iter().map(|r| request_view(r, signed_in)).collect(),
             cursor,
@@ -198,12 +207,28 @@ impl Handlers for Api {
         ctx: &XrpcContext,
         params: api::get_request::Params,
     ) -> XrpcResult<api::get_request::Output> {
-        let access = readable(ctx, &params.sphere).await?;
-        let row = request(ctx, &access, params.number).await?;
-        let id = row.id;
-        let history = ctx.app()?.db.read(move |c| store::status_history(c, id)).await?;
+        let viewer = ctx.viewer().await?;
+        let (row, history, signed_in) = ctx
+            .app()?
+            .db
+            .read(move |c| {
+                let access = Access::resolve(c, viewer, &params.sphere)?;
+                access.require(Action::Read)?;
+                let viewer = access.viewer.as_ref().map(|v| v.did.as_str());
+                let row = store::get_request(
+                    c,
+                    access.sphere.id,
+                    params.number,
+                    viewer,
+                    access.can(Action::Moderate),
+                )?
+                .ok_or_else(|| request_not_found(params.number))?;
+                let history = store::status_history(c, row.id)?;
+                Ok((row, history, access.viewer.is_some()))
+            })
+            .await?;
         Ok(api::get_request::Output {
-            request: request_view(row, access.viewer.is_some()),
+            request: request_view(row, signed_in),
             status_history: history.into_iter().map(status_view).collect(),
         })
     }
