@@ -5,6 +5,7 @@
 //! Each event runs in its own savepoint: one that fails is rolled back alone
 //! and counted, never half-indexed.
 
+use exosphere_core::db::sql::sql;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -62,9 +63,7 @@ pub fn saved_cursor(conn: &mut SqliteConnection) -> Result<Option<i64>, Error> {
         #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
         cursor_us: Option<i64>,
     }
-    Ok(diesel::sql_query("SELECT cursor_us FROM indexer_state WHERE id = 1")
-        .get_result::<Row>(conn)?
-        .cursor_us)
+    Ok(sql("SELECT cursor_us FROM indexer_state WHERE id = 1").get_result::<Row>(conn)?.cursor_us)
 }
 
 impl Writer {
@@ -151,7 +150,7 @@ impl Writer {
 }
 
 fn save_state(conn: &mut SqliteConnection, cursor: i64, c: &Counters) -> Result<(), Error> {
-    diesel::sql_query(
+    sql(
         "UPDATE indexer_state SET cursor_us = ?, events = events + ?, indexed = indexed + ?, unchanged = unchanged + ?,
            ignored = ignored + ?, rejected = rejected + ?, malformed = malformed + ?, failed = failed + ?,
            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = 1",
@@ -233,11 +232,11 @@ pub fn apply(conn: &mut SqliteConnection, registry: &Registry, event: &Event) ->
         Kind::Account => {
             let Some(account) = &event.account else { return Ok(IndexOutcome::Ignored) };
             if account.active {
-                diesel::sql_query("DELETE FROM inactive_accounts WHERE did = ?")
+                sql("DELETE FROM inactive_accounts WHERE did = ?")
                     .bind::<Text, _>(&account.did)
                     .execute(conn)?;
             } else {
-                diesel::sql_query(
+                sql(
                     "INSERT OR REPLACE INTO inactive_accounts (did, status, since) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                 )
                 .bind::<Text, _>(&account.did)

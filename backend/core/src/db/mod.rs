@@ -8,6 +8,7 @@
 //! through a transaction.
 
 pub mod migrations;
+pub mod sql;
 
 use std::path::Path;
 use std::time::Duration;

@@ -3,6 +3,7 @@
 //! consumer and rebuilds. Each is idempotent by URI + CID and runs inside
 //! the caller's transaction.
 
+use crate::db::sql::sql;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
@@ -55,9 +56,7 @@ pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
     if event.op == RecordOp::Delete {
         return Ok(match existing {
             Some(sphere) => {
-                diesel::sql_query("DELETE FROM spheres WHERE id = ?")
-                    .bind::<BigInt, _>(sphere.id)
-                    .execute(conn)?;
+                sql("DELETE FROM spheres WHERE id = ?").bind::<BigInt, _>(sphere.id).execute(conn)?;
                 IndexOutcome::Indexed
             }
             None => IndexOutcome::Ignored,
@@ -85,7 +84,7 @@ pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
     }
     let modules =
         serde_json::to_string(&record.modules.clone().unwrap_or_default()).map_err(Error::internal)?;
-    diesel::sql_query(
+    sql(
         "INSERT INTO spheres (uri, cid, owner_did, slug, name, description, visibility, write_mode, modules, created_at, indexed_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (uri) DO UPDATE SET cid = excluded.cid, slug = excluded.slug, name = excluded.name,
@@ -106,7 +105,7 @@ pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
     if existing.is_none() {
         let sphere = store::sphere_by_uri(conn, &uri)?
             .ok_or_else(|| Error::internal(anyhow::anyhow!("sphere vanished")))?;
-        diesel::sql_query(
+        sql(
             "INSERT INTO sphere_members (sphere_id, did, role, status, joined_at) VALUES (?, ?, 'owner', 'active', ?)
              ON CONFLICT (sphere_id, did) DO UPDATE SET role = 'owner', status = 'active'",
         )
@@ -132,15 +131,13 @@ fn status_of(row: &MemberRow) -> &'static str {
 fn save_member(conn: &mut SqliteConnection, row: &MemberRow) -> Result<(), Error> {
     let status = status_of(row);
     let joined_at = if status == "active" { row.joined_at.clone() } else { None };
-    diesel::sql_query(
-        "INSERT INTO sphere_members (sphere_id, did, role, status, invited_by, invited_at, joined_at,
+    sql("INSERT INTO sphere_members (sphere_id, did, role, status, invited_by, invited_at, joined_at,
                                      approval_uri, approval_cid, member_uri, member_cid)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (sphere_id, did) DO UPDATE SET role = excluded.role, status = excluded.status,
            invited_by = excluded.invited_by, invited_at = excluded.invited_at, joined_at = excluded.joined_at,
            approval_uri = excluded.approval_uri, approval_cid = excluded.approval_cid,
-           member_uri = excluded.member_uri, member_cid = excluded.member_cid",
-    )
+           member_uri = excluded.member_uri, member_cid = excluded.member_cid")
     .bind::<BigInt, _>(row.sphere_id)
     .bind::<Text, _>(&row.did)
     .bind::<Text, _>(&row.role)
@@ -180,11 +177,10 @@ fn member_by(conn: &mut SqliteConnection, column: &str, uri: &str) -> Result<Opt
         #[diesel(sql_type = Text)]
         did: String,
     }
-    let key: Option<Key> =
-        diesel::sql_query(format!("SELECT sphere_id, did FROM sphere_members WHERE {column} = ?"))
-            .bind::<Text, _>(uri)
-            .get_result(conn)
-            .optional()?;
+    let key: Option<Key> = sql(format!("SELECT sphere_id, did FROM sphere_members WHERE {column} = ?"))
+        .bind::<Text, _>(uri)
+        .get_result(conn)
+        .optional()?;
     match key {
         Some(k) => store::member(conn, k.sphere_id, &k.did),
         None => Ok(None),
@@ -279,14 +275,12 @@ pub fn index_moderation(conn: &mut SqliteConnection, event: &RecordEvent<'_>) ->
             sphere_id: i64,
         }
         let subject: Option<Subject> =
-            diesel::sql_query("SELECT subject_uri, sphere_id FROM moderation_actions WHERE uri = ?")
+            sql("SELECT subject_uri, sphere_id FROM moderation_actions WHERE uri = ?")
                 .bind::<Text, _>(&uri)
                 .get_result(conn)
                 .optional()?;
         let Some(subject) = subject else { return Ok(IndexOutcome::Ignored) };
-        diesel::sql_query("DELETE FROM moderation_actions WHERE uri = ?")
-            .bind::<Text, _>(&uri)
-            .execute(conn)?;
+        sql("DELETE FROM moderation_actions WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
         refresh_hidden(conn, subject.sphere_id, &subject.subject_uri)?;
         return Ok(IndexOutcome::Indexed);
     }
@@ -295,7 +289,7 @@ pub fn index_moderation(conn: &mut SqliteConnection, event: &RecordEvent<'_>) ->
     if !store::may_moderate(conn, sphere.id, event.did)? {
         return Ok(IndexOutcome::Ignored);
     }
-    let changed = diesel::sql_query(
+    let changed = sql(
         "INSERT INTO moderation_actions (uri, cid, sphere_id, subject_uri, action, actor_did, reason, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (uri) DO UPDATE SET cid = excluded.cid, subject_uri = excluded.subject_uri,
@@ -325,21 +319,19 @@ fn refresh_hidden(conn: &mut SqliteConnection, sphere_id: i64, subject: &str) ->
         #[diesel(sql_type = Text)]
         action: String,
     }
-    let latest: Option<Latest> = diesel::sql_query(
+    let latest: Option<Latest> = sql(
         "SELECT action FROM moderation_actions WHERE subject_uri = ? ORDER BY created_at DESC, uri DESC LIMIT 1",
     )
     .bind::<Text, _>(subject)
     .get_result(conn)
     .optional()?;
     if latest.is_some_and(|l| l.action == "hide") {
-        diesel::sql_query("INSERT OR IGNORE INTO hidden_subjects (subject_uri, sphere_id) VALUES (?, ?)")
+        sql("INSERT OR IGNORE INTO hidden_subjects (subject_uri, sphere_id) VALUES (?, ?)")
             .bind::<Text, _>(subject)
             .bind::<BigInt, _>(sphere_id)
             .execute(conn)?;
     } else {
-        diesel::sql_query("DELETE FROM hidden_subjects WHERE subject_uri = ?")
-            .bind::<Text, _>(subject)
-            .execute(conn)?;
+        sql("DELETE FROM hidden_subjects WHERE subject_uri = ?").bind::<Text, _>(subject).execute(conn)?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Reading Spheres, memberships and moderation state from SQLite.
 
+use crate::db::sql::sql;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
@@ -98,7 +99,7 @@ const MEMBER_COLUMNS: &str = "sphere_id, did, role, status, invited_by, invited_
 /// A Sphere by its slug or the AT URI of its record.
 pub fn sphere_by_param(conn: &mut SqliteConnection, param: &str) -> Result<Option<SphereRow>, Error> {
     let column = if param.starts_with("at://") { "uri" } else { "slug" };
-    Ok(diesel::sql_query(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE {column} = ?"))
+    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE {column} = ?"))
         .bind::<Text, _>(param)
         .get_result(conn)
         .optional()?)
@@ -106,7 +107,7 @@ pub fn sphere_by_param(conn: &mut SqliteConnection, param: &str) -> Result<Optio
 
 /// A Sphere by its record's AT URI.
 pub fn sphere_by_uri(conn: &mut SqliteConnection, uri: &str) -> Result<Option<SphereRow>, Error> {
-    Ok(diesel::sql_query(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE uri = ?"))
+    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE uri = ?"))
         .bind::<Text, _>(uri)
         .get_result(conn)
         .optional()?)
@@ -114,7 +115,7 @@ pub fn sphere_by_uri(conn: &mut SqliteConnection, uri: &str) -> Result<Option<Sp
 
 /// A Sphere by its internal id.
 pub fn sphere_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<SphereRow>, Error> {
-    Ok(diesel::sql_query(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE id = ?"))
+    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE id = ?"))
         .bind::<BigInt, _>(id)
         .get_result(conn)
         .optional()?)
@@ -129,7 +130,7 @@ pub fn list_spheres(
     limit: i64,
 ) -> Result<Vec<SphereRow>, Error> {
     let (created, id) = after.unwrap_or_else(|| ("9999".into(), i64::MAX));
-    Ok(diesel::sql_query(format!(
+    Ok(sql(format!(
         "SELECT {SPHERE_COLUMNS} FROM spheres s
          WHERE (s.created_at, s.id) < (?, ?)
            AND (s.visibility = 'public' OR EXISTS (
@@ -146,13 +147,11 @@ pub fn list_spheres(
 
 /// One account's membership row.
 pub fn member(conn: &mut SqliteConnection, sphere_id: i64, did: &str) -> Result<Option<MemberRow>, Error> {
-    Ok(diesel::sql_query(format!(
-        "SELECT {MEMBER_COLUMNS} FROM sphere_members WHERE sphere_id = ? AND did = ?"
-    ))
-    .bind::<BigInt, _>(sphere_id)
-    .bind::<Text, _>(did)
-    .get_result(conn)
-    .optional()?)
+    Ok(sql(format!("SELECT {MEMBER_COLUMNS} FROM sphere_members WHERE sphere_id = ? AND did = ?"))
+        .bind::<BigInt, _>(sphere_id)
+        .bind::<Text, _>(did)
+        .get_result(conn)
+        .optional()?)
 }
 
 /// Whether an account may write in a Sphere right now (the rule the API and
@@ -183,11 +182,10 @@ pub fn list_members(
     }
     let placeholders = statuses.iter().map(|_| "?").collect::<Vec<_>>().join(", ");
     let columns = MEMBER_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
-    let mut query = diesel::sql_query(format!(
+    let mut query = sql(format!(
         "SELECT {columns}, a.handle FROM sphere_members m LEFT JOIN actors a ON a.did = m.did
          WHERE m.sphere_id = ? AND m.did > ? AND m.status IN ({placeholders}) ORDER BY m.did LIMIT ?"
-    ))
-    .into_boxed();
+    ));
     query = query.bind::<BigInt, _>(sphere_id).bind::<Text, _>(after.to_owned());
     for status in statuses {
         query = query.bind::<Text, _>((*status).to_owned());
@@ -203,12 +201,10 @@ pub fn member_count(conn: &mut SqliteConnection, sphere_id: i64) -> Result<i64, 
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    Ok(diesel::sql_query(
-        "SELECT count(*) AS n FROM sphere_members WHERE sphere_id = ? AND status = 'active'",
-    )
-    .bind::<BigInt, _>(sphere_id)
-    .get_result::<Count>(conn)?
-    .n)
+    Ok(sql("SELECT count(*) AS n FROM sphere_members WHERE sphere_id = ? AND status = 'active'")
+        .bind::<BigInt, _>(sphere_id)
+        .get_result::<Count>(conn)?
+        .n)
 }
 
 /// The handle last seen for an account.
@@ -218,7 +214,7 @@ pub fn handle_of(conn: &mut SqliteConnection, did: &str) -> Result<Option<String
         #[diesel(sql_type = Nullable<Text>)]
         handle: Option<String>,
     }
-    Ok(diesel::sql_query("SELECT handle FROM actors WHERE did = ?")
+    Ok(sql("SELECT handle FROM actors WHERE did = ?")
         .bind::<Text, _>(did)
         .get_result::<Row>(conn)
         .optional()?
@@ -227,10 +223,8 @@ pub fn handle_of(conn: &mut SqliteConnection, did: &str) -> Result<Option<String
 
 /// Remembers an account's handle.
 pub fn remember_handle(conn: &mut SqliteConnection, did: &str, handle: Option<&str>) -> Result<(), Error> {
-    diesel::sql_query(
-        "INSERT INTO actors (did, handle, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-         ON CONFLICT (did) DO UPDATE SET handle = excluded.handle, updated_at = excluded.updated_at",
-    )
+    sql("INSERT INTO actors (did, handle, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+         ON CONFLICT (did) DO UPDATE SET handle = excluded.handle, updated_at = excluded.updated_at")
     .bind::<Text, _>(did)
     .bind::<Nullable<Text>, _>(handle)
     .execute(conn)?;
@@ -244,7 +238,7 @@ pub fn is_hidden(conn: &mut SqliteConnection, uri: &str) -> Result<bool, Error> 
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    Ok(diesel::sql_query("SELECT count(*) AS n FROM hidden_subjects WHERE subject_uri = ?")
+    Ok(sql("SELECT count(*) AS n FROM hidden_subjects WHERE subject_uri = ?")
         .bind::<Text, _>(uri)
         .get_result::<Row>(conn)?
         .n

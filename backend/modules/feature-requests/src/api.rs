@@ -2,6 +2,7 @@
 
 use diesel::sql_types::Text;
 use diesel::{QueryableByName, RunQueryDsl};
+use exosphere_core::db::sql::sql;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::lexicon::site::exosphere::feature_request::defs::{
@@ -110,7 +111,7 @@ async fn request_by_uri(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcRe
         .app()?
         .db
         .read(move |c| {
-            Ok(diesel::sql_query("SELECT number FROM fr_requests WHERE uri = ? AND sphere_id = ?")
+            Ok(sql("SELECT number FROM fr_requests WHERE uri = ? AND sphere_id = ?")
                 .bind::<Text, _>(uri)
                 .bind::<diesel::sql_types::BigInt, _>(sphere_id)
                 .get_result::<Number>(c)?
@@ -140,7 +141,7 @@ async fn comment(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<Co
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 n: i64,
             }
-            Ok(diesel::sql_query("SELECT count(*) AS n FROM fr_requests WHERE id = ? AND sphere_id = ?")
+            Ok(sql("SELECT count(*) AS n FROM fr_requests WHERE id = ? AND sphere_id = ?")
                 .bind::<diesel::sql_types::BigInt, _>(request_id)
                 .bind::<diesel::sql_types::BigInt, _>(sphere_id)
                 .get_result::<N>(c)?
@@ -408,7 +409,7 @@ impl Handlers for Api {
                 .app()?
                 .db
                 .read(move |c| {
-                    Ok(diesel::sql_query("SELECT uri, cid FROM fr_requests WHERE id = ?")
+                    Ok(sql("SELECT uri, cid FROM fr_requests WHERE id = ?")
                         .bind::<diesel::sql_types::BigInt, _>(id)
                         .get_result::<R>(c)?)
                 })

@@ -7,6 +7,7 @@
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
+use exosphere_core::db::sql::sql;
 use exosphere_core::lexicon::ValidationError;
 use exosphere_core::lexicon::site::exosphere::{
     feature_request, feature_request_comment, feature_request_comment_vote, feature_request_status,
@@ -61,13 +62,13 @@ struct Target {
 }
 
 fn target(conn: &mut SqliteConnection, table: &str, uri: &str) -> Result<Option<Target>, Error> {
-    let sql = match table {
+    let text = match table {
         "request" => "SELECT id, sphere_id, cid FROM fr_requests WHERE uri = ?",
         _ => {
             "SELECT c.id, r.sphere_id, c.cid FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id WHERE c.uri = ?"
         }
     };
-    Ok(diesel::sql_query(sql).bind::<Text, _>(uri).get_result(conn).optional()?)
+    Ok(sql(text).bind::<Text, _>(uri).get_result(conn).optional()?)
 }
 
 /// `site.exosphere.featureRequest`.
@@ -76,7 +77,7 @@ pub fn index_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
     let existing = target(conn, "request", &uri)?;
     if event.op == RecordOp::Delete {
         let Some(row) = existing else { return Ok(IndexOutcome::Ignored) };
-        diesel::sql_query("DELETE FROM fr_requests WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
+        sql("DELETE FROM fr_requests WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
         return Ok(IndexOutcome::Indexed);
     }
     let record: feature_request::Record = exosphere_core::decode_or_return!(event);
@@ -93,15 +94,13 @@ pub fn index_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
                 "a request can't move to another Sphere",
             )));
         }
-        diesel::sql_query(
-            "UPDATE fr_requests SET cid = ?, title = ?, description = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind::<Text, _>(event.cid())
-        .bind::<Text, _>(&record.title)
-        .bind::<Nullable<Text>, _>(&record.description)
-        .bind::<Nullable<Text>, _>(record.updated_at.as_ref().or(Some(&record.created_at)))
-        .bind::<BigInt, _>(row.id)
-        .execute(conn)?;
+        sql("UPDATE fr_requests SET cid = ?, title = ?, description = ?, updated_at = ? WHERE id = ?")
+            .bind::<Text, _>(event.cid())
+            .bind::<Text, _>(&record.title)
+            .bind::<Nullable<Text>, _>(&record.description)
+            .bind::<Nullable<Text>, _>(record.updated_at.as_ref().or(Some(&record.created_at)))
+            .bind::<BigInt, _>(row.id)
+            .execute(conn)?;
         return Ok(IndexOutcome::Indexed);
     }
     let created_weight = weight(&record.created_at, chrono::Utc::now());
@@ -111,14 +110,12 @@ pub fn index_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
         #[diesel(sql_type = BigInt)]
         last_number: i64,
     }
-    let number = diesel::sql_query(
-        "INSERT INTO fr_counters (sphere_id, last_number) VALUES (?, 1)
-         ON CONFLICT (sphere_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number",
-    )
+    let number = sql("INSERT INTO fr_counters (sphere_id, last_number) VALUES (?, 1)
+         ON CONFLICT (sphere_id) DO UPDATE SET last_number = last_number + 1 RETURNING last_number")
     .bind::<BigInt, _>(sphere.id)
     .get_result::<Next>(conn)?
     .last_number;
-    diesel::sql_query(
+    sql(
         "INSERT INTO fr_requests (uri, cid, sphere_id, number, author_did, title, description, created_at, updated_at,
                                   trend_score, created_weight, indexed_us, votes_changed_us)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -150,13 +147,12 @@ pub fn index_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Resul
             #[diesel(sql_type = BigInt)]
             request_id: i64,
         }
-        let live: Option<Live> =
-            diesel::sql_query("SELECT request_id FROM fr_votes WHERE uri = ? AND deleted_us IS NULL")
-                .bind::<Text, _>(&uri)
-                .get_result(conn)
-                .optional()?;
+        let live: Option<Live> = sql("SELECT request_id FROM fr_votes WHERE uri = ? AND deleted_us IS NULL")
+            .bind::<Text, _>(&uri)
+            .get_result(conn)
+            .optional()?;
         let Some(live) = live else { return Ok(IndexOutcome::Ignored) };
-        diesel::sql_query("UPDATE fr_votes SET deleted_us = ? WHERE uri = ?")
+        sql("UPDATE fr_votes SET deleted_us = ? WHERE uri = ?")
             .bind::<BigInt, _>(now)
             .bind::<Text, _>(&uri)
             .execute(conn)?;
@@ -179,7 +175,7 @@ pub fn index_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Resul
         return Ok(IndexOutcome::Unchanged);
     }
     let w = weight(&record.created_at, chrono::Utc::now());
-    diesel::sql_query(
+    sql(
         "INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at, indexed_us) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (uri) DO UPDATE SET cid = excluded.cid, deleted_us = NULL, indexed_us = excluded.indexed_us",
     )
@@ -199,7 +195,7 @@ pub fn index_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Resul
 /// its live votes with the same SQL (and so the same floating-point sum) as
 /// page cursors use to rank it as of an earlier moment (see store.rs).
 fn votes_changed(conn: &mut SqliteConnection, request_id: i64, delta: i64, now: i64) -> Result<(), Error> {
-    diesel::sql_query(format!(
+    sql(format!(
         "UPDATE fr_requests AS r SET vote_count = vote_count + ?, votes_changed_us = ?, trend_score = {} WHERE r.id = ?",
         crate::store::TREND_AS_OF
     ))
@@ -215,7 +211,7 @@ fn votes_changed(conn: &mut SqliteConnection, request_id: i64, delta: i64, now: 
 /// Removed votes are kept only as long as a page cursor can need them.
 fn forget_old_votes(conn: &mut SqliteConnection, now: i64) -> Result<(), Error> {
     // Uses the partial index on deleted_us: cheap when there is nothing to forget.
-    diesel::sql_query("DELETE FROM fr_votes WHERE deleted_us IS NOT NULL AND deleted_us < ?")
+    sql("DELETE FROM fr_votes WHERE deleted_us IS NOT NULL AND deleted_us < ?")
         .bind::<BigInt, _>(now - crate::ranking::CURSOR_LIFETIME_US)
         .execute(conn)?;
     Ok(())
@@ -227,12 +223,12 @@ pub fn index_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
     let existing = target(conn, "comment", &uri)?;
     if event.op == RecordOp::Delete {
         let Some(row) = existing else { return Ok(IndexOutcome::Ignored) };
-        diesel::sql_query(
+        sql(
             "UPDATE fr_requests SET comment_count = comment_count - 1 WHERE id = (SELECT request_id FROM fr_comments WHERE id = ?)",
         )
         .bind::<BigInt, _>(row.id)
         .execute(conn)?;
-        diesel::sql_query("DELETE FROM fr_comments WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
+        sql("DELETE FROM fr_comments WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
         return Ok(IndexOutcome::Indexed);
     }
     let record: feature_request_comment::Record = exosphere_core::decode_or_return!(event);
@@ -254,7 +250,7 @@ pub fn index_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
             #[diesel(sql_type = BigInt)]
             request_id: i64,
         }
-        let parent: Option<Parent> = diesel::sql_query("SELECT request_id FROM fr_comments WHERE uri = ?")
+        let parent: Option<Parent> = sql("SELECT request_id FROM fr_comments WHERE uri = ?")
             .bind::<Text, _>(&parent.uri)
             .get_result(conn)
             .optional()?;
@@ -266,7 +262,7 @@ pub fn index_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
         }
     }
     if let Some(row) = existing {
-        diesel::sql_query("UPDATE fr_comments SET cid = ?, text = ?, updated_at = ? WHERE id = ?")
+        sql("UPDATE fr_comments SET cid = ?, text = ?, updated_at = ? WHERE id = ?")
             .bind::<Text, _>(event.cid())
             .bind::<Text, _>(&record.text)
             .bind::<Nullable<Text>, _>(record.updated_at.as_ref().or(Some(&record.created_at)))
@@ -274,7 +270,7 @@ pub fn index_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
             .execute(conn)?;
         return Ok(IndexOutcome::Indexed);
     }
-    diesel::sql_query(
+    sql(
         "INSERT INTO fr_comments (uri, cid, request_id, parent_uri, author_did, text, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
@@ -287,7 +283,7 @@ pub fn index_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
     .bind::<Text, _>(&record.created_at)
     .bind::<Nullable<Text>, _>(&record.updated_at)
     .execute(conn)?;
-    diesel::sql_query("UPDATE fr_requests SET comment_count = comment_count + 1 WHERE id = ?")
+    sql("UPDATE fr_requests SET comment_count = comment_count + 1 WHERE id = ?")
         .bind::<BigInt, _>(request.id)
         .execute(conn)?;
     Ok(IndexOutcome::Indexed)
@@ -300,14 +296,12 @@ pub fn index_comment_vote(
 ) -> Result<IndexOutcome, Error> {
     let uri = event.uri();
     if event.op == RecordOp::Delete {
-        let removed = diesel::sql_query(
+        let removed = sql(
             "UPDATE fr_comments SET vote_count = vote_count - 1 WHERE id = (SELECT comment_id FROM fr_comment_votes WHERE uri = ?)",
         )
         .bind::<Text, _>(&uri)
         .execute(conn)?;
-        diesel::sql_query("DELETE FROM fr_comment_votes WHERE uri = ?")
-            .bind::<Text, _>(&uri)
-            .execute(conn)?;
+        sql("DELETE FROM fr_comment_votes WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
         return Ok(if removed > 0 { IndexOutcome::Indexed } else { IndexOutcome::Ignored });
     }
     let record: feature_request_comment_vote::Record = exosphere_core::decode_or_return!(event);
@@ -320,7 +314,7 @@ pub fn index_comment_vote(
     if sphere.id != comment.sphere_id {
         return Ok(IndexOutcome::Ignored);
     }
-    let inserted = diesel::sql_query(
+    let inserted = sql(
         "INSERT OR IGNORE INTO fr_comment_votes (uri, cid, comment_id, voter_did, created_at) VALUES (?, ?, ?, ?, ?)",
     )
     .bind::<Text, _>(&uri)
@@ -332,7 +326,7 @@ pub fn index_comment_vote(
     if inserted == 0 {
         return Ok(IndexOutcome::Unchanged);
     }
-    diesel::sql_query("UPDATE fr_comments SET vote_count = vote_count + 1 WHERE id = ?")
+    sql("UPDATE fr_comments SET vote_count = vote_count + 1 WHERE id = ?")
         .bind::<BigInt, _>(comment.id)
         .execute(conn)?;
     Ok(IndexOutcome::Indexed)
@@ -347,12 +341,12 @@ pub fn index_status(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
             #[diesel(sql_type = BigInt)]
             request_id: i64,
         }
-        let of: Option<Of> = diesel::sql_query("SELECT request_id FROM fr_statuses WHERE uri = ?")
+        let of: Option<Of> = sql("SELECT request_id FROM fr_statuses WHERE uri = ?")
             .bind::<Text, _>(&uri)
             .get_result(conn)
             .optional()?;
         let Some(of) = of else { return Ok(IndexOutcome::Ignored) };
-        diesel::sql_query("DELETE FROM fr_statuses WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
+        sql("DELETE FROM fr_statuses WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
         refresh_status(conn, of.request_id)?;
         return Ok(IndexOutcome::Indexed);
     }
@@ -366,7 +360,7 @@ pub fn index_status(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
     if sphere.id != request.sphere_id || !spheres::may_moderate(conn, sphere.id, event.did)? {
         return Ok(IndexOutcome::Ignored);
     }
-    let changed = diesel::sql_query(
+    let changed = sql(
         "INSERT INTO fr_statuses (uri, cid, request_id, status, note, actor_did, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (uri) DO UPDATE SET cid = excluded.cid, status = excluded.status, note = excluded.note,
            created_at = excluded.created_at WHERE fr_statuses.cid != excluded.cid",
@@ -388,10 +382,8 @@ pub fn index_status(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
 
 /// A request's status is its latest status record's (or `open`).
 fn refresh_status(conn: &mut SqliteConnection, request_id: i64) -> Result<(), Error> {
-    diesel::sql_query(
-        "UPDATE fr_requests SET status = coalesce((SELECT status FROM fr_statuses WHERE request_id = ?
-           ORDER BY created_at DESC, uri DESC LIMIT 1), 'open') WHERE id = ?",
-    )
+    sql("UPDATE fr_requests SET status = coalesce((SELECT status FROM fr_statuses WHERE request_id = ?
+           ORDER BY created_at DESC, uri DESC LIMIT 1), 'open') WHERE id = ?")
     .bind::<BigInt, _>(request_id)
     .bind::<BigInt, _>(request_id)
     .execute(conn)?;

@@ -1,11 +1,12 @@
 //! Reading the board: lists, single requests, comments, status history.
 //! Hidden (moderated) content is left out unless the reader moderates.
 
-use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
-use diesel::sqlite::{Sqlite, SqliteConnection};
+use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
 use exosphere_core::Error;
+use exosphere_core::db::sql::DynSql as Sql;
+use exosphere_core::db::sql::sql;
 
 use crate::ranking::{Cursor, CursorKey, Sort, fts_query, now_us};
 
@@ -46,49 +47,6 @@ pub struct RequestRow {
     pub voted: bool,
     #[diesel(sql_type = Double)]
     pub score: f64,
-}
-
-enum Bind {
-    Text(String),
-    Int(i64),
-    Real(f64),
-}
-
-/// SQL text and its positional values, appended together so they can't drift apart.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    binds: Vec<Bind>,
-}
-
-impl Sql {
-    fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
-        self
-    }
-    fn text(&mut self, value: impl Into<String>) -> &mut Self {
-        self.binds.push(Bind::Text(value.into()));
-        self
-    }
-    fn int(&mut self, value: i64) -> &mut Self {
-        self.binds.push(Bind::Int(value));
-        self
-    }
-    fn real(&mut self, value: f64) -> &mut Self {
-        self.binds.push(Bind::Real(value));
-        self
-    }
-    fn build(self) -> BoxedSqlQuery<'static, Sqlite, diesel::query_builder::SqlQuery> {
-        let mut query = diesel::sql_query(self.text).into_boxed();
-        for bind in self.binds {
-            query = match bind {
-                Bind::Text(v) => query.bind::<Text, _>(v),
-                Bind::Int(v) => query.bind::<BigInt, _>(v),
-                Bind::Real(v) => query.bind::<Double, _>(v),
-            };
-        }
-        query
-    }
 }
 
 const REQUEST_SELECT: &str = "SELECT r.id, r.uri, r.cid, r.number, s.uri AS sphere_uri, r.author_did, a.handle, r.title,
@@ -210,7 +168,7 @@ pub fn list_requests(
         (_, true) => " ORDER BY score DESC, r.id DESC",
     });
     sql.push(" LIMIT ?").int(q.limit + 1);
-    let mut rows: Vec<RequestRow> = sql.build().load(conn)?;
+    let mut rows: Vec<RequestRow> = sql.load(conn)?;
     let next = if rows.len() as i64 > q.limit {
         rows.truncate(q.limit as usize);
         rows.last().map(|last| {
@@ -245,7 +203,7 @@ pub fn get_request(
     if !moderator {
         sql.push(NOT_HIDDEN);
     }
-    Ok(sql.build().get_result(conn).optional()?)
+    Ok(sql.get_result(conn).optional()?)
 }
 
 /// A status change.
@@ -267,10 +225,8 @@ pub struct StatusRow {
 
 /// A request's status changes, oldest first.
 pub fn status_history(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<StatusRow>, Error> {
-    Ok(diesel::sql_query(
-        "SELECT st.uri, st.status, st.note, st.actor_did, a.handle, st.created_at FROM fr_statuses st
-         LEFT JOIN actors a ON a.did = st.actor_did WHERE st.request_id = ? ORDER BY st.created_at, st.uri",
-    )
+    Ok(sql("SELECT st.uri, st.status, st.note, st.actor_did, a.handle, st.created_at FROM fr_statuses st
+         LEFT JOIN actors a ON a.did = st.actor_did WHERE st.request_id = ? ORDER BY st.created_at, st.uri")
     .bind::<BigInt, _>(request_id)
     .load(conn)?)
 }
@@ -335,7 +291,7 @@ pub fn list_comments(
         sql.push(" AND (c.created_at, c.id) > (?, ?)").text(created).int(id);
     }
     sql.push(" ORDER BY c.created_at, c.id LIMIT ?").int(limit);
-    Ok(sql.build().load(conn)?)
+    Ok(sql.load(conn)?)
 }
 
 /// One comment by URI.
@@ -346,7 +302,7 @@ pub fn comment(
 ) -> Result<Option<CommentRow>, Error> {
     let mut sql = Sql::default();
     sql.push(COMMENT_SELECT).text(viewer.unwrap_or_default()).push("WHERE c.uri = ?").text(uri);
-    Ok(sql.build().get_result(conn).optional()?)
+    Ok(sql.get_result(conn).optional()?)
 }
 
 /// The viewer's live vote on a request, if any.
@@ -356,14 +312,12 @@ pub fn vote_of(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Resul
         #[diesel(sql_type = Text)]
         uri: String,
     }
-    Ok(diesel::sql_query(
-        "SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ? AND deleted_us IS NULL",
-    )
-    .bind::<BigInt, _>(request_id)
-    .bind::<Text, _>(did)
-    .get_result::<Uri>(conn)
-    .optional()?
-    .map(|u| u.uri))
+    Ok(sql("SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ? AND deleted_us IS NULL")
+        .bind::<BigInt, _>(request_id)
+        .bind::<Text, _>(did)
+        .get_result::<Uri>(conn)
+        .optional()?
+        .map(|u| u.uri))
 }
 
 /// The viewer's vote on a comment, if any.
@@ -377,7 +331,7 @@ pub fn comment_vote_of(
         #[diesel(sql_type = Text)]
         uri: String,
     }
-    Ok(diesel::sql_query("SELECT uri FROM fr_comment_votes WHERE comment_id = ? AND voter_did = ?")
+    Ok(sql("SELECT uri FROM fr_comment_votes WHERE comment_id = ? AND voter_did = ?")
         .bind::<BigInt, _>(comment_id)
         .bind::<Text, _>(did)
         .get_result::<Uri>(conn)
