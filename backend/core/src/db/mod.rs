@@ -1,7 +1,8 @@
 //! SQLite through diesel and r2d2.
 //!
 //! Every connection gets the same pragmas (WAL, `synchronous=NORMAL`,
-//! `busy_timeout`, `foreign_keys`). Database work is blocking, so the async
+//! `busy_timeout`, `foreign_keys`, and memory-mapped reads so the pool's
+//! connections share the OS page cache instead of each copying pages in). Database work is blocking, so the async
 //! helpers [`Db::read`] and [`Db::write`] run it on tokio's blocking pool and
 //! never on an HTTP worker. Writes use `BEGIN IMMEDIATE` so two writers queue
 //! on the busy timeout instead of failing with "database is locked" halfway
@@ -36,7 +37,8 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
              PRAGMA busy_timeout = {};
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -16000;",
+             PRAGMA cache_size = -16000;
+             PRAGMA mmap_size = 1073741824;",
             BUSY_TIMEOUT.as_millis()
         ))
         .map_err(diesel::r2d2::Error::QueryError)
