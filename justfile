@@ -26,3 +26,16 @@ lint:
 # Optimised binary in target/release/exosphere
 release:
     cargo build --release -p exosphere
+
+# Benchmarks (release build; see README): the board under load, and indexer throughput
+bench:
+    cargo bench -p exosphere --bench feature_requests
+    cargo bench -p exosphere --bench indexer
+
+# Only the Jetstream indexer (the API elsewhere with DISABLE_INDEXER=1)
+indexer:
+    cargo run -- indexer
+
+# Rebuild one Sphere from PDS data: just rebuild at://did:plc:.../site.exosphere.sphere/...
+rebuild sphere:
+    cargo run -- rebuild --sphere {{sphere}}
