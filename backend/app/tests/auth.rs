@@ -116,6 +116,19 @@ async fn the_session_survives_a_restart() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The OAuth session atrium-oauth stored for an account, as JSON.
+fn stored_session(c: &mut diesel::SqliteConnection, did: &str) -> Result<Value, exosphere_core::Error> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        data: String,
+    }
+    let row: Row = diesel::sql_query("SELECT data FROM oauth_sessions WHERE did = ?")
+        .bind::<Text, _>(did)
+        .get_result(c)?;
+    Ok(serde_json::from_str(&row.data).map_err(anyhow::Error::from)?)
+}
+
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed() -> anyhow::Result<()> {
     let net = Testnet::start().await?;
@@ -128,15 +141,7 @@ async fn an_expired_access_token_is_refreshed() -> anyhow::Result<()> {
     let did = alice.did.clone();
     let before: String = db
         .write(move |c| {
-            #[derive(diesel::QueryableByName)]
-            struct Row {
-                #[diesel(sql_type = Text)]
-                data: String,
-            }
-            let row: Row = diesel::sql_query("SELECT data FROM oauth_sessions WHERE did = ?")
-                .bind::<Text, _>(&did)
-                .get_result(c)?;
-            let mut session: Value = serde_json::from_str(&row.data).map_err(anyhow::Error::from)?;
+            let mut session = stored_session(c, &did)?;
             let token = session["token_set"]["access_token"].as_str().unwrap_or_default().to_owned();
             session["token_set"]["expires_at"] = json!("2020-01-01T00:00:00.000Z");
             session["token_set"]["access_token"] = json!(format!("{token}x"));
@@ -153,15 +158,7 @@ async fn an_expired_access_token_is_refreshed() -> anyhow::Result<()> {
     let did = alice.did.clone();
     let after: String = db
         .read(move |c| {
-            #[derive(diesel::QueryableByName)]
-            struct Row {
-                #[diesel(sql_type = Text)]
-                data: String,
-            }
-            let row: Row = diesel::sql_query("SELECT data FROM oauth_sessions WHERE did = ?")
-                .bind::<Text, _>(&did)
-                .get_result(c)?;
-            let session: Value = serde_json::from_str(&row.data).map_err(anyhow::Error::from)?;
+            let session = stored_session(c, &did)?;
             Ok(session["token_set"]["access_token"].as_str().unwrap_or_default().to_owned())
         })
         .await?;

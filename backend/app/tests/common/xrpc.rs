@@ -19,14 +19,8 @@ impl Caller {
     }
 }
 
-/// GET a query.
-pub async fn query(
-    server: &TestServer,
-    who: &Caller,
-    nsid: &str,
-    params: &[(&str, &str)],
-) -> anyhow::Result<(StatusCode, Value)> {
-    let mut request = server.client.get(server.url(&format!("/xrpc/{nsid}"))).query(params);
+/// Sends a request with the caller's cookie; the status and the JSON body (null when empty).
+async fn send(who: &Caller, mut request: reqwest::RequestBuilder) -> anyhow::Result<(StatusCode, Value)> {
     if let Some(sid) = &who.sid {
         request = request.header("cookie", format!("sid={sid}"));
     }
@@ -36,6 +30,16 @@ pub async fn query(
     Ok((status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text)? }))
 }
 
+/// GET a query.
+pub async fn query(
+    server: &TestServer,
+    who: &Caller,
+    nsid: &str,
+    params: &[(&str, &str)],
+) -> anyhow::Result<(StatusCode, Value)> {
+    send(who, server.client.get(server.url(&format!("/xrpc/{nsid}"))).query(params)).await
+}
+
 /// POST a procedure.
 pub async fn procedure(
     server: &TestServer,
@@ -43,14 +47,7 @@ pub async fn procedure(
     nsid: &str,
     body: Value,
 ) -> anyhow::Result<(StatusCode, Value)> {
-    let mut request = server.client.post(server.url(&format!("/xrpc/{nsid}"))).json(&body);
-    if let Some(sid) = &who.sid {
-        request = request.header("cookie", format!("sid={sid}"));
-    }
-    let response = request.send().await?;
-    let status = response.status();
-    let text = response.text().await?;
-    Ok((status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text)? }))
+    send(who, server.client.post(server.url(&format!("/xrpc/{nsid}"))).json(&body)).await
 }
 
 /// POST a procedure that must succeed; its output.
