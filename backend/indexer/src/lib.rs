@@ -46,7 +46,10 @@ impl Indexer {
                     "the saved cursor is older than Jetstream's replay window: rebuilding from PDSes"
                 );
                 let started = chrono::Utc::now().timestamp_micros();
-                rebuild::rebuild(&ctx, None, false).await?;
+                // A failed rebuild must not keep the server down: read on from now, and say so.
+                if let Err(e) = rebuild::rebuild(&ctx, None, false).await {
+                    tracing::error!(error = %format!("{e:#}"), "rebuild failed; run `exosphere rebuild` once PDSes are reachable");
+                }
                 db.write(move |c| {
                     use diesel::RunQueryDsl;
                     diesel::sql_query("UPDATE indexer_state SET cursor_us = ? WHERE id = 1")
