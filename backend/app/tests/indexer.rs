@@ -176,3 +176,29 @@ async fn hostile_input_is_counted_and_the_indexer_keeps_going() -> anyhow::Resul
     indexer.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_cursor_older_than_the_replay_window_is_not_trusted() -> anyhow::Result<()> {
+    let replay = Replay::start(Vec::new()).await?;
+    let server = common::TestServer::start_with(|c| c.jetstream_url = replay.url.clone()).await?;
+    let ctx = server.running.ctx.clone();
+    let stale = chrono::Utc::now().timestamp_micros() - 40 * 3600 * 1_000_000;
+    ctx.db
+        .write(move |c| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("UPDATE indexer_state SET cursor_us = ? WHERE id = 1")
+                .bind::<diesel::sql_types::BigInt, _>(stale)
+                .execute(c)?;
+            Ok(())
+        })
+        .await?;
+    let before = chrono::Utc::now().timestamp_micros();
+    let indexer = Indexer::start(ctx.clone()).await?;
+    let cursor = ctx.db.read(exosphere_indexer::writer::saved_cursor).await?.unwrap_or_default();
+    assert!(
+        cursor >= before,
+        "after a rebuild, reading starts from now, not from a cursor Jetstream no longer has"
+    );
+    indexer.stop().await;
+    Ok(())
+}
