@@ -32,21 +32,31 @@ pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// Sign-ins in progress.
-#[derive(Clone)]
-pub struct SqliteStateStore(pub Db);
+/// A table of JSON values by text key, optionally expiring after `ttl` seconds.
+struct JsonTable {
+    db: Db,
+    table: &'static str,
+    key: &'static str,
+    /// The column holding when a row was written.
+    written: &'static str,
+    ttl: Option<i64>,
+}
 
-impl Store<String, InternalStateData> for SqliteStateStore {
-    type Error = StoreError;
+impl JsonTable {
+    /// Rows older than this are gone (everything counts when there is no TTL).
+    fn oldest(&self) -> i64 {
+        self.ttl.map_or(i64::MIN, |ttl| now() - ttl)
+    }
 
-    async fn get(&self, key: &String) -> Result<Option<InternalStateData>, StoreError> {
-        let key = key.clone();
+    async fn get<V: serde::de::DeserializeOwned>(&self, key: String) -> Result<Option<V>, StoreError> {
+        let sql = format!("SELECT data FROM {} WHERE {} = ? AND {} > ?", self.table, self.key, self.written);
+        let oldest = self.oldest();
         let row = self
-            .0
+            .db
             .read(move |c| {
-                Ok(diesel::sql_query("SELECT data FROM oauth_states WHERE key = ? AND created_at > ?")
+                Ok(diesel::sql_query(sql)
                     .bind::<Text, _>(key)
-                    .bind::<BigInt, _>(now() - STATE_TTL_SECONDS)
+                    .bind::<BigInt, _>(oldest)
                     .get_result::<Data>(c)
                     .optional()?)
             })
@@ -55,47 +65,81 @@ impl Store<String, InternalStateData> for SqliteStateStore {
         row.map(|r| serde_json::from_str(&r.data)).transpose().map_err(store_error)
     }
 
-    async fn set(&self, key: String, value: InternalStateData) -> Result<(), StoreError> {
-        let data = serde_json::to_string(&value).map_err(store_error)?;
-        self.0
+    async fn set<V: serde::Serialize>(&self, key: String, value: &V) -> Result<(), StoreError> {
+        let data = serde_json::to_string(value).map_err(store_error)?;
+        let purge = self.ttl.map(|_| format!("DELETE FROM {} WHERE {} <= ?", self.table, self.written));
+        let insert = format!(
+            "INSERT OR REPLACE INTO {} ({}, data, {}) VALUES (?, ?, ?)",
+            self.table, self.key, self.written
+        );
+        let oldest = self.oldest();
+        self.db
             .write(move |c| {
-                diesel::sql_query("DELETE FROM oauth_states WHERE created_at <= ?")
-                    .bind::<BigInt, _>(now() - STATE_TTL_SECONDS)
+                if let Some(purge) = purge {
+                    diesel::sql_query(purge).bind::<BigInt, _>(oldest).execute(c)?;
+                }
+                diesel::sql_query(insert)
+                    .bind::<Text, _>(key)
+                    .bind::<Text, _>(data)
+                    .bind::<BigInt, _>(now())
                     .execute(c)?;
-                diesel::sql_query(
-                    "INSERT OR REPLACE INTO oauth_states (key, data, created_at) VALUES (?, ?, ?)",
-                )
-                .bind::<Text, _>(key)
-                .bind::<Text, _>(data)
-                .bind::<BigInt, _>(now())
-                .execute(c)?;
                 Ok(())
             })
             .await
             .map_err(store_error)
+    }
+
+    async fn del(&self, key: Option<String>) -> Result<(), StoreError> {
+        let sql = match key {
+            Some(_) => format!("DELETE FROM {} WHERE {} = ?", self.table, self.key),
+            None => format!("DELETE FROM {}", self.table),
+        };
+        self.db
+            .write(move |c| {
+                match key {
+                    Some(key) => diesel::sql_query(sql).bind::<Text, _>(key).execute(c)?,
+                    None => diesel::sql_query(sql).execute(c)?,
+                };
+                Ok(())
+            })
+            .await
+            .map_err(store_error)
+    }
+}
+
+/// Sign-ins in progress.
+#[derive(Clone)]
+pub struct SqliteStateStore(pub Db);
+
+impl SqliteStateStore {
+    fn table(&self) -> JsonTable {
+        JsonTable {
+            db: self.0.clone(),
+            table: "oauth_states",
+            key: "key",
+            written: "created_at",
+            ttl: Some(STATE_TTL_SECONDS),
+        }
+    }
+}
+
+impl Store<String, InternalStateData> for SqliteStateStore {
+    type Error = StoreError;
+
+    async fn get(&self, key: &String) -> Result<Option<InternalStateData>, StoreError> {
+        self.table().get(key.clone()).await
+    }
+
+    async fn set(&self, key: String, value: InternalStateData) -> Result<(), StoreError> {
+        self.table().set(key, &value).await
     }
 
     async fn del(&self, key: &String) -> Result<(), StoreError> {
-        let key = key.clone();
-        self.0
-            .write(move |c| {
-                diesel::sql_query("DELETE FROM oauth_states WHERE key = ?")
-                    .bind::<Text, _>(key)
-                    .execute(c)?;
-                Ok(())
-            })
-            .await
-            .map_err(store_error)
+        self.table().del(Some(key.clone())).await
     }
 
     async fn clear(&self) -> Result<(), StoreError> {
-        self.0
-            .write(|c| {
-                diesel::sql_query("DELETE FROM oauth_states").execute(c)?;
-                Ok(())
-            })
-            .await
-            .map_err(store_error)
+        self.table().del(None).await
     }
 }
 
@@ -105,62 +149,35 @@ impl StateStore for SqliteStateStore {}
 #[derive(Clone)]
 pub struct SqliteSessionStore(pub Db);
 
+impl SqliteSessionStore {
+    fn table(&self) -> JsonTable {
+        JsonTable {
+            db: self.0.clone(),
+            table: "oauth_sessions",
+            key: "did",
+            written: "updated_at",
+            ttl: None,
+        }
+    }
+}
+
 impl Store<Did, Session> for SqliteSessionStore {
     type Error = StoreError;
 
     async fn get(&self, key: &Did) -> Result<Option<Session>, StoreError> {
-        let did = key.as_str().to_owned();
-        let row = self
-            .0
-            .read(move |c| {
-                Ok(diesel::sql_query("SELECT data FROM oauth_sessions WHERE did = ?")
-                    .bind::<Text, _>(did)
-                    .get_result::<Data>(c)
-                    .optional()?)
-            })
-            .await
-            .map_err(store_error)?;
-        row.map(|r| serde_json::from_str(&r.data)).transpose().map_err(store_error)
+        self.table().get(key.as_str().to_owned()).await
     }
 
     async fn set(&self, key: Did, value: Session) -> Result<(), StoreError> {
-        let data = serde_json::to_string(&value).map_err(store_error)?;
-        self.0
-            .write(move |c| {
-                diesel::sql_query(
-                    "INSERT OR REPLACE INTO oauth_sessions (did, data, updated_at) VALUES (?, ?, ?)",
-                )
-                .bind::<Text, _>(key.as_str())
-                .bind::<Text, _>(data)
-                .bind::<BigInt, _>(now())
-                .execute(c)?;
-                Ok(())
-            })
-            .await
-            .map_err(store_error)
+        self.table().set(key.as_str().to_owned(), &value).await
     }
 
     async fn del(&self, key: &Did) -> Result<(), StoreError> {
-        let did = key.as_str().to_owned();
-        self.0
-            .write(move |c| {
-                diesel::sql_query("DELETE FROM oauth_sessions WHERE did = ?")
-                    .bind::<Text, _>(did)
-                    .execute(c)?;
-                Ok(())
-            })
-            .await
-            .map_err(store_error)
+        self.table().del(Some(key.as_str().to_owned())).await
     }
 
     async fn clear(&self) -> Result<(), StoreError> {
-        self.0
-            .write(|c| {
-                diesel::sql_query("DELETE FROM oauth_sessions").execute(c)?;
-                Ok(())
-            })
-            .await
-            .map_err(store_error)
+        self.table().del(None).await
     }
 }
 
