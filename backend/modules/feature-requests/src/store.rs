@@ -305,19 +305,34 @@ pub fn comment(
     Ok(sql.get_result(conn).optional()?)
 }
 
-/// The viewer's live vote on a request, if any.
-pub fn vote_of(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Result<Option<String>, Error> {
+/// The URI of the viewer's vote found by `query` (two `?`: the subject's id, the voter's DID).
+fn vote_uri(
+    conn: &mut SqliteConnection,
+    query: &str,
+    subject_id: i64,
+    did: &str,
+) -> Result<Option<String>, Error> {
     #[derive(QueryableByName)]
     struct Uri {
         #[diesel(sql_type = Text)]
         uri: String,
     }
-    Ok(sql("SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ? AND deleted_us IS NULL")
-        .bind::<BigInt, _>(request_id)
+    Ok(sql(query)
+        .bind::<BigInt, _>(subject_id)
         .bind::<Text, _>(did)
         .get_result::<Uri>(conn)
         .optional()?
         .map(|u| u.uri))
+}
+
+/// The viewer's live vote on a request, if any.
+pub fn vote_of(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Result<Option<String>, Error> {
+    vote_uri(
+        conn,
+        "SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ? AND deleted_us IS NULL",
+        request_id,
+        did,
+    )
 }
 
 /// The viewer's vote on a comment, if any.
@@ -326,17 +341,7 @@ pub fn comment_vote_of(
     comment_id: i64,
     did: &str,
 ) -> Result<Option<String>, Error> {
-    #[derive(QueryableByName)]
-    struct Uri {
-        #[diesel(sql_type = Text)]
-        uri: String,
-    }
-    Ok(sql("SELECT uri FROM fr_comment_votes WHERE comment_id = ? AND voter_did = ?")
-        .bind::<BigInt, _>(comment_id)
-        .bind::<Text, _>(did)
-        .get_result::<Uri>(conn)
-        .optional()?
-        .map(|u| u.uri))
+    vote_uri(conn, "SELECT uri FROM fr_comment_votes WHERE comment_id = ? AND voter_did = ?", comment_id, did)
 }
 
 /// Vote count of a request or a comment.
