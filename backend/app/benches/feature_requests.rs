@@ -36,10 +36,10 @@ fn seed_sql() -> String {
          INSERT INTO fr_counters (sphere_id, last_number) VALUES (1, {REQUESTS});
          -- Skewed popularity: a few requests get most votes, as on real boards.
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {VOTES})
-         INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at, indexed_us)
+         INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at)
          SELECT 'at://did:plc:voter' || i || '/site.exosphere.featureRequestVote/v', 'bafyv' || i,
                 1 + (abs(random()) % 1000) * (1 + abs(random()) % 100) % {REQUESTS}, 'did:plc:voter' || i, 1.0,
-                '2026-06-01T00:00:00.000Z', 0
+                '2026-06-01T00:00:00.000Z'
          FROM n;
          UPDATE fr_requests SET vote_count = (SELECT count(*) FROM fr_votes v WHERE v.request_id = fr_requests.id);
          UPDATE fr_requests SET trend_score = created_weight + vote_count;

@@ -25,7 +25,7 @@ const TABLES: &[(&str, &str)] = &[
     ),
     (
         "fr_votes",
-        "SELECT v.uri || ' ' || v.cid || ' ' || r.uri || ' ' || v.voter_did || ' ' || v.created_at AS line FROM fr_votes v JOIN fr_requests r ON r.id = v.request_id WHERE v.deleted_us IS NULL ORDER BY v.uri",
+        "SELECT v.uri || ' ' || v.cid || ' ' || r.uri || ' ' || v.voter_did || ' ' || v.created_at AS line FROM fr_votes v JOIN fr_requests r ON r.id = v.request_id ORDER BY v.uri",
     ),
     (
         "fr_comments",

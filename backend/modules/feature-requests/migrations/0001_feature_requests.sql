@@ -13,12 +13,12 @@ CREATE TABLE fr_requests (
     comment_count INTEGER NOT NULL DEFAULT 0,
     -- Trending rank: sum of 2^(t/half-life) over the request's creation and
     -- its votes (see ranking.rs); time-invariant, so it is stored, and
-    -- recomputed whenever the votes change.
+    -- moved by each vote's weight when a vote comes or goes.
     trend_score REAL NOT NULL DEFAULT 0,
     created_weight REAL NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     updated_at TEXT,
-    -- Server clock (microseconds) when the row appeared and when its votes last changed:
+    -- Board clock (fr_clock) when the row appeared and when its votes last changed:
     -- what page cursors use to see the list as it was when the first page was served.
     indexed_us INTEGER NOT NULL,
     votes_changed_us INTEGER NOT NULL,
@@ -51,8 +51,7 @@ CREATE TABLE fr_counters (
     last_number INTEGER NOT NULL
 );
 
--- Upvotes. A removed vote is kept (deleted_us) for a day so that page
--- cursors can still see the list as it was.
+-- Upvotes: one per person per request.
 CREATE TABLE fr_votes (
     uri TEXT PRIMARY KEY NOT NULL,
     cid TEXT NOT NULL,
@@ -60,12 +59,32 @@ CREATE TABLE fr_votes (
     voter_did TEXT NOT NULL,
     weight REAL NOT NULL,
     created_at TEXT NOT NULL,
-    indexed_us INTEGER NOT NULL,
-    deleted_us INTEGER
+    UNIQUE (request_id, voter_did)
 );
-CREATE UNIQUE INDEX fr_votes_one_per_voter ON fr_votes (request_id, voter_did) WHERE deleted_us IS NULL;
-CREATE INDEX fr_votes_by_request ON fr_votes (request_id, indexed_us);
-CREATE INDEX fr_votes_removed ON fr_votes (deleted_us) WHERE deleted_us IS NOT NULL;
+
+-- The board's clock, in microseconds: every write that changes a ranking
+-- stamps it with a value larger than any before (max(last + 1, wall clock)),
+-- inside its transaction. A reader that reads the clock in the same
+-- statement as a list therefore sees exactly the changes stamped at or
+-- before the value it read.
+CREATE TABLE fr_clock (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    now_us INTEGER NOT NULL
+);
+INSERT INTO fr_clock (id, now_us) VALUES (1, 0);
+
+-- A request's rank just before each change of its votes, kept as long as a
+-- page cursor lives: later pages rank by these exact stored values, never a
+-- recomputation that could differ in the last bit.
+CREATE TABLE fr_rank_history (
+    id INTEGER PRIMARY KEY,
+    request_id INTEGER NOT NULL REFERENCES fr_requests (id) ON DELETE CASCADE,
+    changed_us INTEGER NOT NULL,
+    vote_count INTEGER NOT NULL,
+    trend_score REAL NOT NULL
+);
+CREATE INDEX fr_rank_history_by_request ON fr_rank_history (request_id, changed_us);
+CREATE INDEX fr_rank_history_by_time ON fr_rank_history (changed_us);
 
 CREATE TABLE fr_comments (
     id INTEGER PRIMARY KEY,

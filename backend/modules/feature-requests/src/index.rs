@@ -104,7 +104,7 @@ pub fn index_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
         return Ok(IndexOutcome::Indexed);
     }
     let created_weight = weight(&record.created_at, chrono::Utc::now());
-    let now = now_us();
+    let now = tick(conn)?;
     #[derive(QueryableByName)]
     struct Next {
         #[diesel(sql_type = BigInt)]
@@ -140,24 +140,20 @@ pub fn index_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
 /// `site.exosphere.featureRequestVote`: one live vote per person per request.
 pub fn index_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
     let uri = event.uri();
-    let now = now_us();
     if event.op == RecordOp::Delete {
         #[derive(QueryableByName)]
         struct Live {
             #[diesel(sql_type = BigInt)]
             request_id: i64,
+            #[diesel(sql_type = Double)]
+            weight: f64,
         }
-        let live: Option<Live> = sql("SELECT request_id FROM fr_votes WHERE uri = ? AND deleted_us IS NULL")
+        let live: Option<Live> = sql("DELETE FROM fr_votes WHERE uri = ? RETURNING request_id, weight")
             .bind::<Text, _>(&uri)
             .get_result(conn)
             .optional()?;
         let Some(live) = live else { return Ok(IndexOutcome::Ignored) };
-        sql("UPDATE fr_votes SET deleted_us = ? WHERE uri = ?")
-            .bind::<BigInt, _>(now)
-            .bind::<Text, _>(&uri)
-            .execute(conn)?;
-        votes_changed(conn, live.request_id, -1, now)?;
-        forget_old_votes(conn, now)?;
+        votes_changed(conn, live.request_id, -1, -live.weight)?;
         return Ok(IndexOutcome::Indexed);
     }
     let record: feature_request_vote::Record = exosphere_core::decode_or_return!(event);
@@ -175,43 +171,47 @@ pub fn index_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Resul
         return Ok(IndexOutcome::Unchanged);
     }
     let w = weight(&record.created_at, chrono::Utc::now());
-    sql(
-        "INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at, indexed_us) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (uri) DO UPDATE SET cid = excluded.cid, deleted_us = NULL, indexed_us = excluded.indexed_us",
-    )
-    .bind::<Text, _>(&uri)
-    .bind::<Text, _>(event.cid())
-    .bind::<BigInt, _>(request.id)
-    .bind::<Text, _>(event.did)
-    .bind::<Double, _>(w)
-    .bind::<Text, _>(&record.created_at)
-    .bind::<BigInt, _>(now)
-    .execute(conn)?;
-    votes_changed(conn, request.id, 1, now)?;
+    sql("INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind::<Text, _>(&uri)
+        .bind::<Text, _>(event.cid())
+        .bind::<BigInt, _>(request.id)
+        .bind::<Text, _>(event.did)
+        .bind::<Double, _>(w)
+        .bind::<Text, _>(&record.created_at)
+        .execute(conn)?;
+    votes_changed(conn, request.id, 1, w)?;
     Ok(IndexOutcome::Indexed)
 }
 
-/// Updates a request's vote count and recomputes its trending score from
-/// its live votes with the same SQL (and so the same floating-point sum) as
-/// page cursors use to rank it as of an earlier moment (see store.rs).
-fn votes_changed(conn: &mut SqliteConnection, request_id: i64, delta: i64, now: i64) -> Result<(), Error> {
-    sql(format!(
-        "UPDATE fr_requests AS r SET vote_count = vote_count + ?, votes_changed_us = ?, trend_score = {} WHERE r.id = ?",
-        crate::store::TREND_AS_OF
-    ))
-    .bind::<BigInt, _>(delta)
-    .bind::<BigInt, _>(now)
-    .bind::<BigInt, _>(now)
+/// Advances the board clock (see the migration's fr_clock) and returns the new value.
+fn tick(conn: &mut SqliteConnection) -> Result<i64, Error> {
+    #[derive(QueryableByName)]
+    struct Clock {
+        #[diesel(sql_type = BigInt)]
+        now_us: i64,
+    }
+    Ok(sql("UPDATE fr_clock SET now_us = max(now_us + 1, ?) RETURNING now_us")
+        .bind::<BigInt, _>(now_us())
+        .get_result::<Clock>(conn)?
+        .now_us)
+}
+
+/// A vote came or went: remembers the request's rank as it was (for page
+/// cursors), moves it, and forgets history no cursor can need any more.
+fn votes_changed(conn: &mut SqliteConnection, request_id: i64, count: i64, weight: f64) -> Result<(), Error> {
+    let now = tick(conn)?;
+    sql("INSERT INTO fr_rank_history (request_id, changed_us, vote_count, trend_score)
+         SELECT id, ?, vote_count, trend_score FROM fr_requests WHERE id = ?")
     .bind::<BigInt, _>(now)
     .bind::<BigInt, _>(request_id)
     .execute(conn)?;
-    Ok(())
-}
-
-/// Removed votes are kept only as long as a page cursor can need them.
-fn forget_old_votes(conn: &mut SqliteConnection, now: i64) -> Result<(), Error> {
-    // Uses the partial index on deleted_us: cheap when there is nothing to forget.
-    sql("DELETE FROM fr_votes WHERE deleted_us IS NOT NULL AND deleted_us < ?")
+    sql("UPDATE fr_requests SET vote_count = vote_count + ?, trend_score = trend_score + ?, votes_changed_us = ? WHERE id = ?")
+        .bind::<BigInt, _>(count)
+        .bind::<Double, _>(weight)
+        .bind::<BigInt, _>(now)
+        .bind::<BigInt, _>(request_id)
+        .execute(conn)?;
+    sql("DELETE FROM fr_rank_history WHERE changed_us < ?")
         .bind::<BigInt, _>(now - crate::ranking::CURSOR_LIFETIME_US)
         .execute(conn)?;
     Ok(())

@@ -91,7 +91,9 @@ pub enum CursorKey {
 impl Cursor {
     pub fn encode(&self, sort: Sort) -> String {
         let key = match &self.key {
-            CursorKey::Score(s) => json!(s),
+            // As text: Rust prints the shortest string that parses back to
+            // the same f64, which a JSON number parser doesn't promise.
+            CursorKey::Score(s) => json!(s.to_string()),
             CursorKey::Time(t) => json!(t),
         };
         let value = json!({ "s": sort.name(), "t": self.snapshot_us, "k": key, "i": self.id });
@@ -112,7 +114,9 @@ impl Cursor {
         }
         let key = match (sort, &value["k"]) {
             (Sort::New, serde_json::Value::String(t)) => CursorKey::Time(t.clone()),
-            (Sort::Top | Sort::Trending, k) => CursorKey::Score(k.as_f64().ok_or_else(bad)?),
+            (Sort::Top | Sort::Trending, serde_json::Value::String(k)) => {
+                CursorKey::Score(k.parse::<f64>().ok().filter(|s| s.is_finite()).ok_or_else(bad)?)
+            }
             _ => return Err(bad()),
         };
         Ok(Self { snapshot_us, key, id: value["i"].as_i64().ok_or_else(bad)? })
@@ -151,6 +155,11 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode(Sort::Top), Sort::Top)?, cursor);
         assert!(Cursor::decode(&cursor.encode(Sort::Top), Sort::New).is_err());
         assert!(Cursor::decode("garbage", Sort::Top).is_err());
+        // Scores with all 17 digits come back bit for bit.
+        for score in [4.011_923_456_789_123e29, 0.1 + 0.2, f64::MAX, 1.0 / 3.0] {
+            let exact = Cursor { snapshot_us: now_us(), key: CursorKey::Score(score), id: 1 };
+            assert_eq!(Cursor::decode(&exact.encode(Sort::Trending), Sort::Trending)?, exact);
+        }
         let old =
             Cursor { snapshot_us: now_us() - CURSOR_LIFETIME_US - 1, key: CursorKey::Score(1.0), id: 1 };
         assert!(Cursor::decode(&old.encode(Sort::Top), Sort::Top).is_err());

@@ -8,7 +8,7 @@ use exosphere_core::Error;
 use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
 
-use crate::ranking::{Cursor, CursorKey, Sort, fts_query, now_us};
+use crate::ranking::{Cursor, CursorKey, Sort, fts_query};
 
 /// A request with what its views show.
 #[derive(Debug, Clone, QueryableByName)]
@@ -47,12 +47,16 @@ pub struct RequestRow {
     pub voted: bool,
     #[diesel(sql_type = Double)]
     pub score: f64,
+    /// The board clock in the snapshot this row was read from.
+    #[diesel(sql_type = BigInt)]
+    pub clock: i64,
 }
 
 const REQUEST_SELECT: &str = "SELECT r.id, r.uri, r.cid, r.number, s.uri AS sphere_uri, r.author_did, a.handle, r.title,
     r.description, r.status, r.vote_count, r.comment_count, r.created_at, r.updated_at,
     EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = r.uri) AS hidden,
-    EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ? AND v.deleted_us IS NULL) AS voted, ";
+    EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ?) AS voted,
+    (SELECT now_us FROM fr_clock) AS clock, ";
 const REQUEST_FROM: &str =
     " FROM fr_requests r JOIN spheres s ON s.id = r.sphere_id LEFT JOIN actors a ON a.did = r.author_did ";
 const NOT_HIDDEN: &str = " AND NOT EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = r.uri)";
@@ -60,42 +64,25 @@ const NOT_HIDDEN: &str = " AND NOT EXISTS (SELECT 1 FROM hidden_subjects h WHERE
 const ACTIVE_AUTHOR: &str =
     " AND NOT EXISTS (SELECT 1 FROM inactive_accounts ia WHERE ia.did = r.author_did)";
 
-/// A request's trending score from the votes live at a moment (two `?`:
-/// the moment, twice). Indexing stores exactly this when votes change, so a
-/// row ranks the same whether its stored score or this recomputation is used.
-pub const TREND_AS_OF: &str = "r.created_weight + (SELECT coalesce(sum(v.weight), 0.0) FROM fr_votes v
-    WHERE v.request_id = r.id AND v.indexed_us <= ? AND (v.deleted_us IS NULL OR v.deleted_us > ?))";
-
-/// Appends the score of the sort, as of `snapshot` (`None`: now).
+/// Appends the score of the sort, as of board clock `snapshot` (`None`: now).
+/// A request whose votes changed since is ranked by the value it had then,
+/// which its first change after the snapshot recorded in fr_rank_history.
 fn push_score(sql: &mut Sql, sort: Sort, snapshot: Option<i64>) {
-    let votes_then = "FROM fr_votes v WHERE v.request_id = r.id AND v.indexed_us <= ? AND (v.deleted_us IS NULL OR v.deleted_us > ?)";
-    match (sort, snapshot) {
-        (Sort::New, _) => {
+    let column = match sort {
+        Sort::New => {
             sql.push("0.0");
+            return;
         }
-        (Sort::Top, None) => {
-            sql.push("CAST(r.vote_count AS REAL)");
-        }
-        (Sort::Trending, None) => {
-            sql.push("r.trend_score");
-        }
-        (Sort::Top, Some(t)) => {
-            sql.push("CAST(CASE WHEN r.votes_changed_us <= ? THEN r.vote_count ELSE (SELECT count(*) ")
-                .int(t)
-                .push(votes_then)
-                .int(t)
-                .int(t)
-                .push(") END AS REAL)");
-        }
-        (Sort::Trending, Some(t)) => {
-            sql.push("CASE WHEN r.votes_changed_us <= ? THEN r.trend_score ELSE ")
-                .int(t)
-                .push(TREND_AS_OF)
-                .int(t)
-                .int(t)
-                .push(" END");
-        }
-    }
+        Sort::Top => "vote_count",
+        Sort::Trending => "trend_score",
+    };
+    match snapshot {
+        None => sql.push(&format!("CAST(r.{column} AS REAL)")),
+        Some(t) => sql
+            .push(&format!("CAST(CASE WHEN r.votes_changed_us <= ? THEN r.{column} ELSE (SELECT h.{column} FROM fr_rank_history h WHERE h.request_id = r.id AND h.changed_us > ? ORDER BY h.changed_us, h.id LIMIT 1) END AS REAL)"))
+            .int(t)
+            .int(t),
+    };
 }
 
 /// What listRequests asks for.
@@ -117,7 +104,6 @@ pub fn list_requests(
     q: &ListQuery,
 ) -> Result<(Vec<RequestRow>, Option<String>), Error> {
     let snapshot = q.cursor.as_ref().map(|c| c.snapshot_us);
-    let served_at = snapshot.unwrap_or_else(now_us);
     let mut sql = Sql::default();
     sql.push(REQUEST_SELECT).text(q.viewer.clone().unwrap_or_default());
     push_score(&mut sql, q.sort, snapshot);
@@ -176,7 +162,7 @@ pub fn list_requests(
                 Sort::New => CursorKey::Time(last.created_at.clone()),
                 _ => CursorKey::Score(last.score),
             };
-            Cursor { snapshot_us: served_at, key, id: last.id }.encode(q.sort)
+            Cursor { snapshot_us: snapshot.unwrap_or(last.clock), key, id: last.id }.encode(q.sort)
         })
     } else {
         None
@@ -329,7 +315,7 @@ fn vote_uri(
 pub fn vote_of(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Result<Option<String>, Error> {
     vote_uri(
         conn,
-        "SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ? AND deleted_us IS NULL",
+        "SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ?",
         request_id,
         did,
     )
