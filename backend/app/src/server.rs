@@ -78,12 +78,15 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let db = prepare(&config, &registry).await?;
     let bind = config.bind;
     let workers = config.workers;
+    // Commits by another process (a stand-alone indexer, a rebuild) invalidate cached responses too.
+    db.watch_other_processes(std::time::Duration::from_millis(100));
     let ctx = AppContext::new(config, db, registry.clone())?;
     let shared = ctx.clone();
     let mut server = HttpServer::new(move || {
         let ctx = ctx.clone();
         let registry = registry.clone();
         App::new()
+            .wrap(actix_web::middleware::from_fn(exosphere_core::xrpc::cache::cache_anonymous_queries))
             .wrap(actix_web::middleware::from_fn(exosphere_core::auth::routes::reject_cross_site))
             .app_data(web::Data::new(ctx.clone()))
             .app_data(BodyLimit(ctx.config.max_body_bytes))

@@ -744,3 +744,54 @@ async fn access_rules_for_every_board_method_role_and_kind_of_sphere() -> anyhow
     assert!(failures.is_empty(), "{} of {cells} cells wrong:\n{}", failures.len(), failures.join("\n"));
     Ok(())
 }
+
+/// The cache header of an anonymous or signed-in GET, and the body.
+async fn cached(w: &World, who: &Caller, nsid: &str, params: &[(&str, &str)]) -> anyhow::Result<(String, Value)> {
+    let mut request = w.server.client.get(w.server.url(&format!("/xrpc/{nsid}"))).query(params);
+    if let Some(sid) = &who.sid {
+        request = request.header("cookie", format!("sid={sid}"));
+    }
+    let response = request.send().await?;
+    anyhow::ensure!(response.status().is_success(), "{nsid}: {}", response.status());
+    let state = response
+        .headers()
+        .get(exosphere_core::xrpc::cache::CACHE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none")
+        .to_owned();
+    Ok((state, response.json().await?))
+}
+
+#[tokio::test]
+async fn anonymous_answers_are_cached_until_the_data_changes() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    w.sphere("cached", "public", "open").await?;
+    create(&w, &w.bob, "cached", "Cache me").await?;
+    let anon = Caller::anonymous();
+    let get_one = [("sphere", "cached"), ("number", "1")];
+    let nsid = format!("{FR}.getRequest");
+
+    let (first, body) = cached(&w, &anon, &nsid, &get_one).await?;
+    let (second, again) = cached(&w, &anon, &nsid, &get_one).await?;
+    assert_eq!((first.as_str(), second.as_str()), ("miss", "hit"));
+    assert_eq!(body, again, "a hit is the same answer");
+    let bypass = w.server.client.get(w.server.url(&format!("/xrpc/{nsid}"))).query(&get_one);
+    let bypass = bypass.header("cache-control", "no-cache").send().await?;
+    assert!(bypass.headers().get(exosphere_core::xrpc::cache::CACHE_HEADER).is_none(), "no-cache skips it");
+    assert_eq!(body["request"]["voteCount"], 0);
+
+    // A vote (a write) makes the next anonymous answer fresh.
+    ok(&w.server, &w.alice, &format!("{FR}.vote"), json!({ "sphere": "cached", "number": 1 })).await?;
+    let (state, body) = cached(&w, &anon, &nsid, &get_one).await?;
+    assert_eq!((state.as_str(), body["request"]["voteCount"].as_i64()), ("miss", Some(1)));
+
+    // Signed-in answers carry viewer state: never from nor into the cache.
+    for _ in 0..2 {
+        let (state, body) = cached(&w, &w.alice, &nsid, &get_one).await?;
+        assert_eq!((state.as_str(), body["request"]["viewer"]["voted"].as_bool()), ("none", Some(true)));
+    }
+    // Errors aren't cached either.
+    let (status, _) = query(&w.server, &anon, &nsid, &[("sphere", "cached"), ("number", "99")]).await?;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
+    Ok(())
+}

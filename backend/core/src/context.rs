@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::auth::{Auth, ReqwestClient};
 use crate::identity::IdentityResolver;
 use crate::module::Registry;
+use crate::xrpc::cache::ResponseCache;
 use crate::{Config, Db};
 
 /// Shared application state, cheap to clone.
@@ -23,6 +24,8 @@ pub struct AppContext {
     pub http: reqwest::Client,
     /// The modules this server runs.
     pub registry: Registry,
+    /// Anonymous query responses (see [`crate::xrpc::cache`]).
+    pub responses: Arc<ResponseCache>,
 }
 
 impl AppContext {
@@ -31,6 +34,6 @@ impl AppContext {
         let http = ReqwestClient::build()?;
         let identity = IdentityResolver::new(&config, http.clone());
         let auth = Arc::new(Auth::new(&config, db.clone(), identity.clone(), http.clone())?);
-        Ok(Self { config: Arc::new(config), db, identity, auth, http, registry })
+        Ok(Self { config: Arc::new(config), db, identity, auth, http, registry, responses: Arc::default() })
     }
 }

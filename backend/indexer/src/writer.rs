@@ -86,6 +86,7 @@ impl Writer {
                 }
             }
             cursor = self.commit_with_retry(&mut conn, &batch, cursor)?;
+            self.db.mark_changed();
             self.committed.store(cursor, Ordering::SeqCst);
         }
         tracing::info!(cursor, "indexer writer stopped");

@@ -12,6 +12,8 @@ pub mod migrations;
 pub mod sql;
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -49,6 +51,8 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager<SqliteConnection>>,
+    /// Bumped after every committed write (see [`Db::generation`]).
+    generation: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -70,7 +74,52 @@ impl Db {
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(url))
             .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))?;
-        Ok(Self { pool })
+        Ok(Self { pool, generation: Arc::new(AtomicU64::new(1)) })
+    }
+
+    /// A number that changes whenever data may have changed: after every
+    /// [`Db::write`], every [`Db::mark_changed`], and (with
+    /// [`Db::watch_other_processes`]) every commit by another process.
+    /// Caches remember it when they read and are stale once it moves.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Declares that a write committed outside [`Db::write`] (e.g. on a connection from [`Db::conn`]).
+    pub fn mark_changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Notices commits made by other processes on the same file (the
+    /// stand-alone indexer beside an API-only server) by polling SQLite's
+    /// `data_version` on a connection of its own every `every`.
+    /// A plain thread, so it never holds up a runtime's shutdown; it ends
+    /// once every other handle to this database is gone.
+    pub fn watch_other_processes(&self, every: Duration) {
+        let db = self.clone();
+        std::thread::spawn(move || {
+            let version = |conn: &mut SqliteConnection| -> Option<i64> {
+                #[derive(diesel::QueryableByName)]
+                struct Version {
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    data_version: i64,
+                }
+                diesel::RunQueryDsl::get_result::<Version>(diesel::sql_query("PRAGMA data_version"), conn)
+                    .ok()
+                    .map(|v| v.data_version)
+            };
+            let Ok(mut conn) = db.conn() else { return };
+            let mut last = version(&mut conn);
+            // Ends when the pool is the last owner of the counter (the server is gone).
+            while Arc::strong_count(&db.generation) > 1 {
+                std::thread::sleep(every);
+                let now = version(&mut conn);
+                if now != last {
+                    db.mark_changed();
+                    last = now;
+                }
+            }
+        });
     }
 
     /// A connection for blocking code (CLI commands, the indexer's writer thread).
@@ -103,7 +152,11 @@ impl Db {
         let db = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = db.conn()?;
-            conn.immediate_transaction(work)
+            let done = conn.immediate_transaction(work);
+            if done.is_ok() {
+                db.mark_changed();
+            }
+            done
         })
         .await
         .map_err(|e| Error::internal(anyhow::anyhow!("database task failed: {e}")))?
@@ -129,6 +182,28 @@ mod tests {
         let db = Db::open(&dir.path().join("nested/data/x.sqlite"))?;
         let mode = db.read(|c| Ok(diesel::sql_query("PRAGMA journal_mode").get_result::<Mode>(c)?)).await?;
         assert_eq!(mode.journal_mode, "wal");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_generation_moves_with_writes_here_and_in_other_processes() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("x.sqlite");
+        let (here, elsewhere) = (Db::open(&path)?, Db::open(&path)?);
+        here.watch_other_processes(Duration::from_millis(10));
+        let start = here.generation();
+        here.read(|c| Ok(c.batch_execute("SELECT 1")?)).await?;
+        assert_eq!(here.generation(), start, "reads change nothing");
+        here.write(|c| Ok(c.batch_execute("CREATE TABLE t (v TEXT)")?)).await?;
+        let after_write = here.generation();
+        assert!(after_write > start);
+        // Another pool stands for another process: its commit is noticed by polling.
+        elsewhere.write(|c| Ok(c.batch_execute("INSERT INTO t VALUES ('x')")?)).await?;
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while here.generation() == after_write && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(here.generation() > after_write, "a commit by another connection moves the generation");
         Ok(())
     }
 

@@ -1,6 +1,7 @@
 //! XRPC plumbing: the error type, query-string parsing, and the request
 //! helpers that the generated route table calls.
 
+pub mod cache;
 mod error;
 mod params;
 pub mod serve;
