@@ -183,8 +183,10 @@ async fn main() -> anyhow::Result<()> {
     };
     let top = drive("listRequests top, anonymous", clients, seconds, top_url(base.clone())).await;
     let one = drive("getRequest random, anonymous", clients, seconds, one_url(base.clone())).await;
-    let top_uncached = drive_uncached("listRequests top, uncached", clients, seconds, top_url(base.clone())).await;
-    let one_uncached = drive_uncached("getRequest random, uncached", clients, seconds, one_url(base.clone())).await;
+    let top_uncached =
+        drive_uncached("listRequests top, uncached", clients, seconds, top_url(base.clone())).await;
+    let one_uncached =
+        drive_uncached("getRequest random, uncached", clients, seconds, one_url(base.clone())).await;
 
     println!(
         "\n{:<36} {:>10} {:>9} {:>9} {:>8} {:>9}",

@@ -1,4 +1,4 @@
-//! The command line: `exosphere [serve|migrate|openapi]`.
+//! The command line: `exosphere [serve|migrate|indexer|rebuild|backup|health|openapi]`.
 
 use clap::{Parser, Subcommand};
 use exosphere_core::Config;
@@ -33,6 +33,13 @@ pub enum Command {
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+    },
+    /// Copy the database to FILE, consistently, while the server keeps running
+    /// (SQLite's `VACUUM INTO`). Restore by stopping the server and putting FILE
+    /// in place of `<data dir>/exosphere.sqlite`.
+    Backup {
+        /// Where to write the copy (must not exist yet).
+        file: std::path::PathBuf,
     },
     /// Ask the running server at EXOSPHERE_BIND for /xrpc/_health; exit 0 when it answers 200
     /// (the container HEALTHCHECK).

@@ -40,6 +40,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup { file } => {
+            let db = server::prepare(&cli.config, &registry).await?;
+            let bytes = db.backup(&file).await?;
+            println!("backed up {} MB to {}", bytes / 1_000_000, file.display());
+            Ok(())
+        }
         Command::Openapi => {
             print!("{}", server::OPENAPI);
             Ok(())

@@ -88,11 +88,14 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
         App::new()
             .wrap(actix_web::middleware::from_fn(exosphere_core::xrpc::cache::cache_anonymous_queries))
             .wrap(actix_web::middleware::from_fn(exosphere_core::auth::routes::reject_cross_site))
+            .wrap(actix_web::middleware::from_fn(exosphere_core::metrics::record_http))
             .app_data(web::Data::new(ctx.clone()))
             .app_data(BodyLimit(ctx.config.max_body_bytes))
             .route("/xrpc/_health", web::get().to(health))
             .route("/openapi.json", web::get().to(openapi))
             .route("/xrpc/_indexer", web::get().to(indexer_status))
+            .route("/xrpc/_ready", web::get().to(ready))
+            .route("/metrics", web::get().to(metrics))
             .configure(|cfg| {
                 exosphere_core::routes::configure(cfg);
                 for module in registry.modules() {
@@ -164,6 +167,46 @@ async fn health() -> HttpResponse {
 async fn indexer_status(ctx: web::Data<AppContext>) -> Result<HttpResponse, Error> {
     let status = ctx.db.read(exosphere_indexer::status::read).await?;
     Ok(HttpResponse::Ok().json(status))
+}
+
+/// Readiness: the database answers and every migration is applied. The
+/// indexer's lag is reported beside (not a condition: with no Exosphere
+/// activity on the network the cursor stands still, and that is fine).
+async fn ready(ctx: web::Data<AppContext>) -> HttpResponse {
+    let expected = ctx.registry.migration_count() as i64;
+    let checked = ctx
+        .db
+        .read(move |c| {
+            let applied = exosphere_core::db::migrations::applied(c)?;
+            let indexer = exosphere_indexer::status::read(c).ok();
+            Ok((applied, indexer))
+        })
+        .await;
+    match checked {
+        Ok((applied, indexer)) if applied >= expected => HttpResponse::Ok().json(json!({
+            "ready": true,
+            "migrations": applied,
+            "indexerLagSeconds": indexer.and_then(|s| s.lag_seconds),
+        })),
+        Ok((applied, _)) => HttpResponse::ServiceUnavailable().json(json!({
+            "error": "NotReady",
+            "message": format!("{applied} of {expected} migrations applied"),
+        })),
+        Err(e) => HttpResponse::ServiceUnavailable().json(json!({
+            "error": "NotReady",
+            "message": format!("database: {}", e.message()),
+        })),
+    }
+}
+
+/// Prometheus metrics: this process's HTTP and render timings, and the
+/// indexer's counters and lag from the database.
+async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
+    let mut text = ctx.metrics.render();
+    if let Ok(status) = ctx.db.read(exosphere_indexer::status::read).await {
+        text.push_str(&exosphere_indexer::status::prometheus(&status));
+    }
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text)
 }
 
 async fn openapi() -> HttpResponse {

@@ -746,7 +746,12 @@ async fn access_rules_for_every_board_method_role_and_kind_of_sphere() -> anyhow
 }
 
 /// The cache header of an anonymous or signed-in GET, and the body.
-async fn cached(w: &World, who: &Caller, nsid: &str, params: &[(&str, &str)]) -> anyhow::Result<(String, Value)> {
+async fn cached(
+    w: &World,
+    who: &Caller,
+    nsid: &str,
+    params: &[(&str, &str)],
+) -> anyhow::Result<(String, Value)> {
     let mut request = w.server.client.get(w.server.url(&format!("/xrpc/{nsid}"))).query(params);
     if let Some(sid) = &who.sid {
         request = request.header("cookie", format!("sid={sid}"));

@@ -258,3 +258,39 @@ fn openapi_lists_every_method_lexicon_as_a_path() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn readiness_and_metrics_are_served() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let ready = server.client.get(server.url("/xrpc/_ready")).send().await?;
+    assert_eq!(ready.status(), StatusCode::OK);
+    let ready: Value = ready.json().await?;
+    assert_eq!(ready["ready"], true);
+    assert!(ready["migrations"].as_i64().is_some_and(|n| n >= 3), "{ready}");
+
+    // Some traffic to count: a success, a 400, and an unknown method.
+    server.client.get(server.url("/xrpc/_health")).send().await?;
+    server.client.get(server.url(&format!("{LIST_REQUESTS}?sphere=x&limit=0"))).send().await?;
+    server.client.get(server.url("/xrpc/com.example.unknown")).send().await?;
+    let metrics = server.client.get(server.url("/metrics")).send().await?;
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert!(
+        metrics
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain"))
+    );
+    let text = metrics.text().await?;
+    for line in [
+        "exosphere_http_request_duration_seconds_count{method=\"_health\",status=\"2xx\"} 1",
+        "exosphere_http_request_duration_seconds_count{method=\"site.exosphere.featureRequest.listRequests\",status=\"4xx\"} 1",
+        "exosphere_http_request_duration_seconds_count{method=\"xrpc:unknown\",status=\"5xx\"} 1",
+        "exosphere_indexer_events_total 0",
+        "exosphere_indexer_outcomes_total{outcome=\"rejected\"} 0",
+        "exosphere_ssr_render_seconds_count 0",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    Ok(())
+}

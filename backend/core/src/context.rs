@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::auth::{Auth, ReqwestClient};
 use crate::identity::IdentityResolver;
+use crate::metrics::Metrics;
 use crate::module::Registry;
 use crate::xrpc::cache::ResponseCache;
 use crate::{Config, Db};
@@ -26,6 +27,8 @@ pub struct AppContext {
     pub registry: Registry,
     /// Anonymous query responses (see [`crate::xrpc::cache`]).
     pub responses: Arc<ResponseCache>,
+    /// Prometheus metrics of this process.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppContext {
@@ -34,6 +37,15 @@ impl AppContext {
         let http = ReqwestClient::build()?;
         let identity = IdentityResolver::new(&config, http.clone());
         let auth = Arc::new(Auth::new(&config, db.clone(), identity.clone(), http.clone())?);
-        Ok(Self { config: Arc::new(config), db, identity, auth, http, registry, responses: Arc::default() })
+        Ok(Self {
+            config: Arc::new(config),
+            db,
+            identity,
+            auth,
+            http,
+            registry,
+            responses: Arc::default(),
+            metrics: Arc::default(),
+        })
     }
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod identity;
 pub mod ids;
 pub mod lexicon;
+pub mod metrics;
 pub mod module;
 pub mod pds;
 pub mod routes;

@@ -238,6 +238,12 @@ impl Registry {
         Ok(None)
     }
 
+    /// How many migrations core and the modules have in all: a database
+    /// with fewer applied is not ready.
+    pub fn migration_count(&self) -> usize {
+        CORE_MIGRATIONS.len() + self.modules.iter().map(|m| m.migrations().len()).sum::<usize>()
+    }
+
     /// Applies core's migrations, then each module's.
     pub fn migrate(&self, conn: &mut SqliteConnection) -> Result<usize, MigrationError> {
         let mut applied = migrations::run(conn, "core", CORE_MIGRATIONS)?;

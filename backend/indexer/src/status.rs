@@ -53,3 +53,31 @@ pub fn read(conn: &mut SqliteConnection) -> Result<Status, Error> {
         state.cursor_us.map(|c| ((chrono::Utc::now().timestamp_micros() - c) as f64 / 1e6).max(0.0));
     Ok(Status { lag_seconds, state })
 }
+
+/// The status in Prometheus' text format: counters by outcome and the lag.
+pub fn prometheus(status: &Status) -> String {
+    use std::fmt::Write;
+    let s = &status.state;
+    let mut out = String::new();
+    out.push_str("# HELP exosphere_indexer_events_total Jetstream events committed by the indexer.\n");
+    out.push_str("# TYPE exosphere_indexer_events_total counter\n");
+    let _ = writeln!(out, "exosphere_indexer_events_total {}", s.events);
+    out.push_str("# HELP exosphere_indexer_outcomes_total Indexed records by outcome (errors: rejected, malformed, failed).\n");
+    out.push_str("# TYPE exosphere_indexer_outcomes_total counter\n");
+    for (outcome, n) in [
+        ("indexed", s.indexed),
+        ("unchanged", s.unchanged),
+        ("ignored", s.ignored),
+        ("rejected", s.rejected),
+        ("malformed", s.malformed),
+        ("failed", s.failed),
+    ] {
+        let _ = writeln!(out, "exosphere_indexer_outcomes_total{{outcome=\"{outcome}\"}} {n}");
+    }
+    out.push_str("# HELP exosphere_indexer_lag_seconds Age of the last committed event.\n");
+    out.push_str("# TYPE exosphere_indexer_lag_seconds gauge\n");
+    if let Some(lag) = status.lag_seconds {
+        let _ = writeln!(out, "exosphere_indexer_lag_seconds {lag}");
+    }
+    out
+}

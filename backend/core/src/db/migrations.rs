@@ -63,6 +63,16 @@ fn checksum(sql: &str) -> String {
     format!("{hash:016x}")
 }
 
+/// How many migrations (of every owner) the database has applied.
+pub fn applied(conn: &mut SqliteConnection) -> Result<i64, diesel::result::Error> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    Ok(diesel::sql_query("SELECT count(*) AS n FROM exosphere_migrations").get_result::<Count>(conn)?.n)
+}
+
 /// Applies the migrations of `owner` that the database does not have yet.
 /// Returns how many were applied.
 pub fn run(

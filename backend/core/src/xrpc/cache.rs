@@ -19,8 +19,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
 use actix_web::web::Bytes;
+use actix_web::{HttpResponse, web};
 
 use crate::AppContext;
 use crate::auth::SESSION_COOKIE;

@@ -52,7 +52,8 @@ pub struct RequestRow {
     pub clock: i64,
 }
 
-const REQUEST_SELECT: &str = "SELECT r.id, r.uri, r.cid, r.number, s.uri AS sphere_uri, r.author_did, a.handle, r.title,
+const REQUEST_SELECT: &str =
+    "SELECT r.id, r.uri, r.cid, r.number, s.uri AS sphere_uri, r.author_did, a.handle, r.title,
     r.description, r.status, r.vote_count, r.comment_count, r.created_at, r.updated_at,
     EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = r.uri) AS hidden,
     EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ?) AS voted,
@@ -313,12 +314,7 @@ fn vote_uri(
 
 /// The viewer's live vote on a request, if any.
 pub fn vote_of(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Result<Option<String>, Error> {
-    vote_uri(
-        conn,
-        "SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ?",
-        request_id,
-        did,
-    )
+    vote_uri(conn, "SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ?", request_id, did)
 }
 
 /// The viewer's vote on a comment, if any.
