@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod dump;
+pub mod load;
 pub mod world;
 pub mod xrpc;
 

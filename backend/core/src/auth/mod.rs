@@ -360,7 +360,8 @@ fn e_kind(e: &crate::identity::IdentityError) -> ErrorKind {
     }
 }
 
-fn hash_sid(sid: &str) -> String {
+/// How a `sid` cookie is stored: its SHA-256, hex (a leaked database reveals no live cookie).
+pub fn hash_sid(sid: &str) -> String {
     Sha256::digest(sid.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -1,0 +1,72 @@
+//! Load test: 1,000 concurrent signed-in clients for 60 s against one
+//! `exosphere` process, 70% reads (listRequests, getRequest) and 30% writes
+//! (createRequest, vote, createComment) in a private Sphere (no PDS needed).
+//! Each client waits a think time between its requests, as people and
+//! browsers do. Prints requests/s, p50/p99, errors and "database is locked"
+//! answers; then stops the server with SIGTERM and checks the clean exit.
+//!
+//! `cargo bench -p exosphere --bench load`; LOAD_CLIENTS, LOAD_SECONDS,
+//! LOAD_THINK_MS (e.g. `50-250`) change the shape.
+
+#[allow(dead_code)]
+#[path = "../tests/common/load.rs"]
+mod load;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let clients: usize = env("LOAD_CLIENTS", 1000);
+    let seconds: u64 = env("LOAD_SECONDS", 60);
+    let think = std::env::var("LOAD_THINK_MS").unwrap_or_else(|_| "100-500".to_owned());
+    let (lo, hi) = think
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+        .unwrap_or((100, 500));
+
+    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_exosphere"));
+    let dir = tempfile::tempdir()?;
+    let data = load::data_dir(dir.path());
+    let sids = load::seed(&binary, &data, clients).await?;
+    let port = load::free_port()?;
+    let started = Instant::now();
+    let mut server = load::start(&binary, &data, port).await?;
+    println!(
+        "server ready in {} ms; {clients} clients for {seconds} s, 30% writes, think time {lo}-{hi} ms ({} cores)",
+        started.elapsed().as_millis(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
+    let mix =
+        load::Mix { clients, duration: Duration::from_secs(seconds), write_share: 0.3, think_ms: (lo, hi) };
+    let t = Instant::now();
+    let mut report = load::run(&server.base, &sids, &mix, Arc::new(AtomicBool::new(false))).await;
+    let elapsed = t.elapsed().as_secs_f64();
+    let total = report.reads + report.writes;
+    println!(
+        "\n{:>10} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8}",
+        "req/s", "reads", "writes", "p50 ms", "p99 ms", "errors", "locked"
+    );
+    println!(
+        "{:>10.0} {:>9} {:>9} {:>9.2} {:>9.2} {:>8} {:>8}",
+        total as f64 / elapsed,
+        report.reads,
+        report.writes,
+        report.quantile_ms(0.50),
+        report.quantile_ms(0.99),
+        report.errors,
+        report.locked
+    );
+    for e in &report.first_errors {
+        println!("  error: {e}");
+    }
+    println!("targets: zero errors, no `database is locked`, p99 < 50 ms");
+    let clean = load::terminate(&mut server)?;
+    println!("SIGTERM: {}", if clean { "clean exit" } else { "unclean exit" });
+    Ok(())
+}
