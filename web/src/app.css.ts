@@ -1,0 +1,49 @@
+import { style } from '@vanilla-extract/css';
+import { vars } from './client/theme.css';
+
+export const header = style({
+  background: vars.color.surface,
+  borderBottom: `1px solid ${vars.color.border}`,
+});
+
+export const headerInner = style({
+  display: 'flex',
+  alignItems: 'center',
+  justifyContent: 'space-between',
+  flexWrap: 'wrap',
+  gap: vars.space.sm,
+  // Fixed height: the sign-in state arrives after the first paint without moving the page.
+  minHeight: '3.5rem',
+  paddingTop: vars.space.xs,
+  paddingBottom: vars.space.xs,
+});
+
+export const brand = style({
+  fontWeight: 800,
+  fontSize: '1.15rem',
+  color: vars.color.text,
+  textDecoration: 'none',
+  selectors: { '&:hover': { color: vars.color.accent } },
+});
+
+export const handle = style({
+  maxWidth: '12rem',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+  whiteSpace: 'nowrap',
+});
+
+export const accountPlaceholder = style({ display: 'inline-block', width: '5.5rem', height: '2.5rem' });
+
+export const main = style({
+  paddingTop: vars.space.lg,
+  paddingBottom: vars.space.xl,
+  minHeight: '60vh',
+  outline: 'none',
+});
+
+export const footer = style({
+  paddingTop: vars.space.md,
+  paddingBottom: vars.space.lg,
+  borderTop: `1px solid ${vars.color.border}`,
+});

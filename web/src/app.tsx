@@ -1,0 +1,163 @@
+// The app shell: header (site name, sign-in state, theme toggle), the
+// routes of every module, and the footer. Used by the browser entry
+// (lazy module pages) and the server entry (eager ones).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import {
+  type ClientModule,
+  currentPath,
+  ErrorBoundary,
+  forgetSsrData,
+  loginPageHref,
+  logout,
+  Notice,
+  type PageProps,
+  Router,
+  Route,
+  session,
+  sessionResource,
+  styles as s,
+  theme,
+  toggleTheme,
+  toApiError,
+  useLocation,
+  usePageMeta,
+} from './client';
+import * as css from './app.css';
+
+export function App({ modules }: { modules: ClientModule[] }) {
+  const { url, query } = useLocation();
+  // Server-rendered data describes the first page only.
+  const firstUrl = useRef(url);
+  if (url !== firstUrl.current) forgetSsrData();
+
+  return (
+    <>
+      <a class={s.skipLink} href="#main">
+        Skip to content
+      </a>
+      <SiteHeader />
+      <main id="main" class={`${s.container} ${css.main}`} tabIndex={-1}>
+        {query.login_error && <LoginErrorBanner message={query.login_error} />}
+        <ErrorBoundary>
+          <Router>
+            {[
+              ...modules.flatMap((m) =>
+                m.routes.map((r) => <Route key={`${m.name}:${r.path}`} path={r.path} component={r.component} />),
+              ),
+              <Route key="not-found" default component={NotFound} />,
+            ]}
+          </Router>
+        </ErrorBoundary>
+      </main>
+      <footer class={`${s.container} ${css.footer}`}>
+        <p class={`${s.muted} ${s.small}`}>
+          Exosphere — community tools on the AT Protocol. Your posts live in your own repository.
+        </p>
+      </footer>
+    </>
+  );
+}
+
+function SiteHeader() {
+  return (
+    <header class={css.header}>
+      <div class={`${s.container} ${css.headerInner}`}>
+        <a href="/" class={css.brand}>
+          Exosphere
+        </a>
+        <nav aria-label="Account" class={s.row}>
+          <ThemeToggle />
+          <AccountControls />
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+function ThemeToggle() {
+  // The stored theme is only known in the browser: the server renders "not pressed".
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const dark = mounted && theme.value === 'dark';
+  return (
+    <button
+      type="button"
+      class={s.button.ghost}
+      aria-pressed={dark}
+      onClick={toggleTheme}
+      data-testid="theme-toggle"
+    >
+      Dark theme
+    </button>
+  );
+}
+
+function AccountControls() {
+  const current = session.value;
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  if (!current) {
+    // Loading or failed: keep the space so the header doesn't jump.
+    return <span class={css.accountPlaceholder} aria-hidden="true" />;
+  }
+  if (!current.loggedIn) {
+    return (
+      <a class={s.button.secondary} href={loginPageHref(typeof location === 'undefined' ? '/' : currentPath())}>
+        Sign in
+      </a>
+    );
+  }
+  return (
+    <span class={s.row}>
+      <span class={`${s.small} ${css.handle}`} data-testid="signed-in-as">
+        {current.handle ? `@${current.handle}` : current.did}
+      </span>
+      <button
+        type="button"
+        class={s.button.secondary}
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            await logout();
+          } catch (e) {
+            setError(toApiError(e).message);
+            setBusy(false);
+          }
+        }}
+      >
+        Sign out
+      </button>
+      {error && (
+        <span role="alert" class={s.fieldError}>
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function LoginErrorBanner({ message }: { message: string }) {
+  return (
+    <div class={s.alert.error} role="alert" data-testid="login-error" style={{ marginBottom: '1rem' }}>
+      <strong>Sign-in failed.</strong> {message} <a href="/login">Try again</a>
+    </div>
+  );
+}
+
+function NotFound(_: Partial<PageProps>) {
+  usePageMeta({ title: 'Page not found', status: 404 });
+  return (
+    <div class={s.stack}>
+      <h1>Page not found</h1>
+      <Notice>
+        There is nothing at this address. <a href="/">See all Spheres</a>
+      </Notice>
+    </div>
+  );
+}
+
+/** Loads the session as soon as the app starts (server-rendered when injected). */
+export function startSession(): void {
+  sessionResource();
+}

@@ -1,0 +1,72 @@
+// Who is signed in. The session comes from site.exosphere.auth.getSession
+// (server-rendered when the server injected it); signing in is a redirect to
+// the server's OAuth flow, signing out a POST to /oauth/logout.
+import { computed } from '@preact/signals';
+import { xrpcQuery } from './api';
+import { errorFromBody, toApiError } from './errors';
+import { createResource, queryKey, type Resource } from './query';
+import type { Session } from './api';
+
+export const SESSION_METHOD = 'site.exosphere.auth.getSession' as const;
+
+let resource: Resource<Session> | undefined;
+
+/** The session Resource, created (and fetched) on first use. */
+export function sessionResource(): Resource<Session> {
+  resource ??= createResource(queryKey(SESSION_METHOD), () => xrpcQuery(SESSION_METHOD));
+  return resource;
+}
+
+/** Forgets the session: the server renderer calls it before each page. */
+export function resetSession(): void {
+  resource = undefined;
+}
+
+/** The session once known; undefined while loading. */
+export const session = computed<Session | undefined>(() => sessionResource().data.value);
+export const signedIn = computed(() => session.value?.loggedIn === true);
+export const viewerDid = computed(() => (session.value?.loggedIn ? session.value.did : undefined));
+
+/** The current path and query, without a sign-in error the server appended. */
+export function currentPath(): string {
+  if (typeof location === 'undefined') return '/';
+  const params = new URLSearchParams(location.search);
+  params.delete('login_error');
+  params.delete('error');
+  const search = params.toString();
+  return location.pathname + (search ? `?${search}` : '');
+}
+
+/** Where the browser goes to sign in; the server comes back to `redirect` (with `login_error` on failure). */
+export function loginHref(handle: string, redirect: string): string {
+  return `/oauth/login?handle=${encodeURIComponent(handle.trim())}&redirect=${encodeURIComponent(redirect)}`;
+}
+
+/** The app's sign-in page, returning to `redirect` afterwards. */
+export function loginPageHref(redirect: string): string {
+  return redirect === '/' ? '/login' : `/login?redirect=${encodeURIComponent(redirect)}`;
+}
+
+export function login(handle: string, redirect: string = currentPath()): void {
+  location.assign(loginHref(handle, redirect));
+}
+
+/** Ends the session on the server, then reloads the page as a signed-out visitor. */
+export async function logout(): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch('/oauth/logout', { method: 'POST', credentials: 'include' });
+  } catch (e) {
+    throw toApiError(e);
+  }
+  if (!response.ok) {
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    throw errorFromBody(response.status, body);
+  }
+  location.reload();
+}

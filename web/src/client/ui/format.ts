@@ -1,0 +1,22 @@
+// Formatting that gives the same text on the server (QuickJS has no Intl)
+// and in the browser, so hydration never meets a different string.
+import type { ActorView } from '../api';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "3 Mar 2026" (UTC), or the input when it isn't a date. */
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** "@alice.example.com", or the DID when the handle is unknown. */
+export function actorName(actor: ActorView | undefined): string {
+  if (!actor) return 'someone';
+  return actor.handle ? `@${actor.handle}` : actor.did;
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

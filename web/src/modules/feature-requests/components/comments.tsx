@@ -1,0 +1,264 @@
+import { useState } from 'preact/hooks';
+import {
+  actorName,
+  type CommentView,
+  ErrorAlert,
+  formatDate,
+  LIMITS,
+  type PagedList,
+  SkeletonList,
+  styles as s,
+  TextField,
+  toApiError,
+  validateText,
+  viewerDid,
+  xrpcProcedure,
+} from '../../../client';
+import { type CommentNode, commentVoteSender, threadComments } from '../model';
+import { ModerateButton } from './moderate-button';
+import { VoteButton } from './vote-button';
+import * as css from './comments.css';
+
+interface Props {
+  sphere: string;
+  number: number;
+  list: PagedList<unknown, CommentView>;
+  canWrite: boolean;
+  canModerate: boolean;
+  signInHref?: string | undefined;
+}
+
+/** A request's comments, threaded, with votes and the comment box. */
+export function Comments({ sphere, number, list, canWrite, canModerate, signInHref }: Props) {
+  const [replyTo, setReplyTo] = useState<CommentView>();
+  const first = list.first;
+  const threads = threadComments(list.items.value);
+  const reload = () => void list.reload();
+
+  return (
+    <section aria-labelledby="comments-heading" class={s.stack}>
+      <h2 id="comments-heading">Comments</h2>
+      {first.error.value && !first.data.value ? (
+        <ErrorAlert error={first.error.value} retry={reload} />
+      ) : !first.data.value ? (
+        <SkeletonList count={2} height="4.5rem" label="Loading comments…" />
+      ) : threads.length === 0 ? (
+        <p class={s.muted}>No comments yet.</p>
+      ) : (
+        <CommentTree
+          nodes={threads}
+          depth={0}
+          ctx={{ sphere, canWrite, canModerate, reload, reply: (c) => setReplyTo(c) }}
+        />
+      )}
+      {list.moreError.value && <ErrorAlert error={list.moreError.value} retry={() => void list.loadMore()} />}
+      {list.hasMore.value && (
+        <div>
+          <button
+            type="button"
+            class={s.button.secondary}
+            disabled={list.loadingMore.value}
+            onClick={() => void list.loadMore()}
+          >
+            {list.loadingMore.value ? 'Loading…' : 'More comments'}
+          </button>
+        </div>
+      )}
+      {canWrite ? (
+        <CommentForm
+          sphere={sphere}
+          number={number}
+          replyTo={replyTo}
+          onCancelReply={() => setReplyTo(undefined)}
+          onPosted={() => {
+            setReplyTo(undefined);
+            reload();
+          }}
+        />
+      ) : signInHref ? (
+        <p>
+          <a href={signInHref}>Sign in</a> to comment.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+interface TreeContext {
+  sphere: string;
+  canWrite: boolean;
+  canModerate: boolean;
+  reload: () => void;
+  reply: (c: CommentView) => void;
+}
+
+function CommentTree({ nodes, depth, ctx }: { nodes: CommentNode<CommentView>[]; depth: number; ctx: TreeContext }) {
+  return (
+    <ul class={depth === 0 ? s.list : `${s.list} ${css.replies}`} data-testid={depth === 0 ? 'comment-list' : undefined}>
+      {nodes.map((node) => (
+        <li key={node.comment.uri}>
+          <Comment comment={node.comment} ctx={ctx} />
+          {node.replies.length > 0 && <CommentTree nodes={node.replies} depth={depth + 1} ctx={ctx} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
+  const mine = comment.author.did === viewerDid.value;
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  return (
+    <article class={`${s.card} ${css.comment}`} data-testid="comment" aria-label={`Comment by ${actorName(comment.author)}`}>
+      <VoteButton
+        size="small"
+        initial={{ voted: comment.viewer?.voted ?? false, voteCount: comment.voteCount }}
+        send={commentVoteSender(ctx.sphere, comment.uri)}
+        canVote={ctx.canWrite}
+        subject={`the comment by ${actorName(comment.author)}`}
+      />
+      <div class={css.body}>
+        <p class={`${s.row} ${s.small} ${s.muted}`} style={{ margin: 0 }}>
+          <strong>{actorName(comment.author)}</strong>
+          <time dateTime={comment.createdAt}>{formatDate(comment.createdAt)}</time>
+          {comment.updatedAt && <span>(edited)</span>}
+          {comment.hidden && <span class={s.badge.danger}>Hidden</span>}
+        </p>
+        <p class={s.pre}>{comment.text}</p>
+        <div class={s.row}>
+          {ctx.canWrite && (
+            <button type="button" class={s.button.ghost} onClick={() => ctx.reply(comment)}>
+              Reply
+            </button>
+          )}
+          {mine &&
+            (!confirming ? (
+              <button type="button" class={s.button.ghost} onClick={() => setConfirming(true)}>
+                Delete comment
+              </button>
+            ) : (
+              <>
+                <button
+                  type="button"
+                  class={s.button.danger}
+                  disabled={busy}
+                  onClick={async () => {
+                    setBusy(true);
+                    try {
+                      await xrpcProcedure('site.exosphere.featureRequest.deleteComment', {
+                        sphere: ctx.sphere,
+                        comment: comment.uri,
+                      });
+                      ctx.reload();
+                    } catch (e) {
+                      setError(toApiError(e).message);
+                    } finally {
+                      setBusy(false);
+                      setConfirming(false);
+                    }
+                  }}
+                >
+                  Confirm delete
+                </button>
+                <button type="button" class={s.button.ghost} onClick={() => setConfirming(false)}>
+                  Keep it
+                </button>
+              </>
+            ))}
+          {ctx.canModerate && (
+            <ModerateButton
+              sphere={ctx.sphere}
+              subject={comment.uri}
+              hidden={comment.hidden === true}
+              what="comment"
+              onDone={ctx.reload}
+            />
+          )}
+        </div>
+        {error && (
+          <p role="alert" class={s.fieldError}>
+            {error}
+          </p>
+        )}
+      </div>
+    </article>
+  );
+}
+
+function CommentForm({
+  sphere,
+  number,
+  replyTo,
+  onCancelReply,
+  onPosted,
+}: {
+  sphere: string;
+  number: number;
+  replyTo: CommentView | undefined;
+  onCancelReply: () => void;
+  onPosted: () => void;
+}) {
+  const [text, setText] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ReturnType<typeof toApiError>>();
+  const invalid = validateText('Comment', text, LIMITS.commentText, true);
+
+  return (
+    <form
+      class={s.stack}
+      noValidate
+      data-testid="comment-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setSubmitted(true);
+        if (invalid) return;
+        setBusy(true);
+        setError(undefined);
+        try {
+          await xrpcProcedure('site.exosphere.featureRequest.createComment', {
+            sphere,
+            number,
+            text: text.trim(),
+            parent: replyTo?.uri,
+          });
+          setText('');
+          setSubmitted(false);
+          onPosted();
+        } catch (err) {
+          setError(toApiError(err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      {replyTo && (
+        <p class={`${s.row} ${s.small}`} style={{ margin: 0 }}>
+          Replying to {actorName(replyTo.author)}
+          <button type="button" class={s.button.ghost} onClick={onCancelReply}>
+            Cancel reply
+          </button>
+        </p>
+      )}
+      <TextField
+        label="Comment"
+        value={text}
+        onInput={setText}
+        limit={LIMITS.commentText}
+        error={submitted || text ? invalid : undefined}
+        multiline
+        rows={4}
+        required
+      />
+      {error && <ErrorAlert error={error} />}
+      <div>
+        <button type="submit" class={s.button.primary} disabled={busy}>
+          {busy ? 'Posting…' : 'Post comment'}
+        </button>
+      </div>
+    </form>
+  );
+}

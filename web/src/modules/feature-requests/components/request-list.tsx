@@ -1,0 +1,37 @@
+import { actorName, formatDate, plural, type RequestView, styles as s } from '../../../client';
+import { requestPath, requestVoteSender } from '../model';
+import { StatusBadge } from './status-badge';
+import { VoteButton } from './vote-button';
+import * as css from './request-list.css';
+
+/** The board's list: one row per request with its vote button, title, status and counts. */
+export function RequestList({ slug, requests, canVote }: { slug: string; requests: RequestView[]; canVote: boolean }) {
+  return (
+    <ul class={s.list} data-testid="request-list">
+      {requests.map((r) => (
+        <li key={r.uri} class={`${s.card} ${css.item}`} data-testid="request-item">
+          <VoteButton
+            initial={{ voted: r.viewer?.voted ?? false, voteCount: r.voteCount }}
+            send={requestVoteSender(slug, r.number)}
+            canVote={canVote}
+            subject={r.title}
+          />
+          <div class={css.body}>
+            <h3 class={css.title}>
+              <a href={requestPath(slug, r.number)}>{r.title}</a>
+            </h3>
+            <p class={`${s.row} ${s.small} ${s.muted}`} style={{ margin: 0 }}>
+              <StatusBadge status={r.status} />
+              {r.hidden && <span class={s.badge.danger}>Hidden</span>}
+              <span>#{r.number}</span>
+              <span>{plural(r.commentCount, 'comment', 'comments')}</span>
+              <span>
+                by {actorName(r.author)} · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
+              </span>
+            </p>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,78 @@
+import { useState } from 'preact/hooks';
+import {
+  ErrorAlert,
+  LIMITS,
+  SelectField,
+  styles as s,
+  TextField,
+  toApiError,
+  validateText,
+  xrpcProcedure,
+} from '../../../client';
+import { STATUSES, type Status } from '../model';
+
+/** Owners and admins set a request's status, with a note for the people following it. */
+export function StatusForm({
+  sphere,
+  number,
+  status,
+  onDone,
+}: {
+  sphere: string;
+  number: number;
+  status: string;
+  onDone: () => void;
+}) {
+  const [next, setNext] = useState<Status>((STATUSES.find((x) => x.value === status)?.value ?? 'open') as Status);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ReturnType<typeof toApiError>>();
+  const noteError = validateText('Note', note, LIMITS.statusNote);
+
+  return (
+    <form
+      class={`${s.stack} ${s.card}`}
+      noValidate
+      data-testid="status-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (noteError) return;
+        setBusy(true);
+        setError(undefined);
+        try {
+          await xrpcProcedure('site.exosphere.featureRequest.setStatus', {
+            sphere,
+            number,
+            status: next,
+            note: note.trim() || undefined,
+          });
+          setNote('');
+          onDone();
+        } catch (err) {
+          setError(toApiError(err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <h3 style={{ margin: 0 }}>Change status</h3>
+      <SelectField<Status> label="New status" value={next} options={STATUSES} onChange={setNext} testId="status-select" />
+      <TextField
+        label="Note"
+        value={note}
+        onInput={setNote}
+        limit={LIMITS.statusNote}
+        error={noteError}
+        hint="Optional: why, for the people following this request."
+        multiline
+        rows={3}
+      />
+      {error && <ErrorAlert error={error} />}
+      <div>
+        <button type="submit" class={s.button.primary} disabled={busy}>
+          {busy ? 'Saving…' : 'Set status'}
+        </button>
+      </div>
+    </form>
+  );
+}

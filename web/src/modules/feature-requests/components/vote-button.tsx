@@ -1,0 +1,67 @@
+import { useMemo, useRef } from 'preact/hooks';
+import { plural, styles as s } from '../../../client';
+import { createVoteState, type VoteSnapshot } from '../model';
+import * as css from './vote-button.css';
+
+interface Props {
+  initial: VoteSnapshot;
+  send: (vote: boolean) => Promise<VoteSnapshot>;
+  /** False for people who may not vote here: they see the count only. */
+  canVote: boolean;
+  /** What is voted on, for screen readers ("Vote for …"). */
+  subject: string;
+  size?: 'large' | 'small';
+}
+
+/** The upvote toggle: optimistic, rolled back (with the API's message) when the server refuses. */
+export function VoteButton({ initial, send, canVote, subject, size = 'large' }: Props) {
+  // The latest `send` is used without resetting the vote state when a parent re-renders.
+  const sendRef = useRef(send);
+  sendRef.current = send;
+  const vote = useMemo(
+    () => createVoteState(initial, (v) => sendRef.current(v)),
+    // A new snapshot from the server (a refetch) starts over from it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [initial.voted, initial.voteCount],
+  );
+  const { voted, voteCount } = vote.current.value;
+  const error = vote.error.value;
+  const box = size === 'large' ? css.large : css.small;
+
+  if (!canVote) {
+    return (
+      <span class={`${css.count} ${box}`} data-testid="vote-count">
+        <span class={css.number}>{voteCount}</span>
+        <span class={css.unit}>{voteCount === 1 ? 'vote' : 'votes'}</span>
+      </span>
+    );
+  }
+  return (
+    <span class={css.wrap}>
+      <button
+        type="button"
+        class={`${css.button} ${box}`}
+        aria-pressed={voted}
+        aria-busy={vote.pending.value || undefined}
+        title={voted ? 'Remove your vote' : `Vote for ${subject}`}
+        data-testid="vote-button"
+        onClick={() => void vote.toggle()}
+      >
+        <span aria-hidden="true" class={css.arrow}>
+          ▲
+        </span>
+        <span class={css.unit}>Vote</span>
+        <span class={css.number}>
+          <span class={s.visuallyHidden}>, </span>
+          {voteCount}
+          <span class={s.visuallyHidden}> {plural(voteCount, 'vote', 'votes').replace(/^\d+ /, '')}</span>
+        </span>
+      </button>
+      {error && (
+        <span role="alert" class={css.error} data-testid="vote-error">
+          {error.message}
+        </span>
+      )}
+    </span>
+  );
+}

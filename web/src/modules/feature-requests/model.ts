@@ -1,0 +1,188 @@
+// The board's state outside components: URL state ↔ listRequests parameters,
+// statuses, and optimistic votes.
+import { batch, type ReadonlySignal, signal } from '@preact/signals';
+import {
+  type ApiError,
+  LIMITS,
+  querySpec,
+  toApiError,
+  withQuery,
+  xrpcProcedure,
+} from '../../client';
+
+export const BOARD_PAGE_SIZE = 25;
+export const COMMENTS_PAGE_SIZE = 50;
+
+export const SORTS = [
+  { value: 'top', label: 'Top' },
+  { value: 'new', label: 'New' },
+  { value: 'trending', label: 'Trending' },
+] as const;
+export type Sort = (typeof SORTS)[number]['value'];
+
+export const STATUSES = [
+  { value: 'open', label: 'Open' },
+  { value: 'planned', label: 'Planned' },
+  { value: 'in-progress', label: 'In progress' },
+  { value: 'done', label: 'Done' },
+  { value: 'declined', label: 'Declined' },
+] as const;
+export type Status = (typeof STATUSES)[number]['value'];
+
+export function statusLabel(status: string): string {
+  return STATUSES.find((s) => s.value === status)?.label ?? status;
+}
+
+export function statusTone(status: string): 'neutral' | 'accent' | 'success' | 'warning' | 'danger' {
+  switch (status) {
+    case 'planned':
+      return 'accent';
+    case 'in-progress':
+      return 'warning';
+    case 'done':
+      return 'success';
+    case 'declined':
+      return 'danger';
+    default:
+      return 'neutral';
+  }
+}
+
+/** What the board shows, as kept in its URL (`?sort=new&status=open&q=dark`). */
+export interface BoardState {
+  sort: Sort;
+  status: Status | '';
+  q: string;
+}
+
+export function boardStateFromQuery(query: Record<string, string | undefined>): BoardState {
+  const sort = SORTS.some((s) => s.value === query.sort) ? (query.sort as Sort) : 'top';
+  const status = STATUSES.some((s) => s.value === query.status) ? (query.status as Status) : '';
+  const q = (query.q ?? '').trim().slice(0, LIMITS.searchQuery.maxLength);
+  return { sort, status, q };
+}
+
+export function boardUrl(slug: string, state: BoardState): string {
+  return withQuery(`/s/${encodeURIComponent(slug)}`, {
+    sort: state.sort === 'top' ? undefined : state.sort,
+    status: state.status || undefined,
+    q: state.q || undefined,
+  });
+}
+
+export function boardQuery(slug: string, state: BoardState) {
+  return querySpec('site.exosphere.featureRequest.listRequests', {
+    sphere: slug,
+    sort: state.sort,
+    status: state.status ? [state.status] : undefined,
+    q: state.q || undefined,
+    limit: BOARD_PAGE_SIZE,
+  });
+}
+
+/** A request number from the URL, or undefined when it isn't one. */
+export function parseNumber(raw: string | undefined): number | undefined {
+  if (!raw || !/^[1-9][0-9]{0,15}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+export function requestQuery(slug: string, number: number) {
+  return querySpec('site.exosphere.featureRequest.getRequest', { sphere: slug, number });
+}
+
+export function commentsQuery(slug: string, number: number) {
+  return querySpec('site.exosphere.featureRequest.listComments', {
+    sphere: slug,
+    number,
+    limit: COMMENTS_PAGE_SIZE,
+  });
+}
+
+export const requestPath = (slug: string, number: number) =>
+  `/s/${encodeURIComponent(slug)}/feature-requests/${number}`;
+
+// --- votes -----------------------------------------------------------------
+
+export interface VoteSnapshot {
+  voted: boolean;
+  voteCount: number;
+}
+
+export interface VoteState {
+  readonly current: ReadonlySignal<VoteSnapshot>;
+  readonly pending: ReadonlySignal<boolean>;
+  readonly error: ReadonlySignal<ApiError | undefined>;
+  /** Flips the vote at once, then confirms with the server; puts it back if the server refuses. */
+  toggle(): Promise<void>;
+}
+
+export function createVoteState(
+  initial: VoteSnapshot,
+  send: (vote: boolean) => Promise<VoteSnapshot>,
+): VoteState {
+  const current = signal(initial);
+  const pending = signal(false);
+  const error = signal<ApiError | undefined>(undefined);
+  return {
+    current,
+    pending,
+    error,
+    async toggle() {
+      if (pending.value) return;
+      const before = current.value;
+      const vote = !before.voted;
+      batch(() => {
+        current.value = { voted: vote, voteCount: Math.max(0, before.voteCount + (vote ? 1 : -1)) };
+        pending.value = true;
+        error.value = undefined;
+      });
+      try {
+        current.value = await send(vote);
+      } catch (e) {
+        batch(() => {
+          current.value = before;
+          error.value = toApiError(e);
+        });
+      } finally {
+        pending.value = false;
+      }
+    },
+  };
+}
+
+export function requestVoteSender(sphere: string, number: number) {
+  return (vote: boolean): Promise<VoteSnapshot> =>
+    vote
+      ? xrpcProcedure('site.exosphere.featureRequest.vote', { sphere, number })
+      : xrpcProcedure('site.exosphere.featureRequest.unvote', { sphere, number });
+}
+
+export function commentVoteSender(sphere: string, comment: string) {
+  return (vote: boolean): Promise<VoteSnapshot> =>
+    vote
+      ? xrpcProcedure('site.exosphere.featureRequest.voteComment', { sphere, comment })
+      : xrpcProcedure('site.exosphere.featureRequest.unvoteComment', { sphere, comment });
+}
+
+// --- comments --------------------------------------------------------------
+
+export interface CommentNode<C> {
+  comment: C;
+  replies: CommentNode<C>[];
+}
+
+/** Threads comments (oldest first) by their parent; replies to unknown comments stay at the top level. */
+export function threadComments<C extends { uri: string; parent?: string | undefined }>(comments: C[]): CommentNode<C>[] {
+  const nodes = new Map<string, CommentNode<C>>();
+  for (const c of comments) nodes.set(c.uri, { comment: c, replies: [] });
+  const roots: CommentNode<C>[] = [];
+  for (const c of comments) {
+    const node = nodes.get(c.uri);
+    if (!node) continue;
+    const parent = c.parent ? nodes.get(c.parent) : undefined;
+    if (parent && parent !== node) parent.replies.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}

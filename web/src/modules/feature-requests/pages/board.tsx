@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'preact/hooks';
+import {
+  canWrite,
+  currentPath,
+  ErrorAlert,
+  loginPageHref,
+  Notice,
+  type PageProps,
+  SelectField,
+  session,
+  SkeletonList,
+  SphereFrame,
+  type SphereView,
+  spherePath,
+  styles as s,
+  TextField,
+  useLocation,
+  usePagedQuery,
+  usePageMeta,
+  useSphere,
+} from '../../../client';
+import { RequestList } from '../components/request-list';
+import { type BoardState, boardQuery, boardStateFromQuery, boardUrl, SORTS, type Sort, STATUSES, type Status } from '../model';
+import * as css from './board.css';
+
+export function BoardPage({ params, query }: PageProps) {
+  const slug = params.sphere ?? '';
+  const sphere = useSphere(slug);
+  return (
+    <SphereFrame resource={sphere} current="board">
+      {(view) => <Board sphere={view} state={boardStateFromQuery(query)} />}
+    </SphereFrame>
+  );
+}
+
+function Board({ sphere, state }: { sphere: SphereView; state: BoardState }) {
+  usePageMeta({ title: sphere.name, description: sphere.description || `Feature requests of ${sphere.name}.` });
+  if (!sphere.modules.includes('feature-requests')) {
+    return (
+      <>
+        <h1>{sphere.name}</h1>
+        {sphere.description && <p class={s.pre}>{sphere.description}</p>}
+        <Notice>This Sphere has no feature-request board.</Notice>
+      </>
+    );
+  }
+  return (
+    <>
+      <div class={s.spread}>
+        <h1 style={{ margin: 0 }}>{sphere.name}</h1>
+        <NewRequestLink sphere={sphere} />
+      </div>
+      {sphere.description && <p class={`${s.pre} ${s.muted}`}>{sphere.description}</p>}
+      <Filters slug={sphere.slug} state={state} />
+      <Requests sphere={sphere} state={state} />
+    </>
+  );
+}
+
+function NewRequestLink({ sphere }: { sphere: SphereView }) {
+  const current = session.value;
+  if (canWrite(sphere)) {
+    return (
+      <a class={s.button.primary} href={`${spherePath(sphere.slug)}/new`} data-testid="new-request">
+        New request
+      </a>
+    );
+  }
+  if (current && !current.loggedIn) {
+    return (
+      <a class={s.button.secondary} href={loginPageHref(typeof location === 'undefined' ? spherePath(sphere.slug) : currentPath())}>
+        Sign in to post
+      </a>
+    );
+  }
+  return null;
+}
+
+function Filters({ slug, state }: { slug: string; state: BoardState }) {
+  const { route } = useLocation();
+  const [q, setQ] = useState(state.q);
+  useEffect(() => setQ(state.q), [state.q]);
+  const go = (next: Partial<BoardState>) => route(boardUrl(slug, { ...state, ...next }), true);
+
+  return (
+    <div class={css.filters}>
+      <form
+        role="search"
+        class={css.search}
+        onSubmit={(e) => {
+          e.preventDefault();
+          go({ q: q.trim() });
+        }}
+      >
+        <div class={css.grow}>
+          <TextField label="Search requests" type="search" value={q} onInput={setQ} name="q" testId="search" />
+        </div>
+        <button type="submit" class={s.button.secondary}>
+          Search
+        </button>
+      </form>
+      <SelectField<Sort> label="Sort" value={state.sort} options={SORTS} onChange={(sort) => go({ sort })} testId="sort" />
+      <SelectField<Status | ''>
+        label="Status"
+        value={state.status}
+        options={[{ value: '', label: 'All statuses' }, ...STATUSES]}
+        onChange={(status) => go({ status })}
+        testId="status-filter"
+      />
+    </div>
+  );
+}
+
+function Requests({ sphere, state }: { sphere: SphereView; state: BoardState }) {
+  const list = usePagedQuery(boardQuery(sphere.slug, state), (out) => out.requests);
+  const first = list.first;
+  const filtered = !!(state.q || state.status);
+  return (
+    <section aria-labelledby="requests-heading" class={s.stackSm}>
+      <h2 id="requests-heading" class={s.visuallyHidden}>
+        Requests
+      </h2>
+      {first.error.value && !first.data.value ? (
+        <ErrorAlert error={first.error.value} retry={() => void list.reload()} />
+      ) : !first.data.value ? (
+        <SkeletonList count={5} height="5.25rem" label="Loading requests…" />
+      ) : list.items.value.length === 0 ? (
+        <p data-testid="no-requests">
+          {filtered ? 'No requests match.' : 'No requests yet.'}
+        </p>
+      ) : (
+        <RequestList slug={sphere.slug} requests={list.items.value} canVote={canWrite(sphere)} />
+      )}
+      {list.moreError.value && <ErrorAlert error={list.moreError.value} retry={() => void list.loadMore()} />}
+      {list.hasMore.value && (
+        <div>
+          <button
+            type="button"
+            class={s.button.secondary}
+            disabled={list.loadingMore.value}
+            onClick={() => void list.loadMore()}
+            data-testid="load-more"
+          >
+            {list.loadingMore.value ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,127 @@
+import { useState } from 'preact/hooks';
+import {
+  canWrite,
+  currentPath,
+  ErrorAlert,
+  LIMITS,
+  loginPageHref,
+  Notice,
+  type PageProps,
+  session,
+  SphereFrame,
+  type SphereView,
+  spherePath,
+  styles as s,
+  TextField,
+  toApiError,
+  useLocation,
+  usePageMeta,
+  useSphere,
+  validateText,
+  xrpcProcedure,
+} from '../../../client';
+import { requestPath } from '../model';
+
+export function NewRequestPage({ params }: PageProps) {
+  const sphere = useSphere(params.sphere ?? '');
+  return (
+    <SphereFrame resource={sphere} current="board">
+      {(view) => <NewRequest sphere={view} />}
+    </SphereFrame>
+  );
+}
+
+export function validateRequest(title: string, description: string) {
+  return {
+    title: validateText('Title', title, LIMITS.requestTitle, true),
+    description: validateText('Description', description, LIMITS.requestDescription),
+  };
+}
+
+function NewRequest({ sphere }: { sphere: SphereView }) {
+  usePageMeta({ title: `New request · ${sphere.name}` });
+  const current = session.value;
+  if (!canWrite(sphere)) {
+    return (
+      <>
+        <h1>New feature request</h1>
+        {current && !current.loggedIn ? (
+          <Notice>
+            <a href={loginPageHref(typeof location === 'undefined' ? `${spherePath(sphere.slug)}/new` : currentPath())}>
+              Sign in
+            </a>{' '}
+            to post a request.
+          </Notice>
+        ) : (
+          <Notice>Only members of this Sphere can post requests.</Notice>
+        )}
+      </>
+    );
+  }
+  return <RequestForm sphere={sphere} />;
+}
+
+export function RequestForm({ sphere }: { sphere: SphereView }) {
+  const { route } = useLocation();
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ReturnType<typeof toApiError>>();
+  const errors = validateRequest(title, description);
+  // Too-long text shows at once; a missing title only after trying to post.
+  const titleError = submitted || title ? errors.title : undefined;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setSubmitted(true);
+    if (errors.title || errors.description) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const out = await xrpcProcedure('site.exosphere.featureRequest.createRequest', {
+        sphere: sphere.slug,
+        title: title.trim(),
+        description: description.trim() || undefined,
+      });
+      route(requestPath(sphere.slug, out.request.number));
+    } catch (err) {
+      setError(toApiError(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class={s.stack} onSubmit={submit} noValidate data-testid="new-request-form">
+      <h1>New feature request</h1>
+      <TextField
+        label="Title"
+        value={title}
+        onInput={setTitle}
+        limit={LIMITS.requestTitle}
+        error={titleError}
+        hint="One sentence: what should change?"
+        required
+      />
+      <TextField
+        label="Description"
+        value={description}
+        onInput={setDescription}
+        limit={LIMITS.requestDescription}
+        error={errors.description}
+        hint="Why it matters, and how you would use it. Plain text."
+        multiline
+        rows={8}
+      />
+      {error && <ErrorAlert error={error} />}
+      <div class={s.row}>
+        <button type="submit" class={s.button.primary} disabled={busy}>
+          {busy ? 'Posting…' : 'Post request'}
+        </button>
+        <a class={s.button.secondary} href={spherePath(sphere.slug)}>
+          Cancel
+        </a>
+      </div>
+    </form>
+  );
+}

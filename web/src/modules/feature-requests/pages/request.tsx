@@ -1,0 +1,315 @@
+import { useState } from 'preact/hooks';
+import {
+  actorName,
+  canModerate,
+  canWrite,
+  currentPath,
+  ErrorAlert,
+  formatDate,
+  LIMITS,
+  loginPageHref,
+  Notice,
+  type PageProps,
+  type RequestView,
+  type Resource,
+  session,
+  Skeleton,
+  SphereFrame,
+  type SphereView,
+  spherePath,
+  type StatusView,
+  styles as s,
+  TextField,
+  toApiError,
+  useLocation,
+  usePagedQuery,
+  usePageMeta,
+  useQuery,
+  useSphere,
+  viewerDid,
+  xrpcProcedure,
+} from '../../../client';
+import { Comments } from '../components/comments';
+import { ModerateButton } from '../components/moderate-button';
+import { StatusBadge } from '../components/status-badge';
+import { StatusForm } from '../components/status-form';
+import { VoteButton } from '../components/vote-button';
+import { commentsQuery, parseNumber, requestPath, requestQuery, requestVoteSender, statusLabel } from '../model';
+import { validateRequest } from './new-request';
+import * as css from './request.css';
+
+export function RequestPage({ params }: PageProps) {
+  const slug = params.sphere ?? '';
+  const sphere = useSphere(slug);
+  const number = parseNumber(params.number);
+  return (
+    <SphereFrame resource={sphere} current="board">
+      {(view) => (number === undefined ? <NoSuchRequest /> : <Request sphere={view} number={number} />)}
+    </SphereFrame>
+  );
+}
+
+function NoSuchRequest({ message }: { message?: string }) {
+  usePageMeta({ title: 'Request not found', status: 404 });
+  return (
+    <>
+      <h1>Request not found</h1>
+      <Notice>{message ?? 'There is no request with that number here.'}</Notice>
+    </>
+  );
+}
+
+type RequestOutput = { request: RequestView; statusHistory: StatusView[] };
+
+function Request({ sphere, number }: { sphere: SphereView; number: number }) {
+  const resource = useQuery(requestQuery(sphere.slug, number));
+  const comments = usePagedQuery(commentsQuery(sphere.slug, number), (out) => out.comments);
+  const data = resource.data.value;
+  const error = resource.error.value;
+
+  if (!data && error) {
+    if (error.notFound) return <NoSuchRequest message={error.message} />;
+    return <ErrorAlert error={error} retry={() => void resource.refetch()} />;
+  }
+  if (!data) {
+    return (
+      <div class={s.stack} role="status" aria-live="polite" data-testid="loading">
+        <span class={s.visuallyHidden}>Loading the request…</span>
+        <Skeleton height="2rem" width="70%" />
+        <Skeleton height="8rem" />
+      </div>
+    );
+  }
+  const signIn =
+    session.value && !session.value.loggedIn
+      ? loginPageHref(typeof location === 'undefined' ? requestPath(sphere.slug, number) : currentPath())
+      : undefined;
+  return (
+    <>
+      <RequestBody sphere={sphere} data={data} resource={resource} />
+      <StatusSection sphere={sphere} data={data} reload={() => void resource.refetch()} />
+      <Comments
+        sphere={sphere.slug}
+        number={number}
+        list={comments}
+        canWrite={canWrite(sphere)}
+        canModerate={canModerate(sphere)}
+        signInHref={signIn}
+      />
+    </>
+  );
+}
+
+function RequestBody({
+  sphere,
+  data,
+  resource,
+}: {
+  sphere: SphereView;
+  data: RequestOutput;
+  resource: Resource<RequestOutput>;
+}) {
+  const r = data.request;
+  usePageMeta({ title: `${r.title} · ${sphere.name}`, description: excerpt(r.description ?? r.title) });
+  const mine = r.author.did === viewerDid.value;
+  const [editing, setEditing] = useState(false);
+
+  return (
+    <article class={s.stack} aria-labelledby="request-title">
+      <div class={css.head}>
+        <VoteButton
+          initial={{ voted: r.viewer?.voted ?? false, voteCount: r.voteCount }}
+          send={requestVoteSender(sphere.slug, r.number)}
+          canVote={canWrite(sphere)}
+          subject={r.title}
+        />
+        <div class={css.titleBlock}>
+          <h1 id="request-title" style={{ margin: 0 }}>
+            {r.title}
+          </h1>
+          <p class={`${s.row} ${s.small} ${s.muted}`} style={{ margin: 0 }}>
+            <StatusBadge status={r.status} />
+            {r.hidden && <span class={s.badge.danger}>Hidden</span>}
+            <span>#{r.number}</span>
+            <span>
+              by {actorName(r.author)} · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
+              {r.updatedAt && ' (edited)'}
+            </span>
+          </p>
+        </div>
+      </div>
+      {editing ? (
+        <EditRequest
+          sphere={sphere.slug}
+          request={r}
+          onCancel={() => setEditing(false)}
+          onSaved={(request) => {
+            resource.set({ ...data, request });
+            setEditing(false);
+          }}
+        />
+      ) : r.description ? (
+        <p class={s.pre} data-testid="request-description">
+          {r.description}
+        </p>
+      ) : (
+        <p class={s.muted}>No description.</p>
+      )}
+      {!editing && (mine || canModerate(sphere)) && (
+        <div class={s.row}>
+          {mine && (
+            <button type="button" class={s.button.secondary} onClick={() => setEditing(true)}>
+              Edit request
+            </button>
+          )}
+          {mine && <DeleteRequest sphere={sphere.slug} number={r.number} />}
+          {canModerate(sphere) && (
+            <ModerateButton
+              sphere={sphere.slug}
+              subject={r.uri}
+              hidden={r.hidden === true}
+              what="request"
+              onDone={() => void resource.refetch()}
+            />
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function excerpt(text: string): string {
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+function EditRequest({
+  sphere,
+  request,
+  onCancel,
+  onSaved,
+}: {
+  sphere: string;
+  request: RequestView;
+  onCancel: () => void;
+  onSaved: (r: RequestView) => void;
+}) {
+  const [title, setTitle] = useState(request.title);
+  const [description, setDescription] = useState(request.description ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ReturnType<typeof toApiError>>();
+  const errors = validateRequest(title, description);
+  return (
+    <form
+      class={s.stack}
+      noValidate
+      data-testid="edit-request-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (errors.title || errors.description) return;
+        setBusy(true);
+        setError(undefined);
+        try {
+          const out = await xrpcProcedure('site.exosphere.featureRequest.updateRequest', {
+            sphere,
+            number: request.number,
+            title: title.trim(),
+            description: description.trim(),
+          });
+          onSaved(out.request);
+        } catch (err) {
+          setError(toApiError(err));
+          setBusy(false);
+        }
+      }}
+    >
+      <TextField label="Title" value={title} onInput={setTitle} limit={LIMITS.requestTitle} error={errors.title} required />
+      <TextField
+        label="Description"
+        value={description}
+        onInput={setDescription}
+        limit={LIMITS.requestDescription}
+        error={errors.description}
+        multiline
+        rows={8}
+      />
+      {error && <ErrorAlert error={error} />}
+      <div class={s.row}>
+        <button type="submit" class={s.button.primary} disabled={busy}>
+          {busy ? 'Saving…' : 'Save changes'}
+        </button>
+        <button type="button" class={s.button.secondary} onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function DeleteRequest({ sphere, number }: { sphere: string; number: number }) {
+  const { route } = useLocation();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  if (!confirming) {
+    return (
+      <button type="button" class={s.button.danger} onClick={() => setConfirming(true)}>
+        Delete request
+      </button>
+    );
+  }
+  return (
+    <span class={s.row}>
+      <button
+        type="button"
+        class={s.button.danger}
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            await xrpcProcedure('site.exosphere.featureRequest.deleteRequest', { sphere, number });
+            route(spherePath(sphere));
+          } catch (e) {
+            setError(toApiError(e).message);
+            setBusy(false);
+          }
+        }}
+      >
+        Confirm delete
+      </button>
+      <button type="button" class={s.button.secondary} onClick={() => setConfirming(false)}>
+        Keep it
+      </button>
+      {error && (
+        <span role="alert" class={s.fieldError}>
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function StatusSection({ sphere, data, reload }: { sphere: SphereView; data: RequestOutput; reload: () => void }) {
+  const history = data.statusHistory;
+  return (
+    <section aria-labelledby="status-heading" class={s.stackSm}>
+      <h2 id="status-heading">Status</h2>
+      <p style={{ margin: 0 }}>
+        Currently <StatusBadge status={data.request.status} />
+      </p>
+      {history.length > 0 && (
+        <ol class={s.list} data-testid="status-history">
+          {history.map((h, i) => (
+            <li key={h.uri ?? i} class={`${s.small}`}>
+              <strong>{statusLabel(h.status)}</strong> — {actorName(h.actor)},{' '}
+              <time dateTime={h.createdAt}>{formatDate(h.createdAt)}</time>
+              {h.note && <p class={`${s.pre} ${s.muted}`}>{h.note}</p>}
+            </li>
+          ))}
+        </ol>
+      )}
+      {canModerate(sphere) && (
+        <StatusForm sphere={sphere.slug} number={data.request.number} status={data.request.status} onDone={reload} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,29 @@
+import { vanillaExtractPlugin } from '@vanilla-extract/vite-plugin';
+import { defineConfig } from 'vite';
+
+// The server-render bundle: ONE self-contained classic script, dist/server/render.js,
+// evaluated by the Rust server in QuickJS. No imports, no Node APIs, no DOM: it
+// defines globalThis.exosphereRender and globalThis.exosphereQueries (see
+// src/entry-server.tsx). CSS is left to the browser build; class names match it
+// because both builds name them the same way.
+export default defineConfig({
+  plugins: [vanillaExtractPlugin({ identifiers: 'short' })],
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  publicDir: false,
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  build: {
+    target: 'es2020',
+    outDir: 'dist/server',
+    emptyOutDir: true,
+    copyPublicDir: false,
+    cssCodeSplit: false,
+    minify: true,
+    lib: {
+      entry: 'src/entry-server.tsx',
+      formats: ['iife'],
+      name: 'exosphereServer',
+      fileName: () => 'render.js',
+    },
+    rollupOptions: { output: { inlineDynamicImports: true } },
+  },
+});
