@@ -1,7 +1,8 @@
 // Browser entry: hydrates the server-rendered page (or renders into the
-// empty shell), with each module's pages loaded lazily.
-import { render } from 'preact';
-import { hydrate, LocationProvider } from './client';
+// empty shell), with each module's pages loaded lazily. (preact-iso's own
+// hydrate() only hydrates next to a <script type=isodata>; Preact's always does.)
+import { hydrate, render } from 'preact';
+import { LocationProvider } from './client';
 import { App, startSession } from './app';
 import { modules } from './modules';
 

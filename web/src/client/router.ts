@@ -5,7 +5,6 @@ export {
   LocationProvider,
   Route,
   Router,
-  hydrate,
   lazy,
   useLocation,
   useRoute,
