@@ -30,6 +30,7 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['test/**/*.test.{ts,tsx}'],
+    setupFiles: ['test/setup.ts'],
     // Keep the machine usable for the Rust build next to us.
     pool: 'threads',
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 } },

@@ -25,6 +25,7 @@ import {
 import * as css from './app.css';
 
 export function App({ modules }: { modules: ClientModule[] }) {
+  sessionResource();
   const { url, query } = useLocation();
   // Server-rendered data describes the first page only.
   const firstUrl = useRef(url);

@@ -1,7 +1,7 @@
 // Who is signed in. The session comes from site.exosphere.auth.getSession
 // (server-rendered when the server injected it); signing in is a redirect to
 // the server's OAuth flow, signing out a POST to /oauth/logout.
-import { computed } from '@preact/signals';
+import { computed, signal } from '@preact/signals';
 import { xrpcQuery } from './api';
 import { errorFromBody, toApiError } from './errors';
 import { createResource, queryKey, type Resource } from './query';
@@ -9,21 +9,27 @@ import type { Session } from './api';
 
 export const SESSION_METHOD = 'site.exosphere.auth.getSession' as const;
 
-let resource: Resource<Session> | undefined;
+// A signal, so that everything computed from the session follows a reset
+// (the server renders one visitor after another in the same runtime).
+const current = signal<Resource<Session> | undefined>(undefined);
 
-/** The session Resource, created (and fetched) on first use. */
+/** The session Resource, created (and fetched) on first use; the app shell calls it as it starts. */
 export function sessionResource(): Resource<Session> {
-  resource ??= createResource(queryKey(SESSION_METHOD), () => xrpcQuery(SESSION_METHOD));
+  let resource = current.peek();
+  if (!resource) {
+    resource = createResource(queryKey(SESSION_METHOD), () => xrpcQuery(SESSION_METHOD));
+    current.value = resource;
+  }
   return resource;
 }
 
 /** Forgets the session: the server renderer calls it before each page. */
 export function resetSession(): void {
-  resource = undefined;
+  current.value = undefined;
 }
 
-/** The session once known; undefined while loading. */
-export const session = computed<Session | undefined>(() => sessionResource().data.value);
+/** The session once known; undefined while loading (or before sessionResource() was called). */
+export const session = computed<Session | undefined>(() => current.value?.data.value);
 export const signedIn = computed(() => session.value?.loggedIn === true);
 export const viewerDid = computed(() => (session.value?.loggedIn ? session.value.did : undefined));
 
