@@ -80,6 +80,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let workers = config.workers;
     // Commits by another process (a stand-alone indexer, a rebuild) invalidate cached responses too.
     db.watch_other_processes(std::time::Duration::from_millis(100));
+    let assets = web::Data::new(std::sync::Arc::new(crate::web::WebAssets::load(&config.web_dir)));
     let ctx = AppContext::new(config, db, registry.clone())?;
     let shared = ctx.clone();
     let mut server = HttpServer::new(move || {
@@ -90,6 +91,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
             .wrap(actix_web::middleware::from_fn(exosphere_core::auth::routes::reject_cross_site))
             .wrap(actix_web::middleware::from_fn(exosphere_core::metrics::record_http))
             .app_data(web::Data::new(ctx.clone()))
+            .app_data(assets.clone())
             .app_data(BodyLimit(ctx.config.max_body_bytes))
             .route("/xrpc/_health", web::get().to(health))
             .route("/openapi.json", web::get().to(openapi))
@@ -103,8 +105,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
                 }
             })
             .route("/xrpc/{nsid}", web::route().to(xrpc::method_not_implemented))
-            .route("/", web::get().to(home))
-            .default_service(web::to(not_found))
+            .default_service(web::to(fallback))
     })
     .shutdown_timeout(30);
     if workers > 0 {
@@ -125,6 +126,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
 /// Runs until SIGINT or SIGTERM, then finishes in-flight requests, commits
 /// the indexer's last batch, and exits.
 pub async fn serve(config: Config, registry: Registry) -> anyhow::Result<()> {
+    crate::web::ensure_built(&config);
     let with_indexer = !config.disable_indexer;
     let running = start(config, registry, true).await?;
     let indexer =
@@ -213,13 +215,25 @@ async fn openapi() -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(OPENAPI)
 }
 
-async fn home() -> HttpResponse {
-    // The web app replaces this page when it is built (see web/).
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(concat!(
-        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Exosphere</title>",
-        "<h1>Exosphere</h1><p>The server is running. API: <a href=\"/openapi.json\">OpenAPI</a>, ",
-        "<a href=\"/xrpc/_health\">health</a>.</p></html>"
-    ))
+/// Files of the web app, page routes (the app's shell), or a JSON 404.
+async fn fallback(
+    req: actix_web::HttpRequest,
+    assets: crate::web::SharedAssets,
+) -> Result<HttpResponse, Error> {
+    use actix_web::http::{Method, StatusCode};
+    if matches!(*req.method(), Method::GET | Method::HEAD) {
+        if let Some(file) = crate::web::serve_file(&assets, &req) {
+            return Ok(file);
+        }
+        if crate::web::is_page(req.path()) {
+            let known = crate::web::is_known_page(req.path());
+            return Ok(crate::web::shell(
+                &assets,
+                if known { StatusCode::OK } else { StatusCode::NOT_FOUND },
+            ));
+        }
+    }
+    not_found().await
 }
 
 async fn not_found() -> Result<HttpResponse, Error> {

@@ -206,7 +206,13 @@ impl futures_core::Stream for Chunks {
 #[tokio::test]
 async fn other_paths_are_json_404_and_openapi_is_served() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let response = server.client.get(server.url("/no/such/page")).send().await?;
+    // Unknown pages answer 404 with the app's shell (its router says "not found"); the rest is JSON.
+    let page = server.client.get(server.url("/no/such/page")).send().await?;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(page.text().await?.contains("<html"));
+    let response = server.client.post(server.url("/no/such/page")).send().await?;
+    expect_error(response, StatusCode::NOT_FOUND, "NotFound").await?;
+    let response = server.client.get(server.url("/oauth/nothing")).send().await?;
     expect_error(response, StatusCode::NOT_FOUND, "NotFound").await?;
     let openapi: Value = server.client.get(server.url("/openapi.json")).send().await?.json().await?;
     assert_eq!(openapi["openapi"], "3.1.0");

@@ -67,6 +67,15 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_WORKERS", default_value_t = 0)]
     pub workers: usize,
 
+    /// The built web app (index.html and assets/) that this server serves.
+    #[arg(long, env = "EXOSPHERE_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
+
+    /// Build the web app on start when its sources sit beside the web dir
+    /// (a source checkout) and the build is missing or stale (needs Node and npm).
+    #[arg(long, env = "EXOSPHERE_BUILD_WEB", value_parser = parse_flag, default_value = "1")]
+    pub build_web: bool,
+
     /// Log format.
     #[arg(long, env = "EXOSPHERE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -102,6 +111,8 @@ impl Config {
             private_membership_on_pds: true,
             max_body_bytes: 1 << 20,
             workers: 1,
+            web_dir: PathBuf::from("/nonexistent/exosphere-web"),
+            build_web: false,
             log_format: LogFormat::Text,
         }
     }

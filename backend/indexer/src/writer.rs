@@ -2,8 +2,13 @@
 //! and commits them in batches. Each batch is one `BEGIN IMMEDIATE`
 //! transaction that also saves the cursor and the counters, so after a crash
 //! the index and the cursor agree: nothing is lost, nothing applied twice.
-//! Each event runs in its own savepoint: one that fails is rolled back alone
-//! and counted, never half-indexed.
+//! A batch is first applied optimistically, events straight into the
+//! transaction. If any event fails or is rejected, that attempt is rolled
+//! back whole and the batch is applied again with each event in its own
+//! savepoint: one that fails is rolled back alone and counted, never
+//! half-indexed. (Savepoints per event are costly: SQLite journals every
+//! page an event touches and FTS5 flushes its index at every release, so
+//! the common, clean batch goes without them.)
 
 use exosphere_core::db::sql::sql;
 use std::sync::Arc;
@@ -115,21 +120,49 @@ impl Writer {
 
     /// Applies one batch in one transaction; returns the new cursor.
     pub fn commit(&self, conn: &mut SqliteConnection, batch: &[Item], cursor: i64) -> Result<i64, Error> {
+        let next = match self.apply_batch(conn, batch, cursor, false) {
+            Err(BatchError::Retry) => self.apply_batch(conn, batch, cursor, true),
+            other => other,
+        }
+        .map_err(|e| match e {
+            BatchError::Retry => Error::internal(anyhow::anyhow!("a batch failed even event by event")),
+            BatchError::Db(e) => e,
+        })?;
+        for item in batch {
+            if let Item::Malformed(why) = item {
+                tracing::warn!(why, "skipped a malformed Jetstream message");
+            }
+        }
+        Ok(next)
+    }
+
+    /// One attempt: `isolate` puts every event in a savepoint; without it,
+    /// the first failed or rejected event abandons the attempt (`Retry`).
+    fn apply_batch(
+        &self,
+        conn: &mut SqliteConnection,
+        batch: &[Item],
+        cursor: i64,
+        isolate: bool,
+    ) -> Result<i64, BatchError> {
         conn.immediate_transaction(|c| {
             let mut counters = Counters::default();
             let mut last = cursor;
             for item in batch {
                 match item {
-                    Item::Malformed(why) => {
-                        counters.malformed += 1;
-                        tracing::warn!(why, "skipped a malformed Jetstream message");
-                    }
+                    Item::Malformed(_) => counters.malformed += 1,
                     // Replayed after a reconnect's rewind: already committed.
                     Item::Event(event) if event.time_us <= last => {}
                     Item::Event(event) => {
                         counters.events += 1;
                         last = event.time_us;
-                        match c.transaction(|c| apply(c, &self.registry, event)) {
+                        let outcome = if isolate {
+                            c.transaction(|c| apply(c, &self.registry, event))
+                        } else {
+                            apply(c, &self.registry, event)
+                        };
+                        match outcome {
+                            Ok(IndexOutcome::Rejected(_)) | Err(_) if !isolate => return Err(BatchError::Retry),
                             Ok(outcome) => {
                                 if let IndexOutcome::Rejected(why) = &outcome {
                                     tracing::info!(did = %event.did, %why, "rejected a record that breaks its Lexicon");
@@ -147,6 +180,25 @@ impl Writer {
             save_state(c, last, &counters)?;
             Ok(last)
         })
+    }
+}
+
+/// Why a batch attempt ended.
+enum BatchError {
+    /// Apply again, event by event.
+    Retry,
+    Db(Error),
+}
+
+impl From<Error> for BatchError {
+    fn from(e: Error) -> Self {
+        Self::Db(e)
+    }
+}
+
+impl From<diesel::result::Error> for BatchError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Db(e.into())
     }
 }
 

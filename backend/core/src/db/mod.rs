@@ -2,11 +2,12 @@
 //!
 //! Every connection gets the same pragmas (WAL, `synchronous=NORMAL`,
 //! `busy_timeout`, `foreign_keys`, and memory-mapped reads so the pool's
-//! connections share the OS page cache instead of each copying pages in). Database work is blocking, so the async
-//! helpers [`Db::read`] and [`Db::write`] run it on tokio's blocking pool and
-//! never on an HTTP worker. Writes use `BEGIN IMMEDIATE` so two writers queue
-//! on the busy timeout instead of failing with "database is locked" halfway
-//! through a transaction.
+//! connections share the OS page cache instead of each copying pages in).
+//! [`Db::read`] runs short reads inline (WAL readers never wait on a lock);
+//! [`Db::write`] runs on tokio's blocking pool, since a writer may wait for
+//! another. Writes use `BEGIN IMMEDIATE` so two writers queue on the busy
+//! timeout instead of failing with "database is locked" halfway through a
+//! transaction.
 
 pub mod migrations;
 pub mod sql;
@@ -148,19 +149,18 @@ impl Db {
         Ok(std::fs::metadata(file)?.len())
     }
 
-    /// Runs read-only work on the blocking pool.
+    /// Runs read-only work right here, on the calling thread. Reads are
+    /// short (indexed lookups of microseconds to a few milliseconds) and
+    /// never wait for a lock in WAL mode, so handing them to another thread
+    /// would cost more in wake-ups and context switches than the query
+    /// itself; an HTTP worker simply serves its next request afterwards.
     pub async fn read<T, F>(&self, work: F) -> Result<T, Error>
     where
         T: Send + 'static,
         F: FnOnce(&mut SqliteConnection) -> Result<T, Error> + Send + 'static,
     {
-        let db = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = db.conn()?;
-            work(&mut conn)
-        })
-        .await
-        .map_err(|e| Error::internal(anyhow::anyhow!("database task failed: {e}")))?
+        let mut conn = self.conn()?;
+        work(&mut conn)
     }
 
     /// Runs work inside one `BEGIN IMMEDIATE` transaction on the blocking
