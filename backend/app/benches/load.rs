@@ -48,6 +48,7 @@ async fn main() -> anyhow::Result<()> {
     let mut report = load::run(&server.base, &sids, &mix, Arc::new(AtomicBool::new(false))).await;
     let elapsed = t.elapsed().as_secs_f64();
     let total = report.reads + report.writes;
+    let (p50, p99) = (report.quantile_ms(0.50), report.quantile_ms(0.99));
     println!(
         "\n{:>10} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8}",
         "req/s", "reads", "writes", "p50 ms", "p99 ms", "errors", "locked"
@@ -57,8 +58,8 @@ async fn main() -> anyhow::Result<()> {
         total as f64 / elapsed,
         report.reads,
         report.writes,
-        report.quantile_ms(0.50),
-        report.quantile_ms(0.99),
+        p50,
+        p99,
         report.errors,
         report.locked
     );
