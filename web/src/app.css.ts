@@ -28,6 +28,7 @@ export const brand = style({
 
 export const handle = style({
   maxWidth: '12rem',
+  '@media': { 'screen and (max-width: 30rem)': { maxWidth: '7rem' } },
   overflow: 'hidden',
   textOverflow: 'ellipsis',
   whiteSpace: 'nowrap',
@@ -46,4 +47,18 @@ export const footer = style({
   paddingTop: vars.space.md,
   paddingBottom: vars.space.lg,
   borderTop: `1px solid ${vars.color.border}`,
+});
+
+// On narrow screens the theme toggle shows its icon only (its name stays "Dark theme").
+export const narrowHidden = style({
+  '@media': {
+    'screen and (max-width: 30rem)': {
+      position: 'absolute',
+      width: '1px',
+      height: '1px',
+      overflow: 'hidden',
+      clip: 'rect(0, 0, 0, 0)',
+      whiteSpace: 'nowrap',
+    },
+  },
 });

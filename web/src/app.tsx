@@ -4,10 +4,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   type ClientModule,
-  currentPath,
   ErrorBoundary,
   forgetSsrData,
-  loginPageHref,
   logout,
   Notice,
   type PageProps,
@@ -20,6 +18,7 @@ import {
   toggleTheme,
   toApiError,
   useLocation,
+  useSignInHref,
   usePageMeta,
 } from './client';
 import * as css from './app.css';
@@ -88,7 +87,8 @@ function ThemeToggle() {
       onClick={toggleTheme}
       data-testid="theme-toggle"
     >
-      Dark theme
+      <span aria-hidden="true">◐</span>
+      <span class={css.narrowHidden}>Dark theme</span>
     </button>
   );
 }
@@ -97,13 +97,14 @@ function AccountControls() {
   const current = session.value;
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const signIn = useSignInHref();
   if (!current) {
     // Loading or failed: keep the space so the header doesn't jump.
     return <span class={css.accountPlaceholder} aria-hidden="true" />;
   }
   if (!current.loggedIn) {
     return (
-      <a class={s.button.secondary} href={loginPageHref(typeof location === 'undefined' ? '/' : currentPath())}>
+      <a class={s.button.secondary} href={signIn}>
         Sign in
       </a>
     );

@@ -65,6 +65,14 @@ describe('server rendering', () => {
     expect(anonymous.html).toContain('>Sign in</a>');
   });
 
+  it('links Sign in back to the page, without a previous sign-in error', () => {
+    const out = exosphereRender('/s/demo?sort=new&login_error=Nope', {
+      'site.exosphere.auth.getSession': { loggedIn: false },
+    });
+    expect(out.html).toContain('href="/login?redirect=%2Fs%2Fdemo%3Fsort%3Dnew"');
+    expect(out.html).toContain('Nope');
+  });
+
   it('renders a loading state, never fetching, when data is missing', () => {
     const out = exosphereRender('/', {});
     expect(out.status).toBe(200);

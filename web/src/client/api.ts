@@ -2,7 +2,7 @@
 // from schema.d.ts, which openapi-typescript generates from openapi/openapi.json
 // (`npm run gen`). When the API changes under the web app, `tsc` fails.
 import createClient, { type Client } from 'openapi-fetch';
-import { ApiError, errorFromBody, toApiError } from './errors';
+import { errorFromBody, toApiError } from './errors';
 import type { components, operations, paths } from './schema';
 
 export { ApiError, toApiError } from './errors';

@@ -2,6 +2,7 @@
 // (server-rendered when the server injected it); signing in is a redirect to
 // the server's OAuth flow, signing out a POST to /oauth/logout.
 import { computed, signal } from '@preact/signals';
+import { useLocation } from 'preact-iso';
 import { xrpcQuery } from './api';
 import { errorFromBody, toApiError } from './errors';
 import { createResource, queryKey, type Resource } from './query';
@@ -33,14 +34,27 @@ export const session = computed<Session | undefined>(() => current.value?.data.v
 export const signedIn = computed(() => session.value?.loggedIn === true);
 export const viewerDid = computed(() => (session.value?.loggedIn ? session.value.did : undefined));
 
-/** The current path and query, without a sign-in error the server appended. */
+/** A path and query without the sign-in error the server appended (`login_error`). */
+export function withoutLoginError(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const kept = url
+    .slice(q + 1)
+    .split('&')
+    .filter((pair) => pair && !pair.startsWith('login_error='));
+  return url.slice(0, q) + (kept.length ? `?${kept.join('&')}` : '');
+}
+
+/** The current path and query (browser only), without a sign-in error. */
 export function currentPath(): string {
   if (typeof location === 'undefined') return '/';
-  const params = new URLSearchParams(location.search);
-  params.delete('login_error');
-  params.delete('error');
-  const search = params.toString();
-  return location.pathname + (search ? `?${search}` : '');
+  return withoutLoginError(location.pathname + location.search);
+}
+
+/** The sign-in page's address, coming back here; the same on the server and in the browser. */
+export function useSignInHref(): string {
+  const { url } = useLocation();
+  return loginPageHref(withoutLoginError(url || '/'));
 }
 
 /** Where the browser goes to sign in; the server comes back to `redirect` (with `login_error` on failure). */

@@ -1,9 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   canWrite,
-  currentPath,
   ErrorAlert,
-  loginPageHref,
   Notice,
   type PageProps,
   SelectField,
@@ -17,6 +15,7 @@ import {
   useLocation,
   usePagedQuery,
   usePageMeta,
+  useSignInHref,
   useSphere,
 } from '../../../client';
 import { RequestList } from '../components/request-list';
@@ -59,6 +58,7 @@ function Board({ sphere, state }: { sphere: SphereView; state: BoardState }) {
 
 function NewRequestLink({ sphere }: { sphere: SphereView }) {
   const current = session.value;
+  const signIn = useSignInHref();
   if (canWrite(sphere)) {
     return (
       <a class={s.button.primary} href={`${spherePath(sphere.slug)}/new`} data-testid="new-request">
@@ -68,7 +68,7 @@ function NewRequestLink({ sphere }: { sphere: SphereView }) {
   }
   if (current && !current.loggedIn) {
     return (
-      <a class={s.button.secondary} href={loginPageHref(typeof location === 'undefined' ? spherePath(sphere.slug) : currentPath())}>
+      <a class={s.button.secondary} href={signIn}>
         Sign in to post
       </a>
     );

@@ -1,10 +1,8 @@
 import { useState } from 'preact/hooks';
 import {
   canWrite,
-  currentPath,
   ErrorAlert,
   LIMITS,
-  loginPageHref,
   Notice,
   type PageProps,
   session,
@@ -16,6 +14,7 @@ import {
   toApiError,
   useLocation,
   usePageMeta,
+  useSignInHref,
   useSphere,
   validateText,
   xrpcProcedure,
@@ -41,13 +40,14 @@ export function validateRequest(title: string, description: string) {
 function NewRequest({ sphere }: { sphere: SphereView }) {
   usePageMeta({ title: `New request · ${sphere.name}` });
   const current = session.value;
+  const signIn = useSignInHref();
   if (!canWrite(sphere)) {
     return (
       <>
         <h1>New feature request</h1>
         {current && !current.loggedIn ? (
           <Notice>
-            <a href={loginPageHref(typeof location === 'undefined' ? `${spherePath(sphere.slug)}/new` : currentPath())}>
+            <a href={signIn}>
               Sign in
             </a>{' '}
             to post a request.

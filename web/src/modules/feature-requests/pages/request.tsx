@@ -3,11 +3,9 @@ import {
   actorName,
   canModerate,
   canWrite,
-  currentPath,
   ErrorAlert,
   formatDate,
   LIMITS,
-  loginPageHref,
   Notice,
   type PageProps,
   type RequestView,
@@ -25,6 +23,7 @@ import {
   usePagedQuery,
   usePageMeta,
   useQuery,
+  useSignInHref,
   useSphere,
   viewerDid,
   xrpcProcedure,
@@ -34,7 +33,7 @@ import { ModerateButton } from '../components/moderate-button';
 import { StatusBadge } from '../components/status-badge';
 import { StatusForm } from '../components/status-form';
 import { VoteButton } from '../components/vote-button';
-import { commentsQuery, parseNumber, requestPath, requestQuery, requestVoteSender, statusLabel } from '../model';
+import { commentsQuery, parseNumber, requestQuery, requestVoteSender, statusLabel } from '../model';
 import { validateRequest } from './new-request';
 import * as css from './request.css';
 
@@ -66,6 +65,7 @@ function Request({ sphere, number }: { sphere: SphereView; number: number }) {
   const comments = usePagedQuery(commentsQuery(sphere.slug, number), (out) => out.comments);
   const data = resource.data.value;
   const error = resource.error.value;
+  const signInHref = useSignInHref();
 
   if (!data && error) {
     if (error.notFound) return <NoSuchRequest message={error.message} />;
@@ -82,7 +82,7 @@ function Request({ sphere, number }: { sphere: SphereView; number: number }) {
   }
   const signIn =
     session.value && !session.value.loggedIn
-      ? loginPageHref(typeof location === 'undefined' ? requestPath(sphere.slug, number) : currentPath())
+      ? signInHref
       : undefined;
   return (
     <>

@@ -1,10 +1,8 @@
 import { useState } from 'preact/hooks';
 import {
-  currentPath,
   ErrorAlert,
   isActiveMember,
   isInvited,
-  loginPageHref,
   Notice,
   type PageProps,
   roleLabel,
@@ -15,6 +13,7 @@ import {
   styles as s,
   toApiError,
   usePageMeta,
+  useSignInHref,
   useSphere,
   xrpcProcedure,
 } from '../../../client';
@@ -34,6 +33,7 @@ function Invitation({ sphere, reload }: { sphere: SphereView; reload: () => void
   const [accepted, setAccepted] = useState(false);
   const [error, setError] = useState<ReturnType<typeof toApiError>>();
   const current = session.value;
+  const signIn = useSignInHref();
 
   let body;
   if (accepted) {
@@ -45,7 +45,7 @@ function Invitation({ sphere, reload }: { sphere: SphereView; reload: () => void
   } else if (current && !current.loggedIn) {
     body = (
       <p>
-        <a href={loginPageHref(typeof location === 'undefined' ? spherePath(sphere.slug) + '/invite' : currentPath())}>
+        <a href={signIn}>
           Sign in
         </a>{' '}
         to see your invitation.
