@@ -1,20 +1,38 @@
-# One image: the exosphere binary (and, once it exists, the built web app).
-# Build: docker build -t exosphere .   Run: docker compose up
+# One image: the exosphere binary and the built web app; no compiler and no
+# Node in the final stage. Build: docker build -t exosphere .   Run: docker compose up
 
+# 1. The web app (Vite), with Node. Only what the build needs is copied.
+FROM node:22-bookworm-slim AS web
+WORKDIR /src
+COPY web/package.json web/package-lock.json web/
+COPY web/scripts/install web/scripts/
+RUN web/scripts/install
+COPY openapi openapi
+COPY lexicons lexicons
+COPY web web
+RUN web/scripts/build
+
+# 2. The server binary.
 FROM rust:1.95-slim-bookworm AS build
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked -p exosphere \
  && cp target/release/exosphere /exosphere
 
+# 3. Runtime: debian-slim (glibc, CA certificates for PDS/PLC/Jetstream TLS come
+#    with rustls' webpki roots), a non-root user, data in a volume.
 FROM debian:bookworm-slim
 RUN useradd --system --uid 10001 --home-dir /data exosphere \
- && mkdir -p /data && chown exosphere /data
+ && mkdir -p /data /app/web \
+ && chown exosphere /data
 COPY --from=build /exosphere /usr/local/bin/exosphere
+COPY --from=web /src/web/dist /app/web/dist
 USER exosphere
 WORKDIR /data
 ENV EXOSPHERE_BIND=0.0.0.0:3000 \
-    EXOSPHERE_DATA_DIR=/data
+    EXOSPHERE_DATA_DIR=/data \
+    EXOSPHERE_WEB_DIR=/app/web/dist \
+    EXOSPHERE_BUILD_WEB=0
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
