@@ -70,8 +70,18 @@ fn main() -> anyhow::Result<()> {
 
     println!("{:<44} {:>10} {:>10}", "measure", "value", "target");
     println!("{:<44} {:>7.1} MB {:>7} MB", "release binary size", size, "< 40");
-    println!("{:<44} {:>7.0} ms {:>7} ms", "cold start to ready (new data folder)", cold.as_secs_f64() * 1e3, "< 300");
-    println!("{:<44} {:>7.0} ms {:>7} ms", "start to ready (existing data)", warm.as_secs_f64() * 1e3, "< 300");
+    println!(
+        "{:<44} {:>7.0} ms {:>7} ms",
+        "cold start to ready (new data folder)",
+        cold.as_secs_f64() * 1e3,
+        "< 300"
+    );
+    println!(
+        "{:<44} {:>7.0} ms {:>7} ms",
+        "start to ready (existing data)",
+        warm.as_secs_f64() * 1e3,
+        "< 300"
+    );
     println!("{:<44} {:>7.1} MB {:>7} MB", "idle resident memory (3 s after ready)", idle, "< 60");
     Ok(())
 }

@@ -5,4 +5,5 @@
 pub mod cli;
 pub mod modules;
 pub mod server;
+pub mod ssr;
 pub mod web;

@@ -80,7 +80,9 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let workers = config.workers;
     // Commits by another process (a stand-alone indexer, a rebuild) invalidate cached responses too.
     db.watch_other_processes(std::time::Duration::from_millis(100));
-    let assets = web::Data::new(std::sync::Arc::new(crate::web::WebAssets::load(&config.web_dir)));
+    let loaded = crate::web::WebAssets::load(&config.web_dir);
+    let renderer = web::Data::new(crate::ssr::Renderer::load(&loaded));
+    let assets = web::Data::new(std::sync::Arc::new(loaded));
     let ctx = AppContext::new(config, db, registry.clone())?;
     let shared = ctx.clone();
     let mut server = HttpServer::new(move || {
@@ -92,6 +94,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
             .wrap(actix_web::middleware::from_fn(exosphere_core::metrics::record_http))
             .app_data(web::Data::new(ctx.clone()))
             .app_data(assets.clone())
+            .app_data(renderer.clone())
             .app_data(BodyLimit(ctx.config.max_body_bytes))
             .route("/xrpc/_health", web::get().to(health))
             .route("/openapi.json", web::get().to(openapi))
@@ -219,18 +222,16 @@ async fn openapi() -> HttpResponse {
 async fn fallback(
     req: actix_web::HttpRequest,
     assets: crate::web::SharedAssets,
+    renderer: web::Data<crate::ssr::Renderer>,
 ) -> Result<HttpResponse, Error> {
-    use actix_web::http::{Method, StatusCode};
+    use actix_web::http::Method;
     if matches!(*req.method(), Method::GET | Method::HEAD) {
         if let Some(file) = crate::web::serve_file(&assets, &req) {
             return Ok(file);
         }
         if crate::web::is_page(req.path()) {
             let known = crate::web::is_known_page(req.path());
-            return Ok(crate::web::shell(
-                &assets,
-                if known { StatusCode::OK } else { StatusCode::NOT_FOUND },
-            ));
+            return Ok(crate::ssr::page(&req, &assets, &renderer, known).await);
         }
     }
     not_found().await

@@ -74,7 +74,11 @@ async fn the_web_app_works_end_to_end_in_chromium() -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     println!("screenshots: {}", shots.display());
-    anyhow::ensure!(status.success(), "the browser tests failed ({status}); see the output above and {}", shots.display());
+    anyhow::ensure!(
+        status.success(),
+        "the browser tests failed ({status}); see the output above and {}",
+        shots.display()
+    );
     server.stop().await;
     Ok(())
 }

@@ -528,7 +528,10 @@ fn emit_handlers(group: &str, methods: &[(&str, &Method, bool)]) -> String {
     }
     w!(out, "}}\n");
 
-    w!(out, "/// Mounts every `{group}.*` method at `/xrpc/<nsid>`.");
+    w!(
+        out,
+        "/// Mounts every `{group}.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering)."
+    );
     w!(
         out,
         "pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {{"
@@ -549,6 +552,20 @@ fn emit_handlers(group: &str, methods: &[(&str, &Method, bool)]) -> String {
                 out,
                 "            async move {{ crate::xrpc::serve_query(req, |ctx, params| async move {{ h.{ident}(&ctx, params).await }}).await }}"
             );
+            w!(out, "        }})));");
+            w!(out, "        let h = handlers.clone();");
+            w!(
+                out,
+                "        crate::xrpc::queries::register({module}::NSID, std::sync::Arc::new(move |ctx: crate::xrpc::XrpcContext, query: crate::xrpc::QueryPairs| -> crate::xrpc::queries::QueryFuture {{"
+            );
+            w!(out, "            let h = h.clone();");
+            w!(
+                out,
+                "            Box::pin(async move {{ crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {{ h.{ident}(&ctx, params).await }}).await }})"
+            );
+            w!(out, "        }}));");
+            w!(out, "    }}");
+            continue;
         } else {
             let serve = if method.output.is_some() { "serve_procedure" } else { "serve_procedure_no_output" };
             w!(

@@ -4,6 +4,7 @@
 pub mod cache;
 mod error;
 mod params;
+pub mod queries;
 pub mod serve;
 
 pub use error::{Error, ErrorKind, XrpcResult};

@@ -20,7 +20,7 @@ pub trait Handlers: Send + Sync + 'static {
     }
 }
 
-/// Mounts every `site.exosphere.auth.*` method at `/xrpc/<nsid>`.
+/// Mounts every `site.exosphere.auth.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     {
         let h = handlers.clone();
@@ -36,5 +36,22 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::queries::register(
+            get_session::NSID,
+            std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      query: crate::xrpc::QueryPairs|
+                      -> crate::xrpc::queries::QueryFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                            h.get_session(&ctx, params).await
+                        })
+                        .await
+                    })
+                },
+            ),
+        );
     }
 }

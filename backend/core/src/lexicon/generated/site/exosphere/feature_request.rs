@@ -243,7 +243,7 @@ pub trait Handlers: Send + Sync + 'static {
     }
 }
 
-/// Mounts every `site.exosphere.featureRequest.*` method at `/xrpc/<nsid>`.
+/// Mounts every `site.exosphere.featureRequest.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     {
         let h = handlers.clone();
@@ -315,6 +315,23 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::queries::register(
+            get_request::NSID,
+            std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      query: crate::xrpc::QueryPairs|
+                      -> crate::xrpc::queries::QueryFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                            h.get_request(&ctx, params).await
+                        })
+                        .await
+                    })
+                },
+            ),
+        );
     }
     {
         let h = handlers.clone();
@@ -330,6 +347,23 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::queries::register(
+            list_comments::NSID,
+            std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      query: crate::xrpc::QueryPairs|
+                      -> crate::xrpc::queries::QueryFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                            h.list_comments(&ctx, params).await
+                        })
+                        .await
+                    })
+                },
+            ),
+        );
     }
     {
         let h = handlers.clone();
@@ -345,6 +379,23 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::queries::register(
+            list_requests::NSID,
+            std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      query: crate::xrpc::QueryPairs|
+                      -> crate::xrpc::queries::QueryFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                            h.list_requests(&ctx, params).await
+                        })
+                        .await
+                    })
+                },
+            ),
+        );
     }
     {
         let h = handlers.clone();

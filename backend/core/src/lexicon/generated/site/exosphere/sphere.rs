@@ -201,7 +201,7 @@ pub trait Handlers: Send + Sync + 'static {
     }
 }
 
-/// Mounts every `site.exosphere.sphere.*` method at `/xrpc/<nsid>`.
+/// Mounts every `site.exosphere.sphere.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     {
         let h = handlers.clone();
@@ -245,6 +245,23 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::queries::register(
+            get_sphere::NSID,
+            std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      query: crate::xrpc::QueryPairs|
+                      -> crate::xrpc::queries::QueryFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                            h.get_sphere(&ctx, params).await
+                        })
+                        .await
+                    })
+                },
+            ),
+        );
     }
     {
         let h = handlers.clone();
@@ -288,6 +305,23 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::queries::register(
+            list_members::NSID,
+            std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      query: crate::xrpc::QueryPairs|
+                      -> crate::xrpc::queries::QueryFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                            h.list_members(&ctx, params).await
+                        })
+                        .await
+                    })
+                },
+            ),
+        );
     }
     {
         let h = handlers.clone();
@@ -303,6 +337,23 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::queries::register(
+            list_spheres::NSID,
+            std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      query: crate::xrpc::QueryPairs|
+                      -> crate::xrpc::queries::QueryFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                            h.list_spheres(&ctx, params).await
+                        })
+                        .await
+                    })
+                },
+            ),
+        );
     }
     {
         let h = handlers.clone();

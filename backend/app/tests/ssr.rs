@@ -1,0 +1,211 @@
+//! Server rendering: pages carry their content in the first HTML (no
+//! JavaScript needed to read them), private content stays out of anonymous
+//! pages, and the release binary renders with no Node anywhere.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use common::world::World;
+use common::xrpc::{Caller, ok};
+use serde_json::json;
+
+const FR: &str = "site.exosphere.featureRequest";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Builds the web app when its build is missing or stale (cached, so usually instant).
+fn web_dist() -> anyhow::Result<PathBuf> {
+    let status = std::process::Command::new(repo().join("web/scripts/build"))
+        .arg("--if-stale")
+        .stdout(Stdio::null())
+        .status()?;
+    anyhow::ensure!(status.success(), "web/scripts/build failed");
+    Ok(repo().join("web/dist"))
+}
+
+async fn page(w: &World, who: &Caller, path: &str) -> anyhow::Result<(u16, String)> {
+    let mut request = w.server.client.get(w.server.url(path));
+    if let Some(sid) = &who.sid {
+        request = request.header("cookie", format!("sid={sid}"));
+    }
+    let response = request.send().await?;
+    Ok((response.status().as_u16(), response.text().await?))
+}
+
+fn text_of(html: &str) -> String {
+    // The visible text, roughly: tags dropped, entities of quotes undone.
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&")
+}
+
+/// The part of the page inside `<div id="app">`, before the data script.
+fn app_html(page: &str) -> &str {
+    let start = page.find("<div id=\"app\">").unwrap_or(0);
+    let end = page.find("<script>window.__SSR_DATA__").unwrap_or(page.len());
+    &page[start..end.max(start)]
+}
+
+#[tokio::test]
+async fn pages_carry_their_content_in_the_first_html() -> anyhow::Result<()> {
+    let dist = web_dist()?;
+    let w = World::with_config(|c| c.web_dir = dist).await?;
+    let s = &w.server;
+    w.sphere("garden", "public", "members").await?;
+    w.sphere("vault", "private", "members").await?;
+    let request = json!({ "sphere": "garden", "title": "Dark mode for the board", "description": "Easier on the eyes at night." });
+    ok(s, &w.bob, &format!("{FR}.createRequest"), request).await?;
+    ok(s, &w.carol, &format!("{FR}.createRequest"), json!({ "sphere": "garden", "title": "CSV export" }))
+        .await?;
+    ok(s, &w.alice, &format!("{FR}.vote"), json!({ "sphere": "garden", "number": 1 })).await?;
+    let comment = json!({ "sphere": "garden", "number": 1, "text": "Yes, please do this" });
+    ok(s, &w.alice, &format!("{FR}.createComment"), comment).await?;
+    let status = json!({ "sphere": "garden", "number": 1, "status": "planned", "note": "Next release" });
+    ok(s, &w.alice, &format!("{FR}.setStatus"), status).await?;
+    let secret = json!({ "sphere": "vault", "title": "Secret acquisition plan", "description": "Nobody outside may read this." });
+    ok(s, &w.alice, &format!("{FR}.createRequest"), secret).await?;
+    let anon = Caller::anonymous();
+
+    // The request page, as plain HTML.
+    let (status, html) = page(&w, &anon, "/s/garden/feature-requests/1").await?;
+    assert_eq!(status, 200);
+    let body = text_of(app_html(&html));
+    for expected in ["Dark mode for the board", "Easier on the eyes at night.", "Yes, please do this"] {
+        assert!(body.contains(expected), "request page lacks {expected:?}:\n{body}");
+    }
+    assert!(body.to_lowercase().contains("planned"), "status shown: {body}");
+    assert!(html.contains("<title>") && html.contains("Dark mode for the board"), "page title");
+    assert!(html.contains("<meta property=\"og:title\""), "OpenGraph title");
+    assert!(html.contains("<meta property=\"og:description\""), "OpenGraph description");
+    assert!(html.contains("<meta property=\"og:url\" content=\"http://127.0.0.1:"), "OpenGraph URL");
+    assert!(html.contains("window.__SSR_DATA__="), "the data the browser hydrates from");
+    assert!(html.contains("<link rel=\"stylesheet\""), "styles load before content (no flash)");
+
+    // The Sphere page lists its top requests.
+    let (status, html) = page(&w, &anon, "/s/garden").await?;
+    assert_eq!(status, 200);
+    let body = text_of(app_html(&html));
+    assert!(body.contains("Dark mode for the board") && body.contains("CSV export"), "board: {body}");
+
+    // A private Sphere shows nothing of itself to an anonymous visitor...
+    for path in ["/s/vault", "/s/vault/feature-requests/1", "/"] {
+        let (_, html) = page(&w, &anon, path).await?;
+        assert!(!html.contains("Secret acquisition plan"), "{path} leaks private content");
+        assert!(!html.contains("Nobody outside may read this"), "{path} leaks private content");
+    }
+    let (status, _) = page(&w, &anon, "/s/vault/feature-requests/1").await?;
+    assert_eq!(status, 404, "a private request is not found for outsiders");
+    // ...while its members see it rendered, and their page is not shared.
+    let (status, html) = page(&w, &w.carol, "/s/vault/feature-requests/1").await?;
+    assert_eq!(status, 200);
+    assert!(text_of(app_html(&html)).contains("Secret acquisition plan"));
+    let (_, html) = page(&w, &anon, "/s/vault/feature-requests/1").await?;
+    assert!(!html.contains("Secret acquisition plan"), "a member's render never reaches anyone else");
+
+    // Unknown pages are 404s, rendered by the app.
+    let (status, _) = page(&w, &anon, "/s/garden/feature-requests/999").await?;
+    assert_eq!(status, 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn anonymous_pages_are_cached_until_the_sphere_changes() -> anyhow::Result<()> {
+    let dist = web_dist()?;
+    let w = World::with_config(|c| c.web_dir = dist).await?;
+    w.sphere("cache", "public", "open").await?;
+    ok(
+        &w.server,
+        &w.bob,
+        &format!("{FR}.createRequest"),
+        json!({ "sphere": "cache", "title": "First idea" }),
+    )
+    .await?;
+    let get = |path: &'static str| {
+        let request = w.server.client.get(w.server.url(path));
+        async move {
+            let response = request.send().await?;
+            let state = response
+                .headers()
+                .get(exosphere_core::xrpc::cache::CACHE_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("none")
+                .to_owned();
+            Ok::<_, anyhow::Error>((state, response.text().await?))
+        }
+    };
+    let (first, _) = get("/s/cache").await?;
+    let (second, _) = get("/s/cache").await?;
+    assert_eq!((first.as_str(), second.as_str()), ("miss", "hit"));
+    ok(
+        &w.server,
+        &w.carol,
+        &format!("{FR}.createRequest"),
+        json!({ "sphere": "cache", "title": "Second idea" }),
+    )
+    .await?;
+    let (state, html) = get("/s/cache").await?;
+    assert_eq!(state, "miss");
+    assert!(html.contains("Second idea"), "the new request shows at once");
+    Ok(())
+}
+
+#[test]
+fn the_binary_renders_pages_with_no_node_on_path() -> anyhow::Result<()> {
+    let dist = web_dist()?;
+    let dir = tempfile::tempdir()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    // No PATH at all: nothing the server could run, Node included.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_exosphere"))
+        .env_clear()
+        .env("EXOSPHERE_BIND", format!("127.0.0.1:{port}"))
+        .env("EXOSPHERE_DATA_DIR", dir.path().join("data"))
+        .env("EXOSPHERE_WEB_DIR", &dist)
+        .env("EXOSPHERE_BUILD_WEB", "0")
+        .env("DISABLE_INDEXER", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let started = std::time::Instant::now();
+    let reply = loop {
+        use std::io::{Read, Write};
+        let reply = std::net::TcpStream::connect(("127.0.0.1", port)).ok().and_then(|mut s| {
+            s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ok()?;
+            let mut out = String::new();
+            s.read_to_string(&mut out).ok()?;
+            Some(out)
+        });
+        if let Some(reply) = reply {
+            break reply;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill()?;
+            anyhow::bail!("the server did not start");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    child.kill()?;
+    child.wait()?;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    let app = app_html(&reply);
+    assert!(
+        app.len() > "<div id=\"app\"></div>".len() + 50,
+        "the home page is rendered on the server: {app}"
+    );
+    assert!(reply.contains("window.__SSR_DATA__="));
+    Ok(())
+}
