@@ -2,8 +2,24 @@
 # (`cargo run`, `scripts/test`); `just` is `cargo install just` or your package manager's.
 
 # Run the server with defaults (./data, 127.0.0.1:3000)
-dev:
+run:
     cargo run
+
+# Server on :3000 plus Vite on :5173 with hot reload (open :5173; /xrpc, /oauth proxied); Ctrl-C stops both
+dev:
+    web/scripts/install >/dev/null
+    trap 'kill 0' EXIT; cargo run & (cd web && node_modules/.bin/vite --host 127.0.0.1) & wait
+
+# Build the web app into web/dist
+web-build:
+    web/scripts/build
+# The web app's checks: typed client fresh, types, vitest, build, bundle budget
+web-check:
+    web/scripts/check
+
+# Browser end-to-end tests (Chromium from Debian; screenshots under target/e2e-screenshots)
+e2e:
+    cargo nextest run -p exosphere --test browser --no-capture
 
 # Every test, as CI runs them
 test:
@@ -17,20 +33,26 @@ lexgen:
 lexgen-check:
     cargo run -q -p exosphere-lexgen -- --check
 
-# Format and lint
+# Format the Rust code
 fmt:
     cargo fmt --all
+
+# Lint Rust (clippy, warnings are errors) and type-check the web app
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
+    cd web && node_modules/.bin/tsc --noEmit
 
 # Optimised binary in target/release/exosphere
 release:
     cargo build --release -p exosphere
 
-# Benchmarks (release build; see README): the board under load, and indexer throughput
+# Every benchmark (release build; see README): board, indexer, SSR, load test, footprint
 bench:
     cargo bench -p exosphere --bench feature_requests
     cargo bench -p exosphere --bench indexer
+    cargo bench -p exosphere --bench ssr
+    cargo bench -p exosphere --bench load
+    cargo bench -p exosphere --bench footprint
 
 # Only the Jetstream indexer (the API elsewhere with DISABLE_INDEXER=1)
 indexer:
