@@ -50,7 +50,12 @@ fn seed_sql() -> String {
                 strftime('%Y-%m-%dT%H:%M:%fZ', '2026-02-01', '+' || i || ' seconds')
          FROM n;
          UPDATE fr_requests SET comment_count = (SELECT count(*) FROM fr_comments c WHERE c.request_id = fr_requests.id);
-         ANALYZE;"
+         ANALYZE;
+         -- Keep sqlite_stat1 only: with STAT4 samples (libsqlite3-sys builds SQLite with
+         -- SQLITE_ENABLE_STAT4) every cached statement whose plan could depend on a bound
+         -- value is re-prepared at each execution, which costs more than the query.
+         DELETE FROM sqlite_stat4;
+         ANALYZE sqlite_schema;"
     )
 }
 

@@ -94,11 +94,13 @@ pub async fn drive_with(
     Phase { name, rps: all.len() as f64 / elapsed, p50: q(0.50), p99: q(0.99), errors }
 }
 
-
 /// Prints phases as a table, each beside the first one (the baseline).
 pub fn print(phases: &[&Phase]) {
     let baseline = phases.first().map(|p| p.rps).unwrap_or(1.0).max(1.0);
-    println!("\n{:<40} {:>10} {:>9} {:>9} {:>8} {:>9}", "endpoint", "req/s", "p50 ms", "p99 ms", "errors", "vs first");
+    println!(
+        "\n{:<40} {:>10} {:>9} {:>9} {:>8} {:>9}",
+        "endpoint", "req/s", "p50 ms", "p99 ms", "errors", "vs first"
+    );
     for phase in phases {
         println!(
             "{:<40} {:>10.0} {:>9.2} {:>9.2} {:>8} {:>8.0}%",

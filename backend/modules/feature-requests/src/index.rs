@@ -197,7 +197,7 @@ fn tick(conn: &mut SqliteConnection) -> Result<i64, Error> {
 }
 
 /// A vote came or went: remembers the request's rank as it was (for page
-/// cursors), moves it, and forgets history no cursor can need any more.
+/// cursors), moves it, and now and then forgets history no cursor can need any more.
 fn votes_changed(conn: &mut SqliteConnection, request_id: i64, count: i64, weight: f64) -> Result<(), Error> {
     let now = tick(conn)?;
     sql("INSERT INTO fr_rank_history (request_id, changed_us, vote_count, trend_score)
@@ -211,9 +211,13 @@ fn votes_changed(conn: &mut SqliteConnection, request_id: i64, count: i64, weigh
         .bind::<BigInt, _>(now)
         .bind::<BigInt, _>(request_id)
         .execute(conn)?;
-    sql("DELETE FROM fr_rank_history WHERE changed_us < ?")
-        .bind::<BigInt, _>(now - crate::ranking::CURSOR_LIFETIME_US)
-        .execute(conn)?;
+    // Forgetting is occasional (about one change in 256): history older than a
+    // cursor's lifetime is never read, so it may linger a little.
+    if now & 0xff == 0 {
+        sql("DELETE FROM fr_rank_history WHERE changed_us < ?")
+            .bind::<BigInt, _>(now - crate::ranking::CURSOR_LIFETIME_US)
+            .execute(conn)?;
+    }
     Ok(())
 }
 
