@@ -6,9 +6,13 @@
 //! Run: `cargo bench -p exosphere --bench feature_requests`
 //! (`BENCH_SECONDS` sets each phase's length, default 8; `BENCH_CLIENTS` the concurrency, default 64.)
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+#[allow(dead_code)]
+#[path = "support/http.rs"]
+mod http;
+
+use std::time::Instant;
+
+use http::{drive, drive_uncached};
 
 use diesel::connection::SimpleConnection;
 use exosphere_core::Config;
@@ -59,94 +63,6 @@ fn seed_sql() -> String {
     )
 }
 
-struct Phase {
-    name: &'static str,
-    rps: f64,
-    p50: f64,
-    p99: f64,
-    errors: u64,
-}
-
-async fn drive(
-    name: &'static str,
-    clients: usize,
-    seconds: u64,
-    url: impl Fn(u64) -> String + Send + Sync + 'static,
-) -> Phase {
-    drive_with(name, clients, seconds, reqwest::header::HeaderMap::new(), url).await
-}
-
-/// Bypasses the anonymous response cache, as a signed-in reader would.
-async fn drive_uncached(
-    name: &'static str,
-    clients: usize,
-    seconds: u64,
-    url: impl Fn(u64) -> String + Send + Sync + 'static,
-) -> Phase {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::CACHE_CONTROL, reqwest::header::HeaderValue::from_static("no-cache"));
-    drive_with(name, clients, seconds, headers, url).await
-}
-
-async fn drive_with(
-    name: &'static str,
-    clients: usize,
-    seconds: u64,
-    headers: reqwest::header::HeaderMap,
-    url: impl Fn(u64) -> String + Send + Sync + 'static,
-) -> Phase {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(clients)
-        .default_headers(headers)
-        .no_proxy()
-        .build()
-        .unwrap_or_default();
-    let url = Arc::new(url);
-    let stop = Arc::new(AtomicBool::new(false));
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for worker in 0..clients {
-        let (client, url, stop) = (client.clone(), Arc::clone(&url), Arc::clone(&stop));
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(50_000);
-            let mut errors = 0u64;
-            let mut n = worker as u64 * 7_919;
-            while !stop.load(Ordering::Relaxed) {
-                n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                let t = Instant::now();
-                match client.get(url(n >> 33)).send().await {
-                    Ok(r) if r.status().is_success() => {
-                        if r.bytes().await.is_err() {
-                            errors += 1;
-                        }
-                    }
-                    _ => errors += 1,
-                }
-                latencies.push(t.elapsed().as_micros() as u32);
-            }
-            (latencies, errors)
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    stop.store(true, Ordering::Relaxed);
-    let mut all = Vec::new();
-    let mut errors = 0;
-    for task in tasks {
-        if let Ok((l, e)) = task.await {
-            all.extend(l);
-            errors += e;
-        }
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_unstable();
-    let q = |p: f64| {
-        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0)
-            as f64
-            / 1000.0
-    };
-    Phase { name, rps: all.len() as f64 / elapsed, p50: q(0.50), p99: q(0.99), errors }
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(8);
@@ -193,21 +109,7 @@ async fn main() -> anyhow::Result<()> {
     let one_uncached =
         drive_uncached("getRequest random, uncached", clients, seconds, one_url(base.clone())).await;
 
-    println!(
-        "\n{:<36} {:>10} {:>9} {:>9} {:>8} {:>9}",
-        "endpoint", "req/s", "p50 ms", "p99 ms", "errors", "vs trivial"
-    );
-    for phase in [&baseline, &top, &one, &top_uncached, &one_uncached] {
-        println!(
-            "{:<36} {:>10.0} {:>9.2} {:>9.2} {:>8} {:>8.0}%",
-            phase.name,
-            phase.rps,
-            phase.p50,
-            phase.p99,
-            phase.errors,
-            100.0 * phase.rps / baseline.rps.max(1.0)
-        );
-    }
+    http::print(&[&baseline, &top, &one, &top_uncached, &one_uncached]);
     println!("\ntargets: p99 < 10 ms, and at least 30% of the trivial endpoint's rate");
     println!(
         "anonymous: served from the response cache after the first answer of each URL (invalidated by any write);\nuncached: `Cache-Control: no-cache`, the full handler and SQL on every request, as for signed-in readers"

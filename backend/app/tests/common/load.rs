@@ -178,15 +178,15 @@ pub async fn run(base: &str, sids: &[String], mix: &Mix, stop_early: Arc<AtomicB
                     let body = if kind == 0 || known == 0 {
                         ("createRequest", json!({ "sphere": SPHERE, "title": format!("Load {worker}/{}", next() % 1_000_000), "description": "Made by the load test." }))
                     } else if kind == 1 {
-                        ("vote", json!({ "sphere": SPHERE, "number": 1 + next() as i64 % known }))
+                        ("vote", json!({ "sphere": SPHERE, "number": 1 + (next() % known as u64) as i64 }))
                     } else {
-                        ("createComment", json!({ "sphere": SPHERE, "number": 1 + next() as i64 % known, "text": "Me too." }))
+                        ("createComment", json!({ "sphere": SPHERE, "number": 1 + (next() % known as u64) as i64, "text": "Me too." }))
                     };
                     (Some(body.0), client.post(format!("{base}/xrpc/{FR}.{}", body.0)).json(&body.1))
                 } else if next() % 2 == 0 || known == 0 {
                     (None, client.get(format!("{base}/xrpc/{FR}.listRequests?sphere={SPHERE}&sort=top&limit=20")))
                 } else {
-                    (None, client.get(format!("{base}/xrpc/{FR}.getRequest?sphere={SPHERE}&number={}", 1 + next() as i64 % known)))
+                    (None, client.get(format!("{base}/xrpc/{FR}.getRequest?sphere={SPHERE}&number={}", 1 + (next() % known as u64) as i64)))
                 };
                 let outcome = request.header("cookie", format!("sid={sid}")).send().await;
                 let outcome = match outcome {
