@@ -95,7 +95,9 @@ impl Db {
     /// stand-alone indexer beside an API-only server) by polling SQLite's
     /// `data_version` on a connection of its own every `every`.
     /// A plain thread, so it never holds up a runtime's shutdown; it ends
-    /// once every other handle to this database is gone.
+    /// once every other handle to this database is gone. It also sees this
+    /// process's own commits (SQLite can't tell them apart), which then
+    /// invalidate caches a second time: an extra miss, never a stale answer.
     pub fn watch_other_processes(&self, every: Duration) {
         let db = self.clone();
         std::thread::spawn(move || {
