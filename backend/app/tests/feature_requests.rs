@@ -758,12 +758,7 @@ async fn cached(
     }
     let response = request.send().await?;
     anyhow::ensure!(response.status().is_success(), "{nsid}: {}", response.status());
-    let state = response
-        .headers()
-        .get(exosphere_core::xrpc::cache::CACHE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("none")
-        .to_owned();
+    let state = common::cache_state(&response);
     Ok((state, response.json().await?))
 }
 

@@ -139,12 +139,7 @@ async fn anonymous_pages_are_cached_until_the_sphere_changes() -> anyhow::Result
         let request = w.server.client.get(w.server.url(path));
         async move {
             let response = request.send().await?;
-            let state = response
-                .headers()
-                .get(exosphere_core::xrpc::cache::CACHE_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("none")
-                .to_owned();
+            let state = common::cache_state(&response);
             Ok::<_, anyhow::Error>((state, response.text().await?))
         }
     };

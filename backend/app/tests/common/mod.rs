@@ -21,6 +21,16 @@ pub struct TestServer {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// Whether a response came from a cache (`hit`, `miss`, `private`; `none` when uncacheable).
+pub fn cache_state(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(exosphere_core::xrpc::cache::CACHE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none")
+        .to_owned()
+}
+
 pub fn free_port() -> u16 {
     match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
         Ok(addr) => addr.port(),
