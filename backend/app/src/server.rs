@@ -29,6 +29,11 @@ pub struct Running {
 /// Opens the database and applies every migration.
 pub async fn prepare(config: &Config, registry: &Registry) -> anyhow::Result<Db> {
     let db = Db::open(&config.database_path())?;
+    if !db.has_stable_plans().unwrap_or(false) {
+        tracing::warn!(
+            "SQLite was built without SQLITE_ENABLE_QPSG (build from the repository so .cargo/config.toml applies): lists will be slower"
+        );
+    }
     let registry = registry.clone();
     let conn_db = db.clone();
     let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {

@@ -6,6 +6,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{QueryableByName, RunQueryDsl};
 use exosphere_core::Error;
+use exosphere_core::db::sql::sql;
 use serde::Serialize;
 
 /// Cursor, lag and counters.
@@ -44,11 +45,10 @@ pub struct State {
 
 /// Reads the status.
 pub fn read(conn: &mut SqliteConnection) -> Result<Status, Error> {
-    let state: State = diesel::sql_query(
-        "SELECT cursor_us, events, indexed, unchanged, ignored, rejected, malformed, failed, updated_at
-         FROM indexer_state WHERE id = 1",
-    )
-    .get_result(conn)?;
+    let state: State =
+        sql("SELECT cursor_us, events, indexed, unchanged, ignored, rejected, malformed, failed, updated_at
+         FROM indexer_state WHERE id = 1")
+        .get_result(conn)?;
     let lag_seconds =
         state.cursor_us.map(|c| ((chrono::Utc::now().timestamp_micros() - c) as f64 / 1e6).max(0.0));
     Ok(Status { lag_seconds, state })

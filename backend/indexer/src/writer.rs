@@ -90,7 +90,10 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            cursor = self.commit_with_retry(&mut conn, &batch, cursor)?;
+            cursor = {
+                let _turn = self.db.write_gate();
+                self.commit_with_retry(&mut conn, &batch, cursor)?
+            };
             self.db.mark_changed();
             self.committed.store(cursor, Ordering::SeqCst);
         }

@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 pub use self::http::ReqwestClient;
 pub use self::keys::KEY_FILE;
 use self::store::{SqliteSessionStore, SqliteStateStore, now};
+use crate::db::sql::sql;
 use crate::identity::{IdentityResolver, OAuthDidResolver, OAuthHandleResolver};
 use crate::xrpc::{Error, ErrorKind};
 use crate::{Config, Db};
@@ -244,8 +245,8 @@ impl Auth {
         let (hash, did, handle) = (hash_sid(&sid), did.to_owned(), handle.map(str::to_owned));
         self.db
             .write(move |c| {
-                diesel::sql_query("DELETE FROM auth_sessions WHERE expires_at <= ?").bind::<BigInt, _>(now()).execute(c)?;
-                diesel::sql_query(
+                sql("DELETE FROM auth_sessions WHERE expires_at <= ?").bind::<BigInt, _>(now()).execute(c)?;
+                sql(
                     "INSERT INTO auth_sessions (sid_hash, did, handle, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                 )
                 .bind::<Text, _>(hash)
@@ -273,13 +274,11 @@ impl Auth {
         let row = self
             .db
             .read(move |c| {
-                Ok(diesel::sql_query(
-                    "SELECT did, handle FROM auth_sessions WHERE sid_hash = ? AND expires_at > ?",
-                )
-                .bind::<Text, _>(hash)
-                .bind::<BigInt, _>(now())
-                .get_result::<Row>(c)
-                .optional()?)
+                Ok(sql("SELECT did, handle FROM auth_sessions WHERE sid_hash = ? AND expires_at > ?")
+                    .bind::<Text, _>(hash)
+                    .bind::<BigInt, _>(now())
+                    .get_result::<Row>(c)
+                    .optional()?)
             })
             .await?;
         Ok(row.map(|r| Viewer { did: r.did, handle: r.handle }))
@@ -294,21 +293,17 @@ impl Auth {
         let others = self
             .db
             .write(move |c| {
-                diesel::sql_query("DELETE FROM auth_sessions WHERE sid_hash = ?")
-                    .bind::<Text, _>(hash)
-                    .execute(c)?;
+                sql("DELETE FROM auth_sessions WHERE sid_hash = ?").bind::<Text, _>(hash).execute(c)?;
                 #[derive(QueryableByName)]
                 struct Count {
                     #[diesel(sql_type = BigInt)]
                     n: i64,
                 }
-                Ok(diesel::sql_query(
-                    "SELECT count(*) AS n FROM auth_sessions WHERE did = ? AND expires_at > ?",
-                )
-                .bind::<Text, _>(did)
-                .bind::<BigInt, _>(now())
-                .get_result::<Count>(c)?
-                .n)
+                Ok(sql("SELECT count(*) AS n FROM auth_sessions WHERE did = ? AND expires_at > ?")
+                    .bind::<Text, _>(did)
+                    .bind::<BigInt, _>(now())
+                    .get_result::<Count>(c)?
+                    .n)
             })
             .await?;
         if others == 0
@@ -322,9 +317,7 @@ impl Auth {
             let did = viewer.did.clone();
             self.db
                 .write(move |c| {
-                    diesel::sql_query("DELETE FROM oauth_sessions WHERE did = ?")
-                        .bind::<Text, _>(did)
-                        .execute(c)?;
+                    sql("DELETE FROM oauth_sessions WHERE did = ?").bind::<Text, _>(did).execute(c)?;
                     Ok(())
                 })
                 .await?;

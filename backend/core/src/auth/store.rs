@@ -9,6 +9,7 @@ use diesel::sql_types::{BigInt, Text};
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
 
 use crate::Db;
+use crate::db::sql::sql as query;
 
 /// How long an unfinished sign-in stays valid.
 const STATE_TTL_SECONDS: i64 = 3600;
@@ -54,7 +55,7 @@ impl JsonTable {
         let row = self
             .db
             .read(move |c| {
-                Ok(diesel::sql_query(sql)
+                Ok(query(sql)
                     .bind::<Text, _>(key)
                     .bind::<BigInt, _>(oldest)
                     .get_result::<Data>(c)
@@ -76,9 +77,9 @@ impl JsonTable {
         self.db
             .write(move |c| {
                 if let Some(purge) = purge {
-                    diesel::sql_query(purge).bind::<BigInt, _>(oldest).execute(c)?;
+                    query(purge).bind::<BigInt, _>(oldest).execute(c)?;
                 }
-                diesel::sql_query(insert)
+                query(insert)
                     .bind::<Text, _>(key)
                     .bind::<Text, _>(data)
                     .bind::<BigInt, _>(now())
@@ -97,8 +98,8 @@ impl JsonTable {
         self.db
             .write(move |c| {
                 match key {
-                    Some(key) => diesel::sql_query(sql).bind::<Text, _>(key).execute(c)?,
-                    None => diesel::sql_query(sql).execute(c)?,
+                    Some(key) => query(sql).bind::<Text, _>(key).execute(c)?,
+                    None => query(sql).execute(c)?,
                 };
                 Ok(())
             })

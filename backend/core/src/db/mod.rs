@@ -5,16 +5,20 @@
 //! connections share the OS page cache instead of each copying pages in).
 //! [`Db::read`] runs short reads inline (WAL readers never wait on a lock);
 //! [`Db::write`] runs on tokio's blocking pool, since a writer may wait for
-//! another. Writes use `BEGIN IMMEDIATE` so two writers queue on the busy
-//! timeout instead of failing with "database is locked" halfway through a
-//! transaction.
+//! another. Writers in this process take turns at one gate ([`Db::write_gate`])
+//! before they even take a connection: a waiting writer is woken the moment
+//! the previous one commits (SQLite's busy handler would sleep 1, 2, 5, 10...
+//! ms between tries) and never holds a pooled connection a reader needs.
+//! Writes use `BEGIN IMMEDIATE`, so a writer in another process (the
+//! stand-alone indexer) is waited for on the busy timeout instead of failing
+//! with "database is locked" halfway through a transaction.
 
 pub mod migrations;
 pub mod sql;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -54,6 +58,8 @@ pub struct Db {
     pool: Pool<ConnectionManager<SqliteConnection>>,
     /// Bumped after every committed write (see [`Db::generation`]).
     generation: Arc<AtomicU64>,
+    /// Held by whoever writes in this process (see the module docs).
+    gate: Arc<Mutex<()>>,
 }
 
 impl Db {
@@ -75,7 +81,7 @@ impl Db {
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(url))
             .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))?;
-        Ok(Self { pool, generation: Arc::new(AtomicU64::new(1)) })
+        Ok(Self { pool, generation: Arc::new(AtomicU64::new(1)), gate: Arc::new(Mutex::new(())) })
     }
 
     /// A number that changes whenever data may have changed: after every
@@ -123,6 +129,28 @@ impl Db {
                 }
             }
         });
+    }
+
+    /// Waits for this process's turn to write (blocking): hold it for the
+    /// whole transaction when writing on a connection from [`Db::conn`].
+    pub fn write_gate(&self) -> MutexGuard<'_, ()> {
+        // A writer that panicked left no transaction open (it rolls back on drop): go on.
+        self.gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether the bundled SQLite was built with its query planner
+    /// stability guarantee (`.cargo/config.toml` asks for it). Without it,
+    /// cached statements with a bound `LIMIT ?` are re-prepared at every run.
+    pub fn has_stable_plans(&self) -> Result<bool, Error> {
+        #[derive(diesel::QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let mut conn = self.conn()?;
+        let options: Vec<CompileOption> =
+            diesel::RunQueryDsl::load(diesel::sql_query("PRAGMA compile_options"), &mut conn)?;
+        Ok(options.iter().any(|o| o.compile_options == "ENABLE_QPSG"))
     }
 
     /// A connection for blocking code (CLI commands, the indexer's writer thread).
@@ -174,6 +202,7 @@ impl Db {
     {
         let db = self.clone();
         tokio::task::spawn_blocking(move || {
+            let _turn = db.write_gate();
             let mut conn = db.conn()?;
             let done = conn.immediate_transaction(work);
             if done.is_ok() {
@@ -197,6 +226,17 @@ mod tests {
     struct Mode {
         #[diesel(sql_type = Text)]
         journal_mode: String,
+    }
+
+    #[test]
+    fn sqlite_is_built_with_stable_plans() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        assert!(
+            db.has_stable_plans()?,
+            "LIBSQLITE3_FLAGS from .cargo/config.toml did not reach the SQLite build"
+        );
+        Ok(())
     }
 
     #[tokio::test]

@@ -354,12 +354,12 @@ pub fn count(conn: &mut SqliteConnection, table: &str, id: i64) -> Result<i64, E
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let sql = if table == "comment" {
+    let text = if table == "comment" {
         "SELECT vote_count AS n FROM fr_comments WHERE id = ?"
     } else {
         "SELECT vote_count AS n FROM fr_requests WHERE id = ?"
     };
-    Ok(diesel::sql_query(sql).bind::<BigInt, _>(id).get_result::<N>(conn)?.n)
+    Ok(sql(text).bind::<BigInt, _>(id).get_result::<N>(conn)?.n)
 }
 
 /// Everyone who wrote a request, comment or vote in a Sphere.
@@ -369,7 +369,7 @@ pub fn authors(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String
         #[diesel(sql_type = Text)]
         did: String,
     }
-    let rows: Vec<Did> = diesel::sql_query(
+    let rows: Vec<Did> = sql(
         "SELECT author_did AS did FROM fr_requests WHERE sphere_id = ?1
          UNION SELECT c.author_did FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id WHERE r.sphere_id = ?1
          UNION SELECT v.voter_did FROM fr_votes v JOIN fr_requests r ON r.id = v.request_id WHERE r.sphere_id = ?1
@@ -390,7 +390,7 @@ pub fn content(conn: &mut SqliteConnection, uri: &str) -> Result<Option<(String,
         #[diesel(sql_type = BigInt)]
         sphere_id: i64,
     }
-    let row: Option<Row> = diesel::sql_query(
+    let row: Option<Row> = sql(
         "SELECT cid, sphere_id FROM fr_requests WHERE uri = ?1
          UNION ALL SELECT c.cid, r.sphere_id FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id WHERE c.uri = ?1",
     )
