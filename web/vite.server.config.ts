@@ -9,6 +9,10 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [vanillaExtractPlugin({ identifiers: 'short' })],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  // Server renders happen once per request, never re-render: the plain
+  // signals (same API) without @preact/signals' component-tracking hooks,
+  // which cost QuickJS an effect per component.
+  resolve: { alias: { '@preact/signals': '@preact/signals-core' } },
   publicDir: false,
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {

@@ -96,6 +96,12 @@ async fn main() -> anyhow::Result<()> {
         q(0.5),
         q(0.99)
     );
+    let metrics = &rendering.ctx.metrics;
+    println!(
+        "  of which, per render (means): JavaScript (query list + HTML) {:.2} ms, in-process data queries {:.2} ms",
+        metrics.render.mean_seconds() * 1000.0,
+        metrics.prefetch.mean_seconds() * 1000.0
+    );
 
     let (a, b) = (rendering.addr, shell_only.addr);
     let shell = http::drive("static index.html shell (baseline)", clients, seconds, move |_| {

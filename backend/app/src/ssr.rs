@@ -264,11 +264,15 @@ pub async fn page(req: &HttpRequest, assets: &WebAssets, renderer: &Renderer, kn
             return crate::web::shell(assets, fallback_status);
         }
     };
+    let listed = started.elapsed();
+    let fetching = Instant::now();
     let data = Value::Object(prefetch(req, list).await).to_string();
+    ctx.metrics.prefetch.observe(fetching.elapsed());
     let page_url = format!("{}{}", ctx.config.public_url.trim_end_matches('/'), req.path());
+    let rendering = Instant::now();
     let rendered = with_engine(renderer, "__exosphereRender", (&url, Some(&data)))
         .and_then(|json| Ok(serde_json::from_str::<Rendered>(&json)?));
-    ctx.metrics.render.observe(started.elapsed());
+    ctx.metrics.render.observe(listed + rendering.elapsed());
     let (status, body) = match rendered {
         Ok(rendered) => {
             let status = rendered.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::OK);

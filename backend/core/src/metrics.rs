@@ -40,6 +40,12 @@ impl Histogram {
         self.sum_us.fetch_add(took.as_micros() as u64, Ordering::Relaxed);
     }
 
+    /// The mean of the observations so far, in seconds (0 with none).
+    pub fn mean_seconds(&self) -> f64 {
+        let count = self.count.load(Ordering::Relaxed);
+        if count == 0 { 0.0 } else { self.sum_us.load(Ordering::Relaxed) as f64 / 1e6 / count as f64 }
+    }
+
     fn render(&self, out: &mut String, name: &str, labels: &str) {
         let sep = if labels.is_empty() { "" } else { "," };
         let mut cumulative = 0;
@@ -61,8 +67,10 @@ impl Histogram {
 pub struct Metrics {
     /// HTTP latency by (method label, status class).
     http: RwLock<BTreeMap<(String, &'static str), Histogram>>,
-    /// Server-side page renders.
+    /// Server-side page renders: the JavaScript part (the page's query list and its HTML).
     pub render: Histogram,
+    /// Server-side page renders: the in-process queries that fetch the page's data.
+    pub prefetch: Histogram,
     /// Renders that failed and fell back to the client.
     pub render_failures: AtomicU64,
 }
@@ -101,9 +109,12 @@ impl Metrics {
                 );
             }
         }
-        out.push_str("# HELP exosphere_ssr_render_seconds Server-side page render time.\n");
+        out.push_str("# HELP exosphere_ssr_render_seconds Server-side page render time in JavaScript.\n");
         out.push_str("# TYPE exosphere_ssr_render_seconds histogram\n");
         self.render.render(&mut out, "exosphere_ssr_render_seconds", "");
+        out.push_str("# HELP exosphere_ssr_prefetch_seconds Time to fetch a server-rendered page's data.\n");
+        out.push_str("# TYPE exosphere_ssr_prefetch_seconds histogram\n");
+        self.prefetch.render(&mut out, "exosphere_ssr_prefetch_seconds", "");
         out.push_str("# HELP exosphere_ssr_render_failures_total Renders that fell back to the client.\n");
         out.push_str("# TYPE exosphere_ssr_render_failures_total counter\n");
         let _ = writeln!(

@@ -13,8 +13,22 @@ interface Props {
   size?: 'large' | 'small';
 }
 
-/** The upvote toggle: optimistic, rolled back (with the API's message) when the server refuses. */
-export function VoteButton({ initial, send, canVote, subject, size = 'large' }: Props) {
+/** The upvote toggle: optimistic, rolled back (with the API's message) when the server refuses.
+ *  People who may not vote see the count only (no vote state is made for them). */
+export function VoteButton(props: Props) {
+  return props.canVote ? <VoteToggle {...props} /> : <VoteCount voteCount={props.initial.voteCount} size={props.size} />;
+}
+
+function VoteCount({ voteCount, size = 'large' }: { voteCount: number; size?: Props['size'] }) {
+  return (
+    <span class={`${css.count} ${size === 'large' ? css.large : css.small}`} data-testid="vote-count">
+      <span class={css.number}>{voteCount}</span>
+      <span class={css.unit}>{voteCount === 1 ? 'vote' : 'votes'}</span>
+    </span>
+  );
+}
+
+function VoteToggle({ initial, send, subject, size = 'large' }: Props) {
   // The latest `send` is used without resetting the vote state when a parent re-renders.
   const sendRef = useRef(send);
   sendRef.current = send;
@@ -27,15 +41,6 @@ export function VoteButton({ initial, send, canVote, subject, size = 'large' }: 
   const { voted, voteCount } = vote.current.value;
   const error = vote.error.value;
   const box = size === 'large' ? css.large : css.small;
-
-  if (!canVote) {
-    return (
-      <span class={`${css.count} ${box}`} data-testid="vote-count">
-        <span class={css.number}>{voteCount}</span>
-        <span class={css.unit}>{voteCount === 1 ? 'vote' : 'votes'}</span>
-      </span>
-    );
-  }
   return (
     <span class={css.wrap}>
       <button
