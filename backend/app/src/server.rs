@@ -2,6 +2,7 @@
 //! the OpenAPI document, and JSON errors for everything else.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -34,15 +35,17 @@ pub async fn prepare(config: &Config, registry: &Registry) -> anyhow::Result<Db>
             "SQLite was built without SQLITE_ENABLE_QPSG (build from the repository so .cargo/config.toml applies): lists will be slower"
         );
     }
-    let registry = registry.clone();
+    let migrating = registry.clone();
     let conn_db = db.clone();
     let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
         let mut conn = conn_db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
-        Ok(registry.migrate(&mut conn)?)
+        Ok(migrating.migrate(&mut conn)?)
     })
     .await
     .context("migration task")??;
     tracing::info!(applied, path = %config.database_path().display(), "database ready");
+    let modules = registry.clone();
+    db.set_before_commit(Arc::new(move |conn| modules.before_commit(conn)));
     Ok(db)
 }
 

@@ -146,6 +146,15 @@ pub trait Module: Send + Sync + 'static {
         Ok(IndexOutcome::Ignored)
     }
 
+    /// Work the module defers to the end of each write transaction, whichever
+    /// path wrote (API, indexer, rebuild): it runs inside the transaction just
+    /// before the commit. The board keeps its search index here, once per
+    /// transaction instead of once per row.
+    fn before_commit(&self, conn: &mut SqliteConnection) -> Result<(), Error> {
+        let _ = conn;
+        Ok(())
+    }
+
     /// Accounts that wrote content in a Sphere here: repos a rebuild reads.
     fn known_authors(&self, conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String>, Error> {
         let _ = (conn, sphere_id);
@@ -226,6 +235,14 @@ impl Registry {
             Some(module) => module.index_record(conn, event),
             None => Ok(IndexOutcome::Ignored),
         }
+    }
+
+    /// Every module's end-of-transaction work (see [`Module::before_commit`]).
+    pub fn before_commit(&self, conn: &mut SqliteConnection) -> Result<(), Error> {
+        for module in &self.modules {
+            module.before_commit(conn)?;
+        }
+        Ok(())
     }
 
     /// The content a URI names, from whichever module holds it.

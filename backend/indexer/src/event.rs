@@ -1,10 +1,10 @@
 //! Jetstream v1 events, as JSON (see the README's dependency notes: the
 //! jetstream-oxide crate drops records of custom collections, so we read the
-//! documented wire format ourselves). A commit's `record` stays raw JSON
-//! until the module's typed validation decides what it is.
+//! documented wire format ourselves). A commit's `record` stays untyped
+//! JSON until the module's typed validation decides what it is; it is
+//! parsed here, on the socket reader's thread, so the single writer only writes.
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 /// One Jetstream message.
 #[derive(Debug, Deserialize)]
@@ -44,7 +44,7 @@ pub struct Commit {
     pub collection: String,
     pub rkey: String,
     #[serde(default)]
-    pub record: Option<Box<RawValue>>,
+    pub record: Option<serde_json::Value>,
     #[serde(default)]
     pub cid: Option<String>,
 }
@@ -108,8 +108,8 @@ mod tests {
         let Item::Event(e) = parse(commit) else { panic!("commit not parsed") };
         let e = *e;
         assert_eq!(e.kind, Kind::Commit);
-        let c = e.commit.as_ref().map(|c| (c.operation, c.record.as_ref().map(|r| r.get().len())));
-        assert_eq!(c, Some((Operation::Create, Some(53))));
+        let c = e.commit.as_ref().map(|c| (c.operation, c.record.as_ref().and_then(|r| r["title"].as_str())));
+        assert_eq!(c, Some((Operation::Create, Some("x"))));
         let delete = r#"{"did":"did:plc:a","time_us":2,"kind":"commit","commit":{"rev":"r","operation":"delete","collection":"c.d.e","rkey":"k"}}"#;
         assert!(
             matches!(parse(delete), Item::Event(e) if e.commit.as_ref().is_some_and(|c| c.record.is_none()))

@@ -180,6 +180,7 @@ impl Writer {
                     }
                 }
             }
+            self.db.before_commit(c)?;
             save_state(c, last, &counters)?;
             Ok(last)
         })
@@ -243,15 +244,7 @@ pub fn apply(conn: &mut SqliteConnection, registry: &Registry, event: &Event) ->
             };
             let record = match (&commit.record, op) {
                 (_, RecordOp::Delete) => None,
-                (Some(raw), _) => match serde_json::from_str::<serde_json::Value>(raw.get()) {
-                    Ok(value) => Some(value),
-                    Err(e) => {
-                        return Ok(IndexOutcome::Rejected(exosphere_core::lexicon::ValidationError::new(
-                            "",
-                            format!("record is not JSON: {e}"),
-                        )));
-                    }
-                },
+                (Some(value), _) => Some(value),
                 (None, _) => {
                     return Ok(IndexOutcome::Rejected(exosphere_core::lexicon::ValidationError::new(
                         "",
@@ -273,7 +266,7 @@ pub fn apply(conn: &mut SqliteConnection, registry: &Registry, event: &Event) ->
                     rkey: &commit.rkey,
                     op,
                     cid: commit.cid.as_deref(),
-                    record: record.as_ref(),
+                    record,
                 },
             )
         }

@@ -18,7 +18,7 @@ pub mod sql;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -52,6 +52,10 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     }
 }
 
+/// Work run at the end of every write transaction, just before it commits
+/// (the modules' deferred upkeep, see [`crate::module::Module::before_commit`]).
+pub type BeforeCommit = Arc<dyn Fn(&mut SqliteConnection) -> Result<(), Error> + Send + Sync>;
+
 /// The database: a pool of SQLite connections to one file.
 #[derive(Clone)]
 pub struct Db {
@@ -60,6 +64,8 @@ pub struct Db {
     generation: Arc<AtomicU64>,
     /// Held by whoever writes in this process (see the module docs).
     gate: Arc<Mutex<()>>,
+    /// Run inside every write transaction before it commits.
+    before_commit: Arc<OnceLock<BeforeCommit>>,
 }
 
 impl Db {
@@ -81,7 +87,12 @@ impl Db {
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(url))
             .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))?;
-        Ok(Self { pool, generation: Arc::new(AtomicU64::new(1)), gate: Arc::new(Mutex::new(())) })
+        Ok(Self {
+            pool,
+            generation: Arc::new(AtomicU64::new(1)),
+            gate: Arc::new(Mutex::new(())),
+            before_commit: Arc::new(OnceLock::new()),
+        })
     }
 
     /// A number that changes whenever data may have changed: after every
@@ -129,6 +140,20 @@ impl Db {
                 }
             }
         });
+    }
+
+    /// Sets the work every write transaction ends with (once; later calls are ignored).
+    pub fn set_before_commit(&self, hook: BeforeCommit) {
+        let _ = self.before_commit.set(hook);
+    }
+
+    /// Runs the end-of-transaction work: [`Db::write`] does it itself; code
+    /// writing on a connection from [`Db::conn`] calls it before committing.
+    pub fn before_commit(&self, conn: &mut SqliteConnection) -> Result<(), Error> {
+        match self.before_commit.get() {
+            Some(hook) => hook(conn),
+            None => Ok(()),
+        }
     }
 
     /// Waits for this process's turn to write (blocking): hold it for the
@@ -204,7 +229,11 @@ impl Db {
         tokio::task::spawn_blocking(move || {
             let _turn = db.write_gate();
             let mut conn = db.conn()?;
-            let done = conn.immediate_transaction(work);
+            let done = conn.immediate_transaction(|c| {
+                let out = work(c)?;
+                db.before_commit(c)?;
+                Ok(out)
+            });
             if done.is_ok() {
                 db.mark_changed();
             }

@@ -166,19 +166,22 @@ pub fn index_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Resul
     if sphere.id != request.sphere_id {
         return Ok(IndexOutcome::Ignored);
     }
-    if crate::store::vote_of(conn, request.id, event.did)?.is_some() {
-        // Voting twice changes nothing (the same record again, or a second record).
+    let w = weight(&record.created_at, chrono::Utc::now());
+    // Voting twice changes nothing (the same record again, or a second record
+    // by the same person): both are uniqueness conflicts, ignored.
+    let inserted = sql(
+        "INSERT OR IGNORE INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind::<Text, _>(&uri)
+    .bind::<Text, _>(event.cid())
+    .bind::<BigInt, _>(request.id)
+    .bind::<Text, _>(event.did)
+    .bind::<Double, _>(w)
+    .bind::<Text, _>(&record.created_at)
+    .execute(conn)?;
+    if inserted == 0 {
         return Ok(IndexOutcome::Unchanged);
     }
-    let w = weight(&record.created_at, chrono::Utc::now());
-    sql("INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind::<Text, _>(&uri)
-        .bind::<Text, _>(event.cid())
-        .bind::<BigInt, _>(request.id)
-        .bind::<Text, _>(event.did)
-        .bind::<Double, _>(w)
-        .bind::<Text, _>(&record.created_at)
-        .execute(conn)?;
     votes_changed(conn, request.id, 1, w)?;
     Ok(IndexOutcome::Indexed)
 }
@@ -190,10 +193,9 @@ fn tick(conn: &mut SqliteConnection) -> Result<i64, Error> {
         #[diesel(sql_type = BigInt)]
         now_us: i64,
     }
-    Ok(sql("UPDATE fr_clock SET now_us = max(now_us + 1, ?) RETURNING now_us")
-        .bind::<BigInt, _>(now_us())
-        .get_result::<Clock>(conn)?
-        .now_us)
+    // Two plain statements: `RETURNING` would build a temporary table each time.
+    sql("UPDATE fr_clock SET now_us = max(now_us + 1, ?)").bind::<BigInt, _>(now_us()).execute(conn)?;
+    Ok(sql("SELECT now_us FROM fr_clock").get_result::<Clock>(conn)?.now_us)
 }
 
 /// A vote came or went: remembers the request's rank as it was (for page
@@ -392,4 +394,105 @@ fn refresh_status(conn: &mut SqliteConnection, request_id: i64) -> Result<(), Er
     .bind::<BigInt, _>(request_id)
     .execute(conn)?;
     Ok(())
+}
+
+/// Brings the search index up to date with the requests changed in this
+/// transaction (noted by the triggers of migration 0002): old text out, the
+/// current text in, once per request however often it changed.
+pub fn flush_search(conn: &mut SqliteConnection) -> Result<(), Error> {
+    #[derive(QueryableByName)]
+    struct Pending {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        pending: bool,
+    }
+    if !sql("SELECT EXISTS (SELECT 1 FROM fr_search_pending) AS pending").get_result::<Pending>(conn)?.pending
+    {
+        return Ok(());
+    }
+    sql("INSERT INTO fr_requests_fts (fr_requests_fts, rowid, title, description)
+         SELECT 'delete', request_id, title, description FROM fr_search_pending WHERE indexed = 1")
+    .execute(conn)?;
+    sql("INSERT INTO fr_requests_fts (rowid, title, description)
+         SELECT r.id, r.title, coalesce(r.description, '') FROM fr_search_pending p JOIN fr_requests r ON r.id = p.request_id")
+    .execute(conn)?;
+    sql("DELETE FROM fr_search_pending").execute(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use diesel::connection::SimpleConnection;
+    use exosphere_core::Db;
+    use exosphere_core::module::Registry;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct Hit {
+        #[diesel(sql_type = BigInt)]
+        rowid: i64,
+    }
+
+    fn matches(db: &Db, words: &str) -> anyhow::Result<Vec<i64>> {
+        let mut conn = db.conn()?;
+        let hits: Vec<Hit> =
+            sql("SELECT rowid FROM fr_requests_fts WHERE fr_requests_fts MATCH ? ORDER BY rowid")
+                .bind::<Text, _>(words)
+                .load(&mut conn)?;
+        Ok(hits.into_iter().map(|h| h.rowid).collect())
+    }
+
+    #[tokio::test]
+    async fn search_follows_every_change_once_per_transaction() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        let registry = Registry::new(vec![Arc::new(crate::FeatureRequests)])?;
+        registry.migrate(&mut *db.conn()?)?;
+        let modules = registry.clone();
+        db.set_before_commit(Arc::new(move |c| modules.before_commit(c)));
+        let insert = |id: i64, title: &str| {
+            format!(
+                "INSERT INTO fr_requests (id, uri, cid, sphere_id, number, author_did, title, created_at, indexed_us, votes_changed_us)
+                 VALUES ({id}, 'at://a/r/{id}', 'c', 1, {id}, 'did:plc:a', '{title}', '2026-01-01', 0, 0);"
+            )
+        };
+        let setup = format!(
+            "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+             VALUES (1, 'at://o/s/1', 'c', 'did:plc:o', 's', 'S', 'public', 'open', '[]', '2026-01-01', '2026-01-01');
+             {} {} {}",
+            insert(1, "dark mode"),
+            insert(2, "csv export"),
+            insert(3, "keyboard shortcuts")
+        );
+        db.write(move |c| Ok(c.batch_execute(&setup)?)).await?;
+        assert_eq!(matches(&db, "dark")?, [1]);
+        // In one transaction: a new title twice, a delete, an insert edited then deleted, a delete then an insert reusing the id.
+        let changes = format!(
+            "UPDATE fr_requests SET title = 'light theme' WHERE id = 1;
+             UPDATE fr_requests SET title = 'light mode' WHERE id = 1;
+             DELETE FROM fr_requests WHERE id = 2;
+             {} UPDATE fr_requests SET title = 'gone again' WHERE id = 4; DELETE FROM fr_requests WHERE id = 4;
+             DELETE FROM fr_requests WHERE id = 3; {}",
+            insert(4, "short lived"),
+            insert(3, "mouse gestures")
+        );
+        db.write(move |c| Ok(c.batch_execute(&changes)?)).await?;
+        assert!(matches(&db, "dark")?.is_empty(), "old words leave the index");
+        assert!(matches(&db, "theme")?.is_empty(), "intermediate versions never reach it");
+        assert_eq!(matches(&db, "light mode")?, [1]);
+        assert!(matches(&db, "csv")?.is_empty());
+        assert!(matches(&db, "short OR gone")?.is_empty());
+        assert!(matches(&db, "keyboard")?.is_empty());
+        assert_eq!(matches(&db, "mouse")?, [3]);
+        let mut conn = db.conn()?;
+        // FTS5's own check that the index matches the content table (an error if not).
+        conn.batch_execute(
+            "INSERT INTO fr_requests_fts (fr_requests_fts, rank) VALUES ('integrity-check', 1)",
+        )?;
+        let left: Vec<Hit> = sql("SELECT request_id AS rowid FROM fr_search_pending").load(&mut conn)?;
+        assert!(left.is_empty(), "nothing is left pending after a commit");
+        Ok(())
+    }
 }

@@ -21,10 +21,10 @@ use exosphere_core::{AppContext, Content, Error, IndexOutcome, Module, RecordEve
 /// The module value the app registers.
 pub struct FeatureRequests;
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    id: "0001_feature_requests",
-    sql: include_str!("../migrations/0001_feature_requests.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration { id: "0001_feature_requests", sql: include_str!("../migrations/0001_feature_requests.sql") },
+    Migration { id: "0002_deferred_search", sql: include_str!("../migrations/0002_deferred_search.sql") },
+];
 
 impl Module for FeatureRequests {
     fn name(&self) -> &'static str {
@@ -37,6 +37,10 @@ impl Module for FeatureRequests {
 
     fn collections(&self) -> &'static [&'static str] {
         index::COLLECTIONS
+    }
+
+    fn before_commit(&self, conn: &mut SqliteConnection) -> Result<(), Error> {
+        index::flush_search(conn)
     }
 
     fn configure(&self, cfg: &mut ServiceConfig, _ctx: &AppContext) {
