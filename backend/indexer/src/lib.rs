@@ -19,8 +19,9 @@ use std::sync::atomic::AtomicI64;
 use exosphere_core::AppContext;
 use tokio::sync::{mpsc, watch};
 
-/// Messages waiting between the reader and the writer at most.
-pub const CHANNEL: usize = 10_000;
+/// Messages waiting between the reader and the writer at most: two batches,
+/// so the reader fills the next one while the writer commits.
+pub const CHANNEL: usize = 2 * writer::BATCH;
 /// Beyond this, Jetstream no longer has the events after a saved cursor.
 pub const REPLAY_WINDOW_US: i64 = 36 * 3600 * 1_000_000;
 
