@@ -67,7 +67,60 @@ async fn main() -> anyhow::Result<()> {
         println!("  error: {e}");
     }
     println!("targets: zero errors, no `database is locked`, p99 < 50 ms");
+    // The server's own view (its /metrics histogram): time spent inside the server, by method.
+    let metrics = reqwest::Client::builder()
+        .no_proxy()
+        .build()?
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await?
+        .text()
+        .await?;
+    println!("\nserver-side, from /metrics: share of requests over 10 / 25 / 50 ms");
+    for (method, over) in slow_shares(&metrics, &[0.01, 0.025, 0.05]) {
+        println!(
+            "  {method:<52} {}",
+            over.iter().map(|p| format!("{:>7.3}%", p)).collect::<Vec<_>>().join(" ")
+        );
+    }
     let clean = load::terminate(&mut server)?;
     println!("SIGTERM: {}", if clean { "clean exit" } else { "unclean exit" });
     Ok(())
+}
+
+/// For each method in a Prometheus text scrape, the share (percent) of its
+/// 2xx requests slower than each bound (bounds must be histogram buckets).
+fn slow_shares(text: &str, bounds: &[f64]) -> Vec<(String, Vec<f64>)> {
+    let mut rows: std::collections::BTreeMap<String, (f64, Vec<f64>)> = Default::default();
+    for line in text.lines().filter(|l| l.starts_with("exosphere_http_request_duration_seconds_bucket{")) {
+        let Some((labels, value)) = line.split_once("} ") else { continue };
+        let field = |name: &str| {
+            labels
+                .split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned)
+        };
+        let (Some(method), Some(status), Some(le)) = (field("method"), field("status"), field("le")) else {
+            continue;
+        };
+        let count: f64 = value.trim().parse().unwrap_or(0.0);
+        if status != "2xx" {
+            continue;
+        }
+        let row = rows.entry(method).or_insert_with(|| (0.0, vec![0.0; bounds.len()]));
+        if le == "+Inf" {
+            row.0 = count;
+        } else if let Ok(le) = le.parse::<f64>() {
+            for (i, b) in bounds.iter().enumerate() {
+                if (le - b).abs() < 1e-9 {
+                    row.1[i] = count;
+                }
+            }
+        }
+    }
+    rows.into_iter()
+        .filter(|(_, (total, _))| *total > 0.0)
+        .map(|(m, (total, under))| (m, under.iter().map(|u| 100.0 * (total - u) / total).collect()))
+        .collect()
 }
