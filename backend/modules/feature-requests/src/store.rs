@@ -369,7 +369,8 @@ pub fn authors(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String
         #[diesel(sql_type = Text)]
         did: String,
     }
-    let rows: Vec<Did> = sql(
+    // `?1` repeated: diesel's own query (`sql()` binds `?` positionally).
+    let rows: Vec<Did> = diesel::sql_query(
         "SELECT author_did AS did FROM fr_requests WHERE sphere_id = ?1
          UNION SELECT c.author_did FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id WHERE r.sphere_id = ?1
          UNION SELECT v.voter_did FROM fr_votes v JOIN fr_requests r ON r.id = v.request_id WHERE r.sphere_id = ?1
@@ -390,7 +391,8 @@ pub fn content(conn: &mut SqliteConnection, uri: &str) -> Result<Option<(String,
         #[diesel(sql_type = BigInt)]
         sphere_id: i64,
     }
-    let row: Option<Row> = sql(
+    // `?1` repeated: diesel's own query (`sql()` binds `?` positionally).
+    let row: Option<Row> = diesel::sql_query(
         "SELECT cid, sphere_id FROM fr_requests WHERE uri = ?1
          UNION ALL SELECT c.cid, r.sphere_id FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id WHERE c.uri = ?1",
     )
