@@ -29,7 +29,9 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
-    include: ['test/**/*.test.{ts,tsx}'],
+    // test/built/ checks the build's output: scripts/check runs it after the build.
+    include: process.env.EXOSPHERE_BUILT_TESTS ? ['test/built/**/*.test.ts'] : ['test/**/*.test.{ts,tsx}'],
+    exclude: process.env.EXOSPHERE_BUILT_TESTS ? [] : ['test/built/**', 'node_modules/**'],
     setupFiles: ['test/setup.ts'],
     // Keep the machine usable for the Rust build next to us.
     pool: 'threads',

@@ -1,5 +1,6 @@
 import { vanillaExtractPlugin } from '@vanilla-extract/vite-plugin';
 import { defineConfig } from 'vite';
+import { quickjsFastPaths, renderToStringSource } from './vite.quickjs';
 
 // The server-render bundle: ONE self-contained classic script, dist/server/render.js,
 // evaluated by the Rust server in QuickJS. No imports, no Node APIs, no DOM: it
@@ -7,12 +8,18 @@ import { defineConfig } from 'vite';
 // src/entry-server.tsx). CSS is left to the browser build; class names match it
 // because both builds name them the same way.
 export default defineConfig({
-  plugins: [vanillaExtractPlugin({ identifiers: 'short' })],
+  plugins: [vanillaExtractPlugin({ identifiers: 'short' }), quickjsFastPaths()],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   // Server renders happen once per request, never re-render: the plain
   // signals (same API) without @preact/signals' component-tracking hooks,
   // which cost QuickJS an effect per component.
-  resolve: { alias: { '@preact/signals': '@preact/signals-core' } },
+  // preact-render-to-string from its ES sources, rewritten for QuickJS (see vite.quickjs.ts).
+  resolve: {
+    alias: {
+      '@preact/signals': '@preact/signals-core',
+      'preact-render-to-string': renderToStringSource,
+    },
+  },
   publicDir: false,
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {

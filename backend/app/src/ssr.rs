@@ -33,12 +33,29 @@ use crate::web::WebAssets;
 const RENDER_TIMEOUT: Duration = Duration::from_millis(500);
 /// QuickJS heap limit per worker.
 const MEMORY_LIMIT: usize = 64 << 20;
+/// Engine calls (two per page) between two cycle collections. Most of a render's objects are freed
+/// by reference counting as it goes; the cycles (vnodes and their components)
+/// wait for a collection, which walks the whole heap. Collections run after the
+/// response is on its way (`collect_garbage_later`), never inside a render.
+const RENDERS_PER_COLLECTION: u32 = 16;
+
+/// Heap size at which QuickJS collects on its own, mid-render: a backstop only,
+/// well under `MEMORY_LIMIT`.
+const GC_THRESHOLD: usize = 32 << 20;
+
 /// Cached anonymous pages at most (then the cache starts over).
 const MAX_CACHED: usize = 4096;
 
-/// Wrappers so that only strings cross between Rust and JavaScript.
-const GLUE: &str = "globalThis.__exosphereQueries = (url) => JSON.stringify(globalThis.exosphereQueries(url));
-globalThis.__exosphereRender = (url, data) => JSON.stringify(globalThis.exosphereRender(url, JSON.parse(data)));";
+/// Wrappers so that only strings cross between Rust and JavaScript. A render
+/// answers its head fields as JSON on the first line and the HTML, as is, after
+/// it: quoting tens of kilobytes of HTML into JSON and back cost QuickJS more
+/// than the rest of the glue together.
+const GLUE: &str =
+    "globalThis.__exosphereQueries = (url) => JSON.stringify(globalThis.exosphereQueries(url));
+globalThis.__exosphereRender = (url, data) => {
+  const r = globalThis.exosphereRender(url, JSON.parse(data));
+  return JSON.stringify({ title: r.title, description: r.description, status: r.status }) + '\\n' + r.html;
+};";
 
 /// The server bundle and the anonymous page cache.
 pub struct Renderer {
@@ -69,11 +86,13 @@ impl Renderer {
 /// One QuickJS runtime with the bundle loaded.
 struct Engine {
     version: u64,
-    _runtime: rquickjs::Runtime,
+    runtime: rquickjs::Runtime,
     context: rquickjs::Context,
     /// Nanoseconds since `epoch` after which the running script is interrupted (0: none).
     deadline: Arc<AtomicU64>,
     epoch: Instant,
+    /// Calls since the last collection.
+    renders: std::cell::Cell<u32>,
 }
 
 thread_local! {
@@ -85,8 +104,7 @@ impl Engine {
         let runtime = rquickjs::Runtime::new()?;
         runtime.set_memory_limit(MEMORY_LIMIT);
         runtime.set_max_stack_size(1 << 20);
-        // A render allocates a few MB of short-lived objects: collecting less often is faster.
-        runtime.set_gc_threshold(16 << 20);
+        runtime.set_gc_threshold(GC_THRESHOLD);
         let deadline = Arc::new(AtomicU64::new(0));
         let epoch = Instant::now();
         {
@@ -97,7 +115,7 @@ impl Engine {
             })));
         }
         let context = rquickjs::Context::full(&runtime)?;
-        let engine = Self { version, _runtime: runtime, context, deadline, epoch };
+        let engine = Self { version, runtime, context, deadline, epoch, renders: std::cell::Cell::new(0) };
         engine.run(|ctx| {
             ctx.eval::<(), _>(script)?;
             ctx.eval::<(), _>(GLUE)
@@ -128,10 +146,14 @@ impl Engine {
             })
         });
         self.deadline.store(0, Ordering::Relaxed);
+        // QuickJS lowers the threshold to 1.5 times the live heap after each
+        // collection it starts, which would collect every render or two: set it back.
+        self.runtime.set_gc_threshold(GC_THRESHOLD);
         out
     }
 
     fn call(&self, function: &str, args: (&str, Option<&str>)) -> anyhow::Result<String> {
+        self.renders.set(self.renders.get().saturating_add(1));
         self.run(|ctx| {
             let f: rquickjs::Function = ctx.globals().get(function)?;
             match args.1 {
@@ -160,6 +182,29 @@ fn with_engine(renderer: &Renderer, function: &str, args: (&str, Option<&str>)) 
     })
 }
 
+/// Whether this thread's engine has rendered enough to collect its cycles.
+fn collection_due() -> bool {
+    ENGINE.with(|cell| {
+        cell.try_borrow()
+            .is_ok_and(|slot| slot.as_ref().is_some_and(|e| e.renders.get() >= RENDERS_PER_COLLECTION))
+    })
+}
+
+/// Collects this thread's engine's garbage cycles once the current response is
+/// on its way: a task on the same worker thread (the engine is thread-local).
+fn collect_garbage_later() {
+    actix_web::rt::spawn(async {
+        ENGINE.with(|cell| {
+            if let Ok(slot) = cell.try_borrow()
+                && let Some(engine) = slot.as_ref()
+            {
+                engine.runtime.run_gc();
+                engine.renders.set(0);
+            }
+        });
+    });
+}
+
 #[derive(Deserialize)]
 struct PageQuery {
     nsid: String,
@@ -168,12 +213,22 @@ struct PageQuery {
 
 #[derive(Deserialize, Default)]
 struct Rendered {
+    #[serde(default)]
     html: String,
     title: String,
     #[serde(default)]
     description: String,
     #[serde(default)]
     status: Option<u16>,
+}
+
+impl Rendered {
+    /// The glue's answer: the head fields as JSON on the first line, then the HTML.
+    fn parse(out: &str) -> anyhow::Result<Self> {
+        let (head, html) =
+            out.split_once('\n').ok_or_else(|| anyhow::anyhow!("render answered no head line"))?;
+        Ok(Self { html: html.to_owned(), ..serde_json::from_str(head)? })
+    }
 }
 
 /// Runs the page's queries in order, as the visitor; failures are kept as `$error` entries.
@@ -270,9 +325,12 @@ pub async fn page(req: &HttpRequest, assets: &WebAssets, renderer: &Renderer, kn
     ctx.metrics.prefetch.observe(fetching.elapsed());
     let page_url = format!("{}{}", ctx.config.public_url.trim_end_matches('/'), req.path());
     let rendering = Instant::now();
-    let rendered = with_engine(renderer, "__exosphereRender", (&url, Some(&data)))
-        .and_then(|json| Ok(serde_json::from_str::<Rendered>(&json)?));
+    let rendered =
+        with_engine(renderer, "__exosphereRender", (&url, Some(&data))).and_then(|out| Rendered::parse(&out));
     ctx.metrics.render.observe(listed + rendering.elapsed());
+    if collection_due() {
+        collect_garbage_later();
+    }
     let (status, body) = match rendered {
         Ok(rendered) => {
             let status = rendered.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::OK);
@@ -337,10 +395,43 @@ mod tests {
         let looped = with_engine(&renderer, "__exosphereQueries", ("/loop", None));
         assert!(looped.is_err(), "an endless loop is stopped");
         assert!(started.elapsed() < RENDER_TIMEOUT * 4, "within its time budget");
-        let out = with_engine(&renderer, "__exosphereRender", ("/ok", Some("{}")))?;
-        assert_eq!(serde_json::from_str::<Value>(&out)?["html"], "<p>/ok</p>");
+        let out = Rendered::parse(&with_engine(&renderer, "__exosphereRender", ("/ok", Some("{}")))?)?;
+        assert_eq!((out.html.as_str(), out.title.as_str()), ("<p>/ok</p>", "t"));
         let thrown = with_engine(&renderer, "__exosphereRender", ("/ok", Some("not json")));
         assert!(thrown.is_err_and(|e| e.to_string().contains("exception")));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod collection_tests {
+    use super::*;
+
+    /// Garbage cycles are collected by a task after the response, not inside renders.
+    #[actix_web::test]
+    async fn cycles_are_collected_after_the_response() -> anyhow::Result<()> {
+        let script = "globalThis.exosphereQueries = () => [];
+                      globalThis.exosphereRender = () => {
+                        for (let i = 0; i < 20000; i++) { const a = {}; const b = { a }; a.b = b; }
+                        return { html: 'ok', title: 't' };
+                      };";
+        let renderer =
+            Renderer { script: Some(Arc::from(script)), version: 777_777, cache: Mutex::default() };
+        let heap = || {
+            ENGINE.with(|c| c.borrow().as_ref().map(|e| e.runtime.memory_usage().malloc_size).unwrap_or(0))
+        };
+        for _ in 0..RENDERS_PER_COLLECTION - 1 {
+            with_engine(&renderer, "__exosphereRender", ("/", Some("{}")))?;
+        }
+        assert!(!collection_due());
+        with_engine(&renderer, "__exosphereRender", ("/", Some("{}")))?;
+        assert!(collection_due());
+        let before = heap();
+        collect_garbage_later();
+        assert!(collection_due(), "not inside the caller");
+        tokio::task::yield_now().await;
+        assert!(!collection_due());
+        assert!(heap() < before / 2, "cycles freed: {} -> {} bytes", before, heap());
         Ok(())
     }
 }
@@ -358,8 +449,9 @@ mod bundle_tests {
             Renderer { script: Some(Arc::from(script)), version: 888_888, cache: Mutex::default() };
         let queries = with_engine(&renderer, "__exosphereQueries", ("/s/demo", None))?;
         assert!(queries.contains("site.exosphere.sphere.getSphere"), "{queries}");
-        let rendered = with_engine(&renderer, "__exosphereRender", ("/s/demo", Some("{}")))?;
-        assert!(rendered.contains("\"html\""), "{rendered}");
+        let rendered =
+            Rendered::parse(&with_engine(&renderer, "__exosphereRender", ("/s/demo", Some("{}")))?)?;
+        assert!(rendered.html.contains("<"), "{}", rendered.html);
         Ok(())
     }
 }

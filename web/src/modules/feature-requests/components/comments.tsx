@@ -107,8 +107,6 @@ function CommentTree({ nodes, depth, ctx }: { nodes: CommentNode<CommentView>[];
 
 function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
   const mine = comment.author.did === viewerDid.value;
-  const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
   return (
@@ -121,63 +119,32 @@ function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
         subject={`the comment by ${actorName(comment.author)}`}
       />
       <div class={css.body}>
-        <p class={`${s.row} ${s.small} ${s.muted}`} style={{ margin: 0 }}>
+        <p class={`${s.row} ${s.small} ${s.muted} ${css.meta}`}>
           <strong>{actorName(comment.author)}</strong>
           <time dateTime={comment.createdAt}>{formatDate(comment.createdAt)}</time>
           {comment.updatedAt && <span>(edited)</span>}
           {comment.hidden && <span class={s.badge.danger}>Hidden</span>}
         </p>
         <p class={s.pre}>{comment.text}</p>
-        <div class={s.row}>
-          {ctx.canWrite && (
-            <button type="button" class={s.button.ghost} onClick={() => ctx.reply(comment)}>
-              Reply
-            </button>
-          )}
-          {mine &&
-            (!confirming ? (
-              <button type="button" class={s.button.ghost} onClick={() => setConfirming(true)}>
-                Delete comment
+        {(ctx.canWrite || mine || ctx.canModerate) && (
+          <div class={s.row}>
+            {ctx.canWrite && (
+              <button type="button" class={s.button.ghost} onClick={() => ctx.reply(comment)}>
+                Reply
               </button>
-            ) : (
-              <>
-                <button
-                  type="button"
-                  class={s.button.danger}
-                  disabled={busy}
-                  onClick={async () => {
-                    setBusy(true);
-                    try {
-                      await xrpcProcedure('site.exosphere.featureRequest.deleteComment', {
-                        sphere: ctx.sphere,
-                        comment: comment.uri,
-                      });
-                      ctx.reload();
-                    } catch (e) {
-                      setError(toApiError(e).message);
-                    } finally {
-                      setBusy(false);
-                      setConfirming(false);
-                    }
-                  }}
-                >
-                  Confirm delete
-                </button>
-                <button type="button" class={s.button.ghost} onClick={() => setConfirming(false)}>
-                  Keep it
-                </button>
-              </>
-            ))}
-          {ctx.canModerate && (
-            <ModerateButton
-              sphere={ctx.sphere}
-              subject={comment.uri}
-              hidden={comment.hidden === true}
-              what="comment"
-              onDone={ctx.reload}
-            />
-          )}
-        </div>
+            )}
+            {mine && <DeleteComment comment={comment} ctx={ctx} onError={setError} />}
+            {ctx.canModerate && (
+              <ModerateButton
+                sphere={ctx.sphere}
+                subject={comment.uri}
+                hidden={comment.hidden === true}
+                what="comment"
+                onDone={ctx.reload}
+              />
+            )}
+          </div>
+        )}
         {error && (
           <p role="alert" class={s.fieldError}>
             {error}
@@ -185,6 +152,57 @@ function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
         )}
       </div>
     </article>
+  );
+}
+
+/** The author's delete button, with its confirmation step (state only where it can be used). */
+function DeleteComment({
+  comment,
+  ctx,
+  onError,
+}: {
+  comment: CommentView;
+  ctx: TreeContext;
+  onError: (message: string | undefined) => void;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!confirming) {
+    return (
+      <button type="button" class={s.button.ghost} onClick={() => setConfirming(true)}>
+        Delete comment
+      </button>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        class={s.button.danger}
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          onError(undefined);
+          try {
+            await xrpcProcedure('site.exosphere.featureRequest.deleteComment', {
+              sphere: ctx.sphere,
+              comment: comment.uri,
+            });
+            ctx.reload();
+          } catch (e) {
+            onError(toApiError(e).message);
+          } finally {
+            setBusy(false);
+            setConfirming(false);
+          }
+        }}
+      >
+        Confirm delete
+      </button>
+      <button type="button" class={s.button.ghost} onClick={() => setConfirming(false)}>
+        Keep it
+      </button>
+    </>
   );
 }
 

@@ -1,0 +1,170 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Plugin } from 'vite';
+
+// QuickJS fast paths for the server bundle (vite.server.config.ts).
+//
+// QuickJS interprets; it has no JIT, no inline caches, and what V8 makes free
+// costs it thousands of machine instructions: one RegExp#test (3,000–8,000,
+// even on a five-letter name), one property added to an object (about 700).
+// preact-render-to-string tests four regular expressions on every attribute
+// name and one on every text, Preact's JSX runtime builds every vnode with 16
+// properties, and the renderer links each vnode to its parent, a cycle that
+// only the cycle collector frees. Measured on the request page with 50
+// comments (callgrind, instructions per render, with the comment markup
+// trimmed beside it), these rewrites take a render from 65 M to 44 M, and the
+// garbage a collection must walk from about 0.9 ms per page to 0.2 ms:
+//
+//  - attribute names: what the renderer's generic path makes of a name (the
+//    name written, whether values are stringified) is remembered per name, so
+//    each later attribute skips the switch and the regular expressions;
+//  - element names are checked once each, and the escaped forms of short
+//    strings (class names, labels) are remembered (both bounded);
+//  - vnodes are built with the fields server rendering reads;
+//  - a rendered vnode drops its parent link and its component's link to it.
+//
+// The HTML is byte for byte what the unmodified libraries render
+// (test/built/server-bundle.test.ts compares them page by page). The rewrites apply to the pinned versions
+// in package.json; if an upgrade changes the code, the build fails here
+// rather than silently rendering slower.
+
+const require = createRequire(import.meta.url);
+const nodeModules = path.dirname(path.dirname(require.resolve('preact-render-to-string/package.json')));
+/** preact-render-to-string's ES sources (they ship in the package), aliased in place of its built files. */
+export const renderToStringSource = path.join(nodeModules, 'preact-render-to-string/src/index.js');
+
+type Rewrite = [from: string | RegExp, to: string];
+
+const MEMO = `
+// QuickJS fast paths (web/vite.quickjs.ts).
+const MEMO_LIMIT = 4096;
+let memoSize = 0;
+const UNSAFE_SEEN = Object.create(null);
+function isUnsafeName(name) {
+  let hit = UNSAFE_SEEN[name];
+  if (hit === undefined) {
+    hit = UNSAFE_NAME.test(name);
+    if (memoSize < MEMO_LIMIT) {
+      memoSize++;
+      UNSAFE_SEEN[name] = hit;
+    }
+  }
+  return hit;
+}
+// HTML attribute names that reach the switch's default case, with what that
+// case makes of them outside SVG: the name written and whether values are
+// stringified first (aria-*, data-*, enumerated). Unsafe and namespaced names
+// are never remembered, so they always take the original path.
+const PLAIN_ATTRS = Object.create(null);
+function rememberAttr(name) {
+  if (memoSize >= MEMO_LIMIT || UNSAFE_NAME.test(name) || NAMESPACE_REPLACE_REGEX.test(name)) return;
+  memoSize++;
+  const stringify = name[4] === '-' || HTML_ENUMERATED.has(name);
+  PLAIN_ATTRS[name] = {
+    name: !stringify && HTML_LOWER_CASE.test(name) ? name.toLowerCase() : name,
+    stringify,
+  };
+}
+`;
+
+/** Rewrites per file, by its path under node_modules. */
+const rewrites: Record<string, Rewrite[]> = {
+  'preact-render-to-string/src/index.js': [
+    ['const EMPTY_OBJ = {};', `${MEMO}\nconst EMPTY_OBJ = {};`],
+    [
+      `		v = isSignal(v) ? v.value : v;
+`,
+      `		v = isSignal(v) ? v.value : v;
+		const plain = isSvgMode ? undefined : PLAIN_ATTRS[name];
+		if (plain !== undefined) {
+			if (typeof v == 'function' && name !== 'class') continue;
+			if (plain.stringify && v != null) v = v + EMPTY_STR;
+			if (v != null && v !== false) {
+				s = v === true || v === EMPTY_STR ? s + ' ' + plain.name : s + ' ' + plain.name + '="' + encodeEntities(v + EMPTY_STR) + '"';
+			}
+			continue;
+		}
+`,
+    ],
+    ['			default: {\n', '			default: {\n				if (!isSvgMode) rememberAttr(name);\n'],
+    ['if (UNSAFE_NAME.test(type)) {', 'if (isUnsafeName(type)) {'],
+    [
+      'function _renderToString(\n\tvnode,',
+      `// QuickJS fast path (web/vite.quickjs.ts): once rendered, a vnode lets go of
+// its parent and its component of it. Those links are cycles, which reference
+// counting can't free: without this, every vnode of a page waits for the cycle
+// collector, and collecting a page's worth takes about a millisecond.
+function _renderToString(vnode, context, isSvgMode, selectValue, parent, asyncMode, renderer, hooks) {
+	const out = _renderToStringInner(vnode, context, isSvgMode, selectValue, parent, asyncMode, renderer, hooks);
+	if (typeof out === 'string' && vnode !== null && typeof vnode === 'object' && !isArray(vnode)) {
+		vnode[PARENT] = null;
+		const component = vnode[COMPONENT];
+		if (component) component[VNODE] = null;
+	}
+	return out;
+}
+
+function _renderToStringInner(\n\tvnode,`,
+    ],
+  ],
+  'preact-render-to-string/src/lib/util.js': [
+    [
+      'if (str.length === 0 || ENCODED_ENTITIES.test(str) === false) return str;',
+      `if (str.length === 0) return str;
+	// QuickJS fast path (web/vite.quickjs.ts): short strings (class names, labels) repeat.
+	const short = str.length <= 64;
+	if (short) {
+		const seen = ENCODED_SEEN.get(str);
+		if (seen !== undefined) return seen;
+	}
+	const out = encodeEntitiesOnce(str);
+	if (short && ENCODED_SEEN.size < 4096) ENCODED_SEEN.set(str, out);
+	return out;
+}
+const ENCODED_SEEN = new Map();
+function encodeEntitiesOnce(str) {
+	if (ENCODED_ENTITIES.test(str) === false) return str;`,
+    ],
+  ],
+  // The server build resolves preact/jsx-runtime to its ES module build. The
+  // renderer reads a vnode's type, props, key, ref and constructor, and sets
+  // the rest itself; hooks read _parent (__) and _component (__c) as null.
+  'preact/jsx-runtime/dist/jsxRuntime.module.js': [
+    [
+      /\{type:(\w+),props:(\w+),key:(\w+),ref:(\w+),__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:--(\w+),__i:-1,__u:0,__source:\w+,__self:\w+\}/,
+      '{type:$1,props:$2,key:$3,ref:$4,__:null,__c:null,constructor:void 0,__v:--$5}',
+    ],
+  ],
+};
+
+/** Applies the rewrites; fails the build if a file changed or was not bundled. */
+export function quickjsFastPaths(): Plugin {
+  const seen = new Set<string>();
+  return {
+    name: 'exosphere:quickjs-fast-paths',
+    enforce: 'pre',
+    buildEnd(error) {
+      const missed = Object.keys(rewrites).filter((file) => !seen.has(file));
+      if (!error && missed.length > 0) this.error(`not in the server bundle: ${missed.join(', ')}`);
+    },
+    transform(code, id) {
+      const file = path.relative(nodeModules, id.split('?')[0] ?? id).split(path.sep).join('/');
+      const list = rewrites[file];
+      if (!list) return null;
+      seen.add(file);
+      let out = code;
+      for (const [from, to] of list) {
+        const count = typeof from === 'string' ? out.split(from).length - 1 : (out.match(new RegExp(from, 'g')) ?? []).length;
+        if (count !== 1) {
+          this.error(`${file} changed: ${String(from).slice(0, 80)} found ${count} times, not once; update web/vite.quickjs.ts`);
+        }
+        out = replaceOnce(out, from, to);
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+function replaceOnce(code: string, from: string | RegExp, to: string): string {
+  return typeof from === 'string' ? code.replace(from, () => to) : code.replace(from, to);
+}
