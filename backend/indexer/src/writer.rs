@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
+use diesel::connection::SimpleConnection;
 use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
@@ -30,6 +31,12 @@ use crate::event::{Event, Item, Kind, Operation};
 /// batch touches (index roots, counters, the board clock) fewer times and
 /// checkpoint less often; 10,000 is under a second of events at the writer's speed.
 pub const BATCH: usize = 10_000;
+
+/// The writer connection's page cache, in KiB (other connections keep
+/// [`exosphere_core::db::CACHE_KIB`]). A batch touches index pages all over the content tables; with a
+/// cache smaller than what it touches, SQLite re-reads pages and spills dirty
+/// ones to the WAL before the commit. SQLite only fills it as it needs to.
+const WRITER_CACHE_KIB: u32 = 256 * 1024;
 
 /// What happened to the events of a batch.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +88,7 @@ impl Writer {
     /// Runs until the channel closes, committing what it received; blocking.
     pub fn run(self, mut rx: mpsc::Receiver<Item>) -> Result<(), Error> {
         let mut conn = self.db.conn()?;
+        conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
         let mut cursor = saved_cursor(&mut conn)?.unwrap_or(0);
         self.committed.store(cursor, Ordering::SeqCst);
         while let Some(first) = rx.blocking_recv() {
@@ -100,6 +108,8 @@ impl Writer {
             self.committed.store(cursor, Ordering::SeqCst);
         }
         tracing::info!(cursor, "indexer writer stopped");
+        // The connection goes back to the pool: with the pool's cache size, and its memory freed.
+        conn.batch_execute(&format!("PRAGMA cache_size = -{}", exosphere_core::db::CACHE_KIB))?;
         Ok(())
     }
 

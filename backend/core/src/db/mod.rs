@@ -39,6 +39,9 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 /// the background checkpointer falls behind (SQLite's default is 1,000).
 const BACKSTOP_CHECKPOINT_PAGES: u32 = 20_000;
 
+/// Each connection's page cache, in KiB (`PRAGMA cache_size`).
+pub const CACHE_KIB: u32 = 16_000;
+
 #[derive(Debug)]
 struct Pragmas;
 
@@ -50,10 +53,11 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
              PRAGMA busy_timeout = {};
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -16000;
+             PRAGMA cache_size = -{};
              PRAGMA mmap_size = 1073741824;
              PRAGMA wal_autocheckpoint = {};",
             BUSY_TIMEOUT.as_millis(),
+            CACHE_KIB,
             BACKSTOP_CHECKPOINT_PAGES
         ))
         .map_err(diesel::r2d2::Error::QueryError)

@@ -198,22 +198,44 @@ fn tick(conn: &mut SqliteConnection) -> Result<i64, Error> {
     Ok(sql("SELECT now_us FROM fr_clock").get_result::<Clock>(conn)?.now_us)
 }
 
-/// A vote came or went: remembers the request's rank as it was (for page
-/// cursors), moves it, and now and then forgets history no cursor can need any more.
+/// A vote came or went: notes the change, applied to the request at the end
+/// of the transaction (see [`flush_votes`]).
 fn votes_changed(conn: &mut SqliteConnection, request_id: i64, count: i64, weight: f64) -> Result<(), Error> {
+    sql("INSERT INTO fr_votes_pending (request_id, count, weight) VALUES (?, ?, ?)
+         ON CONFLICT (request_id) DO UPDATE SET count = count + excluded.count, weight = weight + excluded.weight")
+    .bind::<BigInt, _>(request_id)
+    .bind::<BigInt, _>(count)
+    .bind::<Double, _>(weight)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Moves the vote counts changed in this transaction (migration 0003): one
+/// clock tick for all, and per request its rank as it was before the
+/// transaction (for page cursors) and its new count and score. Now and then
+/// forgets history no cursor can need any more.
+pub fn flush_votes(conn: &mut SqliteConnection) -> Result<(), Error> {
+    #[derive(QueryableByName)]
+    struct Pending {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        pending: bool,
+    }
+    if !sql("SELECT EXISTS (SELECT 1 FROM fr_votes_pending) AS pending").get_result::<Pending>(conn)?.pending
+    {
+        return Ok(());
+    }
     let now = tick(conn)?;
     sql("INSERT INTO fr_rank_history (request_id, changed_us, vote_count, trend_score)
-         SELECT id, ?, vote_count, trend_score FROM fr_requests WHERE id = ?")
+         SELECT r.id, ?, r.vote_count, r.trend_score FROM fr_votes_pending p JOIN fr_requests r ON r.id = p.request_id")
     .bind::<BigInt, _>(now)
-    .bind::<BigInt, _>(request_id)
     .execute(conn)?;
-    sql("UPDATE fr_requests SET vote_count = vote_count + ?, trend_score = trend_score + ?, votes_changed_us = ? WHERE id = ?")
-        .bind::<BigInt, _>(count)
-        .bind::<Double, _>(weight)
-        .bind::<BigInt, _>(now)
-        .bind::<BigInt, _>(request_id)
-        .execute(conn)?;
-    // Forgetting is occasional (about one change in 256): history older than a
+    sql("UPDATE fr_requests SET vote_count = vote_count + p.count, trend_score = trend_score + p.weight,
+                votes_changed_us = ?
+         FROM fr_votes_pending p WHERE p.request_id = fr_requests.id")
+    .bind::<BigInt, _>(now)
+    .execute(conn)?;
+    sql("DELETE FROM fr_votes_pending").execute(conn)?;
+    // Forgetting is occasional (about one flush in 256): history older than a
     // cursor's lifetime is never read, so it may linger a little.
     if now & 0xff == 0 {
         sql("DELETE FROM fr_rank_history WHERE changed_us < ?")
@@ -492,6 +514,88 @@ mod tests {
             "INSERT INTO fr_requests_fts (fr_requests_fts, rank) VALUES ('integrity-check', 1)",
         )?;
         let left: Vec<Hit> = sql("SELECT request_id AS rowid FROM fr_search_pending").load(&mut conn)?;
+        assert!(left.is_empty(), "nothing is left pending after a commit");
+        Ok(())
+    }
+
+    #[derive(QueryableByName)]
+    struct Rank {
+        #[diesel(sql_type = BigInt)]
+        vote_count: i64,
+        #[diesel(sql_type = Double)]
+        trend_score: f64,
+        #[diesel(sql_type = BigInt)]
+        changed_us: i64,
+    }
+
+    #[tokio::test]
+    async fn votes_move_each_request_once_per_transaction() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        let registry = Registry::new(vec![Arc::new(crate::FeatureRequests)])?;
+        registry.migrate(&mut *db.conn()?)?;
+        let modules = registry.clone();
+        db.set_before_commit(Arc::new(move |c| modules.before_commit(c)));
+        db.write(|c| {
+            Ok(c.batch_execute(
+                "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+                 VALUES (1, 'at://o/s/1', 'c', 'did:plc:o', 's', 'S', 'public', 'open', '[]', '2026-01-01', '2026-01-01');
+                 INSERT INTO fr_requests (id, uri, cid, sphere_id, number, author_did, title, created_at, indexed_us, votes_changed_us,
+                                          vote_count, trend_score)
+                 VALUES (1, 'at://a/r/1', 'c', 1, 1, 'did:plc:a', 'one', '2026-01-01', 0, 0, 5, 5.0),
+                        (2, 'at://a/r/2', 'c', 1, 2, 'did:plc:a', 'two', '2026-01-01', 0, 0, 1, 1.0),
+                        (3, 'at://a/r/3', 'c', 1, 3, 'did:plc:a', 'three', '2026-01-01', 0, 0, 0, 0.0);",
+            )?)
+        })
+        .await?;
+        // One transaction: three votes and a vote taken back on request 1, one vote on 2, nothing on 3.
+        db.write(|c| {
+            for (request, count, weight) in
+                [(1, 1, 1.0), (1, 1, 2.0), (2, 1, 0.5), (1, -1, -1.0), (1, 1, 4.0)]
+            {
+                votes_changed(c, request, count, weight)?;
+            }
+            Ok(())
+        })
+        .await?;
+        let mut conn = db.conn()?;
+        let rank = |conn: &mut SqliteConnection, id: i64| -> anyhow::Result<Rank> {
+            Ok(sql("SELECT vote_count, trend_score, votes_changed_us AS changed_us FROM fr_requests WHERE id = ?")
+                .bind::<BigInt, _>(id)
+                .get_result(conn)?)
+        };
+        let history = |conn: &mut SqliteConnection, id: i64| -> anyhow::Result<Vec<Rank>> {
+            Ok(sql("SELECT vote_count, trend_score, changed_us FROM fr_rank_history WHERE request_id = ? ORDER BY id")
+                .bind::<BigInt, _>(id)
+                .load(conn)?)
+        };
+        let (one, two, three) = (rank(&mut conn, 1)?, rank(&mut conn, 2)?, rank(&mut conn, 3)?);
+        assert_eq!((one.vote_count, one.trend_score), (7, 11.0));
+        assert_eq!((two.vote_count, two.trend_score), (2, 1.5));
+        assert_eq!((three.vote_count, three.changed_us), (0, 0), "untouched");
+        assert!(one.changed_us > 0 && one.changed_us == two.changed_us, "one clock tick for the transaction");
+        let (h1, h2) = (history(&mut conn, 1)?, history(&mut conn, 2)?);
+        assert_eq!(h1.len(), 1, "one history row per request per transaction");
+        assert_eq!(
+            (h1[0].vote_count, h1[0].trend_score, h1[0].changed_us),
+            (5, 5.0, one.changed_us),
+            "the rank before"
+        );
+        assert_eq!((h2.len(), h2[0].vote_count), (1, 1));
+        assert!(history(&mut conn, 3)?.is_empty());
+        // A rolled-back write leaves nothing pending, and the next one starts from the committed counts.
+        let failed = db
+            .write(|c| {
+                votes_changed(c, 3, 1, 1.0)?;
+                Err::<(), _>(Error::internal(anyhow::anyhow!("abandoned")))
+            })
+            .await;
+        assert!(failed.is_err());
+        db.write(|c| votes_changed(c, 3, 1, 2.0)).await?;
+        let three = rank(&mut conn, 3)?;
+        assert_eq!((three.vote_count, three.trend_score), (1, 2.0));
+        assert!(three.changed_us > one.changed_us, "a later transaction, a later tick");
+        let left: Vec<Hit> = sql("SELECT request_id AS rowid FROM fr_votes_pending").load(&mut conn)?;
         assert!(left.is_empty(), "nothing is left pending after a commit");
         Ok(())
     }

@@ -24,6 +24,7 @@ pub struct FeatureRequests;
 const MIGRATIONS: &[Migration] = &[
     Migration { id: "0001_feature_requests", sql: include_str!("../migrations/0001_feature_requests.sql") },
     Migration { id: "0002_deferred_search", sql: include_str!("../migrations/0002_deferred_search.sql") },
+    Migration { id: "0003_deferred_votes", sql: include_str!("../migrations/0003_deferred_votes.sql") },
 ];
 
 impl Module for FeatureRequests {
@@ -40,6 +41,7 @@ impl Module for FeatureRequests {
     }
 
     fn before_commit(&self, conn: &mut SqliteConnection) -> Result<(), Error> {
+        index::flush_votes(conn)?;
         index::flush_search(conn)
     }
 
