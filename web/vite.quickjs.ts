@@ -74,7 +74,8 @@ const rewrites: Record<string, Rewrite[]> = {
     [
       `		v = isSignal(v) ? v.value : v;
 `,
-      `		v = isSignal(v) ? v.value : v;
+      `		// Only objects can be signals: strings and numbers skip the call.
+		v = v !== null && typeof v === 'object' && isSignal(v) ? v.value : v;
 		const plain = isSvgMode ? undefined : PLAIN_ATTRS[name];
 		if (plain !== undefined) {
 			if (typeof v == 'function' && name !== 'class') continue;
