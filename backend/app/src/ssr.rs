@@ -33,11 +33,12 @@ use crate::web::WebAssets;
 const RENDER_TIMEOUT: Duration = Duration::from_millis(500);
 /// QuickJS heap limit per worker.
 const MEMORY_LIMIT: usize = 64 << 20;
-/// Engine calls (two per page) between two cycle collections. Most of a render's objects are freed
-/// by reference counting as it goes; the cycles (vnodes and their components)
-/// wait for a collection, which walks the whole heap. Collections run after the
-/// response is on its way (`collect_garbage_later`), never inside a render.
-const RENDERS_PER_COLLECTION: u32 = 16;
+/// Engine calls (two per page) between two cycle collections. Most of a
+/// render's objects are freed by reference counting as it goes; the cycles
+/// (vnodes and their components) wait for a collection, which walks the whole
+/// heap. Collections run after the response is on its way
+/// (`collect_garbage_later`), never inside a render.
+const CALLS_PER_COLLECTION: u32 = 16;
 
 /// Heap size at which QuickJS collects on its own, mid-render: a backstop only,
 /// well under `MEMORY_LIMIT`.
@@ -92,7 +93,7 @@ struct Engine {
     deadline: Arc<AtomicU64>,
     epoch: Instant,
     /// Calls since the last collection.
-    renders: std::cell::Cell<u32>,
+    calls: std::cell::Cell<u32>,
 }
 
 thread_local! {
@@ -115,7 +116,7 @@ impl Engine {
             })));
         }
         let context = rquickjs::Context::full(&runtime)?;
-        let engine = Self { version, runtime, context, deadline, epoch, renders: std::cell::Cell::new(0) };
+        let engine = Self { version, runtime, context, deadline, epoch, calls: std::cell::Cell::new(0) };
         engine.run(|ctx| {
             ctx.eval::<(), _>(script)?;
             ctx.eval::<(), _>(GLUE)
@@ -153,7 +154,7 @@ impl Engine {
     }
 
     fn call(&self, function: &str, args: (&str, Option<&str>)) -> anyhow::Result<String> {
-        self.renders.set(self.renders.get().saturating_add(1));
+        self.calls.set(self.calls.get().saturating_add(1));
         self.run(|ctx| {
             let f: rquickjs::Function = ctx.globals().get(function)?;
             match args.1 {
@@ -182,11 +183,11 @@ fn with_engine(renderer: &Renderer, function: &str, args: (&str, Option<&str>)) 
     })
 }
 
-/// Whether this thread's engine has rendered enough to collect its cycles.
+/// Whether this thread's engine has been called enough to collect its cycles.
 fn collection_due() -> bool {
     ENGINE.with(|cell| {
         cell.try_borrow()
-            .is_ok_and(|slot| slot.as_ref().is_some_and(|e| e.renders.get() >= RENDERS_PER_COLLECTION))
+            .is_ok_and(|slot| slot.as_ref().is_some_and(|e| e.calls.get() >= CALLS_PER_COLLECTION))
     })
 }
 
@@ -199,7 +200,7 @@ fn collect_garbage_later() {
                 && let Some(engine) = slot.as_ref()
             {
                 engine.runtime.run_gc();
-                engine.renders.set(0);
+                engine.calls.set(0);
             }
         });
     });
@@ -420,7 +421,7 @@ mod collection_tests {
         let heap = || {
             ENGINE.with(|c| c.borrow().as_ref().map(|e| e.runtime.memory_usage().malloc_size).unwrap_or(0))
         };
-        for _ in 0..RENDERS_PER_COLLECTION - 1 {
+        for _ in 0..CALLS_PER_COLLECTION - 1 {
             with_engine(&renderer, "__exosphereRender", ("/", Some("{}")))?;
         }
         assert!(!collection_due());

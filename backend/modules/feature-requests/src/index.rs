@@ -215,13 +215,7 @@ fn votes_changed(conn: &mut SqliteConnection, request_id: i64, count: i64, weigh
 /// transaction (for page cursors) and its new count and score. Now and then
 /// forgets history no cursor can need any more.
 pub fn flush_votes(conn: &mut SqliteConnection) -> Result<(), Error> {
-    #[derive(QueryableByName)]
-    struct Pending {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        pending: bool,
-    }
-    if !sql("SELECT EXISTS (SELECT 1 FROM fr_votes_pending) AS pending").get_result::<Pending>(conn)?.pending
-    {
+    if !any_pending(conn, "fr_votes_pending")? {
         return Ok(());
     }
     let now = tick(conn)?;
@@ -418,17 +412,22 @@ fn refresh_status(conn: &mut SqliteConnection, request_id: i64) -> Result<(), Er
     Ok(())
 }
 
-/// Brings the search index up to date with the requests changed in this
-/// transaction (noted by the triggers of migration 0002): old text out, the
-/// current text in, once per request however often it changed.
-pub fn flush_search(conn: &mut SqliteConnection) -> Result<(), Error> {
+/// Whether one of the tables of work deferred to the commit has rows (the
+/// common case for a transaction that changed none of it: nothing to do).
+fn any_pending(conn: &mut SqliteConnection, table: &str) -> Result<bool, Error> {
     #[derive(QueryableByName)]
     struct Pending {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         pending: bool,
     }
-    if !sql("SELECT EXISTS (SELECT 1 FROM fr_search_pending) AS pending").get_result::<Pending>(conn)?.pending
-    {
+    Ok(sql(format!("SELECT EXISTS (SELECT 1 FROM {table}) AS pending")).get_result::<Pending>(conn)?.pending)
+}
+
+/// Brings the search index up to date with the requests changed in this
+/// transaction (noted by the triggers of migration 0002): old text out, the
+/// current text in, once per request however often it changed.
+pub fn flush_search(conn: &mut SqliteConnection) -> Result<(), Error> {
+    if !any_pending(conn, "fr_search_pending")? {
         return Ok(());
     }
     sql("INSERT INTO fr_requests_fts (fr_requests_fts, rowid, title, description)
