@@ -54,14 +54,16 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut config = Config::for_tests(dir.path().join("data"));
     config.jetstream_url = replay.url.clone();
-    let ctx = exosphere::server::context(config, exosphere::modules::registry()?).await?;
+    let registry = exosphere::modules::registry()?;
+    let modules = serde_json::to_string(&registry.names())?;
+    let ctx = exosphere::server::context(config, registry).await?;
     ctx.db
-        .write(|c| {
+        .write(move |c| {
             use diesel::connection::SimpleConnection;
-            c.batch_execute(
+            c.batch_execute(&format!(
                 "INSERT INTO spheres (uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
-                 VALUES ('at://did:plc:owner/site.exosphere.sphere/bench', 'bafy', 'did:plc:owner', 'bench', 'Bench', 'public', 'open', '[]', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
-            )?;
+                 VALUES ('at://did:plc:owner/site.exosphere.sphere/bench', 'bafy', 'did:plc:owner', 'bench', 'Bench', 'public', 'open', '{modules}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
+            ))?;
             Ok(())
         })
         .await?;

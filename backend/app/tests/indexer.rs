@@ -139,10 +139,11 @@ async fn hostile_input_is_counted_and_the_indexer_keeps_going() -> anyhow::Resul
     ctx.db
         .write(|c| {
             use diesel::connection::SimpleConnection;
-            c.batch_execute(
+            c.batch_execute(&format!(
                 "INSERT INTO spheres (uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
-                 VALUES ('at://did:plc:owner/site.exosphere.sphere/s1', 'bafy', 'did:plc:owner', 'hostile', 'Hostile', 'public', 'open', '[]', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
-            )?;
+                 VALUES ('at://did:plc:owner/site.exosphere.sphere/s1', 'bafy', 'did:plc:owner', 'hostile', 'Hostile', 'public', 'open', '{}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
+                common::all_modules()
+            ))?;
             Ok(())
         })
         .await?;

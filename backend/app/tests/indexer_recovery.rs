@@ -63,9 +63,10 @@ async fn prepared(dir: &Path, sphere_uri: &str) -> anyhow::Result<Db> {
         use diesel::RunQueryDsl;
         diesel::sql_query(
             "INSERT INTO spheres (uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
-             VALUES (?, 'bafycrash', 'did:plc:owner', 'crash', 'Crash', 'public', 'open', '[]', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+             VALUES (?, 'bafycrash', 'did:plc:owner', 'crash', 'Crash', 'public', 'open', ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
         )
         .bind::<diesel::sql_types::Text, _>(uri)
+        .bind::<diesel::sql_types::Text, _>(common::all_modules())
         .execute(c)?;
         Ok(())
     })

@@ -224,15 +224,32 @@ async fn other_paths_are_json_404_and_openapi_is_served() -> anyhow::Result<()> 
 fn openapi_lists_every_method_lexicon_as_a_path() -> anyhow::Result<()> {
     let openapi: Value = serde_json::from_str(exosphere::server::OPENAPI)?;
     let paths = openapi["paths"].as_object().map(|p| p.len()).unwrap_or_default();
-    for (nsids, verb) in
-        [(exosphere_core::lexicon::QUERIES, "get"), (exosphere_core::lexicon::PROCEDURES, "post")]
-    {
-        for nsid in nsids {
-            let op = &openapi["paths"][format!("/xrpc/{nsid}")][verb];
-            assert_eq!(op["operationId"], *nsid, "{nsid} is missing from the OpenAPI document");
+    // Every method Lexicon of core and the modules, read from lexicons/.
+    fn methods(dir: &std::path::Path, out: &mut Vec<(String, &'static str)>) -> anyhow::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                methods(&path, out)?;
+            } else if path.extension().is_some_and(|e| e == "json") {
+                let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+                let verb = match doc["defs"]["main"]["type"].as_str() {
+                    Some("query") => "get",
+                    Some("procedure") => "post",
+                    _ => continue,
+                };
+                out.push((doc["id"].as_str().unwrap_or_default().to_owned(), verb));
+            }
         }
+        Ok(())
     }
-    assert_eq!(paths, exosphere_core::lexicon::QUERIES.len() + exosphere_core::lexicon::PROCEDURES.len());
+    let mut lexicon_methods = Vec::new();
+    methods(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../lexicons"), &mut lexicon_methods)?;
+    assert!(lexicon_methods.len() > 20, "the lexicons must be found");
+    for (nsid, verb) in &lexicon_methods {
+        let op = &openapi["paths"][format!("/xrpc/{nsid}")][verb];
+        assert_eq!(op["operationId"], *nsid, "{nsid} is missing from the OpenAPI document");
+    }
+    assert_eq!(paths, lexicon_methods.len());
     let design = [
         "site.exosphere.sphere.createSphere",
         "site.exosphere.sphere.getSphere",

@@ -36,7 +36,8 @@ impl AppContext {
     pub fn new(config: Config, db: Db, registry: Registry) -> anyhow::Result<Self> {
         let http = ReqwestClient::build()?;
         let identity = IdentityResolver::new(&config, http.clone());
-        let auth = Arc::new(Auth::new(&config, db.clone(), identity.clone(), http.clone())?);
+        let auth =
+            Arc::new(Auth::new(&config, db.clone(), identity.clone(), http.clone(), &registry.scopes())?);
         Ok(Self {
             config: Arc::new(config),
             db,

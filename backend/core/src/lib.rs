@@ -15,6 +15,7 @@ pub mod lexicon;
 pub mod metrics;
 pub mod module;
 pub mod pds;
+pub mod read;
 pub mod routes;
 pub mod sphere;
 pub mod telemetry;
@@ -24,8 +25,10 @@ pub mod xrpc;
 pub use config::Config;
 pub use context::AppContext;
 pub use db::Db;
-pub use module::{Content, IndexOutcome, Module, RecordEvent, RecordOp, Source};
-pub use xrpc::{Error, XrpcContext, XrpcResult};
+pub use module::{
+    ActivityQuery, Collection, Content, Gated, IndexOutcome, Module, RecordEvent, RecordOp, Role, Source,
+};
+pub use xrpc::{Caller, Error, XrpcContext, XrpcResult};
 
 /// The server's version, as reported by `/xrpc/_health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -13,6 +13,8 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::db::migrations::{self, Migration, MigrationError};
 use crate::lexicon::ValidationError;
+use crate::lexicon::site::exosphere::sphere::defs::ActivityItem;
+use crate::sphere::store::{self, SphereRow};
 use crate::{AppContext, Error};
 
 /// What happened to a record in a repo.
@@ -111,33 +113,108 @@ pub enum IndexOutcome {
     Indexed,
     /// Already indexed with this CID: nothing to do.
     Unchanged,
-    /// Not for this server (unknown Sphere, author not allowed to write there).
+    /// Not for this server (unknown Sphere, module not enabled there, author
+    /// not allowed to write there).
     Ignored,
     /// The record breaks its Lexicon: nothing was written.
     Rejected(ValidationError),
 }
 
+/// Who may publish records of a collection in a Sphere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Anyone who may write there ([`store::may_write`]): requests, votes, replies.
+    Writer,
+    /// The Sphere's owner and admins: statuses, locks, pins.
+    Moderator,
+}
+
+/// A record collection a module indexes, and who may publish it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collection {
+    /// The collection's NSID.
+    pub nsid: &'static str,
+    /// Who may publish it.
+    pub role: Role,
+}
+
+impl Collection {
+    /// A collection any writer of the Sphere may publish.
+    pub const fn writer(nsid: &'static str) -> Self {
+        Self { nsid, role: Role::Writer }
+    }
+
+    /// A collection only the Sphere's owner and admins may publish.
+    pub const fn moderator(nsid: &'static str) -> Self {
+        Self { nsid, role: Role::Moderator }
+    }
+}
+
+/// A record that passed core's gate: it names a Sphere known here, that
+/// Sphere enables the module, and the author has the collection's role
+/// there. Modules only ever index records in this form (deletes aside, see
+/// [`Module::delete_record`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Gated<'a> {
+    /// The event.
+    pub event: &'a RecordEvent<'a>,
+    /// The Sphere its record names.
+    pub sphere: &'a SphereRow,
+}
+
+/// A page of a Sphere's activity, as asked of each module.
+#[derive(Debug, Clone)]
+pub struct ActivityQuery {
+    /// The Sphere (internal id).
+    pub sphere_id: i64,
+    /// Its slug, for the items' web paths.
+    pub slug: String,
+    /// Only items strictly older than this `(createdAt, uri)`.
+    pub before: Option<(String, String)>,
+    /// At most this many items.
+    pub limit: i64,
+}
+
 /// A module of Exosphere.
+///
+/// A module is a crate under `backend/modules/` depending on this crate
+/// only. Everything the server, the indexer and rebuilds need to know of it
+/// is here, declared once; `README.md` ("Writing a module") walks through it.
 pub trait Module: Send + Sync + 'static {
-    /// Short unique name, e.g. `feature-requests`; also the owner of its migrations.
+    /// Short unique name, e.g. `feature-requests`: the value in a Sphere's
+    /// `modules`, the owner of its migrations, the web folder's name.
     fn name(&self) -> &'static str;
+
+    /// What people call it, e.g. "Feature requests".
+    fn label(&self) -> &'static str;
 
     /// The module's migrations, in order. They create only the module's own tables.
     fn migrations(&self) -> &'static [Migration] {
         &[]
     }
 
-    /// Record collections (NSIDs) this module indexes.
-    fn collections(&self) -> &'static [&'static str] {
+    /// Record collections this module indexes, in rebuild order (a record's
+    /// subject before the record), with who may publish each.
+    fn collections(&self) -> &'static [Collection] {
         &[]
     }
 
-    /// Mounts the module's XRPC handlers.
+    /// Mounts the module's XRPC handlers (its generated `configure`).
     fn configure(&self, cfg: &mut ServiceConfig, ctx: &AppContext);
 
-    /// Indexes one record event of one of [`Module::collections`], inside the
-    /// caller's transaction. The same function serves every source of records.
-    fn index_record(
+    /// Indexes a create or update of one of [`Module::collections`], inside
+    /// the caller's transaction, after core's gate (see [`Gated`]). The same
+    /// function serves every source of records: the API's write-through,
+    /// Jetstream and rebuilds.
+    fn index_record(&self, conn: &mut SqliteConnection, record: &Gated<'_>) -> Result<IndexOutcome, Error> {
+        let _ = (conn, record);
+        Ok(IndexOutcome::Ignored)
+    }
+
+    /// Un-indexes a deleted record of one of [`Module::collections`]. Deletes
+    /// carry no record, hence no Sphere to gate on; they are always honoured
+    /// (only the author can delete a record of their repo).
+    fn delete_record(
         &self,
         conn: &mut SqliteConnection,
         event: &RecordEvent<'_>,
@@ -166,6 +243,19 @@ pub trait Module: Send + Sync + 'static {
         let _ = (conn, uri);
         Ok(None)
     }
+
+    /// The module's items of a Sphere's activity feed, newest first (see
+    /// [`ActivityQuery`]): nothing hidden, nothing of inactive accounts
+    /// (use [`crate::read`]). Core merges every enabled module's items and
+    /// shortens their `text`.
+    fn activity(
+        &self,
+        conn: &mut SqliteConnection,
+        query: &ActivityQuery,
+    ) -> Result<Vec<ActivityItem>, Error> {
+        let _ = (conn, query);
+        Ok(Vec::new())
+    }
 }
 
 /// Core's own migrations.
@@ -179,7 +269,7 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
 #[derive(Clone)]
 pub struct Registry {
     modules: Vec<Arc<dyn Module>>,
-    by_collection: BTreeMap<&'static str, usize>,
+    by_collection: BTreeMap<&'static str, (usize, Role)>,
 }
 
 /// Why a set of modules can't be served together.
@@ -203,9 +293,9 @@ impl Registry {
                 return Err(RegistryError::DuplicateName(module.name()));
             }
             for collection in module.collections() {
-                if let Some(first) = by_collection.insert(*collection, index) {
+                if let Some((first, _)) = by_collection.insert(collection.nsid, (index, collection.role)) {
                     return Err(RegistryError::DuplicateCollection {
-                        collection,
+                        collection: collection.nsid,
                         first: modules[first].name(),
                         second: module.name(),
                     });
@@ -222,19 +312,77 @@ impl Registry {
 
     /// The module that indexes `collection`, if any.
     pub fn for_collection(&self, collection: &str) -> Option<&Arc<dyn Module>> {
-        self.by_collection.get(collection).and_then(|&i| self.modules.get(i))
+        self.by_collection.get(collection).and_then(|&(i, _)| self.modules.get(i))
+    }
+
+    /// The names of every module, in registration order (a new Sphere runs them all).
+    pub fn names(&self) -> Vec<&'static str> {
+        self.modules.iter().map(|m| m.name()).collect()
+    }
+
+    /// The module named `name`, if this build has it.
+    pub fn module(&self, name: &str) -> Option<&Arc<dyn Module>> {
+        self.modules.iter().find(|m| m.name() == name)
+    }
+
+    /// The OAuth scopes sign-in asks for: `repo:<nsid>` of every collection
+    /// core and the modules write, core's first.
+    pub fn scopes(&self) -> Vec<String> {
+        crate::sphere::CORE_COLLECTIONS
+            .iter()
+            .copied()
+            .chain(self.modules.iter().flat_map(|m| m.collections().iter().map(|c| c.nsid)))
+            .map(|nsid| format!("repo:{nsid}"))
+            .collect()
     }
 
     /// Indexes one record event with the function of its record type: core's
-    /// own collections first, then the module that claims the collection.
+    /// own collections first, then, through the gate, the module that claims
+    /// the collection.
+    ///
+    /// The gate is the one place the rules of every module's records live: a
+    /// create or update must name (in its `sphere` field) a Sphere known
+    /// here that enables the module, and its author must have the
+    /// collection's [`Role`] there; otherwise it is `Ignored`. Deletes go
+    /// straight to the module.
     pub fn index(&self, conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
         if let Some(outcome) = crate::sphere::index_core_record(conn, event) {
             return outcome;
         }
-        match self.for_collection(event.collection) {
-            Some(module) => module.index_record(conn, event),
-            None => Ok(IndexOutcome::Ignored),
+        let Some((module, role)) = self
+            .by_collection
+            .get(event.collection)
+            .and_then(|&(i, role)| self.modules.get(i).map(|m| (m, role)))
+        else {
+            return Ok(IndexOutcome::Ignored);
+        };
+        if event.op == RecordOp::Delete {
+            return module.delete_record(conn, event);
         }
+        let Some(record) = event.record else {
+            return Ok(IndexOutcome::Rejected(ValidationError::new(
+                "",
+                "a create or update without a record",
+            )));
+        };
+        let Some(sphere_uri) = record.get("sphere").and_then(serde_json::Value::as_str) else {
+            return Ok(IndexOutcome::Rejected(ValidationError::required("sphere")));
+        };
+        let Some(sphere) = store::sphere_by_uri(conn, sphere_uri)? else {
+            return Ok(IndexOutcome::Ignored);
+        };
+        if !sphere.enables(module.name()) {
+            tracing::debug!(uri = %event.uri(), module = module.name(), "ignored: the Sphere does not enable the module");
+            return Ok(IndexOutcome::Ignored);
+        }
+        let allowed = match role {
+            Role::Writer => store::may_write(conn, &sphere, event.did)?,
+            Role::Moderator => store::may_moderate(conn, sphere.id, event.did)?,
+        };
+        if !allowed {
+            return Ok(IndexOutcome::Ignored);
+        }
+        module.index_record(conn, &Gated { event, sphere: &sphere })
     }
 
     /// Every module's end-of-transaction work (see [`Module::before_commit`]).
@@ -275,29 +423,47 @@ impl Registry {
 mod tests {
     use super::*;
 
-    struct Fake(&'static str, &'static [&'static str]);
+    struct Fake(&'static str, &'static [Collection]);
 
     impl Module for Fake {
         fn name(&self) -> &'static str {
             self.0
         }
-        fn collections(&self) -> &'static [&'static str] {
+        fn label(&self) -> &'static str {
+            self.0
+        }
+        fn collections(&self) -> &'static [Collection] {
             self.1
         }
         fn configure(&self, _: &mut ServiceConfig, _: &AppContext) {}
     }
 
+    const A: &[Collection] = &[Collection::writer("x.y.a")];
+    const B: &[Collection] = &[Collection::writer("x.y.b"), Collection::moderator("x.y.bStatus")];
+    const Z: &[Collection] = &[Collection::writer("x.y.z")];
+
     #[test]
     fn names_and_collections_must_be_unique() {
-        let ok = Registry::new(vec![Arc::new(Fake("a", &["x.y.a"])), Arc::new(Fake("b", &["x.y.b"]))]);
+        let ok = Registry::new(vec![Arc::new(Fake("a", A)), Arc::new(Fake("b", B))]);
         assert!(ok.is_ok_and(|r| r.for_collection("x.y.b").is_some_and(|m| m.name() == "b")));
         assert!(matches!(
             Registry::new(vec![Arc::new(Fake("a", &[])), Arc::new(Fake("a", &[]))]),
             Err(RegistryError::DuplicateName("a"))
         ));
         assert!(matches!(
-            Registry::new(vec![Arc::new(Fake("a", &["x.y.z"])), Arc::new(Fake("b", &["x.y.z"]))]),
+            Registry::new(vec![Arc::new(Fake("a", Z)), Arc::new(Fake("b", Z))]),
             Err(RegistryError::DuplicateCollection { .. })
         ));
+    }
+
+    #[test]
+    fn scopes_come_from_core_and_every_module_collection() -> Result<(), RegistryError> {
+        let registry = Registry::new(vec![Arc::new(Fake("a", A)), Arc::new(Fake("b", B))])?;
+        let scopes = registry.scopes();
+        for nsid in crate::sphere::CORE_COLLECTIONS.iter().chain(&["x.y.a", "x.y.b", "x.y.bStatus"]) {
+            assert!(scopes.contains(&format!("repo:{nsid}")), "{nsid} in {scopes:?}");
+        }
+        assert_eq!(scopes.len(), crate::sphere::CORE_COLLECTIONS.len() + 3);
+        Ok(())
     }
 }

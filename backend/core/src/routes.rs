@@ -1,5 +1,5 @@
 //! XRPC methods served by core itself: `site.exosphere.auth.*` and
-//! `site.exosphere.sphere.*`.
+//! `site.exosphere.sphere.*`, and the Sphere's Atom feeds.
 
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     crate::auth::routes::configure(cfg);
     auth::configure(cfg, Arc::new(AuthApi));
     sphere::configure(cfg, Arc::new(crate::sphere::SphereApi));
+    crate::sphere::activity::configure(cfg);
 }
 
 struct AuthApi;

@@ -1,10 +1,9 @@
 //! The write path every module uses: a validated record goes to the
 //! viewer's PDS (public Spheres) or stays in this server (private Spheres),
-//! and is then indexed at once through the record type's one indexing
-//! function. If indexing refuses it, the PDS write is undone, so nothing is
-//! left half-written.
-
-use diesel::sqlite::SqliteConnection;
+//! and is then indexed at once through [`Registry::index`](crate::module::Registry::index):
+//! the same gate and the same indexing function per record type as the
+//! indexer and rebuilds. If indexing refuses it, the PDS write is undone, so
+//! nothing is left half-written.
 
 use crate::auth::Viewer;
 use crate::ids::{local_cid, tid};
@@ -12,9 +11,6 @@ use crate::lexicon::{LexRecord, record_json};
 use crate::module::{IndexOutcome, RecordEvent, RecordOp, Source};
 use crate::pds::{PdsClient, RecordRef};
 use crate::xrpc::{Error, XrpcContext, XrpcResult};
-
-/// An indexing function of one record type.
-pub type IndexFn = fn(&mut SqliteConnection, &RecordEvent<'_>) -> Result<IndexOutcome, Error>;
 
 /// Where a record lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,34 +42,34 @@ impl<'a> RecordWriter<'a> {
     }
 
     /// Creates a record and indexes it.
-    pub async fn create<R: LexRecord>(&self, record: &R, index: IndexFn) -> XrpcResult<RecordRef> {
+    pub async fn create<R: LexRecord>(&self, record: &R) -> XrpcResult<RecordRef> {
         let json = record_json(record)?;
         let written = match &self.pds {
             Some(pds) => pds.create_record(R::NSID, None, &json).await?,
             None => self.local(R::NSID, &tid(), &json),
         };
-        self.index(R::NSID, RecordOp::Create, &written, Some(json), index).await?;
+        self.index(R::NSID, RecordOp::Create, &written, Some(json)).await?;
         Ok(written)
     }
 
     /// Replaces the record at `rkey` and indexes the new version.
-    pub async fn put<R: LexRecord>(&self, rkey: &str, record: &R, index: IndexFn) -> XrpcResult<RecordRef> {
+    pub async fn put<R: LexRecord>(&self, rkey: &str, record: &R) -> XrpcResult<RecordRef> {
         let json = record_json(record)?;
         let written = match &self.pds {
             Some(pds) => pds.put_record(R::NSID, rkey, &json).await?,
             None => self.local(R::NSID, rkey, &json),
         };
-        self.index(R::NSID, RecordOp::Update, &written, Some(json), index).await?;
+        self.index(R::NSID, RecordOp::Update, &written, Some(json)).await?;
         Ok(written)
     }
 
     /// Deletes the record at `rkey` and un-indexes it.
-    pub async fn delete(&self, collection: &str, rkey: &str, index: IndexFn) -> XrpcResult<()> {
+    pub async fn delete(&self, collection: &str, rkey: &str) -> XrpcResult<()> {
         if let Some(pds) = &self.pds {
             pds.delete_record(collection, rkey).await?;
         }
         let gone = RecordRef { uri: format!("at://{}/{collection}/{rkey}", self.did), cid: String::new() };
-        self.index(collection, RecordOp::Delete, &gone, None, index).await
+        self.index(collection, RecordOp::Delete, &gone, None).await
     }
 
     fn local(&self, collection: &str, rkey: &str, json: &serde_json::Value) -> RecordRef {
@@ -89,13 +85,12 @@ impl<'a> RecordWriter<'a> {
         op: RecordOp,
         written: &RecordRef,
         json: Option<serde_json::Value>,
-        index: IndexFn,
     ) -> XrpcResult<()> {
         let (did, collection_owned, rkey, cid) =
             (self.did.clone(), collection.to_owned(), written.rkey().to_owned(), written.cid.clone());
-        let outcome = self
-            .ctx
-            .app()?
+        let app = self.ctx.app()?;
+        let registry = app.registry.clone();
+        let outcome = app
             .db
             .write(move |c| {
                 let event = RecordEvent {
@@ -107,7 +102,7 @@ impl<'a> RecordWriter<'a> {
                     cid: (op != RecordOp::Delete).then_some(cid.as_str()),
                     record: json.as_ref(),
                 };
-                index(c, &event)
+                registry.index(c, &event)
             })
             .await;
         let refusal = match outcome {

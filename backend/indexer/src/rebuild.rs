@@ -370,8 +370,12 @@ async fn rebuild_sphere(
     report.records += membership.len();
 
     // Then content, collection by collection in the modules' order, each in creation order.
-    let mut order: Vec<String> =
-        ctx.registry.modules().iter().flat_map(|m| m.collections().iter().map(|c| c.to_string())).collect();
+    let mut order: Vec<String> = ctx
+        .registry
+        .modules()
+        .iter()
+        .flat_map(|m| m.collections().iter().map(|c| c.nsid.to_owned()))
+        .collect();
     order.push(moderation::NSID.to_owned());
     for collection in order {
         let mut records = by_collection.remove(&collection).unwrap_or_default();
@@ -388,7 +392,7 @@ fn collections(ctx: &AppContext) -> Vec<String> {
         exosphere_core::sphere::CORE_COLLECTIONS.iter().map(|c| c.to_string()).collect();
     all.retain(|c| c != sphere::NSID);
     for module in ctx.registry.modules() {
-        all.extend(module.collections().iter().map(|c| c.to_string()));
+        all.extend(module.collections().iter().map(|c| c.nsid.to_owned()));
     }
     all
 }

@@ -20,8 +20,8 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let paths = args.root.as_deref().map_or_else(Paths::workspace, Paths::under);
-    let result = generate(&paths.lexicons).and_then(|output| {
+    let result = args.root.as_deref().map_or_else(Paths::workspace, Paths::under).and_then(|paths| {
+        let output = generate(&paths)?;
         if args.check {
             let diffs = differences(&output, &paths)?;
             if !diffs.is_empty() {

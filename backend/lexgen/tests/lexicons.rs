@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
+use exosphere_lexgen::rust::Owners;
 use exosphere_lexgen::schema::{Corpus, Def};
-use exosphere_lexgen::{Paths, differences, generate};
+use exosphere_lexgen::{Paths, Unit, differences, generate};
 
-/// The nine record NSIDs of the architecture, exactly.
+/// The nine record NSIDs of the architecture, exactly (modules add their own).
 const SEED_RECORDS: [&str; 9] = [
     "site.exosphere.sphere",
     "site.exosphere.sphereMember",
@@ -21,34 +22,54 @@ const SEED_RECORDS: [&str; 9] = [
 
 #[test]
 fn committed_code_and_openapi_are_fresh() -> anyhow::Result<()> {
-    let paths = Paths::workspace();
-    let output = generate(&paths.lexicons)?;
+    let paths = Paths::workspace()?;
+    let output = generate(&paths)?;
     let diffs = differences(&output, &paths)?;
     assert!(diffs.is_empty(), "stale generated files (run `cargo run -p exosphere-lexgen`): {diffs:#?}");
     Ok(())
 }
 
-#[test]
-fn every_seed_record_is_defined_and_nothing_else_is_a_record() -> anyhow::Result<()> {
-    let corpus = Corpus::load(&Paths::workspace().lexicons)?;
-    let mut records: Vec<&str> = corpus
+/// Core's own records; every other record belongs to the module that claims it.
+const CORE_RECORDS: [&str; 4] = [
+    "site.exosphere.sphere",
+    "site.exosphere.sphereMember",
+    "site.exosphere.sphereMemberApproval",
+    "site.exosphere.moderation",
+];
+
+fn records(corpus: &Corpus) -> Vec<&str> {
+    corpus
         .docs
         .iter()
         .filter(|(_, d)| matches!(d.defs.get("main"), Some(Def::Record(_))))
         .map(|(id, _)| id.as_str())
-        .collect();
-    records.sort();
-    let mut expected = SEED_RECORDS.to_vec();
-    expected.sort();
-    assert_eq!(records, expected);
+        .collect()
+}
+
+#[test]
+fn every_seed_record_is_defined_and_every_other_record_belongs_to_a_module() -> anyhow::Result<()> {
+    let paths = Paths::workspace()?;
+    let corpus = Corpus::load(&paths.lexicons)?;
+    let owners = Owners::new(&paths.units);
+    let records = records(&corpus);
+    for seed in SEED_RECORDS {
+        assert!(records.contains(&seed), "{seed} is not defined");
+    }
+    for record in records {
+        assert!(
+            CORE_RECORDS.contains(&record) || owners.of(record).is_some(),
+            "{record} is neither core's nor claimed by a module's [package.metadata.exosphere]"
+        );
+    }
+    assert_eq!(owners.of("site.exosphere.featureRequestVote"), Some("feature-requests"));
     Ok(())
 }
 
 #[test]
 fn sphere_scoped_records_name_their_sphere_and_reference_subjects_by_strong_ref() -> anyhow::Result<()> {
-    let corpus = Corpus::load(&Paths::workspace().lexicons)?;
-    for id in SEED_RECORDS.iter().filter(|id| **id != "site.exosphere.sphere") {
-        let Some(Def::Record(record)) = corpus.docs[*id].defs.get("main") else {
+    let corpus = Corpus::load(&Paths::workspace()?.lexicons)?;
+    for id in records(&corpus).into_iter().filter(|id| *id != "site.exosphere.sphere") {
+        let Some(Def::Record(record)) = corpus.docs[id].defs.get("main") else {
             panic!("{id} is not a record")
         };
         let object = record.record.object();
@@ -98,6 +119,40 @@ fn load_error(files: &[(&str, &str)]) -> String {
         Ok(_) => String::new(),
         Err(e) => format!("{e:#}"),
     }
+}
+
+#[test]
+fn a_module_may_use_cores_lexicons_but_not_another_modules() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let object = |reference: &str| {
+        format!(
+            r#"{{"lexicon":1,"id":"ID","defs":{{"main":{{"type":"object","properties":{{"x":{{"type":"ref","ref":"{reference}"}}}}}}}}}}"#
+        )
+    };
+    write(
+        dir.path(),
+        "x.core.defs",
+        r#"{"lexicon":1,"id":"x.core.defs","defs":{"thing":{"type":"object","properties":{}}}}"#,
+    )?;
+    write(dir.path(), "x.ext.a", &object("x.core.defs#thing").replace("ID", "x.ext.a"))?;
+    write(dir.path(), "x.ext.b", &object("x.ext.a").replace("ID", "x.ext.b"))?;
+    let corpus = Corpus::load(dir.path())?;
+    let unit = |module: &str, prefix: &str| Unit {
+        module: Some(module.into()),
+        prefixes: vec![prefix.into()],
+        rust_out: Default::default(),
+    };
+    let owners = Owners::new(&[Unit::core(), unit("a", "x.ext.a"), unit("b", "x.ext.b")]);
+    let a = exosphere_lexgen::rust::generate(&corpus, &owners, Some("a"))?;
+    let a_code = a.get("x/ext/a.rs").map(String::as_str).unwrap_or_default();
+    assert!(a_code.contains("exosphere_core::lexicon::generated::x::core::defs::Thing"), "{a_code}");
+    assert!(a_code.contains("impl exosphere_core::lexicon::Validate"), "{a_code}");
+    assert!(!a.contains_key("x/core/defs.rs"), "core's code stays in core");
+    let core = exosphere_lexgen::rust::generate(&corpus, &owners, None)?;
+    assert!(core.contains_key("x/core/defs.rs") && !core.contains_key("x/ext/a.rs"));
+    let b = exosphere_lexgen::rust::generate(&corpus, &owners, Some("b")).err().map(|e| format!("{e:#}"));
+    assert!(b.as_deref().is_some_and(|e| e.contains("belongs to module a")), "{b:?}");
+    Ok(())
 }
 
 #[test]

@@ -31,6 +31,12 @@ pub fn cache_state(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
+/// Every module of this build as a Sphere's `modules` column (for Spheres tests insert directly).
+pub fn all_modules() -> String {
+    let names = exosphere::modules::registry().map(|r| r.names()).unwrap_or_default();
+    serde_json::to_string(&names).unwrap_or_default()
+}
+
 pub fn free_port() -> u16 {
     match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
         Ok(addr) => addr.port(),

@@ -63,10 +63,11 @@ pub struct Auth {
     scopes: Vec<Scope>,
 }
 
-/// The OAuth scopes Exosphere asks for: `atproto` plus writing its own record collections.
-pub fn scopes() -> Vec<Scope> {
+/// The OAuth scopes Exosphere asks for: `atproto` plus `repo:` scopes of the
+/// record collections core and the modules write ([`Registry::scopes`](crate::module::Registry::scopes)).
+pub fn scopes(repo_scopes: &[String]) -> Vec<Scope> {
     std::iter::once(Scope::Known(KnownScope::Atproto))
-        .chain(crate::lexicon::RECORD_COLLECTIONS.iter().map(|nsid| Scope::Unknown(format!("repo:{nsid}"))))
+        .chain(repo_scopes.iter().map(|scope| Scope::Unknown(scope.clone())))
         .collect()
 }
 
@@ -87,13 +88,14 @@ impl Auth {
         db: Db,
         identity: IdentityResolver,
         http: reqwest::Client,
+        repo_scopes: &[String],
     ) -> anyhow::Result<Self> {
         let url = reqwest::Url::parse(&config.public_url)
             .with_context(|| format!("EXOSPHERE_PUBLIC_URL {:?} is not a URL", config.public_url))?;
         let origin = url.origin().ascii_serialization();
         let loopback =
             url.scheme() == "http" && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-        let scopes = scopes();
+        let scopes = scopes(repo_scopes);
         let resolver = || OAuthResolverConfig {
             did_resolver: OAuthDidResolver(identity.clone()),
             handle_resolver: OAuthHandleResolver(identity.clone()),
@@ -372,11 +374,9 @@ mod tests {
     }
 
     #[test]
-    fn scopes_cover_exactly_our_record_collections() {
-        let scopes: Vec<String> = scopes().iter().map(|s| s.as_ref().to_owned()).collect();
-        assert_eq!(scopes[0], "atproto");
-        assert_eq!(scopes.len(), 1 + crate::lexicon::RECORD_COLLECTIONS.len());
-        assert!(scopes.contains(&"repo:site.exosphere.featureRequest".to_owned()));
-        assert!(!scopes.iter().any(|s| s.contains("transition:generic")));
+    fn scopes_are_atproto_and_the_registrys_repo_scopes() {
+        let repo = ["repo:site.exosphere.sphere".to_owned(), "repo:x.y.thing".to_owned()];
+        let scopes: Vec<String> = scopes(&repo).iter().map(|s| s.as_ref().to_owned()).collect();
+        assert_eq!(scopes, ["atproto", "repo:site.exosphere.sphere", "repo:x.y.thing"]);
     }
 }

@@ -12,7 +12,7 @@ use diesel::sqlite::SqliteConnection;
 use super::store::{self, MemberRow, SphereRow};
 use crate::auth::Viewer;
 use crate::lexicon::site::exosphere::sphere::defs::ViewerState;
-use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use crate::xrpc::{Caller, Error, ErrorKind, XrpcContext, XrpcResult};
 
 /// What someone wants to do in a Sphere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,22 +43,49 @@ pub fn sphere_not_found(param: &str) -> Error {
     Error::named(ErrorKind::NotFound, "SphereNotFound", format!("no Sphere {param:?} here"))
 }
 
+/// 404 `ModuleDisabled`: the Sphere exists but does not run this module, so
+/// nothing of the module exists there (its kept rows come back when the
+/// owner turns it on again).
+pub fn module_disabled(sphere: &SphereRow, module: &str) -> Error {
+    Error::named(
+        ErrorKind::NotFound,
+        "ModuleDisabled",
+        format!(
+            "the Sphere {:?} does not use the {module} module (its owner can turn it on in settings)",
+            sphere.slug
+        ),
+    )
+}
+
 impl Access {
-    /// Resolves Sphere and membership for a viewer, in a database closure.
-    pub fn resolve(conn: &mut SqliteConnection, viewer: Option<Viewer>, sphere: &str) -> XrpcResult<Self> {
+    /// Resolves Sphere and membership for a caller, in a database closure.
+    /// A module's method on a Sphere that does not enable the module is
+    /// refused here (`ModuleDisabled`; `SphereNotFound` to those who may not
+    /// see the Sphere at all), so no module can forget it.
+    pub fn resolve(conn: &mut SqliteConnection, caller: &Caller, sphere: &str) -> XrpcResult<Self> {
         let row = store::sphere_by_param(conn, sphere)?.ok_or_else(|| sphere_not_found(sphere))?;
+        let viewer = caller.viewer.clone();
         let member = match &viewer {
             Some(v) => store::member(conn, row.id, &v.did)?,
             None => None,
         };
-        Ok(Self { sphere: row, viewer, member })
+        let access = Self { sphere: row, viewer, member };
+        if let Some(module) = caller.module
+            && !access.sphere.enables(module)
+        {
+            if !access.can(Action::Read) {
+                return Err(sphere_not_found(sphere));
+            }
+            return Err(module_disabled(&access.sphere, module));
+        }
+        Ok(access)
     }
 
-    /// Resolves the viewer of a request and their access to a Sphere.
+    /// Resolves the caller of a request and their access to a Sphere.
     pub async fn load(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Self> {
-        let viewer = ctx.viewer().await?;
+        let caller = ctx.caller().await?;
         let sphere = sphere.to_owned();
-        ctx.app()?.db.read(move |c| Self::resolve(c, viewer, &sphere)).await
+        ctx.app()?.db.read(move |c| Self::resolve(c, &caller, &sphere)).await
     }
 
     fn active_role(&self) -> Option<&str> {

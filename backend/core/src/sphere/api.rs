@@ -3,13 +3,14 @@
 use diesel::sqlite::SqliteConnection;
 
 use super::access::{Access, Action};
-use super::index::{check_slug, index_member, index_member_approval, index_moderation, index_sphere};
+use super::index::check_slug;
 use super::store::{self, MemberRow, SphereRow};
 use crate::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use crate::lexicon::site::exosphere::defs::ActorView;
 use crate::lexicon::site::exosphere::sphere::defs::{MemberView, SphereView};
 use crate::lexicon::site::exosphere::sphere::{self as api, Handlers};
 use crate::lexicon::site::exosphere::{moderation, sphere_member, sphere_member_approval};
+use crate::module::Registry;
 use crate::write::{Placement, RecordWriter, now};
 use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
 use crate::{AppContext, Config};
@@ -88,6 +89,25 @@ async fn remember_handle(app: &AppContext, did: &str, handle: Option<&str>) -> X
     app.db.write(move |c| store::remember_handle(c, &did, handle.as_deref())).await
 }
 
+/// A Sphere's new `modules` list: modules this server runs, or names the
+/// Sphere already had (a module another build of Exosphere runs is kept,
+/// not turned off by a save here). Duplicates are dropped.
+fn known_modules(registry: &Registry, requested: Vec<String>, had: &[String]) -> XrpcResult<Vec<String>> {
+    let mut modules: Vec<String> = Vec::new();
+    for name in requested {
+        if registry.module(&name).is_none() && !had.contains(&name) {
+            return Err(Error::invalid_request(format!(
+                "modules: this server has no module {name:?} (it runs: {})",
+                registry.names().join(", ")
+            )));
+        }
+        if !modules.contains(&name) {
+            modules.push(name);
+        }
+    }
+    Ok(modules)
+}
+
 /// `(created_at, id)` page cursors.
 fn parse_cursor(cursor: Option<&str>) -> XrpcResult<Option<(String, i64)>> {
     let Some(cursor) = cursor else { return Ok(None) };
@@ -121,7 +141,11 @@ impl Handlers for SphereApi {
             description: input.description,
             visibility: input.visibility.unwrap_or_else(|| "public".into()),
             write_mode: input.write_mode.unwrap_or_else(|| "open".into()),
-            modules: Some(input.modules.unwrap_or_else(|| vec!["feature-requests".into()])),
+            modules: Some(match input.modules {
+                Some(modules) => known_modules(&app.registry, modules, &[])?,
+                // A new Sphere runs every module of this server; its owner turns off what it doesn't need.
+                None => app.registry.names().into_iter().map(str::to_owned).collect(),
+            }),
             created_at: now(),
         };
         if !["public", "private"].contains(&record.visibility.as_str()) {
@@ -131,7 +155,7 @@ impl Handlers for SphereApi {
             return Err(Error::invalid_request("writeMode: this server creates open or members Spheres"));
         }
         // The Sphere record is always published: it is how the Sphere is discovered.
-        RecordWriter::new(ctx, &viewer, Placement::Pds).await?.create(&record, index_sphere).await?;
+        RecordWriter::new(ctx, &viewer, Placement::Pds).await?.create(&record).await?;
         remember_handle(app, &viewer.did, viewer.handle.as_deref()).await?;
         let access = reload(ctx, &input.slug).await?;
         Ok(api::create_sphere::Output { sphere: view_of(ctx, access).await? })
@@ -144,6 +168,30 @@ impl Handlers for SphereApi {
     ) -> XrpcResult<api::get_sphere::Output> {
         let access = Access::load(ctx, &params.sphere).await?;
         Ok(api::get_sphere::Output { sphere: view_of(ctx, access).await? })
+    }
+
+    async fn get_activity(
+        &self,
+        ctx: &XrpcContext,
+        params: api::get_activity::Params,
+    ) -> XrpcResult<api::get_activity::Output> {
+        let caller = ctx.caller().await?;
+        let registry = ctx.app()?.registry.clone();
+        let page = ctx
+            .app()?
+            .db
+            .read(move |c| {
+                super::activity::get_activity(
+                    c,
+                    &registry,
+                    &caller,
+                    &params.sphere,
+                    params.cursor.as_deref(),
+                    params.limit,
+                )
+            })
+            .await?;
+        Ok(api::get_activity::Output { items: page.items, cursor: page.cursor })
     }
 
     async fn list_spheres(
@@ -209,11 +257,14 @@ impl Handlers for SphereApi {
             description: input.description.or_else(|| s.description.clone()),
             visibility: s.visibility.clone(),
             write_mode: input.write_mode.unwrap_or_else(|| s.write_mode.clone()),
-            modules: Some(input.modules.unwrap_or_else(|| s.module_list())),
+            modules: Some(match input.modules {
+                Some(modules) => known_modules(&ctx.app()?.registry, modules, &s.module_list())?,
+                None => s.module_list(),
+            }),
             created_at: s.created_at.clone(),
         };
         let rkey = s.uri.rsplit('/').next().unwrap_or_default().to_owned();
-        RecordWriter::new(ctx, &viewer, Placement::Pds).await?.put(&rkey, &record, index_sphere).await?;
+        RecordWriter::new(ctx, &viewer, Placement::Pds).await?.put(&rkey, &record).await?;
         let access = reload(ctx, &input.sphere).await?;
         Ok(api::update_sphere::Output { sphere: view_of(ctx, access).await? })
     }
@@ -262,7 +313,7 @@ impl Handlers for SphereApi {
             created_at: now(),
         };
         let placement = membership_placement(&app.config, &access.sphere);
-        RecordWriter::new(ctx, &viewer, placement).await?.create(&record, index_member_approval).await?;
+        RecordWriter::new(ctx, &viewer, placement).await?.create(&record).await?;
         Ok(api::invite_member::Output { member: member_view_of(app, access.sphere.id, &identity.did).await? })
     }
 
@@ -284,7 +335,7 @@ impl Handlers for SphereApi {
         remember_handle(app, &viewer.did, viewer.handle.as_deref()).await?;
         let record = sphere_member::Record { sphere: access.sphere.uri.clone(), created_at: now() };
         let placement = membership_placement(&app.config, &access.sphere);
-        RecordWriter::new(ctx, &viewer, placement).await?.create(&record, index_member).await?;
+        RecordWriter::new(ctx, &viewer, placement).await?.create(&record).await?;
         Ok(api::accept_invite::Output { member: member_view_of(app, access.sphere.id, &viewer.did).await? })
     }
 
@@ -373,7 +424,7 @@ impl Handlers for SphereApi {
                     ),
                 ));
             }
-            writer.delete(sphere_member_approval::NSID, &rkey, index_member_approval).await?;
+            writer.delete(sphere_member_approval::NSID, &rkey).await?;
         } else if let Some(role) = input.role {
             if !["admin", "member"].contains(&role.as_str()) {
                 return Err(Error::invalid_request("role: must be admin or member"));
@@ -385,9 +436,9 @@ impl Handlers for SphereApi {
                 created_at: now(),
             };
             if mine || placement == Placement::Local {
-                writer.put(&rkey, &record, index_member_approval).await?;
+                writer.put(&rkey, &record).await?;
             } else {
-                writer.create(&record, index_member_approval).await?;
+                writer.create(&record).await?;
             }
         }
         Ok(api::update_member::Output { member: member_view_of(app, access.sphere.id, &target.did).await? })
@@ -416,10 +467,7 @@ impl Handlers for SphereApi {
         };
         let rkey = uri.rsplit('/').next().unwrap_or_default().to_owned();
         let placement = membership_placement(&ctx.app()?.config, &access.sphere);
-        RecordWriter::new(ctx, &viewer, placement)
-            .await?
-            .delete(sphere_member::NSID, &rkey, index_member)
-            .await
+        RecordWriter::new(ctx, &viewer, placement).await?.delete(sphere_member::NSID, &rkey).await
     }
 
     async fn moderate(
@@ -447,8 +495,7 @@ impl Handlers for SphereApi {
             created_at: now(),
         };
         let placement = crate::sphere::content_placement(&access.sphere);
-        let written =
-            RecordWriter::new(ctx, &viewer, placement).await?.create(&record, index_moderation).await?;
+        let written = RecordWriter::new(ctx, &viewer, placement).await?.create(&record).await?;
         let subject = input.subject.clone();
         let hidden = app.db.read(move |c| store::is_hidden(c, &subject)).await?;
         Ok(api::moderate::Output { uri: (placement == Placement::Pds).then_some(written.uri), hidden })

@@ -51,6 +51,11 @@ impl SphereRow {
     pub fn module_list(&self) -> Vec<String> {
         serde_json::from_str(&self.modules).unwrap_or_default()
     }
+
+    /// Whether the Sphere runs `module`.
+    pub fn enables(&self, module: &str) -> bool {
+        self.module_list().iter().any(|m| m == module)
+    }
 }
 
 /// One account's membership of a Sphere.

@@ -10,6 +10,6 @@ pub mod serve;
 pub use error::{Error, ErrorKind, XrpcResult};
 pub use params::QueryPairs;
 pub use serve::{
-    XrpcContext, method_not_allowed, method_not_implemented, resource, serve_procedure,
+    Caller, XrpcContext, method_not_allowed, method_not_implemented, resource, serve_procedure,
     serve_procedure_no_output, serve_query,
 };

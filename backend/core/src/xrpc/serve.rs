@@ -18,12 +18,41 @@ use crate::pds::PdsClient;
 #[derive(Clone)]
 pub struct XrpcContext {
     request: HttpRequest,
+    module: Option<&'static str>,
+}
+
+/// Who is calling, and through which module's method: what
+/// [`Access`](crate::sphere::Access) needs to decide. A module's methods
+/// carry its name, so a Sphere that does not enable the module answers
+/// `ModuleDisabled` before any module code reads it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The signed-in viewer, if any.
+    pub viewer: Option<Viewer>,
+    /// The module whose method this is (`None`: one of core's).
+    pub module: Option<&'static str>,
 }
 
 impl XrpcContext {
-    /// Wraps the HTTP request.
+    /// Wraps the HTTP request (a core method's context).
     pub fn new(request: HttpRequest) -> Self {
-        Self { request }
+        Self { request, module: None }
+    }
+
+    /// The same request, serving a method of `module` (set by the generated routes).
+    pub fn with_module(mut self, module: Option<&'static str>) -> Self {
+        self.module = module;
+        self
+    }
+
+    /// The module whose method is being served (`None`: core's).
+    pub fn module(&self) -> Option<&'static str> {
+        self.module
+    }
+
+    /// The viewer and the module: what resolving access to a Sphere needs.
+    pub async fn caller(&self) -> XrpcResult<Caller> {
+        Ok(Caller { viewer: self.viewer().await?, module: self.module })
     }
 
     /// The underlying HTTP request (headers, cookies, app data).
@@ -86,8 +115,13 @@ pub async fn method_not_implemented(req: HttpRequest) -> XrpcResult<HttpResponse
     Err(Error::method_not_implemented(nsid))
 }
 
-/// Serves a query: parameters from the query string, validated, then the handler.
-pub async fn serve_query<P, O, F, Fut>(req: HttpRequest, handler: F) -> XrpcResult<HttpResponse>
+/// Serves a query of `module` (`None`: core): parameters from the query
+/// string, validated, then the handler.
+pub async fn serve_query<P, O, F, Fut>(
+    req: HttpRequest,
+    module: Option<&'static str>,
+    handler: F,
+) -> XrpcResult<HttpResponse>
 where
     P: FromQuery + Validate,
     O: Serialize,
@@ -96,14 +130,15 @@ where
 {
     let params = P::from_query(&QueryPairs::parse(req.query_string()))?;
     params.validate()?;
-    let output = handler(XrpcContext::new(req), params).await?;
+    let output = handler(XrpcContext::new(req).with_module(module), params).await?;
     Ok(HttpResponse::Ok().json(output))
 }
 
-/// Serves a procedure with a JSON output.
+/// Serves a procedure of `module` with a JSON output.
 pub async fn serve_procedure<I, O, F, Fut>(
     req: HttpRequest,
     payload: web::Payload,
+    module: Option<&'static str>,
     handler: F,
 ) -> XrpcResult<HttpResponse>
 where
@@ -113,14 +148,15 @@ where
     Fut: Future<Output = XrpcResult<O>>,
 {
     let input = read_input::<I>(&req, payload).await?;
-    let output = handler(XrpcContext::new(req), input).await?;
+    let output = handler(XrpcContext::new(req).with_module(module), input).await?;
     Ok(HttpResponse::Ok().json(output))
 }
 
-/// Serves a procedure without output: 200 with an empty body.
+/// Serves a procedure of `module` without output: 200 with an empty body.
 pub async fn serve_procedure_no_output<I, F, Fut>(
     req: HttpRequest,
     payload: web::Payload,
+    module: Option<&'static str>,
     handler: F,
 ) -> XrpcResult<HttpResponse>
 where
@@ -129,7 +165,7 @@ where
     Fut: Future<Output = XrpcResult<()>>,
 {
     let input = read_input::<I>(&req, payload).await?;
-    handler(XrpcContext::new(req), input).await?;
+    handler(XrpcContext::new(req).with_module(module), input).await?;
     Ok(HttpResponse::Ok().finish())
 }
 

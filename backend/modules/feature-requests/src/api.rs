@@ -5,19 +5,18 @@ use diesel::{QueryableByName, RunQueryDsl};
 use exosphere_core::db::sql::sql;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
-use exosphere_core::lexicon::site::exosphere::feature_request::defs::{
-    CommentView, RequestView, RequestViewerState, StatusView,
-};
-use exosphere_core::lexicon::site::exosphere::feature_request::{self as api, Handlers};
-use exosphere_core::lexicon::site::exosphere::{
-    feature_request, feature_request_comment, feature_request_comment_vote, feature_request_status,
-    feature_request_vote,
-};
 use exosphere_core::sphere::{Access, Action, content_placement};
 use exosphere_core::write::{RecordWriter, now};
 use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
 
-use crate::index::{index_comment, index_comment_vote, index_request, index_status, index_vote};
+use crate::generated::site::exosphere::feature_request::defs::{
+    CommentView, RequestView, RequestViewerState, StatusView,
+};
+use crate::generated::site::exosphere::feature_request::{self as api, Handlers};
+use crate::generated::site::exosphere::{
+    feature_request, feature_request_comment, feature_request_comment_vote, feature_request_status,
+    feature_request_vote,
+};
 use crate::ranking::{Cursor, Sort};
 use crate::store::{self, CommentRow, ListQuery, RequestRow, StatusRow};
 
@@ -174,13 +173,13 @@ impl Handlers for Api {
     ) -> XrpcResult<api::list_requests::Output> {
         let sort = Sort::parse(&params.sort)?;
         let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
-        let viewer = ctx.viewer().await?;
+        let caller = ctx.caller().await?;
         // One trip to the database for the access check and the page: this is the board's hottest path.
         let (rows, cursor, signed_in) = ctx
             .app()?
             .db
             .read(move |c| {
-                let access = Access::resolve(c, viewer, &params.sphere)?;
+                let access = Access::resolve(c, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
                 let query = ListQuery {
                     sphere_id: access.sphere.id,
@@ -208,12 +207,12 @@ impl Handlers for Api {
         ctx: &XrpcContext,
         params: api::get_request::Params,
     ) -> XrpcResult<api::get_request::Output> {
-        let viewer = ctx.viewer().await?;
+        let caller = ctx.caller().await?;
         let (row, history, signed_in) = ctx
             .app()?
             .db
             .read(move |c| {
-                let access = Access::resolve(c, viewer, &params.sphere)?;
+                let access = Access::resolve(c, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
                 let viewer = access.viewer.as_ref().map(|v| v.did.as_str());
                 let row = store::get_request(
@@ -249,7 +248,7 @@ impl Handlers for Api {
             updated_at: None,
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        let written = writer.create(&record, index_request).await?;
+        let written = writer.create(&record).await?;
         let row = request_by_uri(ctx, &access, &written.uri).await?;
         Ok(api::create_request::Output { request: request_view(row, true) })
     }
@@ -271,7 +270,7 @@ impl Handlers for Api {
             updated_at: Some(now()),
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.put(&rkey(&row.uri), &record, index_request).await?;
+        writer.put(&rkey(&row.uri), &record).await?;
         let row = request(ctx, &access, input.number).await?;
         Ok(api::update_request::Output { request: request_view(row, true) })
     }
@@ -282,7 +281,7 @@ impl Handlers for Api {
         let row = request(ctx, &access, input.number).await?;
         must_be_author(&access, &row.author_did, "request")?;
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.delete(feature_request::NSID, &rkey(&row.uri), index_request).await
+        writer.delete(feature_request::NSID, &rkey(&row.uri)).await
     }
 
     async fn vote(&self, ctx: &XrpcContext, input: api::vote::Input) -> XrpcResult<api::vote::Output> {
@@ -296,7 +295,7 @@ impl Handlers for Api {
                 created_at: now(),
             };
             let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-            writer.create(&record, index_vote).await?;
+            writer.create(&record).await?;
         }
         Ok(api::vote::Output { vote_count: vote_count(ctx, "request", row.id).await?, voted: true })
     }
@@ -309,7 +308,7 @@ impl Handlers for Api {
         let (id, did) = (row.id, viewer.did.clone());
         if let Some(uri) = ctx.app()?.db.read(move |c| store::vote_of(c, id, &did)).await? {
             let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
-            writer.delete(feature_request_vote::NSID, &rkey(&uri), index_vote).await?;
+            writer.delete(feature_request_vote::NSID, &rkey(&uri)).await?;
         }
         Ok(api::unvote::Output { vote_count: vote_count(ctx, "request", row.id).await?, voted: false })
     }
@@ -381,7 +380,7 @@ impl Handlers for Api {
             updated_at: None,
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        let written = writer.create(&record, index_comment).await?;
+        let written = writer.create(&record).await?;
         Ok(api::create_comment::Output {
             comment: comment_view(comment(ctx, &access, &written.uri).await?, true),
         })
@@ -429,7 +428,7 @@ impl Handlers for Api {
             updated_at: Some(now()),
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.put(&rkey(&existing.uri), &record, index_comment).await?;
+        writer.put(&rkey(&existing.uri), &record).await?;
         Ok(api::update_comment::Output {
             comment: comment_view(comment(ctx, &access, &existing.uri).await?, true),
         })
@@ -441,7 +440,7 @@ impl Handlers for Api {
         let existing = comment(ctx, &access, &input.comment).await?;
         must_be_author(&access, &existing.author_did, "comment")?;
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.delete(feature_request_comment::NSID, &rkey(&existing.uri), index_comment).await
+        writer.delete(feature_request_comment::NSID, &rkey(&existing.uri)).await
     }
 
     async fn vote_comment(
@@ -459,7 +458,7 @@ impl Handlers for Api {
                 created_at: now(),
             };
             let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-            writer.create(&record, index_comment_vote).await?;
+            writer.create(&record).await?;
         }
         Ok(api::vote_comment::Output {
             vote_count: vote_count(ctx, "comment", existing.id).await?,
@@ -479,7 +478,7 @@ impl Handlers for Api {
         let (id, did) = (existing.id, viewer.did.clone());
         if let Some(uri) = ctx.app()?.db.read(move |c| store::comment_vote_of(c, id, &did)).await? {
             let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
-            writer.delete(feature_request_comment_vote::NSID, &rkey(&uri), index_comment_vote).await?;
+            writer.delete(feature_request_comment_vote::NSID, &rkey(&uri)).await?;
         }
         Ok(api::unvote_comment::Output {
             vote_count: vote_count(ctx, "comment", existing.id).await?,
@@ -503,7 +502,7 @@ impl Handlers for Api {
             created_at: now(),
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        let written = writer.create(&record, index_status).await?;
+        let written = writer.create(&record).await?;
         let id = row.id;
         let history = ctx.app()?.db.read(move |c| store::status_history(c, id)).await?;
         let status = history

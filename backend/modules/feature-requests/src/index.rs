@@ -1,53 +1,54 @@
 //! How the five feature-request records become rows: one function per
-//! record type, shared by the API write path, the indexer and rebuilds.
-//! Idempotent by URI + CID; records from accounts that may not write in the
-//! Sphere (or, for statuses, moderate it) are ignored, as the seed's
-//! pipeline says.
+//! record type, shared by the API write path, the indexer and rebuilds, and
+//! one per record type for deletes. Idempotent by URI + CID. Core's gate
+//! has already checked that the record's Sphere is known, runs the board,
+//! and lets the author publish it (see [`Gated`]); what is left here is
+//! the board's own rules: the subject exists, in the same Sphere.
 
 use diesel::sql_types::{BigInt, Double, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
 use exosphere_core::db::sql::sql;
 use exosphere_core::lexicon::ValidationError;
-use exosphere_core::lexicon::site::exosphere::{
+use exosphere_core::{Collection, Error, Gated, IndexOutcome, RecordEvent};
+
+use crate::generated::site::exosphere::{
     feature_request, feature_request_comment, feature_request_comment_vote, feature_request_status,
     feature_request_vote,
 };
-use exosphere_core::sphere::store::{self as spheres, SphereRow};
-use exosphere_core::{Error, IndexOutcome, RecordEvent, RecordOp};
-
 use crate::ranking::{now_us, weight};
 
-/// The collections this module indexes.
-pub const COLLECTIONS: &[&str] = &[
-    feature_request::NSID,
-    feature_request_vote::NSID,
-    feature_request_comment::NSID,
-    feature_request_comment_vote::NSID,
-    feature_request_status::NSID,
+/// The collections this module indexes, in rebuild order (subjects first),
+/// with who may publish each: statuses are the owner's and admins'.
+pub const COLLECTIONS: &[Collection] = &[
+    Collection::writer(feature_request::NSID),
+    Collection::writer(feature_request_vote::NSID),
+    Collection::writer(feature_request_comment::NSID),
+    Collection::writer(feature_request_comment_vote::NSID),
+    Collection::moderator(feature_request_status::NSID),
 ];
 
-/// Dispatches a record event to its indexing function.
-pub fn index_record(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
-    match event.collection {
-        feature_request::NSID => index_request(conn, event),
-        feature_request_vote::NSID => index_vote(conn, event),
-        feature_request_comment::NSID => index_comment(conn, event),
-        feature_request_comment_vote::NSID => index_comment_vote(conn, event),
-        feature_request_status::NSID => index_status(conn, event),
+/// Dispatches a gated create or update to its record type's indexing function.
+pub fn index_record(conn: &mut SqliteConnection, record: &Gated<'_>) -> Result<IndexOutcome, Error> {
+    match record.event.collection {
+        feature_request::NSID => index_request(conn, record),
+        feature_request_vote::NSID => index_vote(conn, record),
+        feature_request_comment::NSID => index_comment(conn, record),
+        feature_request_comment_vote::NSID => index_comment_vote(conn, record),
+        feature_request_status::NSID => index_status(conn, record),
         _ => Ok(IndexOutcome::Ignored),
     }
 }
 
-/// The Sphere a record names, if it is known here and the author may write there.
-fn writable_sphere(
-    conn: &mut SqliteConnection,
-    sphere: &str,
-    author: &str,
-) -> Result<Option<SphereRow>, Error> {
-    match spheres::sphere_by_uri(conn, sphere)? {
-        Some(s) if spheres::may_write(conn, &s, author)? => Ok(Some(s)),
-        _ => Ok(None),
+/// Dispatches a delete to its record type's function.
+pub fn delete_record(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    match event.collection {
+        feature_request::NSID => delete_request(conn, event),
+        feature_request_vote::NSID => delete_vote(conn, event),
+        feature_request_comment::NSID => delete_comment(conn, event),
+        feature_request_comment_vote::NSID => delete_comment_vote(conn, event),
+        feature_request_status::NSID => delete_status(conn, event),
+        _ => Ok(IndexOutcome::Ignored),
     }
 }
 
@@ -71,22 +72,22 @@ fn target(conn: &mut SqliteConnection, table: &str, uri: &str) -> Result<Option<
     Ok(sql(text).bind::<Text, _>(uri).get_result(conn).optional()?)
 }
 
+/// A deleted `site.exosphere.featureRequest`.
+fn delete_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    let Some(row) = target(conn, "request", &event.uri())? else { return Ok(IndexOutcome::Ignored) };
+    sql("DELETE FROM fr_requests WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
+    Ok(IndexOutcome::Indexed)
+}
+
 /// `site.exosphere.featureRequest`.
-pub fn index_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+fn index_request(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexOutcome, Error> {
+    let (event, sphere) = (gated.event, gated.sphere);
     let uri = event.uri();
     let existing = target(conn, "request", &uri)?;
-    if event.op == RecordOp::Delete {
-        let Some(row) = existing else { return Ok(IndexOutcome::Ignored) };
-        sql("DELETE FROM fr_requests WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
-        return Ok(IndexOutcome::Indexed);
-    }
     let record: feature_request::Record = exosphere_core::decode_or_return!(event);
     if existing.as_ref().is_some_and(|r| r.cid == event.cid()) {
         return Ok(IndexOutcome::Unchanged);
     }
-    let Some(sphere) = writable_sphere(conn, &record.sphere, event.did)? else {
-        return Ok(IndexOutcome::Ignored);
-    };
     if let Some(row) = existing {
         if row.sphere_id != sphere.id {
             return Ok(IndexOutcome::Rejected(ValidationError::new(
@@ -137,30 +138,30 @@ pub fn index_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
     Ok(IndexOutcome::Indexed)
 }
 
-/// `site.exosphere.featureRequestVote`: one live vote per person per request.
-pub fn index_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
-    let uri = event.uri();
-    if event.op == RecordOp::Delete {
-        #[derive(QueryableByName)]
-        struct Live {
-            #[diesel(sql_type = BigInt)]
-            request_id: i64,
-            #[diesel(sql_type = Double)]
-            weight: f64,
-        }
-        let live: Option<Live> = sql("DELETE FROM fr_votes WHERE uri = ? RETURNING request_id, weight")
-            .bind::<Text, _>(&uri)
-            .get_result(conn)
-            .optional()?;
-        let Some(live) = live else { return Ok(IndexOutcome::Ignored) };
-        votes_changed(conn, live.request_id, -1, -live.weight)?;
-        return Ok(IndexOutcome::Indexed);
+/// A deleted `site.exosphere.featureRequestVote`.
+fn delete_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    #[derive(QueryableByName)]
+    struct Live {
+        #[diesel(sql_type = BigInt)]
+        request_id: i64,
+        #[diesel(sql_type = Double)]
+        weight: f64,
     }
+    let live: Option<Live> = sql("DELETE FROM fr_votes WHERE uri = ? RETURNING request_id, weight")
+        .bind::<Text, _>(event.uri())
+        .get_result(conn)
+        .optional()?;
+    let Some(live) = live else { return Ok(IndexOutcome::Ignored) };
+    votes_changed(conn, live.request_id, -1, -live.weight)?;
+    Ok(IndexOutcome::Indexed)
+}
+
+/// `site.exosphere.featureRequestVote`: one live vote per person per request.
+fn index_vote(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexOutcome, Error> {
+    let (event, sphere) = (gated.event, gated.sphere);
+    let uri = event.uri();
     let record: feature_request_vote::Record = exosphere_core::decode_or_return!(event);
     let Some(request) = target(conn, "request", &record.subject.uri)? else {
-        return Ok(IndexOutcome::Ignored);
-    };
-    let Some(sphere) = writable_sphere(conn, &record.sphere, event.did)? else {
         return Ok(IndexOutcome::Ignored);
     };
     if sphere.id != request.sphere_id {
@@ -239,28 +240,28 @@ pub fn flush_votes(conn: &mut SqliteConnection) -> Result<(), Error> {
     Ok(())
 }
 
+/// A deleted `site.exosphere.featureRequestComment`.
+fn delete_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    let Some(row) = target(conn, "comment", &event.uri())? else { return Ok(IndexOutcome::Ignored) };
+    sql(
+        "UPDATE fr_requests SET comment_count = comment_count - 1 WHERE id = (SELECT request_id FROM fr_comments WHERE id = ?)",
+    )
+    .bind::<BigInt, _>(row.id)
+    .execute(conn)?;
+    sql("DELETE FROM fr_comments WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
+    Ok(IndexOutcome::Indexed)
+}
+
 /// `site.exosphere.featureRequestComment`.
-pub fn index_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+fn index_comment(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexOutcome, Error> {
+    let (event, sphere) = (gated.event, gated.sphere);
     let uri = event.uri();
     let existing = target(conn, "comment", &uri)?;
-    if event.op == RecordOp::Delete {
-        let Some(row) = existing else { return Ok(IndexOutcome::Ignored) };
-        sql(
-            "UPDATE fr_requests SET comment_count = comment_count - 1 WHERE id = (SELECT request_id FROM fr_comments WHERE id = ?)",
-        )
-        .bind::<BigInt, _>(row.id)
-        .execute(conn)?;
-        sql("DELETE FROM fr_comments WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
-        return Ok(IndexOutcome::Indexed);
-    }
     let record: feature_request_comment::Record = exosphere_core::decode_or_return!(event);
     if existing.as_ref().is_some_and(|r| r.cid == event.cid()) {
         return Ok(IndexOutcome::Unchanged);
     }
     let Some(request) = target(conn, "request", &record.subject.uri)? else {
-        return Ok(IndexOutcome::Ignored);
-    };
-    let Some(sphere) = writable_sphere(conn, &record.sphere, event.did)? else {
         return Ok(IndexOutcome::Ignored);
     };
     if sphere.id != request.sphere_id {
@@ -311,26 +312,24 @@ pub fn index_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
     Ok(IndexOutcome::Indexed)
 }
 
-/// `site.exosphere.featureRequestCommentVote`: one per person per comment.
-pub fn index_comment_vote(
-    conn: &mut SqliteConnection,
-    event: &RecordEvent<'_>,
-) -> Result<IndexOutcome, Error> {
+/// A deleted `site.exosphere.featureRequestCommentVote`.
+fn delete_comment_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
     let uri = event.uri();
-    if event.op == RecordOp::Delete {
-        let removed = sql(
-            "UPDATE fr_comments SET vote_count = vote_count - 1 WHERE id = (SELECT comment_id FROM fr_comment_votes WHERE uri = ?)",
-        )
-        .bind::<Text, _>(&uri)
-        .execute(conn)?;
-        sql("DELETE FROM fr_comment_votes WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
-        return Ok(if removed > 0 { IndexOutcome::Indexed } else { IndexOutcome::Ignored });
-    }
+    let removed = sql(
+        "UPDATE fr_comments SET vote_count = vote_count - 1 WHERE id = (SELECT comment_id FROM fr_comment_votes WHERE uri = ?)",
+    )
+    .bind::<Text, _>(&uri)
+    .execute(conn)?;
+    sql("DELETE FROM fr_comment_votes WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
+    Ok(if removed > 0 { IndexOutcome::Indexed } else { IndexOutcome::Ignored })
+}
+
+/// `site.exosphere.featureRequestCommentVote`: one per person per comment.
+fn index_comment_vote(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexOutcome, Error> {
+    let (event, sphere) = (gated.event, gated.sphere);
+    let uri = event.uri();
     let record: feature_request_comment_vote::Record = exosphere_core::decode_or_return!(event);
     let Some(comment) = target(conn, "comment", &record.subject.uri)? else {
-        return Ok(IndexOutcome::Ignored);
-    };
-    let Some(sphere) = writable_sphere(conn, &record.sphere, event.did)? else {
         return Ok(IndexOutcome::Ignored);
     };
     if sphere.id != comment.sphere_id {
@@ -354,32 +353,33 @@ pub fn index_comment_vote(
     Ok(IndexOutcome::Indexed)
 }
 
-/// `site.exosphere.featureRequestStatus`, published by an owner or admin.
-pub fn index_status(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
-    let uri = event.uri();
-    if event.op == RecordOp::Delete {
-        #[derive(QueryableByName)]
-        struct Of {
-            #[diesel(sql_type = BigInt)]
-            request_id: i64,
-        }
-        let of: Option<Of> = sql("SELECT request_id FROM fr_statuses WHERE uri = ?")
-            .bind::<Text, _>(&uri)
-            .get_result(conn)
-            .optional()?;
-        let Some(of) = of else { return Ok(IndexOutcome::Ignored) };
-        sql("DELETE FROM fr_statuses WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
-        refresh_status(conn, of.request_id)?;
-        return Ok(IndexOutcome::Indexed);
+/// A deleted `site.exosphere.featureRequestStatus`.
+fn delete_status(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+    #[derive(QueryableByName)]
+    struct Of {
+        #[diesel(sql_type = BigInt)]
+        request_id: i64,
     }
+    let uri = event.uri();
+    let of: Option<Of> = sql("SELECT request_id FROM fr_statuses WHERE uri = ?")
+        .bind::<Text, _>(&uri)
+        .get_result(conn)
+        .optional()?;
+    let Some(of) = of else { return Ok(IndexOutcome::Ignored) };
+    sql("DELETE FROM fr_statuses WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
+    refresh_status(conn, of.request_id)?;
+    Ok(IndexOutcome::Indexed)
+}
+
+/// `site.exosphere.featureRequestStatus` (the gate let only owners and admins through).
+fn index_status(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexOutcome, Error> {
+    let (event, sphere) = (gated.event, gated.sphere);
+    let uri = event.uri();
     let record: feature_request_status::Record = exosphere_core::decode_or_return!(event);
     let Some(request) = target(conn, "request", &record.subject.uri)? else {
         return Ok(IndexOutcome::Ignored);
     };
-    let Some(sphere) = spheres::sphere_by_uri(conn, &record.sphere)? else {
-        return Ok(IndexOutcome::Ignored);
-    };
-    if sphere.id != request.sphere_id || !spheres::may_moderate(conn, sphere.id, event.did)? {
+    if sphere.id != request.sphere_id {
         return Ok(IndexOutcome::Ignored);
     }
     let changed = sql(

@@ -5,7 +5,11 @@
 //! Spheres, this server for private ones) and indexed by the one function
 //! per record type in [`index`], which the indexer and rebuilds use too.
 
+mod activity;
 mod api;
+#[allow(clippy::all, missing_docs, unused_imports)]
+#[rustfmt::skip]
+pub mod generated;
 pub mod index;
 pub mod ranking;
 pub mod store;
@@ -15,8 +19,12 @@ use std::sync::Arc;
 use actix_web::web::ServiceConfig;
 use diesel::sqlite::SqliteConnection;
 use exosphere_core::db::migrations::Migration;
-use exosphere_core::lexicon::site::exosphere::feature_request;
-use exosphere_core::{AppContext, Content, Error, IndexOutcome, Module, RecordEvent};
+use exosphere_core::lexicon::site::exosphere::sphere::defs::ActivityItem;
+use exosphere_core::{
+    ActivityQuery, AppContext, Collection, Content, Error, Gated, IndexOutcome, Module, RecordEvent,
+};
+
+use crate::generated::site::exosphere::feature_request;
 
 /// The module value the app registers.
 pub struct FeatureRequests;
@@ -29,14 +37,18 @@ const MIGRATIONS: &[Migration] = &[
 
 impl Module for FeatureRequests {
     fn name(&self) -> &'static str {
-        "feature-requests"
+        generated::MODULE
+    }
+
+    fn label(&self) -> &'static str {
+        "Feature requests"
     }
 
     fn migrations(&self) -> &'static [Migration] {
         MIGRATIONS
     }
 
-    fn collections(&self) -> &'static [&'static str] {
+    fn collections(&self) -> &'static [Collection] {
         index::COLLECTIONS
     }
 
@@ -49,12 +61,16 @@ impl Module for FeatureRequests {
         feature_request::configure(cfg, Arc::new(api::Api));
     }
 
-    fn index_record(
+    fn index_record(&self, conn: &mut SqliteConnection, record: &Gated<'_>) -> Result<IndexOutcome, Error> {
+        index::index_record(conn, record)
+    }
+
+    fn delete_record(
         &self,
         conn: &mut SqliteConnection,
         event: &RecordEvent<'_>,
     ) -> Result<IndexOutcome, Error> {
-        index::index_record(conn, event)
+        index::delete_record(conn, event)
     }
 
     fn known_authors(&self, conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String>, Error> {
@@ -63,5 +79,13 @@ impl Module for FeatureRequests {
 
     fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
         Ok(store::content(conn, uri)?.map(|(cid, sphere_id)| Content { cid, sphere_id }))
+    }
+
+    fn activity(
+        &self,
+        conn: &mut SqliteConnection,
+        query: &ActivityQuery,
+    ) -> Result<Vec<ActivityItem>, Error> {
+        activity::items(conn, query)
     }
 }

@@ -1,12 +1,15 @@
 //! Reading the board: lists, single requests, comments, status history.
 //! Hidden (moderated) content is left out unless the reader moderates.
 
+use std::sync::LazyLock;
+
 use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
 use exosphere_core::Error;
 use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
+use exosphere_core::read;
 
 use crate::ranking::{Cursor, CursorKey, Sort, fts_query};
 
@@ -52,14 +55,19 @@ pub struct RequestRow {
     pub clock: i64,
 }
 
-const REQUEST_SELECT: &str =
-    "SELECT r.id, r.uri, r.cid, r.number, s.uri AS sphere_uri, r.author_did, a.handle, r.title,
-    r.description, r.status, r.vote_count, r.comment_count, r.created_at, r.updated_at,
-    EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = r.uri) AS hidden,
-    EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ?) AS voted,
-    (SELECT now_us FROM fr_clock) AS clock, ";
-const REQUEST_FROM: &str =
-    " FROM fr_requests r JOIN spheres s ON s.id = r.sphere_id LEFT JOIN actors a ON a.did = r.author_did ";
+static REQUEST_SELECT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT r.id, r.uri, r.cid, r.number, {} AS sphere_uri, r.author_did, {} AS handle, r.title,
+         r.description, r.status, r.vote_count, r.comment_count, r.created_at, r.updated_at,
+         {} AS hidden,
+         EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ?) AS voted,
+         (SELECT now_us FROM fr_clock) AS clock, ",
+        read::sphere_uri("r.sphere_id"),
+        read::handle("r.author_did"),
+        read::hidden("r.uri"),
+    )
+});
+const REQUEST_FROM: &str = " FROM fr_requests r ";
 
 /// The index that walks a whole Sphere's board in the sort's order, named
 /// explicitly: SQLite's statistics say every request of a one-Sphere
@@ -75,10 +83,10 @@ fn board_index(sort: Sort, first_page: bool) -> Option<&'static str> {
         (_, false) => None,
     }
 }
-const NOT_HIDDEN: &str = " AND NOT EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = r.uri)";
+static NOT_HIDDEN: LazyLock<String> = LazyLock::new(|| format!(" AND {}", read::not_hidden("r.uri")));
 /// Content of accounts their PDS reports inactive is hidden from everyone until they return.
-const ACTIVE_AUTHOR: &str =
-    " AND NOT EXISTS (SELECT 1 FROM inactive_accounts ia WHERE ia.did = r.author_did)";
+static ACTIVE_AUTHOR: LazyLock<String> =
+    LazyLock::new(|| format!(" AND {}", read::author_active("r.author_did")));
 
 /// Appends the score of the sort, as of board clock `snapshot` (`None`: now).
 /// A request whose votes changed since is ranked by the value it had then,
@@ -121,7 +129,7 @@ pub fn list_requests(
 ) -> Result<(Vec<RequestRow>, Option<String>), Error> {
     let snapshot = q.cursor.as_ref().map(|c| c.snapshot_us);
     let mut sql = Sql::default();
-    sql.push(REQUEST_SELECT).text(q.viewer.clone().unwrap_or_default());
+    sql.push(&REQUEST_SELECT).text(q.viewer.clone().unwrap_or_default());
     push_score(&mut sql, q.sort, snapshot);
     let index = board_index(q.sort, q.cursor.is_none()).filter(|_| q.author.is_none() && q.q.is_none());
     sql.push(" AS score");
@@ -133,7 +141,7 @@ pub fn list_requests(
         )),
         None => sql.push(REQUEST_FROM),
     };
-    sql.push("WHERE r.sphere_id = ?").int(q.sphere_id).push(ACTIVE_AUTHOR);
+    sql.push("WHERE r.sphere_id = ?").int(q.sphere_id).push(&ACTIVE_AUTHOR);
     if !q.statuses.is_empty() {
         sql.push(" AND r.status IN (");
         for (i, status) in q.statuses.iter().enumerate() {
@@ -154,7 +162,7 @@ pub fn list_requests(
         }
     }
     if !q.moderator {
-        sql.push(NOT_HIDDEN);
+        sql.push(&NOT_HIDDEN);
     }
     if let Some(cursor) = &q.cursor {
         sql.push(" AND r.indexed_us <= ?").int(cursor.snapshot_us);
@@ -201,15 +209,15 @@ pub fn get_request(
     moderator: bool,
 ) -> Result<Option<RequestRow>, Error> {
     let mut sql = Sql::default();
-    sql.push(REQUEST_SELECT).text(viewer.unwrap_or_default());
+    sql.push(&REQUEST_SELECT).text(viewer.unwrap_or_default());
     sql.push("0.0 AS score")
         .push(REQUEST_FROM)
         .push("WHERE r.sphere_id = ? AND r.number = ?")
         .int(sphere_id)
         .int(number)
-        .push(ACTIVE_AUTHOR);
+        .push(&ACTIVE_AUTHOR);
     if !moderator {
-        sql.push(NOT_HIDDEN);
+        sql.push(&NOT_HIDDEN);
     }
     Ok(sql.get_result(conn).optional()?)
 }
@@ -233,8 +241,11 @@ pub struct StatusRow {
 
 /// A request's status changes, oldest first.
 pub fn status_history(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<StatusRow>, Error> {
-    Ok(sql("SELECT st.uri, st.status, st.note, st.actor_did, a.handle, st.created_at FROM fr_statuses st
-         LEFT JOIN actors a ON a.did = st.actor_did WHERE st.request_id = ? ORDER BY st.created_at, st.uri")
+    Ok(sql(format!(
+        "SELECT st.uri, st.status, st.note, st.actor_did, {} AS handle, st.created_at FROM fr_statuses st
+         WHERE st.request_id = ? ORDER BY st.created_at, st.uri",
+        read::handle("st.actor_did")
+    ))
     .bind::<BigInt, _>(request_id)
     .load(conn)?)
 }
@@ -270,12 +281,16 @@ pub struct CommentRow {
     pub voted: bool,
 }
 
-const COMMENT_SELECT: &str =
-    "SELECT c.id, c.request_id, c.uri, c.cid, c.parent_uri, c.author_did, a.handle, c.text,
-    c.vote_count, c.created_at, c.updated_at,
-    EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = c.uri) AS hidden,
-    EXISTS (SELECT 1 FROM fr_comment_votes v WHERE v.comment_id = c.id AND v.voter_did = ?) AS voted
-    FROM fr_comments c LEFT JOIN actors a ON a.did = c.author_did ";
+static COMMENT_SELECT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT c.id, c.request_id, c.uri, c.cid, c.parent_uri, c.author_did, {} AS handle, c.text,
+         c.vote_count, c.created_at, c.updated_at, {} AS hidden,
+         EXISTS (SELECT 1 FROM fr_comment_votes v WHERE v.comment_id = c.id AND v.voter_did = ?) AS voted
+         FROM fr_comments c ",
+        read::handle("c.author_did"),
+        read::hidden("c.uri"),
+    )
+});
 
 /// A page of a request's comments, oldest first, after `(created_at, id)`.
 pub fn list_comments(
@@ -287,13 +302,13 @@ pub fn list_comments(
     limit: i64,
 ) -> Result<Vec<CommentRow>, Error> {
     let mut sql = Sql::default();
-    sql.push(COMMENT_SELECT)
+    sql.push(&COMMENT_SELECT)
         .text(viewer.unwrap_or_default())
-        .push("WHERE c.request_id = ?")
+        .push("WHERE c.request_id = ? AND ")
         .int(request_id)
-        .push(" AND NOT EXISTS (SELECT 1 FROM inactive_accounts ia WHERE ia.did = c.author_did)");
+        .push(&read::author_active("c.author_did"));
     if !moderator {
-        sql.push(" AND NOT EXISTS (SELECT 1 FROM hidden_subjects h WHERE h.subject_uri = c.uri)");
+        sql.push(" AND ").push(&read::not_hidden("c.uri"));
     }
     if let Some((created, id)) = after {
         sql.push(" AND (c.created_at, c.id) > (?, ?)").text(created).int(id);
@@ -309,7 +324,7 @@ pub fn comment(
     viewer: Option<&str>,
 ) -> Result<Option<CommentRow>, Error> {
     let mut sql = Sql::default();
-    sql.push(COMMENT_SELECT).text(viewer.unwrap_or_default()).push("WHERE c.uri = ?").text(uri);
+    sql.push(&COMMENT_SELECT).text(viewer.unwrap_or_default()).push("WHERE c.uri = ?").text(uri);
     Ok(sql.get_result(conn).optional()?)
 }
 

@@ -6,11 +6,6 @@ pub mod site;
 
 /// Every record collection NSID.
 pub const RECORD_COLLECTIONS: &[&str] = &[
-    "site.exosphere.featureRequest",
-    "site.exosphere.featureRequestComment",
-    "site.exosphere.featureRequestCommentVote",
-    "site.exosphere.featureRequestStatus",
-    "site.exosphere.featureRequestVote",
     "site.exosphere.moderation",
     "site.exosphere.sphere",
     "site.exosphere.sphereMember",
@@ -20,9 +15,7 @@ pub const RECORD_COLLECTIONS: &[&str] = &[
 /// Every query NSID (GET).
 pub const QUERIES: &[&str] = &[
     "site.exosphere.auth.getSession",
-    "site.exosphere.featureRequest.getRequest",
-    "site.exosphere.featureRequest.listComments",
-    "site.exosphere.featureRequest.listRequests",
+    "site.exosphere.sphere.getActivity",
     "site.exosphere.sphere.getSphere",
     "site.exosphere.sphere.listMembers",
     "site.exosphere.sphere.listSpheres",
@@ -30,17 +23,6 @@ pub const QUERIES: &[&str] = &[
 
 /// Every procedure NSID (POST).
 pub const PROCEDURES: &[&str] = &[
-    "site.exosphere.featureRequest.createComment",
-    "site.exosphere.featureRequest.createRequest",
-    "site.exosphere.featureRequest.deleteComment",
-    "site.exosphere.featureRequest.deleteRequest",
-    "site.exosphere.featureRequest.setStatus",
-    "site.exosphere.featureRequest.unvote",
-    "site.exosphere.featureRequest.unvoteComment",
-    "site.exosphere.featureRequest.updateComment",
-    "site.exosphere.featureRequest.updateRequest",
-    "site.exosphere.featureRequest.vote",
-    "site.exosphere.featureRequest.voteComment",
     "site.exosphere.sphere.acceptInvite",
     "site.exosphere.sphere.createSphere",
     "site.exosphere.sphere.inviteMember",
@@ -56,26 +38,6 @@ pub fn validate_record(
     value: &serde_json::Value,
 ) -> Option<Result<(), crate::lexicon::ValidationError>> {
     Some(match collection {
-        "site.exosphere.featureRequest" => crate::lexicon::decode_record::<
-            crate::lexicon::generated::site::exosphere::feature_request::Record,
-        >(value)
-        .map(|_| ()),
-        "site.exosphere.featureRequestComment" => crate::lexicon::decode_record::<
-            crate::lexicon::generated::site::exosphere::feature_request_comment::Record,
-        >(value)
-        .map(|_| ()),
-        "site.exosphere.featureRequestCommentVote" => crate::lexicon::decode_record::<
-            crate::lexicon::generated::site::exosphere::feature_request_comment_vote::Record,
-        >(value)
-        .map(|_| ()),
-        "site.exosphere.featureRequestStatus" => crate::lexicon::decode_record::<
-            crate::lexicon::generated::site::exosphere::feature_request_status::Record,
-        >(value)
-        .map(|_| ()),
-        "site.exosphere.featureRequestVote" => crate::lexicon::decode_record::<
-            crate::lexicon::generated::site::exosphere::feature_request_vote::Record,
-        >(value)
-        .map(|_| ()),
         "site.exosphere.moderation" => crate::lexicon::decode_record::<
             crate::lexicon::generated::site::exosphere::moderation::Record,
         >(value)

@@ -2,11 +2,6 @@
 
 pub mod auth;
 pub mod defs;
-pub mod feature_request;
-pub mod feature_request_comment;
-pub mod feature_request_comment_vote;
-pub mod feature_request_status;
-pub mod feature_request_vote;
 pub mod moderation;
 pub mod sphere;
 pub mod sphere_member;

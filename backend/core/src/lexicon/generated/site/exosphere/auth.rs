@@ -22,16 +22,16 @@ pub trait Handlers: Send + Sync + 'static {
 
 /// Mounts every `site.exosphere.auth.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
+    let module: Option<&'static str> = None;
     {
         let h = handlers.clone();
         cfg.service(crate::xrpc::resource(get_session::NSID).route(actix_web::web::get().to(
             move |req: actix_web::HttpRequest| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_query(
-                        req,
-                        |ctx, params| async move { h.get_session(&ctx, params).await },
-                    )
+                    crate::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.get_session(&ctx, params).await
+                    })
                     .await
                 }
             },
@@ -45,7 +45,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                       -> crate::xrpc::queries::QueryFuture {
                     let h = h.clone();
                     Box::pin(async move {
-                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                        crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
                             h.get_session(&ctx, params).await
                         })
                         .await

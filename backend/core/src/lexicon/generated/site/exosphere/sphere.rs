@@ -4,6 +4,7 @@
 pub mod accept_invite;
 pub mod create_sphere;
 pub mod defs;
+pub mod get_activity;
 pub mod get_sphere;
 pub mod invite_member;
 pub mod leave_sphere;
@@ -102,6 +103,18 @@ pub trait Handlers: Send + Sync + 'static {
     ) -> crate::xrpc::XrpcResult<create_sphere::Output> {
         let _ = (ctx, input);
         Err(crate::xrpc::Error::method_not_implemented(create_sphere::NSID))
+    }
+
+    /// A Sphere's activity feed: what every module the Sphere enables contributes, newest first. Hidden content and content of inactive accounts are left out, for everyone; a private Sphere's feed is its members' only.
+    ///
+    /// `site.exosphere.sphere.getActivity` (query, GET).
+    async fn get_activity(
+        &self,
+        ctx: &crate::xrpc::XrpcContext,
+        params: get_activity::Params,
+    ) -> crate::xrpc::XrpcResult<get_activity::Output> {
+        let _ = (ctx, params);
+        Err(crate::xrpc::Error::method_not_implemented(get_activity::NSID))
     }
 
     /// A Sphere and what the viewer may do in it.
@@ -203,13 +216,14 @@ pub trait Handlers: Send + Sync + 'static {
 
 /// Mounts every `site.exosphere.sphere.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
+    let module: Option<&'static str> = None;
     {
         let h = handlers.clone();
         cfg.service(crate::xrpc::resource(accept_invite::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.accept_invite(&ctx, input).await
                     })
                     .await
@@ -223,7 +237,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.create_sphere(&ctx, input).await
                     })
                     .await
@@ -233,14 +247,44 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
+        cfg.service(crate::xrpc::resource(get_activity::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.get_activity(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        crate::xrpc::queries::register(
+            get_activity::NSID,
+            std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      query: crate::xrpc::QueryPairs|
+                      -> crate::xrpc::queries::QueryFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
+                            h.get_activity(&ctx, params).await
+                        })
+                        .await
+                    })
+                },
+            ),
+        );
+    }
+    {
+        let h = handlers.clone();
         cfg.service(crate::xrpc::resource(get_sphere::NSID).route(actix_web::web::get().to(
             move |req: actix_web::HttpRequest| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_query(
-                        req,
-                        |ctx, params| async move { h.get_sphere(&ctx, params).await },
-                    )
+                    crate::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.get_sphere(&ctx, params).await
+                    })
                     .await
                 }
             },
@@ -254,7 +298,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                       -> crate::xrpc::queries::QueryFuture {
                     let h = h.clone();
                     Box::pin(async move {
-                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                        crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
                             h.get_sphere(&ctx, params).await
                         })
                         .await
@@ -269,7 +313,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.invite_member(&ctx, input).await
                     })
                     .await
@@ -283,7 +327,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
+                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, input| async move {
                         h.leave_sphere(&ctx, input).await
                     })
                     .await
@@ -297,10 +341,9 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_query(
-                        req,
-                        |ctx, params| async move { h.list_members(&ctx, params).await },
-                    )
+                    crate::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.list_members(&ctx, params).await
+                    })
                     .await
                 }
             },
@@ -314,7 +357,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                       -> crate::xrpc::queries::QueryFuture {
                     let h = h.clone();
                     Box::pin(async move {
-                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                        crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
                             h.list_members(&ctx, params).await
                         })
                         .await
@@ -329,10 +372,9 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_query(
-                        req,
-                        |ctx, params| async move { h.list_spheres(&ctx, params).await },
-                    )
+                    crate::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.list_spheres(&ctx, params).await
+                    })
                     .await
                 }
             },
@@ -346,7 +388,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                       -> crate::xrpc::queries::QueryFuture {
                     let h = h.clone();
                     Box::pin(async move {
-                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
+                        crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
                             h.list_spheres(&ctx, params).await
                         })
                         .await
@@ -361,7 +403,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.moderate(&ctx, input).await
                     })
                     .await
@@ -375,7 +417,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.update_member(&ctx, input).await
                     })
                     .await
@@ -389,7 +431,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.update_sphere(&ctx, input).await
                     })
                     .await

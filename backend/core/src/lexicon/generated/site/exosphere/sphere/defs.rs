@@ -115,3 +115,56 @@ impl crate::lexicon::Validate for MemberView {
         Ok(())
     }
 }
+
+/// One thing that happened in a Sphere, contributed by one of its modules: a new request, a status change, a new thread, a reply.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ActivityItem {
+    /// The module that contributed the item (a name from the Sphere's modules).
+    pub module: String,
+    /// What happened, as the module names it, e.g. request (a new feature request) or status (a status change).
+    pub kind: String,
+    /// The record the item comes from.
+    pub uri: String,
+    /// What the item is about, when that is another record (the request whose status changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// A one-line summary: the request's or thread's title.
+    pub title: String,
+    /// More of the item, plain text, shortened: a description, a status note, a reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// A short module-defined detail, e.g. the new status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Where the item is shown in the web app, a path on this server (e.g. /s/demo/feature-requests/3).
+    pub path: String,
+    pub actor: crate::lexicon::generated::site::exosphere::defs::ActorView,
+    #[serde(rename = "createdAt")]
+    pub created_at: String,
+}
+
+impl crate::lexicon::Validate for ActivityItem {
+    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
+        use crate::lexicon::check;
+        {
+            let v = &self.kind;
+            check::max_length("kind", v, 64)?;
+        }
+        {
+            let v = &self.uri;
+            check::format("uri", v, crate::lexicon::Format::AtUri)?;
+        }
+        if let Some(v) = &self.subject {
+            check::format("subject", v, crate::lexicon::Format::AtUri)?;
+        }
+        {
+            let v = &self.actor;
+            crate::lexicon::Validate::validate(v).map_err(|e| e.within("actor"))?;
+        }
+        {
+            let v = &self.created_at;
+            check::format("createdAt", v, crate::lexicon::Format::Datetime)?;
+        }
+        Ok(())
+    }
+}

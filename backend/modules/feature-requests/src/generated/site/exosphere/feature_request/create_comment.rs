@@ -17,9 +17,9 @@ pub struct Input {
     pub parent: Option<String>,
 }
 
-impl crate::lexicon::Validate for Input {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Input {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;
@@ -36,7 +36,7 @@ impl crate::lexicon::Validate for Input {
             check::max_graphemes("text", v, 5000)?;
         }
         if let Some(v) = &self.parent {
-            check::format("parent", v, crate::lexicon::Format::AtUri)?;
+            check::format("parent", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         Ok(())
     }
@@ -44,15 +44,15 @@ impl crate::lexicon::Validate for Input {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
-    pub comment: crate::lexicon::generated::site::exosphere::feature_request::defs::CommentView,
+    pub comment: crate::generated::site::exosphere::feature_request::defs::CommentView,
 }
 
-impl crate::lexicon::Validate for Output {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Output {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.comment;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("comment"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("comment"))?;
         }
         Ok(())
     }

@@ -10,31 +10,31 @@ pub struct Record {
     /// AT URI of the site.exosphere.sphere record this record belongs to.
     pub sphere: String,
     /// The feature request voted for.
-    pub subject: crate::lexicon::generated::com::atproto::repo::strong_ref::StrongRef,
+    pub subject: exosphere_core::lexicon::generated::com::atproto::repo::strong_ref::StrongRef,
     /// When the record was created (client clock).
     #[serde(rename = "createdAt")]
     pub created_at: String,
 }
 
-impl crate::lexicon::Validate for Record {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Record {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
-            check::format("sphere", v, crate::lexicon::Format::AtUri)?;
+            check::format("sphere", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         {
             let v = &self.subject;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("subject"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("subject"))?;
         }
         {
             let v = &self.created_at;
-            check::format("createdAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("createdAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         Ok(())
     }
 }
 
-impl crate::lexicon::LexRecord for Record {
+impl exosphere_core::lexicon::LexRecord for Record {
     const NSID: &'static str = NSID;
 }

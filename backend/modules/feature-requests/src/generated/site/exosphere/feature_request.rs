@@ -38,12 +38,12 @@ pub struct Record {
     pub updated_at: Option<String>,
 }
 
-impl crate::lexicon::Validate for Record {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Record {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
-            check::format("sphere", v, crate::lexicon::Format::AtUri)?;
+            check::format("sphere", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         {
             let v = &self.title;
@@ -57,16 +57,16 @@ impl crate::lexicon::Validate for Record {
         }
         {
             let v = &self.created_at;
-            check::format("createdAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("createdAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         if let Some(v) = &self.updated_at {
-            check::format("updatedAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("updatedAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         Ok(())
     }
 }
 
-impl crate::lexicon::LexRecord for Record {
+impl exosphere_core::lexicon::LexRecord for Record {
     const NSID: &'static str = NSID;
 }
 
@@ -79,11 +79,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.createComment` (procedure, POST).
     async fn create_comment(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: create_comment::Input,
-    ) -> crate::xrpc::XrpcResult<create_comment::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<create_comment::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(create_comment::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(create_comment::NSID))
     }
 
     /// Post a feature request.
@@ -91,11 +91,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.createRequest` (procedure, POST).
     async fn create_request(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: create_request::Input,
-    ) -> crate::xrpc::XrpcResult<create_request::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<create_request::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(create_request::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(create_request::NSID))
     }
 
     /// Delete one's own comment.
@@ -103,11 +103,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.deleteComment` (procedure, POST).
     async fn delete_comment(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: delete_comment::Input,
-    ) -> crate::xrpc::XrpcResult<()> {
+    ) -> exosphere_core::xrpc::XrpcResult<()> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(delete_comment::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(delete_comment::NSID))
     }
 
     /// Delete one's own feature request.
@@ -115,11 +115,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.deleteRequest` (procedure, POST).
     async fn delete_request(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: delete_request::Input,
-    ) -> crate::xrpc::XrpcResult<()> {
+    ) -> exosphere_core::xrpc::XrpcResult<()> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(delete_request::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(delete_request::NSID))
     }
 
     /// One feature request by its number, with its status history.
@@ -127,11 +127,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.getRequest` (query, GET).
     async fn get_request(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         params: get_request::Params,
-    ) -> crate::xrpc::XrpcResult<get_request::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<get_request::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(get_request::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(get_request::NSID))
     }
 
     /// Comments of a feature request, oldest first.
@@ -139,11 +139,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.listComments` (query, GET).
     async fn list_comments(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_comments::Params,
-    ) -> crate::xrpc::XrpcResult<list_comments::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<list_comments::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(list_comments::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(list_comments::NSID))
     }
 
     /// Feature requests of a Sphere: sorted, filtered, searched, paginated.
@@ -151,11 +151,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.listRequests` (query, GET).
     async fn list_requests(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_requests::Params,
-    ) -> crate::xrpc::XrpcResult<list_requests::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<list_requests::Output> {
         let _ = (ctx, params);
-        Err(crate::xrpc::Error::method_not_implemented(list_requests::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(list_requests::NSID))
     }
 
     /// Change a request's status (owner or admin): publishes a site.exosphere.featureRequestStatus record on their PDS.
@@ -163,11 +163,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.setStatus` (procedure, POST).
     async fn set_status(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: set_status::Input,
-    ) -> crate::xrpc::XrpcResult<set_status::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<set_status::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(set_status::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(set_status::NSID))
     }
 
     /// Remove the viewer's upvote.
@@ -175,11 +175,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.unvote` (procedure, POST).
     async fn unvote(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: unvote::Input,
-    ) -> crate::xrpc::XrpcResult<unvote::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<unvote::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(unvote::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(unvote::NSID))
     }
 
     /// Remove the viewer's upvote from a comment.
@@ -187,11 +187,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.unvoteComment` (procedure, POST).
     async fn unvote_comment(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: unvote_comment::Input,
-    ) -> crate::xrpc::XrpcResult<unvote_comment::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<unvote_comment::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(unvote_comment::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(unvote_comment::NSID))
     }
 
     /// Edit one's own comment.
@@ -199,11 +199,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.updateComment` (procedure, POST).
     async fn update_comment(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: update_comment::Input,
-    ) -> crate::xrpc::XrpcResult<update_comment::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<update_comment::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(update_comment::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(update_comment::NSID))
     }
 
     /// Edit one's own feature request.
@@ -211,11 +211,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.updateRequest` (procedure, POST).
     async fn update_request(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: update_request::Input,
-    ) -> crate::xrpc::XrpcResult<update_request::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<update_request::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(update_request::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(update_request::NSID))
     }
 
     /// Upvote a feature request (idempotent).
@@ -223,11 +223,11 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.vote` (procedure, POST).
     async fn vote(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: vote::Input,
-    ) -> crate::xrpc::XrpcResult<vote::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<vote::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(vote::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(vote::NSID))
     }
 
     /// Upvote a comment (idempotent).
@@ -235,23 +235,24 @@ pub trait Handlers: Send + Sync + 'static {
     /// `site.exosphere.featureRequest.voteComment` (procedure, POST).
     async fn vote_comment(
         &self,
-        ctx: &crate::xrpc::XrpcContext,
+        ctx: &exosphere_core::xrpc::XrpcContext,
         input: vote_comment::Input,
-    ) -> crate::xrpc::XrpcResult<vote_comment::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<vote_comment::Output> {
         let _ = (ctx, input);
-        Err(crate::xrpc::Error::method_not_implemented(vote_comment::NSID))
+        Err(exosphere_core::xrpc::Error::method_not_implemented(vote_comment::NSID))
     }
 }
 
 /// Mounts every `site.exosphere.featureRequest.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
+    let module: Option<&'static str> = Some(crate::generated::MODULE);
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(create_comment::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(create_comment::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.create_comment(&ctx, input).await
                     })
                     .await
@@ -261,11 +262,11 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(create_request::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(create_request::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.create_request(&ctx, input).await
                     })
                     .await
@@ -275,58 +276,65 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(delete_comment::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(delete_comment::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
-                        h.delete_comment(&ctx, input).await
-                    })
-                    .await
-                }
-            },
-        )));
-    }
-    {
-        let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(delete_request::NSID).route(actix_web::web::post().to(
-            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
-                let h = h.clone();
-                async move {
-                    crate::xrpc::serve_procedure_no_output(req, body, |ctx, input| async move {
-                        h.delete_request(&ctx, input).await
-                    })
-                    .await
-                }
-            },
-        )));
-    }
-    {
-        let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(get_request::NSID).route(actix_web::web::get().to(
-            move |req: actix_web::HttpRequest| {
-                let h = h.clone();
-                async move {
-                    crate::xrpc::serve_query(
+                    exosphere_core::xrpc::serve_procedure_no_output(
                         req,
-                        |ctx, params| async move { h.get_request(&ctx, params).await },
+                        body,
+                        module,
+                        |ctx, input| async move { h.delete_comment(&ctx, input).await },
                     )
                     .await
                 }
             },
         )));
+    }
+    {
         let h = handlers.clone();
-        crate::xrpc::queries::register(
+        cfg.service(exosphere_core::xrpc::resource(delete_request::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_procedure_no_output(
+                        req,
+                        body,
+                        module,
+                        |ctx, input| async move { h.delete_request(&ctx, input).await },
+                    )
+                    .await
+                }
+            },
+        )));
+    }
+    {
+        let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(get_request::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.get_request(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::queries::register(
             get_request::NSID,
             std::sync::Arc::new(
-                move |ctx: crate::xrpc::XrpcContext,
-                      query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      query: exosphere_core::xrpc::QueryPairs|
+                      -> exosphere_core::xrpc::queries::QueryFuture {
                     let h = h.clone();
                     Box::pin(async move {
-                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
-                            h.get_request(&ctx, params).await
-                        })
+                        exosphere_core::xrpc::queries::run(
+                            ctx.with_module(module),
+                            &query,
+                            |ctx, params| async move { h.get_request(&ctx, params).await },
+                        )
                         .await
                     })
                 },
@@ -335,30 +343,31 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(list_comments::NSID).route(actix_web::web::get().to(
+        cfg.service(exosphere_core::xrpc::resource(list_comments::NSID).route(actix_web::web::get().to(
             move |req: actix_web::HttpRequest| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_query(
-                        req,
-                        |ctx, params| async move { h.list_comments(&ctx, params).await },
-                    )
+                    exosphere_core::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.list_comments(&ctx, params).await
+                    })
                     .await
                 }
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
+        exosphere_core::xrpc::queries::register(
             list_comments::NSID,
             std::sync::Arc::new(
-                move |ctx: crate::xrpc::XrpcContext,
-                      query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      query: exosphere_core::xrpc::QueryPairs|
+                      -> exosphere_core::xrpc::queries::QueryFuture {
                     let h = h.clone();
                     Box::pin(async move {
-                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
-                            h.list_comments(&ctx, params).await
-                        })
+                        exosphere_core::xrpc::queries::run(
+                            ctx.with_module(module),
+                            &query,
+                            |ctx, params| async move { h.list_comments(&ctx, params).await },
+                        )
                         .await
                     })
                 },
@@ -367,30 +376,31 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(list_requests::NSID).route(actix_web::web::get().to(
+        cfg.service(exosphere_core::xrpc::resource(list_requests::NSID).route(actix_web::web::get().to(
             move |req: actix_web::HttpRequest| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_query(
-                        req,
-                        |ctx, params| async move { h.list_requests(&ctx, params).await },
-                    )
+                    exosphere_core::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.list_requests(&ctx, params).await
+                    })
                     .await
                 }
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
+        exosphere_core::xrpc::queries::register(
             list_requests::NSID,
             std::sync::Arc::new(
-                move |ctx: crate::xrpc::XrpcContext,
-                      query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      query: exosphere_core::xrpc::QueryPairs|
+                      -> exosphere_core::xrpc::queries::QueryFuture {
                     let h = h.clone();
                     Box::pin(async move {
-                        crate::xrpc::queries::run(ctx, &query, |ctx, params| async move {
-                            h.list_requests(&ctx, params).await
-                        })
+                        exosphere_core::xrpc::queries::run(
+                            ctx.with_module(module),
+                            &query,
+                            |ctx, params| async move { h.list_requests(&ctx, params).await },
+                        )
                         .await
                     })
                 },
@@ -399,11 +409,11 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(set_status::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(set_status::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.set_status(&ctx, input).await
                     })
                     .await
@@ -413,11 +423,11 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(unvote::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(unvote::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.unvote(&ctx, input).await
                     })
                     .await
@@ -427,11 +437,11 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(unvote_comment::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(unvote_comment::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.unvote_comment(&ctx, input).await
                     })
                     .await
@@ -441,11 +451,11 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(update_comment::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(update_comment::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.update_comment(&ctx, input).await
                     })
                     .await
@@ -455,11 +465,11 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(update_request::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(update_request::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.update_request(&ctx, input).await
                     })
                     .await
@@ -469,15 +479,13 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(vote::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(vote::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(
-                        req,
-                        body,
-                        |ctx, input| async move { h.vote(&ctx, input).await },
-                    )
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
+                        h.vote(&ctx, input).await
+                    })
                     .await
                 }
             },
@@ -485,11 +493,11 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
-        cfg.service(crate::xrpc::resource(vote_comment::NSID).route(actix_web::web::post().to(
+        cfg.service(exosphere_core::xrpc::resource(vote_comment::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, |ctx, input| async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
                         h.vote_comment(&ctx, input).await
                     })
                     .await

@@ -13,9 +13,9 @@ pub struct Input {
     pub text: String,
 }
 
-impl crate::lexicon::Validate for Input {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Input {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;
@@ -23,7 +23,7 @@ impl crate::lexicon::Validate for Input {
         }
         {
             let v = &self.comment;
-            check::format("comment", v, crate::lexicon::Format::AtUri)?;
+            check::format("comment", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         {
             let v = &self.text;
@@ -37,15 +37,15 @@ impl crate::lexicon::Validate for Input {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
-    pub comment: crate::lexicon::generated::site::exosphere::feature_request::defs::CommentView,
+    pub comment: crate::generated::site::exosphere::feature_request::defs::CommentView,
 }
 
-impl crate::lexicon::Validate for Output {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Output {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.comment;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("comment"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("comment"))?;
         }
         Ok(())
     }

@@ -10,10 +10,10 @@ pub struct Record {
     /// AT URI of the site.exosphere.sphere record this record belongs to.
     pub sphere: String,
     /// The feature request commented on.
-    pub subject: crate::lexicon::generated::com::atproto::repo::strong_ref::StrongRef,
+    pub subject: exosphere_core::lexicon::generated::com::atproto::repo::strong_ref::StrongRef,
     /// The comment this one replies to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<crate::lexicon::generated::com::atproto::repo::strong_ref::StrongRef>,
+    pub parent: Option<exosphere_core::lexicon::generated::com::atproto::repo::strong_ref::StrongRef>,
     /// Comment text, plain text.
     pub text: String,
     /// When the record was created (client clock).
@@ -24,19 +24,19 @@ pub struct Record {
     pub updated_at: Option<String>,
 }
 
-impl crate::lexicon::Validate for Record {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Record {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
-            check::format("sphere", v, crate::lexicon::Format::AtUri)?;
+            check::format("sphere", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         {
             let v = &self.subject;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("subject"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("subject"))?;
         }
         if let Some(v) = &self.parent {
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("parent"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("parent"))?;
         }
         {
             let v = &self.text;
@@ -46,15 +46,15 @@ impl crate::lexicon::Validate for Record {
         }
         {
             let v = &self.created_at;
-            check::format("createdAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("createdAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         if let Some(v) = &self.updated_at {
-            check::format("updatedAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("updatedAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         Ok(())
     }
 }
 
-impl crate::lexicon::LexRecord for Record {
+impl exosphere_core::lexicon::LexRecord for Record {
     const NSID: &'static str = NSID;
 }

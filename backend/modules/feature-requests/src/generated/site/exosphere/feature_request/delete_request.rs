@@ -12,9 +12,9 @@ pub struct Input {
     pub number: i64,
 }
 
-impl crate::lexicon::Validate for Input {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Input {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;

@@ -12,9 +12,9 @@ pub struct Input {
     pub number: i64,
 }
 
-impl crate::lexicon::Validate for Input {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Input {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;
@@ -35,9 +35,9 @@ pub struct Output {
     pub voted: bool,
 }
 
-impl crate::lexicon::Validate for Output {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Output {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.vote_count;
             check::minimum("voteCount", *v, 0)?;

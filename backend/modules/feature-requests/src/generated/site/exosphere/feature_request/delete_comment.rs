@@ -11,9 +11,9 @@ pub struct Input {
     pub comment: String,
 }
 
-impl crate::lexicon::Validate for Input {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Input {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;
@@ -21,7 +21,7 @@ impl crate::lexicon::Validate for Input {
         }
         {
             let v = &self.comment;
-            check::format("comment", v, crate::lexicon::Format::AtUri)?;
+            check::format("comment", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         Ok(())
     }

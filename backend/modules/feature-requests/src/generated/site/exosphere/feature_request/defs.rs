@@ -11,7 +11,7 @@ pub struct RequestView {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub author: crate::lexicon::generated::site::exosphere::defs::ActorView,
+    pub author: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
     pub status: String,
     #[serde(rename = "voteCount")]
     pub vote_count: i64,
@@ -25,18 +25,18 @@ pub struct RequestView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewer: Option<crate::lexicon::generated::site::exosphere::feature_request::defs::RequestViewerState>,
+    pub viewer: Option<crate::generated::site::exosphere::feature_request::defs::RequestViewerState>,
 }
 
-impl crate::lexicon::Validate for RequestView {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for RequestView {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.uri;
-            check::format("uri", v, crate::lexicon::Format::AtUri)?;
+            check::format("uri", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         if let Some(v) = &self.cid {
-            check::format("cid", v, crate::lexicon::Format::Cid)?;
+            check::format("cid", v, exosphere_core::lexicon::Format::Cid)?;
         }
         {
             let v = &self.number;
@@ -44,11 +44,11 @@ impl crate::lexicon::Validate for RequestView {
         }
         {
             let v = &self.sphere;
-            check::format("sphere", v, crate::lexicon::Format::AtUri)?;
+            check::format("sphere", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         {
             let v = &self.author;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("author"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("author"))?;
         }
         {
             let v = &self.vote_count;
@@ -60,13 +60,13 @@ impl crate::lexicon::Validate for RequestView {
         }
         {
             let v = &self.created_at;
-            check::format("createdAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("createdAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         if let Some(v) = &self.updated_at {
-            check::format("updatedAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("updatedAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         if let Some(v) = &self.viewer {
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("viewer"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("viewer"))?;
         }
         Ok(())
     }
@@ -77,9 +77,9 @@ pub struct RequestViewerState {
     pub voted: bool,
 }
 
-impl crate::lexicon::Validate for RequestViewerState {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for RequestViewerState {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         Ok(())
     }
 }
@@ -92,7 +92,7 @@ pub struct CommentView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     pub text: String,
-    pub author: crate::lexicon::generated::site::exosphere::defs::ActorView,
+    pub author: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
     #[serde(rename = "voteCount")]
     pub vote_count: i64,
     #[serde(rename = "createdAt")]
@@ -102,25 +102,25 @@ pub struct CommentView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub viewer: Option<crate::lexicon::generated::site::exosphere::feature_request::defs::RequestViewerState>,
+    pub viewer: Option<crate::generated::site::exosphere::feature_request::defs::RequestViewerState>,
 }
 
-impl crate::lexicon::Validate for CommentView {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for CommentView {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.uri;
-            check::format("uri", v, crate::lexicon::Format::AtUri)?;
+            check::format("uri", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         if let Some(v) = &self.cid {
-            check::format("cid", v, crate::lexicon::Format::Cid)?;
+            check::format("cid", v, exosphere_core::lexicon::Format::Cid)?;
         }
         if let Some(v) = &self.parent {
-            check::format("parent", v, crate::lexicon::Format::AtUri)?;
+            check::format("parent", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         {
             let v = &self.author;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("author"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("author"))?;
         }
         {
             let v = &self.vote_count;
@@ -128,13 +128,13 @@ impl crate::lexicon::Validate for CommentView {
         }
         {
             let v = &self.created_at;
-            check::format("createdAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("createdAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         if let Some(v) = &self.updated_at {
-            check::format("updatedAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("updatedAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         if let Some(v) = &self.viewer {
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("viewer"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("viewer"))?;
         }
         Ok(())
     }
@@ -145,26 +145,26 @@ pub struct StatusView {
     pub status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    pub actor: crate::lexicon::generated::site::exosphere::defs::ActorView,
+    pub actor: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
     #[serde(rename = "createdAt")]
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
 }
 
-impl crate::lexicon::Validate for StatusView {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for StatusView {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.actor;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("actor"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("actor"))?;
         }
         {
             let v = &self.created_at;
-            check::format("createdAt", v, crate::lexicon::Format::Datetime)?;
+            check::format("createdAt", v, exosphere_core::lexicon::Format::Datetime)?;
         }
         if let Some(v) = &self.uri {
-            check::format("uri", v, crate::lexicon::Format::AtUri)?;
+            check::format("uri", v, exosphere_core::lexicon::Format::AtUri)?;
         }
         Ok(())
     }

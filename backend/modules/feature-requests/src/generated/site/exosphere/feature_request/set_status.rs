@@ -15,9 +15,9 @@ pub struct Input {
     pub note: Option<String>,
 }
 
-impl crate::lexicon::Validate for Input {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Input {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;
@@ -42,15 +42,15 @@ impl crate::lexicon::Validate for Input {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
-    pub status: crate::lexicon::generated::site::exosphere::feature_request::defs::StatusView,
+    pub status: crate::generated::site::exosphere::feature_request::defs::StatusView,
 }
 
-impl crate::lexicon::Validate for Output {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Output {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.status;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("status"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("status"))?;
         }
         Ok(())
     }

@@ -13,9 +13,9 @@ pub struct Params {
     pub number: i64,
 }
 
-impl crate::lexicon::Validate for Params {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Params {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;
@@ -29,10 +29,12 @@ impl crate::lexicon::Validate for Params {
     }
 }
 
-impl crate::lexicon::FromQuery for Params {
-    fn from_query(q: &crate::xrpc::QueryPairs) -> Result<Self, crate::lexicon::ValidationError> {
+impl exosphere_core::lexicon::FromQuery for Params {
+    fn from_query(
+        q: &exosphere_core::xrpc::QueryPairs,
+    ) -> Result<Self, exosphere_core::lexicon::ValidationError> {
         #[allow(unused_imports)]
-        use crate::lexicon::ValidationError;
+        use exosphere_core::lexicon::ValidationError;
         Ok(Self {
             sphere: q.string("sphere").ok_or_else(|| ValidationError::required("sphere"))?,
             number: q.integer("number")?.ok_or_else(|| ValidationError::required("number"))?,
@@ -42,23 +44,23 @@ impl crate::lexicon::FromQuery for Params {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
-    pub request: crate::lexicon::generated::site::exosphere::feature_request::defs::RequestView,
+    pub request: crate::generated::site::exosphere::feature_request::defs::RequestView,
     #[serde(rename = "statusHistory")]
-    pub status_history: Vec<crate::lexicon::generated::site::exosphere::feature_request::defs::StatusView>,
+    pub status_history: Vec<crate::generated::site::exosphere::feature_request::defs::StatusView>,
 }
 
-impl crate::lexicon::Validate for Output {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Output {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.request;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("request"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("request"))?;
         }
         {
             let v = &self.status_history;
             for (i, item0) in v.iter().enumerate() {
                 let path0 = format!("{}[{i}]", "statusHistory");
-                crate::lexicon::Validate::validate(item0).map_err(|e| e.within(&path0))?;
+                exosphere_core::lexicon::Validate::validate(item0).map_err(|e| e.within(&path0))?;
             }
         }
         Ok(())

@@ -18,9 +18,9 @@ pub struct Input {
     pub description: Option<String>,
 }
 
-impl crate::lexicon::Validate for Input {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Input {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;
@@ -45,15 +45,15 @@ impl crate::lexicon::Validate for Input {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
-    pub request: crate::lexicon::generated::site::exosphere::feature_request::defs::RequestView,
+    pub request: crate::generated::site::exosphere::feature_request::defs::RequestView,
 }
 
-impl crate::lexicon::Validate for Output {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Output {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.request;
-            crate::lexicon::Validate::validate(v).map_err(|e| e.within("request"))?;
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("request"))?;
         }
         Ok(())
     }

@@ -23,9 +23,9 @@ fn default_params_limit() -> i64 {
     50
 }
 
-impl crate::lexicon::Validate for Params {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Params {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.sphere;
             check::min_length("sphere", v, 1)?;
@@ -47,10 +47,12 @@ impl crate::lexicon::Validate for Params {
     }
 }
 
-impl crate::lexicon::FromQuery for Params {
-    fn from_query(q: &crate::xrpc::QueryPairs) -> Result<Self, crate::lexicon::ValidationError> {
+impl exosphere_core::lexicon::FromQuery for Params {
+    fn from_query(
+        q: &exosphere_core::xrpc::QueryPairs,
+    ) -> Result<Self, exosphere_core::lexicon::ValidationError> {
         #[allow(unused_imports)]
-        use crate::lexicon::ValidationError;
+        use exosphere_core::lexicon::ValidationError;
         Ok(Self {
             sphere: q.string("sphere").ok_or_else(|| ValidationError::required("sphere"))?,
             number: q.integer("number")?.ok_or_else(|| ValidationError::required("number"))?,
@@ -62,19 +64,19 @@ impl crate::lexicon::FromQuery for Params {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
-    pub comments: Vec<crate::lexicon::generated::site::exosphere::feature_request::defs::CommentView>,
+    pub comments: Vec<crate::generated::site::exosphere::feature_request::defs::CommentView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
 }
 
-impl crate::lexicon::Validate for Output {
-    fn validate(&self) -> Result<(), crate::lexicon::ValidationError> {
-        use crate::lexicon::check;
+impl exosphere_core::lexicon::Validate for Output {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
         {
             let v = &self.comments;
             for (i, item0) in v.iter().enumerate() {
                 let path0 = format!("{}[{i}]", "comments");
-                crate::lexicon::Validate::validate(item0).map_err(|e| e.within(&path0))?;
+                exosphere_core::lexicon::Validate::validate(item0).map_err(|e| e.within(&path0))?;
             }
         }
         Ok(())

@@ -1,0 +1,97 @@
+//! What core knows, for a module's own queries: handles, hidden content,
+//! inactive accounts and a Sphere's record URI, as SQL expressions over the
+//! module's columns.
+//!
+//! A module's SQL names only its own tables; where a query needs core's
+//! knowledge it puts one of these expressions in, so that a page of content
+//! stays one query (paging must filter hidden rows inside SQL, not after).
+//! Column arguments are the module's own column names (`'static` literals,
+//! never input). The one schema-level link a module's migrations may make
+//! is `sphere_id INTEGER NOT NULL REFERENCES spheres(id) ON DELETE CASCADE`,
+//! so that a Sphere's rows go with it.
+
+/// The handle last seen for the account in `did_column` (NULL when unknown).
+pub fn handle(did_column: &'static str) -> String {
+    format!("(SELECT handle FROM actors WHERE did = {did_column})")
+}
+
+/// True when a moderator of the Sphere has hidden the content whose AT URI is in `uri_column`.
+pub fn hidden(uri_column: &'static str) -> String {
+    format!("EXISTS (SELECT 1 FROM hidden_subjects WHERE subject_uri = {uri_column})")
+}
+
+/// True unless the content whose AT URI is in `uri_column` is hidden.
+pub fn not_hidden(uri_column: &'static str) -> String {
+    format!("NOT EXISTS (SELECT 1 FROM hidden_subjects WHERE subject_uri = {uri_column})")
+}
+
+/// True unless the account in `did_column` is deactivated, suspended or
+/// taken down on its PDS: its content is shown to no one until it returns.
+pub fn author_active(did_column: &'static str) -> String {
+    format!("NOT EXISTS (SELECT 1 FROM inactive_accounts WHERE did = {did_column})")
+}
+
+/// The AT URI of the Sphere record whose internal id is in `sphere_id_column`.
+pub fn sphere_uri(sphere_id_column: &'static str) -> String {
+    format!("(SELECT uri FROM spheres WHERE id = {sphere_id_column})")
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::{Bool, Nullable, Text};
+    use diesel::{QueryableByName, RunQueryDsl};
+
+    use super::*;
+    use crate::Db;
+    use crate::db::sql::sql;
+
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        uri: String,
+        #[diesel(sql_type = Nullable<Text>)]
+        handle: Option<String>,
+        #[diesel(sql_type = Bool)]
+        hidden: bool,
+    }
+
+    #[tokio::test]
+    async fn expressions_answer_from_cores_tables() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        let mut conn = db.conn()?;
+        crate::db::migrations::run(&mut conn, "core", crate::module::CORE_MIGRATIONS)?;
+        conn.batch_execute(
+            "INSERT INTO actors (did, handle, updated_at) VALUES ('did:plc:a', 'a.test', '2026-01-01');
+             INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+             VALUES (1, 'at://o/s/1', 'c', 'did:plc:o', 's', 'S', 'public', 'open', '[]', '2026-01-01', '2026-01-01');
+             INSERT INTO hidden_subjects (subject_uri, sphere_id) VALUES ('at://b/x/2', 1);
+             INSERT INTO inactive_accounts (did, status, since) VALUES ('did:plc:c', 'deactivated', '2026-01-01');
+             CREATE TEMP TABLE things (uri TEXT, did TEXT, sphere_id INTEGER);
+             INSERT INTO things VALUES ('at://a/x/1', 'did:plc:a', 1), ('at://b/x/2', 'did:plc:b', 1), ('at://c/x/3', 'did:plc:c', 1);",
+        )?;
+        let rows: Vec<Row> = sql(format!(
+            "SELECT t.uri, {} AS handle, {} AS hidden FROM things t WHERE {} AND {} = 'at://o/s/1' ORDER BY t.uri",
+            handle("t.did"),
+            hidden("t.uri"),
+            author_active("t.did"),
+            sphere_uri("t.sphere_id"),
+        ))
+        .load(&mut conn)?;
+        assert_eq!(
+            rows,
+            [
+                Row { uri: "at://a/x/1".into(), handle: Some("a.test".into()), hidden: false },
+                Row { uri: "at://b/x/2".into(), handle: None, hidden: true },
+            ]
+        );
+        let shown: Vec<Row> = sql(format!(
+            "SELECT uri, NULL AS handle, false AS hidden FROM things t WHERE {}",
+            not_hidden("t.uri")
+        ))
+        .load(&mut conn)?;
+        assert_eq!(shown.len(), 2);
+        Ok(())
+    }
+}
