@@ -111,6 +111,11 @@ await step('alice creates a public Sphere', alice, async () => {
   await alice.getByLabel('URL name', { exact: true }).fill(publicSlug);
   await alice.getByRole('button', { name: 'Create Sphere' }).click();
   await alice.waitForURL(`${base}/s/${publicSlug}`);
+  // The Sphere's home: a tab per module it uses (a new Sphere gets them all), then Members and Settings.
+  const tabs = alice.getByRole('navigation', { name: 'Sphere' });
+  await tabs.getByRole('link', { name: 'Feature requests' }).waitFor();
+  await tabs.getByRole('link', { name: 'Settings' }).waitFor();
+  await alice.getByTestId('no-activity').waitFor();
 });
 
 await step('alice invites bob', alice, async () => {
@@ -128,7 +133,7 @@ await step('bob signs in, accepts and posts a request', bob, async () => {
   await bob.goto(`${base}/s/${publicSlug}/invite`);
   await bob.getByRole('button', { name: 'Accept invitation' }).click();
   await bob.getByRole('button', { name: 'Accept invitation' }).waitFor({ state: 'detached' });
-  await bob.goto(`${base}/s/${publicSlug}/new`);
+  await bob.goto(`${base}/s/${publicSlug}/feature-requests/new`);
   await bob.getByLabel('Title', { exact: true }).fill(title);
   await bob.getByLabel('Description', { exact: true }).fill('Easier on the eyes at night.');
   await axe(bob, 'new request');
@@ -139,7 +144,7 @@ await step('bob signs in, accepts and posts a request', bob, async () => {
 });
 
 await step('alice votes, comments and sets status planned', alice, async () => {
-  await alice.goto(`${base}/s/${publicSlug}`);
+  await alice.goto(`${base}/s/${publicSlug}/feature-requests`);
   const item = alice.getByTestId('request-item').filter({ hasText: title });
   const vote = item.getByRole('button', { name: /^Vote/ });
   await vote.click();
@@ -181,12 +186,23 @@ await step('an anonymous visitor sees it all, server-rendered and hydrated witho
   check(dataRequests.length === 0, `no data request on the first page: ${dataRequests.join(', ')}`);
   check(!warnings.some((w) => /hydrat|mismatch/i.test(w)), `no hydration warnings: ${warnings.join(' | ')}`);
   await axe(anon, 'request page (anonymous)');
-  await anon.goto(`${base}/s/${publicSlug}`);
+  await anon.goto(`${base}/s/${publicSlug}/feature-requests`);
   const item = anon.getByTestId('request-item').filter({ hasText: title });
   await item.waitFor();
   check(/\b1\b/.test(await item.innerText()), 'anonymous board shows 1 vote');
   await axe(anon, 'board');
   await screenshots(anon, 'board');
+  // The Sphere's home: its activity, from every module it uses (the request and its status change).
+  await anon.goto(`${base}/s/${publicSlug}`);
+  const activity = anon.getByTestId('activity-item').filter({ hasText: title });
+  await activity.first().waitFor();
+  check((await activity.count()) >= 2, 'the activity shows the new request and its status change');
+  check(/Planned/.test(await anon.getByTestId('activity-list').innerText()), 'the activity shows the new status');
+  await activity.first().getByRole('link', { name: title }).waitFor();
+  const feed = await anon.locator('link[rel=alternate][type="application/atom+xml"]').getAttribute('href');
+  check(feed === `/s/${publicSlug}/feed.atom`, `the public Sphere's home links its Atom feed: ${feed}`);
+  await axe(anon, 'Sphere home');
+  await screenshots(anon, 'sphere-home');
   await anon.goto(`${base}/`);
   await anon.getByTestId('sphere-card').first().waitFor();
   await axe(anon, 'home');
@@ -200,19 +216,33 @@ await step('alice creates a private Sphere with a request', alice, async () => {
   await alice.getByRole('radio', { name: /Private/ }).check();
   await alice.getByRole('button', { name: 'Create Sphere' }).click();
   await alice.waitForURL(`${base}/s/${privateSlug}`);
-  await alice.goto(`${base}/s/${privateSlug}/new`);
+  await alice.goto(`${base}/s/${privateSlug}/feature-requests/new`);
   await alice.getByLabel('Title', { exact: true }).fill(secret);
   await alice.getByRole('button', { name: 'Post request' }).click();
   await alice.waitForURL(/\/feature-requests\/1$/);
 });
 
 await step('an anonymous visitor sees nothing of the private Sphere', anon, async () => {
-  for (const page of ['/', `/s/${privateSlug}`, `/s/${privateSlug}/feature-requests/1`]) {
+  for (const page of ['/', `/s/${privateSlug}`, `/s/${privateSlug}/feature-requests`, `/s/${privateSlug}/feature-requests/1`]) {
     await anon.goto(`${base}${page}`, { waitUntil: 'networkidle' });
     const html = await anon.content();
     check(!html.includes(secret), `${page} shows private content`);
     check(!html.includes(`Vault ${stamp}`) || page !== '/', `${page} lists the private Sphere`);
   }
+});
+
+await step('alice turns the board off in the private Sphere', alice, async () => {
+  await alice.goto(`${base}/s/${privateSlug}/settings`);
+  const box = alice.getByRole('checkbox', { name: 'Feature requests' });
+  check(await box.isChecked(), 'the board is on in a new Sphere');
+  await box.uncheck();
+  await alice.getByRole('button', { name: 'Save settings' }).click();
+  await alice.getByText('Settings saved.').waitFor();
+  const tabs = alice.getByRole('navigation', { name: 'Sphere' });
+  await tabs.getByRole('link', { name: 'Feature requests' }).waitFor({ state: 'detached' });
+  await alice.goto(`${base}/s/${privateSlug}/feature-requests`);
+  await alice.getByText("This Sphere doesn't use Feature requests").waitFor();
+  check(!(await alice.content()).includes(secret), 'the board of a Sphere that does not use it shows nothing');
 });
 
 await browser.close();

@@ -51,7 +51,8 @@ function check(name, ok, detail) {
   }
 }
 
-const queries = run(`JSON.stringify(exosphereQueries('/s/demo?sort=new'))`);
+const BOARD = '/s/demo/feature-requests?sort=new';
+const queries = run(`JSON.stringify(exosphereQueries(${JSON.stringify(BOARD)}))`);
 const data = {};
 for (const q of JSON.parse(queries)) {
   if (q.nsid === 'site.exosphere.auth.getSession') data[q.key] = { loggedIn: false };
@@ -61,11 +62,53 @@ for (const q of JSON.parse(queries)) {
 check('the board asks for the session, the Sphere and its requests', Object.keys(data).length === 3, queries);
 
 const started = Date.now();
-const board = JSON.parse(run(`JSON.stringify(exosphereRender('/s/demo?sort=new', ${JSON.stringify(data)}))`));
+const board = JSON.parse(run(`JSON.stringify(exosphereRender(${JSON.stringify(BOARD)}, ${JSON.stringify(data)}))`));
 const ms = Date.now() - started;
 check('the board renders its request', board.html.includes('Dark mode &lt;please>'), board.html.slice(0, 500));
-check('the board is titled after the Sphere', board.title === 'Demo Sphere · Exosphere', board.title);
+check('the board is titled after the module and the Sphere', board.title === 'Feature requests · Demo Sphere · Exosphere', board.title);
 check('the board answers 200', board.status === 200, board.status);
+
+const homeQueries = JSON.parse(run(`JSON.stringify(exosphereQueries('/s/demo'))`));
+const homeData = {};
+for (const q of homeQueries) {
+  if (q.nsid === 'site.exosphere.auth.getSession') homeData[q.key] = { loggedIn: false };
+  if (q.nsid === 'site.exosphere.sphere.getSphere') homeData[q.key] = { sphere };
+  if (q.nsid === 'site.exosphere.sphere.getActivity') {
+    homeData[q.key] = {
+      items: [
+        {
+          module: 'feature-requests',
+          kind: 'status',
+          uri: 'at://did:plc:owner/site.exosphere.featureRequestStatus/1',
+          title: request.title,
+          detail: 'planned',
+          path: '/s/demo/feature-requests/1',
+          actor: sphere.owner,
+          createdAt: '2026-01-04T00:00:00Z',
+        },
+      ],
+    };
+  }
+}
+check('the Sphere home asks for the session, the Sphere and its activity', Object.keys(homeData).length === 3, homeQueries);
+const home = JSON.parse(run(`JSON.stringify(exosphereRender('/s/demo', ${JSON.stringify(homeData)}))`));
+check(
+  'the Sphere home renders its activity',
+  home.status === 200 && home.html.includes('href="/s/demo/feature-requests/1"') && home.html.includes('Planned'),
+  home.html.slice(0, 800),
+);
+check('the public Sphere home has a feed', home.feed === '/s/demo/feed.atom', home.feed);
+
+const disabled = JSON.parse(
+  run(
+    `JSON.stringify(exosphereRender('/s/demo/feature-requests', ${JSON.stringify({ 'site.exosphere.sphere.getSphere?sphere=demo': { sphere: { ...sphere, modules: [] } } })}))`,
+  ),
+);
+check(
+  'a module the Sphere does not use answers 404 and says so',
+  disabled.status === 404 && disabled.html.includes("This Sphere doesn't use Feature requests"),
+  disabled,
+);
 
 const missing = JSON.parse(
   run(

@@ -1,12 +1,14 @@
-// The app shell: header (site name, sign-in state, theme toggle), the
-// routes of every module, and the footer. Used by the browser entry
-// (lazy module pages) and the server entry (eager ones).
+// The app shell: header (site name, sign-in state, theme toggle), core's
+// routes and those of every installed module, and the footer. Used by the
+// browser entry (lazy pages) and the server entry (eager ones); each entry
+// installs the registry's modules into client/ (installModules) first.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
-  type ClientModule,
   ErrorBoundary,
   forgetSsrData,
+  installedModules,
   logout,
+  type ModuleRoute,
   Notice,
   type PageProps,
   Router,
@@ -23,7 +25,7 @@ import {
 } from './client';
 import * as css from './app.css';
 
-export function App({ modules }: { modules: ClientModule[] }) {
+export function App({ core }: { core: readonly ModuleRoute[] }) {
   sessionResource();
   const { url, query } = useLocation();
   // Server-rendered data describes the first page only.
@@ -41,7 +43,8 @@ export function App({ modules }: { modules: ClientModule[] }) {
         <ErrorBoundary>
           <Router>
             {[
-              ...modules.flatMap((m) =>
+              ...core.map((r) => <Route key={r.path} path={r.path} component={r.component} />),
+              ...installedModules().flatMap((m) =>
                 m.routes.map((r) => <Route key={`${m.name}:${r.path}`} path={r.path} component={r.component} />),
               ),
               <Route key="not-found" default component={NotFound} />,

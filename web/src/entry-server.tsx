@@ -7,10 +7,12 @@
 //     server runs them in-process and passes the results to exosphereRender
 //     as { [key]: output } (a failed one as { "$error": { status, error, message } }).
 //
-//   globalThis.exosphereRender(url, ssrData) -> { html, title, description, status }
+//   globalThis.exosphereRender(url, ssrData) -> { html, title, description, status, feed? }
 //     the page's HTML for <div id="app">, its document title and description
-//     (for <title> and OpenGraph tags) and the HTTP status (404 for unknown
-//     pages and missing Spheres or requests). The server injects the same
+//     (for <title> and OpenGraph tags), the HTTP status (404 for unknown
+//     pages, missing Spheres or requests and modules a Sphere doesn't use)
+//     and, for pages that have one, the path of their Atom feed (for
+//     <link rel="alternate" type="application/atom+xml">). The server injects the same
 //     ssrData into the page as window.__SSR_DATA__ so the browser hydrates
 //     without fetching.
 import type { ComponentChildren } from 'preact';
@@ -21,6 +23,9 @@ import { App } from './app';
 import {
   beginServerRender,
   documentTitle,
+  type EagerPages,
+  installModules,
+  type ModuleRoute,
   parseQuery,
   type QuerySpec,
   queryKey,
@@ -30,14 +35,27 @@ import {
   SESSION_METHOD,
   SITE_NAME,
   type SsrData,
+  withEagerPages,
 } from './client';
-import { modules } from './modules/eager';
+import { modules as registry } from './modules/registry';
+import { coreRoutes } from './modules/spheres/eager';
+
+// The registry's modules with their pages imported directly: every module
+// folder's eager.ts (a lazy page would only suspend in this one-pass render).
+const eagerPages = import.meta.glob<EagerPages>(['./modules/*/eager.ts', '!./modules/spheres/eager.ts'], {
+  eager: true,
+  import: 'default',
+});
+const modules = withEagerPages(registry, Object.values(eagerPages));
+const routes: ModuleRoute[] = [...coreRoutes, ...modules.flatMap((m) => m.routes)];
 
 export interface RenderResult {
   html: string;
   title: string;
   description: string;
   status: number;
+  /** The page's Atom feed (a path on this server), when it has one. */
+  feed?: string;
 }
 
 export interface PrefetchQuery {
@@ -81,13 +99,11 @@ function ServerLocation({ location, children }: { location: Location; children: 
 export function exosphereQueries(url: string): PrefetchQuery[] {
   const location = parseUrl(url);
   const specs: QuerySpec[] = [{ nsid: SESSION_METHOD, params: {} } as QuerySpec];
-  outer: for (const module of modules) {
-    for (const route of module.routes) {
-      const match = exec(location.path, route.path);
-      if (match) {
-        specs.push(...(route.queries?.({ params: match.params, query: location.query }) ?? []));
-        break outer;
-      }
+  for (const route of routes) {
+    const match = exec(location.path, route.path);
+    if (match) {
+      specs.push(...(route.queries?.({ params: match.params, query: location.query }) ?? []));
+      break;
     }
   }
   return specs.map((spec) => ({
@@ -99,21 +115,24 @@ export function exosphereQueries(url: string): PrefetchQuery[] {
 
 export function exosphereRender(url: string, ssrData?: SsrData | null): RenderResult {
   beginServerRender(ssrData ?? {});
+  installModules(modules);
   resetSession();
   resetPageMeta();
   const location = parseUrl(url);
   const html = renderToString(
     <ServerLocation location={location}>
-      <App modules={modules} />
+      <App core={coreRoutes} />
     </ServerLocation>,
   );
   const meta = renderedPageMeta();
-  return {
+  const result: RenderResult = {
     html,
     title: documentTitle(meta?.title ?? SITE_NAME),
     description: meta?.description ?? '',
     status: meta?.status ?? 200,
   };
+  if (meta?.feed) result.feed = meta.feed;
+  return result;
 }
 
 const target = globalThis as unknown as {

@@ -24,6 +24,32 @@ const answers: Record<string, unknown> = {
       { uri: 'at://c/2', parent: 'at://c/1', text: 'Agreed', author: { did: 'did:plc:owner' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
     ],
   },
+  'site.exosphere.sphere.getActivity': {
+    items: [
+      {
+        module: 'feature-requests',
+        kind: 'status',
+        uri: 'at://did:plc:owner/site.exosphere.featureRequestStatus/1',
+        subject: 'at://did:plc:alice/site.exosphere.featureRequest/1',
+        title: 'Request number 1',
+        text: 'Soon',
+        detail: 'planned',
+        path: '/s/demo/feature-requests/1',
+        actor: { did: 'did:plc:owner', handle: 'owner.test' },
+        createdAt: '2026-01-05T00:00:00Z',
+      },
+      {
+        module: 'feature-requests',
+        kind: 'request',
+        uri: 'at://did:plc:alice/site.exosphere.featureRequest/1',
+        title: 'Request number 1',
+        path: '/s/demo/feature-requests/1',
+        actor: { did: 'did:plc:alice' },
+        createdAt: '2026-01-03T00:00:00Z',
+      },
+    ],
+    cursor: 'next',
+  },
   'site.exosphere.sphere.listMembers': {
     members: [
       { did: 'did:plc:owner', handle: 'owner.test', role: 'owner', status: 'active' },
@@ -47,7 +73,8 @@ const pages = [
   '/login',
   '/login?login_error=Could%20not%20resolve%20that%20handle',
   '/s/demo',
-  '/s/demo/new',
+  '/s/demo/feature-requests',
+  '/s/demo/feature-requests/new',
   '/s/demo/feature-requests/1',
   '/s/demo/members',
   '/s/demo/settings',

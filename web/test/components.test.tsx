@@ -80,8 +80,8 @@ describe('the board page', () => {
       [specKey(sphereSpec!)]: { sphere },
       [specKey(listSpec!)]: { requests: [request(1), request(2)] },
     };
-    renderBoard('/s/demo');
-    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Demo Sphere');
+    renderBoard('/s/demo/feature-requests');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Feature requests');
     expect(screen.getAllByTestId('request-item')).toHaveLength(2);
     await settle();
     expect(server.fetch).not.toHaveBeenCalled();
@@ -95,7 +95,7 @@ describe('the board page', () => {
           ? { body: { requests: [request(3)] } }
           : { body: { requests: [request(1), request(2)], cursor: 'page2' } },
     });
-    renderBoard('/s/demo?sort=new');
+    renderBoard('/s/demo/feature-requests?sort=new');
     await settle();
     expect(screen.getAllByTestId('request-item')).toHaveLength(2);
     fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
@@ -113,7 +113,7 @@ describe('the board page', () => {
         body: { error: 'SphereNotFound', message: 'No Sphere called nope' },
       }),
     });
-    renderBoard('/s/nope');
+    renderBoard('/s/nope/feature-requests');
     await settle();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Sphere not found');
     expect(screen.getByRole('alert').textContent).toContain('No Sphere called nope');
@@ -126,7 +126,7 @@ describe('the board page', () => {
       }),
       '/xrpc/site.exosphere.featureRequest.listRequests': () => ({ body: { requests: [request(1)] } }),
     });
-    renderBoard('/s/demo');
+    renderBoard('/s/demo/feature-requests');
     await settle();
     expect(screen.queryByTestId('new-request')).toBeNull();
     expect(screen.queryByTestId('vote-button')).toBeNull();

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, LocationProvider } from '../src/client';
+import { LocationProvider } from '../src/client';
+import { BOARD_LIMITS as LIMITS } from '../src/modules/feature-requests/limits';
 import { RequestForm } from '../src/modules/feature-requests/pages/new-request';
 import { fakeServer, request, settle, sphere } from './helpers';
 

@@ -1,6 +1,7 @@
 // Test support: a fake XRPC server behind globalThis.fetch, and fixtures.
 import { vi } from 'vitest';
-import type { RequestView, SphereView } from '../src/client';
+import type { SphereView } from '../src/client';
+import type { RequestView } from '../src/modules/feature-requests/types';
 
 export interface Call {
   method: string;

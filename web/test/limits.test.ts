@@ -1,8 +1,12 @@
-// The form limits must be the Lexicons' own: read the JSON and compare.
+// The form limits must be the Lexicons' own: read the JSON and compare
+// (core's in client/limits.ts, the board's in its folder).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LIMITS, type TextLimit } from '../src/client/limits';
+import { LIMITS as CORE_LIMITS, type TextLimit } from '../src/client/limits';
+import { BOARD_LIMITS } from '../src/modules/feature-requests/limits';
+
+const LIMITS = { ...CORE_LIMITS, ...BOARD_LIMITS };
 
 const lexicons = join(import.meta.dirname, '..', '..', 'lexicons', 'site', 'exosphere');
 

@@ -1,6 +1,13 @@
 import { cleanup } from '@testing-library/preact';
-import { afterEach, vi } from 'vitest';
-import { resetSession } from '../src/client';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { installModules, resetSession } from '../src/client';
+import { modules } from '../src/modules/registry';
+
+// What the browser entry does first (the server entry installs its eager
+// variant at each render); a test may install other modules for itself.
+beforeEach(() => {
+  installModules(modules);
+});
 
 afterEach(() => {
   cleanup();

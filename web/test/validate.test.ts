@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { graphemeLength, LIMITS, utf8Length, validateText } from '../src/client';
+import { graphemeLength, utf8Length, validateText } from '../src/client';
+import { BOARD_LIMITS as LIMITS } from '../src/modules/feature-requests/limits';
 import { slugify, validateSlug } from '../src/modules/spheres/pages/home';
 import { validateRequest } from '../src/modules/feature-requests/pages/new-request';
 

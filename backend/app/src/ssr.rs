@@ -55,7 +55,7 @@ const GLUE: &str =
     "globalThis.__exosphereQueries = (url) => JSON.stringify(globalThis.exosphereQueries(url));
 globalThis.__exosphereRender = (url, data) => {
   const r = globalThis.exosphereRender(url, JSON.parse(data));
-  return JSON.stringify({ title: r.title, description: r.description, status: r.status }) + '\\n' + r.html;
+  return JSON.stringify({ title: r.title, description: r.description, status: r.status, feed: r.feed }) + '\\n' + r.html;
 };";
 
 /// The server bundle and the anonymous page cache.
@@ -212,7 +212,7 @@ struct PageQuery {
     key: String,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 struct Rendered {
     #[serde(default)]
     html: String,
@@ -221,6 +221,9 @@ struct Rendered {
     description: String,
     #[serde(default)]
     status: Option<u16>,
+    /// The page's Atom feed, a path on this site (public Spheres' pages).
+    #[serde(default)]
+    feed: Option<String>,
 }
 
 impl Rendered {
@@ -276,6 +279,14 @@ fn fill(shell: &str, rendered: &Rendered, data_json: &str, page_url: &str) -> St
          <meta property=\"og:type\" content=\"website\"><meta property=\"og:url\" content=\"{url}\">\
          <meta property=\"og:site_name\" content=\"Exosphere\">"
     );
+    // Only a path on this site: a page can't make the server link elsewhere.
+    let head = match rendered.feed.as_deref().filter(|f| f.starts_with('/') && !f.starts_with("//")) {
+        Some(feed) => format!(
+            "{head}<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{title}\" href=\"{}\">",
+            escape_html(feed)
+        ),
+        None => head,
+    };
     let data = format!("<script>window.__SSR_DATA__={}</script>", data_json.replace('<', "\\u003c"));
     let mut page = match (shell.find("<!--ssr-head-->"), shell.find("<!--/ssr-head-->")) {
         (Some(a), Some(b)) if a < b => {
@@ -377,10 +388,17 @@ mod tests {
             title: "A \"quoted\" <title>".into(),
             description: "Desc & more".into(),
             status: Some(200),
+            feed: None,
         };
         let page = fill(shell, &rendered, r#"{"k":"</script><script>alert(1)"}"#, "http://x/s/a");
         assert!(page.contains("<title>A &quot;quoted&quot; &lt;title&gt;</title>"));
         assert!(page.contains("<meta property=\"og:description\" content=\"Desc &amp; more\">"));
+        assert!(!page.contains("application/atom+xml"), "no feed, no link");
+        let with_feed = Rendered { feed: Some("/s/a/feed.atom".into()), ..rendered.clone() };
+        let page = fill(shell, &with_feed, "{}", "http://x/s/a");
+        assert!(page.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"A &quot;quoted&quot; &lt;title&gt;\" href=\"/s/a/feed.atom\">"));
+        let elsewhere = Rendered { feed: Some("//evil.example/feed".into()), ..rendered.clone() };
+        assert!(!fill(shell, &elsewhere, "{}", "http://x/s/a").contains("evil.example"));
         assert!(page.contains("<div id=\"app\"><h1>Hi</h1></div>"));
         assert!(!page.contains("</script><script>alert"), "user text can't end the data script");
         assert!(!page.contains("ssr-head"));

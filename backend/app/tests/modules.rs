@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use common::world::World;
 use common::xrpc::{Caller, get, ok, procedure, query};
+use common::{TestServer, config, free_port, use_testnet};
+use exosphere_core::module::Registry;
 use exosphere_indexer::Indexer;
+use exosphere_testkit::{Testnet, sign_in};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -356,5 +359,54 @@ async fn atom_feeds_are_valid_newest_first_and_public_only() -> anyhow::Result<(
             .await?;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_sign_in_from_before_a_module_existed_is_asked_to_sign_in_again() -> anyhow::Result<()> {
+    let net = Testnet::start().await?;
+    let dir = tempfile::tempdir()?;
+    let mut cfg = config(&dir.path().join("data"), free_port());
+    use_testnet(&mut cfg, &net);
+    let alice = net.account("alice").clone();
+    let signed_in = async |server: &TestServer| -> anyhow::Result<Caller> {
+        let signed = sign_in(&server.base, &alice.handle, &alice.password, true).await?;
+        Ok(Caller { name: "alice", sid: signed.sid, did: alice.did.clone() })
+    };
+
+    // An older build, without any module: alice signs in, and its sign-in grants core's scopes only.
+    let before = TestServer::start_modules(cfg.clone(), Registry::new(Vec::new())?).await?;
+    let old = signed_in(&before).await?;
+    ok(&before, &old, "site.exosphere.sphere.createSphere", json!({ "name": "Upgrade", "slug": "upgrade" }))
+        .await?;
+    before.stop().await;
+
+    // The build with the board, on the same data: the old sign-in still works for what it allows...
+    let after = TestServer::start_config(cfg).await?;
+    ok(
+        &after,
+        &old,
+        "site.exosphere.sphere.updateSphere",
+        json!({ "sphere": "upgrade", "modules": all_modules() }),
+    )
+    .await?;
+    // ...and the board's first write asks for a new sign-in, in words, instead of failing.
+    let (status, out) = procedure(
+        &after,
+        &old,
+        &format!("{FR}.createRequest"),
+        json!({ "sphere": "upgrade", "title": "Hello" }),
+    )
+    .await?;
+    assert_eq!((status, out["error"].as_str()), (StatusCode::FORBIDDEN, Some("ScopeMissing")), "{out}");
+    assert!(out["message"].as_str().is_some_and(|m| m.contains("sign in again") && m.contains(FR)), "{out}");
+    assert!(net.list_records(&alice.did, FR).await?.is_empty());
+
+    // Signing in again asks for the board's scopes too, and the write goes through.
+    let new = signed_in(&after).await?;
+    ok(&after, &new, &format!("{FR}.createRequest"), json!({ "sphere": "upgrade", "title": "Hello" }))
+        .await?;
+    assert_eq!(net.list_records(&alice.did, FR).await?.len(), 1);
+    after.stop().await;
     Ok(())
 }

@@ -96,11 +96,20 @@ async fn pages_carry_their_content_in_the_first_html() -> anyhow::Result<()> {
     assert!(html.contains("window.__SSR_DATA__="), "the data the browser hydrates from");
     assert!(html.contains("<link rel=\"stylesheet\""), "styles load before content (no flash)");
 
-    // The Sphere page lists its top requests.
-    let (status, html) = page(&w, &anon, "/s/garden").await?;
+    // The board lists its top requests.
+    let (status, html) = page(&w, &anon, "/s/garden/feature-requests").await?;
     assert_eq!(status, 200);
     let body = text_of(app_html(&html));
     assert!(body.contains("Dark mode for the board") && body.contains("CSV export"), "board: {body}");
+    assert!(html.contains("href=\"/s/garden/feature-requests/feed.atom\""), "the board's feed is linked");
+
+    // The Sphere home belongs to no module: its activity, with the board's tab and the Sphere's feed.
+    let (status, html) = page(&w, &anon, "/s/garden").await?;
+    assert_eq!(status, 200);
+    let body = text_of(app_html(&html));
+    assert!(body.contains("Dark mode for the board") && body.contains("CSV export"), "activity: {body}");
+    assert!(app_html(&html).contains("href=\"/s/garden/feature-requests\""), "the board's tab");
+    assert!(html.contains("type=\"application/atom+xml\"") && html.contains("href=\"/s/garden/feed.atom\""));
 
     // A private Sphere shows nothing of itself to an anonymous visitor...
     for path in ["/s/vault", "/s/vault/feature-requests/1", "/"] {
@@ -120,6 +129,20 @@ async fn pages_carry_their_content_in_the_first_html() -> anyhow::Result<()> {
     // Unknown pages are 404s, rendered by the app.
     let (status, _) = page(&w, &anon, "/s/garden/feature-requests/999").await?;
     assert_eq!(status, 404);
+
+    // With the board turned off its tab is gone, and its pages say so.
+    ok(s, &w.alice, "site.exosphere.sphere.updateSphere", json!({ "sphere": "garden", "modules": [] }))
+        .await?;
+    let (status, html) = page(&w, &anon, "/s/garden").await?;
+    assert_eq!(status, 200);
+    assert!(
+        !app_html(&html).contains("href=\"/s/garden/feature-requests\""),
+        "no board tab: {}",
+        app_html(&html)
+    );
+    let (status, html) = page(&w, &anon, "/s/garden/feature-requests").await?;
+    assert_eq!(status, 404);
+    assert!(text_of(app_html(&html)).contains("doesn't use"), "{}", text_of(app_html(&html)));
     Ok(())
 }
 
@@ -146,8 +169,8 @@ async fn anonymous_pages_are_cached_until_the_sphere_changes() -> anyhow::Result
     // The database watcher may notice this process's own last write up to 100 ms later
     // (and invalidate once more): let it settle so hit and miss below are certain.
     tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    let (first, _) = get("/s/cache").await?;
-    let (second, _) = get("/s/cache").await?;
+    let (first, _) = get("/s/cache/feature-requests").await?;
+    let (second, _) = get("/s/cache/feature-requests").await?;
     assert_eq!((first.as_str(), second.as_str()), ("miss", "hit"));
     ok(
         &w.server,
@@ -156,7 +179,7 @@ async fn anonymous_pages_are_cached_until_the_sphere_changes() -> anyhow::Result
         json!({ "sphere": "cache", "title": "Second idea" }),
     )
     .await?;
-    let (state, html) = get("/s/cache").await?;
+    let (state, html) = get("/s/cache/feature-requests").await?;
     assert_eq!(state, "miss");
     assert!(html.contains("Second idea"), "the new request shows at once");
     Ok(())

@@ -115,13 +115,26 @@ impl PdsClient {
                     )
                 })
             }
-            Err(e) => Err(pds_error(nsid, e)),
+            Err(e) => Err(pds_error(nsid, input.collection, e)),
         }
     }
 }
 
+/// 403 `ScopeMissing`: the viewer's sign-in does not grant writing
+/// `collection` (it predates the module that writes it). Signing in again
+/// asks for every scope this server needs now.
+pub fn scope_missing(collection: &str) -> Error {
+    Error::named(
+        ErrorKind::Forbidden,
+        "ScopeMissing",
+        format!(
+            "your sign-in does not yet allow Exosphere to write {collection} records (it was given before this feature existed): sign in again to allow it"
+        ),
+    )
+}
+
 /// Turns a PDS failure into an error the viewer can act on.
-fn pds_error(nsid: &str, e: atrium_xrpc::Error<serde_json::Value>) -> Error {
+fn pds_error(nsid: &str, collection: &str, e: atrium_xrpc::Error<serde_json::Value>) -> Error {
     use atrium_xrpc::error::{XrpcError, XrpcErrorKind};
     tracing::warn!(nsid, error = %e, "PDS call failed");
     match e {
@@ -129,16 +142,20 @@ fn pds_error(nsid: &str, e: atrium_xrpc::Error<serde_json::Value>) -> Error {
             Error::new(ErrorKind::AuthRequired, "your PDS no longer accepts this sign-in: sign in again")
         }
         atrium_xrpc::Error::XrpcResponse(XrpcError { status, error }) => {
-            let detail = match error {
+            let (name, detail) = match error {
                 Some(XrpcErrorKind::Custom(body)) => {
-                    let name = body["error"].as_str().unwrap_or("Error");
+                    let name = body["error"].as_str().unwrap_or("Error").to_owned();
                     let message = body["message"].as_str().unwrap_or_default();
-                    format!("{name}: {message}")
+                    (name.clone(), format!("{name}: {message}"))
                 }
-                Some(XrpcErrorKind::Undefined(body)) => format!("{body:?}"),
-                None => String::new(),
+                Some(XrpcErrorKind::Undefined(body)) => (String::new(), format!("{body:?}")),
+                None => (String::new(), String::new()),
             };
             match status.as_u16() {
+                // The PDS enforces granular OAuth scopes (`ScopeMissingError`, RFC 6750's insufficient_scope).
+                401 | 403 if name.contains("Scope") || name == "insufficient_scope" => {
+                    scope_missing(collection)
+                }
                 401 => Error::new(
                     ErrorKind::AuthRequired,
                     format!("your PDS refused the sign-in ({detail}): sign in again"),

@@ -57,6 +57,18 @@ export function useSignInHref(): string {
   return loginPageHref(withoutLoginError(url || '/'));
 }
 
+/**
+ * A new sign-in that comes back to this page, for a session that lacks a
+ * permission (ScopeMissing): straight to the OAuth flow with the viewer's
+ * handle when it is known, else through the sign-in page.
+ */
+export function useSignInAgainHref(): string {
+  const { url } = useLocation();
+  const redirect = withoutLoginError(url || '/');
+  const current = session.value;
+  return current?.loggedIn && current.handle ? loginHref(current.handle, redirect) : loginPageHref(redirect);
+}
+
 /** Where the browser goes to sign in; the server comes back to `redirect` (with `login_error` on failure). */
 export function loginHref(handle: string, redirect: string): string {
   return `/oauth/login?handle=${encodeURIComponent(handle.trim())}&redirect=${encodeURIComponent(redirect)}`;

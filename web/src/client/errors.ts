@@ -15,6 +15,19 @@ export class ApiError extends Error {
   get notFound(): boolean {
     return this.status === 404;
   }
+
+  /** The Sphere doesn't enable the module this was asked of (HTTP 404). */
+  get moduleDisabled(): boolean {
+    return this.error === 'ModuleDisabled';
+  }
+
+  /**
+   * The session lacks an OAuth permission the action needs (HTTP 403): a
+   * module came after the person signed in. Signing in again asks for it.
+   */
+  get scopeMissing(): boolean {
+    return this.error === 'ScopeMissing';
+  }
 }
 
 /** Turns whatever a call threw into an ApiError, keeping ApiErrors as they are. */

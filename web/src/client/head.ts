@@ -8,9 +8,13 @@ export interface PageMeta {
   description?: string | undefined;
   /** HTTP status for the server to answer with (default 200). */
   status?: number | undefined;
+  /** The page's Atom feed (a path), for `<link rel="alternate" type="application/atom+xml">`. */
+  feed?: string | undefined;
 }
 
 export const SITE_NAME = 'Exosphere';
+
+const FEED_LINK = 'link[rel="alternate"][type="application/atom+xml"]';
 
 let rendered: PageMeta | undefined;
 
@@ -25,6 +29,24 @@ export function usePageMeta(meta: PageMeta): void {
   useEffect(() => {
     document.title = documentTitle(meta.title);
   }, [meta.title]);
+  useEffect(() => {
+    const feed = meta.feed;
+    if (!feed) return;
+    // The server may have written it already: take that one over.
+    let link = Array.from(document.head.querySelectorAll<HTMLLinkElement>(FEED_LINK)).find(
+      (l) => l.getAttribute('href') === feed,
+    );
+    if (!link) {
+      link = document.createElement('link');
+      link.rel = 'alternate';
+      link.type = 'application/atom+xml';
+      link.title = meta.title;
+      link.setAttribute('href', feed);
+      document.head.appendChild(link);
+    }
+    const mine = link;
+    return () => mine.remove();
+  }, [meta.feed, meta.title]);
 }
 
 /** Server renderer: clears the meta before a render and reads it after. */

@@ -15,5 +15,6 @@ export * from './ui/alert';
 export * from './ui/field';
 export * from './ui/format';
 export * from './ui/skeleton';
+export * from './ui/time';
 export * as styles from './styles.css';
 export { vars } from './theme.css';

@@ -1,6 +1,7 @@
-// Text limits of the Lexicons (lexicons/site/exosphere/), mirrored for inline
-// validation in forms. test/limits.test.ts reads the Lexicon JSON and fails
-// when these drift. maxLength counts UTF-8 bytes, maxGraphemes user-perceived
+// Text limits of core's Lexicons (lexicons/site/exosphere/: Spheres, members,
+// moderation), mirrored for inline validation in forms; modules keep their own
+// in their folder. test/limits.test.ts reads the Lexicon JSON and fails when
+// these drift. maxLength counts UTF-8 bytes, maxGraphemes user-perceived
 // characters (grapheme clusters), as the server checks them.
 
 export interface TextLimit {
@@ -13,12 +14,7 @@ export const LIMITS = {
   sphereName: { minLength: 1, maxLength: 640, maxGraphemes: 64 },
   sphereSlug: { minLength: 2, maxLength: 48 },
   sphereDescription: { maxLength: 30000, maxGraphemes: 3000 },
-  requestTitle: { minLength: 1, maxLength: 3000, maxGraphemes: 300 },
-  requestDescription: { maxLength: 100000, maxGraphemes: 10000 },
-  commentText: { minLength: 1, maxLength: 50000, maxGraphemes: 5000 },
-  statusNote: { maxLength: 10000, maxGraphemes: 1000 },
   moderationReason: { maxLength: 3000, maxGraphemes: 300 },
-  searchQuery: { maxLength: 300 },
   inviteMember: { minLength: 1, maxLength: 2048 },
 } as const satisfies Record<string, TextLimit>;
 

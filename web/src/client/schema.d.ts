@@ -344,6 +344,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.sphere.getActivity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A Sphere's activity feed: what every module the Sphere enables contributes, newest first. Hidden content and content of inactive accounts are left out, for everyone; a private Sphere's feed is its members' only.
+         * @description A Sphere's activity feed: what every module the Sphere enables contributes, newest first. Hidden content and content of inactive accounts are left out, for everyone; a private Sphere's feed is its members' only.
+         */
+        get: operations["site.exosphere.sphere.getActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.sphere.getSphere": {
         parameters: {
             query?: never;
@@ -887,6 +907,34 @@ export interface components {
         "site.exosphere.sphere.createSphere.Output": {
             sphere: components["schemas"]["site.exosphere.sphere.defs.sphereView"];
         };
+        /** @description One thing that happened in a Sphere, contributed by one of its modules: a new request, a status change, a new thread, a reply. */
+        "site.exosphere.sphere.defs.activityItem": {
+            actor: components["schemas"]["site.exosphere.defs.actorView"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description A short module-defined detail, e.g. the new status. */
+            detail?: string;
+            /** @description What happened, as the module names it, e.g. request (a new feature request) or status (a status change). At most 64 bytes of UTF-8. */
+            kind: string;
+            /** @description The module that contributed the item (a name from the Sphere's modules). */
+            module: string;
+            /** @description Where the item is shown in the web app, a path on this server (e.g. /s/demo/feature-requests/3). */
+            path: string;
+            /**
+             * Format: at-uri
+             * @description What the item is about, when that is another record (the request whose status changed).
+             */
+            subject?: string;
+            /** @description More of the item, plain text, shortened: a description, a status note, a reply. */
+            text?: string;
+            /** @description A one-line summary: the request's or thread's title. */
+            title: string;
+            /**
+             * Format: at-uri
+             * @description The record the item comes from.
+             */
+            uri: string;
+        };
         "site.exosphere.sphere.defs.memberView": {
             /** Format: did */
             did: string;
@@ -933,6 +981,10 @@ export interface components {
             role?: string;
             /** @description Known values: invited, active, revoked, requested. */
             status?: string;
+        };
+        "site.exosphere.sphere.getActivity.Output": {
+            cursor?: string;
+            items: components["schemas"]["site.exosphere.sphere.defs.activityItem"][];
         };
         "site.exosphere.sphere.getSphere.Output": {
             sphere: components["schemas"]["site.exosphere.sphere.defs.sphereView"];
@@ -2482,6 +2534,87 @@ export interface operations {
             };
             /** @description PayloadTooLarge: the body is over the server's limit. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.sphere.getActivity": {
+        parameters: {
+            query: {
+                /** @description The Sphere's slug or the AT URI of its record. */
+                sphere: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.sphere.getActivity.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

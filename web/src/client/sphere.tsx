@@ -1,8 +1,9 @@
 // What every Sphere page shares: reading the Sphere, what the viewer may do
-// there, and the Sphere's header with its tabs.
+// there, and the Sphere's header with its tabs (one per enabled module).
 import type { ComponentChildren } from 'preact';
 import type { SphereView } from './api';
 import { usePageMeta } from './head';
+import { enabledModules, findModule, moduleLabel, spherePath } from './module';
 import { querySpec, type Resource, useQuery } from './query';
 import * as s from './styles.css';
 import { ErrorAlert } from './ui/alert';
@@ -22,22 +23,33 @@ export const canModerate = (sphere: SphereView) => sphere.viewer?.canModerate ==
 export const isInvited = (sphere: SphereView) => sphere.viewer?.status === 'invited';
 export const isActiveMember = (sphere: SphereView) => sphere.viewer?.status === 'active';
 
-export const spherePath = (slug: string) => `/s/${encodeURIComponent(slug)}`;
+/** The Sphere header's current tab: a module's name, or one of core's pages. */
+export type SphereTab = 'home' | 'members' | 'settings' | (string & {});
 
-export type SphereTab = 'board' | 'members' | 'settings' | 'other';
+interface Tab {
+  id: SphereTab;
+  href: string;
+  label: string;
+}
 
-export function SphereHeader({ sphere, current }: { sphere: SphereView; current: SphereTab }) {
+/** The Sphere's tabs: one per module it enables (registry order), then Members, then Settings for the owner. */
+export function sphereTabs(sphere: SphereView): Tab[] {
   const base = spherePath(sphere.slug);
-  const tabs: { id: SphereTab; href: string; label: string; show: boolean }[] = [
-    { id: 'board', href: base, label: 'Feature requests', show: sphere.modules.includes('feature-requests') },
-    { id: 'members', href: `${base}/members`, label: 'Members', show: true },
-    { id: 'settings', href: `${base}/settings`, label: 'Settings', show: isOwner(sphere) },
-  ];
+  const tabs: Tab[] = enabledModules(sphere).map((m) => ({ id: m.name, href: m.tab.path(sphere.slug), label: m.tab.label }));
+  tabs.push({ id: 'members', href: `${base}/members`, label: 'Members' });
+  if (isOwner(sphere)) tabs.push({ id: 'settings', href: `${base}/settings`, label: 'Settings' });
+  return tabs;
+}
+
+export function SphereHeader({ sphere, current }: { sphere: SphereView; current?: SphereTab | undefined }) {
+  const base = spherePath(sphere.slug);
   return (
     <header class={s.stackSm} data-testid="sphere-header">
       <div class={s.spread}>
         <p class={`${s.muted} ${s.small}`} style={{ margin: 0 }}>
-          <a href={base}>{sphere.name}</a>
+          <a href={base} aria-current={current === 'home' ? 'page' : undefined}>
+            {sphere.name}
+          </a>
         </p>
         <span class={s.row}>
           <span class={s.badge.neutral}>{sphere.visibility === 'public' ? 'Public' : 'Private'}</span>
@@ -46,16 +58,14 @@ export function SphereHeader({ sphere, current }: { sphere: SphereView; current:
         </span>
       </div>
       <nav aria-label="Sphere">
-        <ul class={s.tabs}>
-          {tabs
-            .filter((t) => t.show)
-            .map((t) => (
-              <li key={t.id}>
-                <a class={s.tab} href={t.href} aria-current={t.id === current ? 'page' : undefined}>
-                  {t.label}
-                </a>
-              </li>
-            ))}
+        <ul class={s.tabs} data-testid="sphere-tabs">
+          {sphereTabs(sphere).map((t) => (
+            <li key={t.id}>
+              <a class={s.tab} href={t.href} aria-current={t.id === current ? 'page' : undefined}>
+                {t.label}
+              </a>
+            </li>
+          ))}
         </ul>
       </nav>
       {isInvited(sphere) && (
@@ -74,15 +84,19 @@ export function roleLabel(role: string): string {
 /**
  * Renders a Sphere page once the Sphere is loaded: a skeleton of the header
  * while loading, the API's error (404 for the server when not found), or
- * the header and the page.
+ * the header and the page. A module's pages name their module: when the
+ * Sphere doesn't enable it, the frame says so (404) instead of the page.
  */
 export function SphereFrame({
   resource,
   current,
+  module,
   children,
 }: {
   resource: Resource<{ sphere: SphereView }>;
-  current: SphereTab;
+  current?: SphereTab | undefined;
+  /** The module whose page this is (its name). */
+  module?: string | undefined;
   children: (sphere: SphereView) => ComponentChildren;
 }) {
   const sphere = resource.data.value?.sphere;
@@ -98,11 +112,33 @@ export function SphereFrame({
       </div>
     );
   }
+  const disabled = module !== undefined && !enabledModules(sphere).some((m) => m.name === module);
   return (
     <div class={s.stack}>
       <SphereHeader sphere={sphere} current={current} />
-      {children(sphere)}
+      {disabled ? <ModuleDisabled sphere={sphere} module={module} /> : children(sphere)}
     </div>
+  );
+}
+
+/** A module's page in a Sphere that doesn't use the module (or a build without it). */
+export function ModuleDisabled({ sphere, module }: { sphere: SphereView; module: string }) {
+  const label = moduleLabel(module);
+  usePageMeta({ title: `${label} · ${sphere.name}`, status: 404 });
+  return (
+    <>
+      <h1>{label}</h1>
+      <div class={s.alert.info} data-testid="module-disabled">
+        This Sphere doesn't use {label}. <a href={spherePath(sphere.slug)}>Go to the Sphere’s home</a>
+        {isOwner(sphere) && findModule(module) && (
+          <>
+            {' '}
+            or <a href={`${spherePath(sphere.slug)}/settings`}>turn it on in the settings</a>
+          </>
+        )}
+        .
+      </div>
+    </>
   );
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import type { CommentView } from '../../src/client';
+import type { CommentView } from '../../src/modules/feature-requests/types';
 import { exosphereQueries, exosphereRender } from '../../src/entry-server';
 import { request, sphere } from '../helpers';
 
@@ -65,8 +65,29 @@ const pages: [name: string, url: string, answers: Record<string, unknown>][] = [
     requestPage({ canWrite: true, canModerate: true, role: 'owner', status: 'active' }, signedIn),
   ],
   [
+    'Sphere home',
+    '/s/demo',
+    {
+      'site.exosphere.auth.getSession': signedIn,
+      'site.exosphere.sphere.getSphere': { sphere },
+      'site.exosphere.sphere.getActivity': {
+        items: Array.from({ length: 30 }, (_, i) => ({
+          module: i % 4 === 3 ? 'not-in-this-build' : 'feature-requests',
+          kind: i % 2 ? 'status' : 'request',
+          uri: `at://did:plc:alice/site.exosphere.featureRequest/${i}`,
+          title: `Request <${i}> & "more"`,
+          ...(i % 2 ? { detail: 'planned', text: 'Next release' } : {}),
+          path: `/s/demo/feature-requests/${i + 1}`,
+          actor: i % 3 ? me : { did: 'did:plc:bob' },
+          createdAt: `2026-01-03T00:${String(i).padStart(2, '0')}:00.000Z`,
+        })),
+        cursor: 'c',
+      },
+    },
+  ],
+  [
     'board',
-    '/s/demo?sort=new',
+    '/s/demo/feature-requests?sort=new',
     {
       'site.exosphere.auth.getSession': signedIn,
       'site.exosphere.sphere.getSphere': { sphere },

@@ -76,8 +76,16 @@ impl TestServer {
 
     /// Starts on an explicit configuration (e.g. to restart on the same data dir).
     pub async fn start_config(config: Config) -> anyhow::Result<Self> {
+        Self::start_modules(config, exosphere::modules::registry()?).await
+    }
+
+    /// Starts with a chosen set of modules (e.g. an older build without one).
+    pub async fn start_modules(
+        config: Config,
+        registry: exosphere_core::module::Registry,
+    ) -> anyhow::Result<Self> {
         let data_dir = config.data_dir.clone();
-        let running = server::start(config, exosphere::modules::registry()?, false).await?;
+        let running = server::start(config, registry, false).await?;
         Ok(Self {
             base: format!("http://{}", running.addr),
             running,

@@ -20,3 +20,21 @@ export function actorName(actor: ActorView | undefined): string {
 export function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago"; older (or future) times as formatDate. */
+export function timeAgo(iso: string, now: number): string {
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return iso;
+  const ago = now - then;
+  if (ago < -MINUTE) return formatDate(iso);
+  if (ago < MINUTE) return 'just now';
+  if (ago < HOUR) return `${plural(Math.floor(ago / MINUTE), 'minute', 'minutes')} ago`;
+  if (ago < DAY) return `${plural(Math.floor(ago / HOUR), 'hour', 'hours')} ago`;
+  if (ago < 2 * DAY) return 'yesterday';
+  if (ago < 7 * DAY) return `${Math.floor(ago / DAY)} days ago`;
+  return formatDate(iso);
+}

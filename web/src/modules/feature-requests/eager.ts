@@ -1,16 +1,19 @@
-import type { ClientModule } from '../../client';
+// The board's pages imported directly, for the server render (see EagerPages
+// in client/module.ts); entry-server.tsx picks up every module's eager.ts.
+import type { EagerPages } from '../../client';
+import { MODULE_NAME } from './model';
 import { BoardPage } from './pages/board';
 import { NewRequestPage } from './pages/new-request';
 import { RequestPage } from './pages/request';
-import { paths, queries } from './routes';
+import { paths } from './routes';
 
-const featureRequests: ClientModule = {
-  name: 'feature-requests',
-  routes: [
-    { path: paths.board, queries: queries.board, component: BoardPage },
-    { path: paths.newRequest, queries: queries.newRequest, component: NewRequestPage },
-    { path: paths.request, queries: queries.request, component: RequestPage },
-  ],
+const pages: EagerPages = {
+  module: MODULE_NAME,
+  pages: {
+    [paths.board]: BoardPage,
+    [paths.newRequest]: NewRequestPage,
+    [paths.request]: RequestPage,
+  },
 };
 
-export default featureRequests;
+export default pages;

@@ -1,8 +1,18 @@
+// The feature-request board as a module of the web app: its ClientModule,
+// with pages loaded lazily (eager.ts has the same pages for the server render).
 import { type ClientModule, lazy } from '../../client';
+import { boardPath, feedPath, MODULE_LABEL, MODULE_NAME, statusLabel } from './model';
 import { paths, queries } from './routes';
 
 const featureRequests: ClientModule = {
-  name: 'feature-requests',
+  name: MODULE_NAME,
+  label: MODULE_LABEL,
+  tab: { label: MODULE_LABEL, path: boardPath },
+  feed: feedPath,
+  activity: {
+    kinds: { request: 'New request', status: 'Status changed' },
+    detail: (detail, kind) => (kind === 'status' ? statusLabel(detail) : detail),
+  },
   routes: [
     {
       path: paths.board,

@@ -1,14 +1,18 @@
 // The board's state outside components: URL state ↔ listRequests parameters,
 // statuses, and optimistic votes.
 import { batch, type ReadonlySignal, signal } from '@preact/signals';
-import {
-  type ApiError,
-  LIMITS,
-  querySpec,
-  toApiError,
-  withQuery,
-  xrpcProcedure,
-} from '../../client';
+import { type ApiError, querySpec, spherePath, toApiError, withQuery, xrpcProcedure } from '../../client';
+import { BOARD_LIMITS } from './limits';
+
+/** The backend's module name (what a Sphere's `modules` list holds), also the board's path segment. */
+export const MODULE_NAME = 'feature-requests';
+export const MODULE_LABEL = 'Feature requests';
+
+/** The board: `/s/<slug>/feature-requests`. */
+export const boardPath = (slug: string) => `${spherePath(slug)}/${MODULE_NAME}`;
+export const newRequestPath = (slug: string) => `${boardPath(slug)}/new`;
+export const requestPath = (slug: string, number: number) => `${boardPath(slug)}/${number}`;
+export const feedPath = (slug: string) => `${boardPath(slug)}/feed.atom`;
 
 export const BOARD_PAGE_SIZE = 25;
 export const COMMENTS_PAGE_SIZE = 50;
@@ -58,12 +62,12 @@ export interface BoardState {
 export function boardStateFromQuery(query: Record<string, string | undefined>): BoardState {
   const sort = SORTS.some((s) => s.value === query.sort) ? (query.sort as Sort) : 'top';
   const status = STATUSES.some((s) => s.value === query.status) ? (query.status as Status) : '';
-  const q = (query.q ?? '').trim().slice(0, LIMITS.searchQuery.maxLength);
+  const q = (query.q ?? '').trim().slice(0, BOARD_LIMITS.searchQuery.maxLength);
   return { sort, status, q };
 }
 
 export function boardUrl(slug: string, state: BoardState): string {
-  return withQuery(`/s/${encodeURIComponent(slug)}`, {
+  return withQuery(boardPath(slug), {
     sort: state.sort === 'top' ? undefined : state.sort,
     status: state.status || undefined,
     q: state.q || undefined,
@@ -98,9 +102,6 @@ export function commentsQuery(slug: string, number: number) {
     limit: COMMENTS_PAGE_SIZE,
   });
 }
-
-export const requestPath = (slug: string, number: number) =>
-  `/s/${encodeURIComponent(slug)}/feature-requests/${number}`;
 
 // --- votes -----------------------------------------------------------------
 

@@ -1,12 +1,13 @@
 // The feature-request module's routes and the queries each page reads
-// first, shared by the lazy (browser) and eager (server) variants.
+// first, shared by the lazy (browser, index.ts) and eager (server, eager.ts) pages.
 import { type PageProps, type QuerySpec, sphereQuery } from '../../client';
-import { boardQuery, boardStateFromQuery, commentsQuery, parseNumber, requestQuery } from './model';
+import { boardQuery, boardStateFromQuery, commentsQuery, MODULE_NAME, parseNumber, requestQuery } from './model';
 
+// `new` before `:number`: the router takes the first route that matches.
 export const paths = {
-  board: '/s/:sphere',
-  newRequest: '/s/:sphere/new',
-  request: '/s/:sphere/feature-requests/:number',
+  board: `/s/:sphere/${MODULE_NAME}`,
+  newRequest: `/s/:sphere/${MODULE_NAME}/new`,
+  request: `/s/:sphere/${MODULE_NAME}/:number`,
 } as const;
 
 export const queries: Record<keyof typeof paths, (route: PageProps) => QuerySpec[]> = {

@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import {
   actorName,
-  type CommentView,
+  type ApiError,
   ErrorAlert,
   formatDate,
-  LIMITS,
+  InlineError,
   type PagedList,
   SkeletonList,
   styles as s,
@@ -14,6 +14,8 @@ import {
   viewerDid,
   xrpcProcedure,
 } from '../../../client';
+import { BOARD_LIMITS } from '../limits';
+import type { CommentView } from '../types';
 import { type CommentNode, commentVoteSender, threadComments } from '../model';
 import { ModerateButton } from './moderate-button';
 import { VoteButton } from './vote-button';
@@ -107,7 +109,7 @@ function CommentTree({ nodes, depth, ctx }: { nodes: CommentNode<CommentView>[];
 
 function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
   const mine = comment.author.did === viewerDid.value;
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<ApiError>();
 
   return (
     <article class={`${s.card} ${css.comment}`} data-testid="comment" aria-label={`Comment by ${actorName(comment.author)}`}>
@@ -146,8 +148,8 @@ function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
           </div>
         )}
         {error && (
-          <p role="alert" class={s.fieldError}>
-            {error}
+          <p style={{ margin: 0 }}>
+            <InlineError error={error} />
           </p>
         )}
       </div>
@@ -163,7 +165,7 @@ function DeleteComment({
 }: {
   comment: CommentView;
   ctx: TreeContext;
-  onError: (message: string | undefined) => void;
+  onError: (error: ApiError | undefined) => void;
 }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -190,7 +192,7 @@ function DeleteComment({
             });
             ctx.reload();
           } catch (e) {
-            onError(toApiError(e).message);
+            onError(toApiError(e));
           } finally {
             setBusy(false);
             setConfirming(false);
@@ -223,7 +225,7 @@ function CommentForm({
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof toApiError>>();
-  const invalid = validateText('Comment', text, LIMITS.commentText, true);
+  const invalid = validateText('Comment', text, BOARD_LIMITS.commentText, true);
 
   return (
     <form
@@ -265,7 +267,7 @@ function CommentForm({
         label="Comment"
         value={text}
         onInput={setText}
-        limit={LIMITS.commentText}
+        limit={BOARD_LIMITS.commentText}
         error={submitted || text ? invalid : undefined}
         multiline
         rows={4}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { styles as s, toApiError, xrpcProcedure } from '../../../client';
+import { type ApiError, InlineError, styles as s, toApiError, xrpcProcedure } from '../../../client';
 
 /** Hide or restore a request or comment (owners and admins; the API decides). */
 export function ModerateButton({
@@ -16,7 +16,7 @@ export function ModerateButton({
   onDone: () => void;
 }) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<ApiError>();
   return (
     <>
       <button
@@ -35,7 +35,7 @@ export function ModerateButton({
             });
             onDone();
           } catch (e) {
-            setError(toApiError(e).message);
+            setError(toApiError(e));
           } finally {
             setBusy(false);
           }
@@ -43,11 +43,7 @@ export function ModerateButton({
       >
         {hidden ? `Restore ${what}` : `Hide ${what}`}
       </button>
-      {error && (
-        <span role="alert" class={s.fieldError}>
-          {error}
-        </span>
-      )}
+      {error && <InlineError error={error} />}
     </>
   );
 }

@@ -1,7 +1,8 @@
-import { actorName, formatDate, plural, type RequestView, styles as s } from '../../../client';
+import { actorName, formatDate, plural, styles as s } from '../../../client';
 import { requestPath, requestVoteSender } from '../model';
 import { StatusBadge } from './status-badge';
 import { VoteButton } from './vote-button';
+import type { RequestView } from '../types';
 import * as css from './request-list.css';
 
 /** The board's list: one row per request with its vote button, title, status and counts. */

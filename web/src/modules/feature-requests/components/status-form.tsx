@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
 import {
   ErrorAlert,
-  LIMITS,
   SelectField,
   styles as s,
   TextField,
@@ -9,6 +8,7 @@ import {
   validateText,
   xrpcProcedure,
 } from '../../../client';
+import { BOARD_LIMITS } from '../limits';
 import { STATUSES, type Status } from '../model';
 
 /** Owners and admins set a request's status, with a note for the people following it. */
@@ -27,7 +27,7 @@ export function StatusForm({
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof toApiError>>();
-  const noteError = validateText('Note', note, LIMITS.statusNote);
+  const noteError = validateText('Note', note, BOARD_LIMITS.statusNote);
 
   return (
     <form
@@ -61,7 +61,7 @@ export function StatusForm({
         label="Note"
         value={note}
         onInput={setNote}
-        limit={LIMITS.statusNote}
+        limit={BOARD_LIMITS.statusNote}
         error={noteError}
         hint="Optional: why, for the people following this request."
         multiline

@@ -1,5 +1,5 @@
 import { useMemo, useRef } from 'preact/hooks';
-import { plural, styles as s } from '../../../client';
+import { InlineError, plural, styles as s } from '../../../client';
 import { createVoteState, type VoteSnapshot } from '../model';
 import * as css from './vote-button.css';
 
@@ -62,11 +62,7 @@ function VoteToggle({ initial, send, subject, size = 'large' }: Props) {
           <span class={s.visuallyHidden}> {plural(voteCount, 'vote', 'votes').replace(/^\d+ /, '')}</span>
         </span>
       </button>
-      {error && (
-        <span role="alert" class={css.error} data-testid="vote-error">
-          {error.message}
-        </span>
-      )}
+      {error && <InlineError error={error} class={css.error} testId="vote-error" />}
     </span>
   );
 }

@@ -2,14 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 import {
   canWrite,
   ErrorAlert,
-  Notice,
   type PageProps,
   SelectField,
   session,
   SkeletonList,
   SphereFrame,
   type SphereView,
-  spherePath,
   styles as s,
   TextField,
   useLocation,
@@ -19,37 +17,44 @@ import {
   useSphere,
 } from '../../../client';
 import { RequestList } from '../components/request-list';
-import { type BoardState, boardQuery, boardStateFromQuery, boardUrl, SORTS, type Sort, STATUSES, type Status } from '../model';
+import {
+  type BoardState,
+  boardQuery,
+  boardStateFromQuery,
+  boardUrl,
+  feedPath,
+  MODULE_LABEL,
+  MODULE_NAME,
+  newRequestPath,
+  SORTS,
+  type Sort,
+  STATUSES,
+  type Status,
+} from '../model';
 import * as css from './board.css';
 
 export function BoardPage({ params, query }: PageProps) {
   const slug = params.sphere ?? '';
   const sphere = useSphere(slug);
   return (
-    <SphereFrame resource={sphere} current="board">
+    <SphereFrame resource={sphere} current={MODULE_NAME} module={MODULE_NAME}>
       {(view) => <Board sphere={view} state={boardStateFromQuery(query)} />}
     </SphereFrame>
   );
 }
 
 function Board({ sphere, state }: { sphere: SphereView; state: BoardState }) {
-  usePageMeta({ title: sphere.name, description: sphere.description || `Feature requests of ${sphere.name}.` });
-  if (!sphere.modules.includes('feature-requests')) {
-    return (
-      <>
-        <h1>{sphere.name}</h1>
-        {sphere.description && <p class={s.pre}>{sphere.description}</p>}
-        <Notice>This Sphere has no feature-request board.</Notice>
-      </>
-    );
-  }
+  usePageMeta({
+    title: `${MODULE_LABEL} · ${sphere.name}`,
+    description: `Feature requests of ${sphere.name}: vote for what should come next.`,
+    feed: sphere.visibility === 'public' ? feedPath(sphere.slug) : undefined,
+  });
   return (
     <>
       <div class={s.spread}>
-        <h1 style={{ margin: 0 }}>{sphere.name}</h1>
+        <h1 style={{ margin: 0 }}>{MODULE_LABEL}</h1>
         <NewRequestLink sphere={sphere} />
       </div>
-      {sphere.description && <p class={`${s.pre} ${s.muted}`}>{sphere.description}</p>}
       <Filters slug={sphere.slug} state={state} />
       <Requests sphere={sphere} state={state} />
     </>
@@ -61,7 +66,7 @@ function NewRequestLink({ sphere }: { sphere: SphereView }) {
   const signIn = useSignInHref();
   if (canWrite(sphere)) {
     return (
-      <a class={s.button.primary} href={`${spherePath(sphere.slug)}/new`} data-testid="new-request">
+      <a class={s.button.primary} href={newRequestPath(sphere.slug)} data-testid="new-request">
         New request
       </a>
     );

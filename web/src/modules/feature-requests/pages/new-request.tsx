@@ -2,13 +2,11 @@ import { useState } from 'preact/hooks';
 import {
   canWrite,
   ErrorAlert,
-  LIMITS,
   Notice,
   type PageProps,
   session,
   SphereFrame,
   type SphereView,
-  spherePath,
   styles as s,
   TextField,
   toApiError,
@@ -19,12 +17,13 @@ import {
   validateText,
   xrpcProcedure,
 } from '../../../client';
-import { requestPath } from '../model';
+import { BOARD_LIMITS } from '../limits';
+import { boardPath, MODULE_NAME, requestPath } from '../model';
 
 export function NewRequestPage({ params }: PageProps) {
   const sphere = useSphere(params.sphere ?? '');
   return (
-    <SphereFrame resource={sphere} current="board">
+    <SphereFrame resource={sphere} current={MODULE_NAME} module={MODULE_NAME}>
       {(view) => <NewRequest sphere={view} />}
     </SphereFrame>
   );
@@ -32,8 +31,8 @@ export function NewRequestPage({ params }: PageProps) {
 
 export function validateRequest(title: string, description: string) {
   return {
-    title: validateText('Title', title, LIMITS.requestTitle, true),
-    description: validateText('Description', description, LIMITS.requestDescription),
+    title: validateText('Title', title, BOARD_LIMITS.requestTitle, true),
+    description: validateText('Description', description, BOARD_LIMITS.requestDescription),
   };
 }
 
@@ -98,7 +97,7 @@ export function RequestForm({ sphere }: { sphere: SphereView }) {
         label="Title"
         value={title}
         onInput={setTitle}
-        limit={LIMITS.requestTitle}
+        limit={BOARD_LIMITS.requestTitle}
         error={titleError}
         hint="One sentence: what should change?"
         required
@@ -107,7 +106,7 @@ export function RequestForm({ sphere }: { sphere: SphereView }) {
         label="Description"
         value={description}
         onInput={setDescription}
-        limit={LIMITS.requestDescription}
+        limit={BOARD_LIMITS.requestDescription}
         error={errors.description}
         hint="Why it matters, and how you would use it. Plain text."
         multiline
@@ -118,7 +117,7 @@ export function RequestForm({ sphere }: { sphere: SphereView }) {
         <button type="submit" class={s.button.primary} disabled={busy}>
           {busy ? 'Posting…' : 'Post request'}
         </button>
-        <a class={s.button.secondary} href={spherePath(sphere.slug)}>
+        <a class={s.button.secondary} href={boardPath(sphere.slug)}>
           Cancel
         </a>
       </div>

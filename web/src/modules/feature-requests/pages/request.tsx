@@ -1,21 +1,19 @@
 import { useState } from 'preact/hooks';
 import {
   actorName,
+  type ApiError,
   canModerate,
   canWrite,
   ErrorAlert,
   formatDate,
-  LIMITS,
+  InlineError,
   Notice,
   type PageProps,
-  type RequestView,
   type Resource,
   session,
   Skeleton,
   SphereFrame,
   type SphereView,
-  spherePath,
-  type StatusView,
   styles as s,
   TextField,
   toApiError,
@@ -28,12 +26,22 @@ import {
   viewerDid,
   xrpcProcedure,
 } from '../../../client';
+import { BOARD_LIMITS } from '../limits';
+import type { RequestView, StatusView } from '../types';
 import { Comments } from '../components/comments';
 import { ModerateButton } from '../components/moderate-button';
 import { StatusBadge } from '../components/status-badge';
 import { StatusForm } from '../components/status-form';
 import { VoteButton } from '../components/vote-button';
-import { commentsQuery, parseNumber, requestQuery, requestVoteSender, statusLabel } from '../model';
+import {
+  boardPath,
+  commentsQuery,
+  MODULE_NAME,
+  parseNumber,
+  requestQuery,
+  requestVoteSender,
+  statusLabel,
+} from '../model';
 import { validateRequest } from './new-request';
 import * as css from './request.css';
 
@@ -42,7 +50,7 @@ export function RequestPage({ params }: PageProps) {
   const sphere = useSphere(slug);
   const number = parseNumber(params.number);
   return (
-    <SphereFrame resource={sphere} current="board">
+    <SphereFrame resource={sphere} current={MODULE_NAME} module={MODULE_NAME}>
       {(view) => (number === undefined ? <NoSuchRequest /> : <Request sphere={view} number={number} />)}
     </SphereFrame>
   );
@@ -222,12 +230,12 @@ function EditRequest({
         }
       }}
     >
-      <TextField label="Title" value={title} onInput={setTitle} limit={LIMITS.requestTitle} error={errors.title} required />
+      <TextField label="Title" value={title} onInput={setTitle} limit={BOARD_LIMITS.requestTitle} error={errors.title} required />
       <TextField
         label="Description"
         value={description}
         onInput={setDescription}
-        limit={LIMITS.requestDescription}
+        limit={BOARD_LIMITS.requestDescription}
         error={errors.description}
         multiline
         rows={8}
@@ -249,7 +257,7 @@ function DeleteRequest({ sphere, number }: { sphere: string; number: number }) {
   const { route } = useLocation();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<ApiError>();
   if (!confirming) {
     return (
       <button type="button" class={s.button.danger} onClick={() => setConfirming(true)}>
@@ -267,9 +275,9 @@ function DeleteRequest({ sphere, number }: { sphere: string; number: number }) {
           setBusy(true);
           try {
             await xrpcProcedure('site.exosphere.featureRequest.deleteRequest', { sphere, number });
-            route(spherePath(sphere));
+            route(boardPath(sphere));
           } catch (e) {
-            setError(toApiError(e).message);
+            setError(toApiError(e));
             setBusy(false);
           }
         }}
@@ -279,11 +287,7 @@ function DeleteRequest({ sphere, number }: { sphere: string; number: number }) {
       <button type="button" class={s.button.secondary} onClick={() => setConfirming(false)}>
         Keep it
       </button>
-      {error && (
-        <span role="alert" class={s.fieldError}>
-          {error}
-        </span>
-      )}
+      {error && <InlineError error={error} />}
     </span>
   );
 }

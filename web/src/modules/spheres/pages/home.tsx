@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import {
   ErrorAlert,
+  installedModules,
   LIMITS,
   loginPageHref,
   plural,
@@ -29,7 +30,7 @@ export function HomePage() {
   return (
     <div class={s.stack}>
       <h1>Spheres</h1>
-      <p class={s.muted}>Communities on this instance. Open one to see its feature requests.</p>
+      <p class={s.muted}>Communities on this instance. Open one to see what is going on there.</p>
       <section aria-labelledby="spheres-heading" class={s.stackSm}>
         <h2 id="spheres-heading" class={s.visuallyHidden}>
           All Spheres
@@ -155,7 +156,8 @@ function CreateSphereForm() {
         description: description.trim() || undefined,
         visibility,
         writeMode,
-        modules: ['feature-requests'],
+        // Every module of this build; the owner turns them off in the settings.
+        modules: installedModules().map((m) => m.name),
       });
       route(spherePath(out.sphere.slug));
     } catch (err) {

@@ -21,7 +21,7 @@ import {
 export function InvitePage({ params }: PageProps) {
   const sphere = useSphere(params.sphere ?? '');
   return (
-    <SphereFrame resource={sphere} current="other">
+    <SphereFrame resource={sphere}>
       {(view) => <Invitation sphere={view} reload={() => void sphere.refetch()} />}
     </SphereFrame>
   );

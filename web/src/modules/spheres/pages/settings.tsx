@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import {
   ErrorAlert,
+  findModule,
+  installedModules,
   isOwner,
   LIMITS,
   Notice,
@@ -17,7 +19,15 @@ import {
   xrpcProcedure,
 } from '../../../client';
 
-export const KNOWN_MODULES = [{ id: 'feature-requests', label: 'Feature requests' }] as const;
+/**
+ * The `modules` list to save: the Sphere's list as it was, without the
+ * modules turned off, with those turned on after it. Names this build has
+ * no module for are kept as they are.
+ */
+export function modulesToSave(before: readonly string[], on: readonly string[]): string[] {
+  const kept = before.filter((name) => !findModule(name) || on.includes(name));
+  return [...kept, ...on.filter((name) => !kept.includes(name))];
+}
 
 export function SettingsPage({ params }: PageProps) {
   const sphere = useSphere(params.sphere ?? '');
@@ -46,7 +56,9 @@ function SettingsForm({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: Sp
   const [description, setDescription] = useState(sphere.description ?? '');
   const [visibility, setVisibility] = useState(sphere.visibility === 'public' ? 'public' : 'private');
   const [writeMode, setWriteMode] = useState(sphere.writeMode === 'open' ? 'open' : 'members');
-  const [modules, setModules] = useState<string[]>(sphere.modules);
+  // The installed modules that are on; the others in sphere.modules are kept as they are.
+  const [modules, setModules] = useState<string[]>(sphere.modules.filter((name) => findModule(name)));
+  const unknown = sphere.modules.filter((name) => !findModule(name));
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ReturnType<typeof toApiError>>();
@@ -68,7 +80,7 @@ function SettingsForm({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: Sp
         description: description.trim(),
         visibility,
         writeMode,
-        modules,
+        modules: modulesToSave(sphere.modules, modules),
       });
       onSaved(out.sphere);
       setSaved(true);
@@ -112,22 +124,31 @@ function SettingsForm({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: Sp
           { value: 'members', label: 'Members only' },
         ]}
       />
-      <fieldset class={s.fieldset}>
+      <fieldset class={s.fieldset} data-testid="module-settings">
         <legend class={s.legend}>Modules</legend>
-        {KNOWN_MODULES.map((m) => (
-          <label class={s.choice} key={m.id}>
+        {installedModules().map((m) => (
+          <label class={s.choice} key={m.name}>
             <input
               type="checkbox"
-              checked={modules.includes(m.id)}
+              name="modules"
+              value={m.name}
+              checked={modules.includes(m.name)}
               onChange={(e) =>
                 setModules(
-                  e.currentTarget.checked ? [...modules, m.id] : modules.filter((x) => x !== m.id),
+                  e.currentTarget.checked
+                    ? [...modules.filter((x) => x !== m.name), m.name]
+                    : modules.filter((x) => x !== m.name),
                 )
               }
             />
             <span>{m.label}</span>
           </label>
         ))}
+        {unknown.length > 0 && (
+          <p class={s.hint} style={{ margin: 0 }}>
+            Also on, kept as they are (this version of the app doesn't have them): {unknown.join(', ')}.
+          </p>
+        )}
       </fieldset>
       {error && <ErrorAlert error={error} />}
       {saved && <Notice tone="success" live>Settings saved.</Notice>}
