@@ -48,11 +48,7 @@ release:
 
 # Every benchmark (release build; see README): board, indexer, SSR, load test, footprint
 bench:
-    cargo bench -p exosphere --bench feature_requests
-    cargo bench -p exosphere --bench indexer
-    cargo bench -p exosphere --bench ssr
-    cargo bench -p exosphere --bench load
-    cargo bench -p exosphere --bench footprint
+    cargo bench --workspace --benches
 
 # Only the Jetstream indexer (the API elsewhere with DISABLE_INDEXER=1)
 indexer:

@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // The API server `npm run dev` forwards to (see README: sign-in through Vite).
 const api = process.env.EXOSPHERE_API ?? 'http://127.0.0.1:3000';
 
+// Tests of the built output (dist/), core's and the modules'.
+const builtTests = ['test/built/**/*.test.ts', 'src/modules/*/test/built/**/*.test.ts'];
+
 export default defineConfig({
   // Class names must be the same in the browser build and the server-render
   // build (vite.server.config.ts), so both name them the same way.
@@ -29,9 +32,11 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
-    // test/built/ checks the build's output: scripts/check runs it after the build.
-    include: process.env.EXOSPHERE_BUILT_TESTS ? ['test/built/**/*.test.ts'] : ['test/**/*.test.{ts,tsx}'],
-    exclude: process.env.EXOSPHERE_BUILT_TESTS ? [] : ['test/built/**', 'node_modules/**'],
+    // Core's tests in test/, each module's in src/modules/<name>/test/ (never
+    // bundled: nothing the entries import reaches them). The built/ folders
+    // check the build's output: scripts/check runs them after the build.
+    include: process.env.EXOSPHERE_BUILT_TESTS ? builtTests : ['test/**/*.test.{ts,tsx}', 'src/**/*.test.{ts,tsx}'],
+    exclude: process.env.EXOSPHERE_BUILT_TESTS ? [] : [...builtTests, 'node_modules/**', 'dist/**'],
     setupFiles: ['test/setup.ts'],
     // Keep the machine usable for the Rust build next to us.
     pool: 'threads',

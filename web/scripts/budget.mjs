@@ -3,14 +3,34 @@
 // everything the entry imports statically (from the Vite manifest), and the
 // home route's lazily loaded page with its own static imports. Other pages'
 // chunks are not counted.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// It first makes sure that no test code was built: no source under a
+// test/ folder (core's web/test/, a module's src/modules/<name>/test/) or
+// named *.test.* in the manifest, and no test library in any built script.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const BUDGET = 60 * 1024;
 const dist = join(import.meta.dirname, '..', 'dist');
 const html = readFileSync(join(dist, 'index.html'), 'utf8');
 const manifest = JSON.parse(readFileSync(join(dist, '.vite', 'manifest.json'), 'utf8'));
+
+const isTest = (source) => /(^|\/)test\/|\.test\.[cm]?[jt]sx?$|(^|\/)(e2e|ssr-smoke)\.mjs$/.test(source);
+const tested = Object.entries(manifest)
+  .flatMap(([id, chunk]) => [id, chunk.src ?? ''])
+  .filter((source) => source && isTest(source));
+const scripts = (dir) =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.js'))
+    .map((e) => join(e.parentPath, e.name));
+const withTestLibraries = scripts(dist).filter((file) =>
+  /\bvitest\b|@testing-library|happy-dom|playwright/.test(readFileSync(file, 'utf8')),
+);
+if (tested.length || withTestLibraries.length) {
+  const found = [...new Set(tested), ...withTestLibraries.map((file) => `dist/${relative(dist, file)}`)];
+  console.error(`budget: test code in the build: ${found.join(', ')}`);
+  process.exit(1);
+}
 
 const files = new Set();
 for (const m of html.matchAll(/<script\b[^>]*\bsrc="([^"]+\.js)"/g)) files.add(m[1].replace(/^\//, ''));

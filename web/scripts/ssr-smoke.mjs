@@ -1,12 +1,17 @@
 // Evaluates dist/server/render.js in QuickJS (the engine the Rust server
 // embeds; here its WebAssembly build) with nothing but the language's own
-// globals, and renders a few pages from canned data. Fails on any error.
-import { readFileSync } from 'node:fs';
+// globals, and renders a few of core's pages from canned data, then each
+// module's: every src/modules/<name>/test/ssr-smoke.mjs, whose default export
+// is an async function of the context below (names no module here). Fails on
+// any error.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 
-const code = readFileSync(join(import.meta.dirname, '..', 'dist', 'server', 'render.js'), 'utf8');
+const web = join(import.meta.dirname, '..');
+const code = readFileSync(join(web, 'dist', 'server', 'render.js'), 'utf8');
 const QuickJS = await newQuickJSWASMModuleFromVariant(variant);
 const vm = QuickJS.newContext();
 function run(source) {
@@ -17,27 +22,22 @@ function run(source) {
 }
 run(code);
 
+/** exosphereQueries(url) in QuickJS. */
+const queries = (url) => JSON.parse(run(`JSON.stringify(exosphereQueries(${JSON.stringify(url)}))`));
+/** exosphereRender(url, data) in QuickJS. */
+const render = (url, data) => JSON.parse(run(`JSON.stringify(exosphereRender(${JSON.stringify(url)}, ${JSON.stringify(data)}))`));
+
+/** A public Sphere using no module; a module's steps turn theirs on. */
 const sphere = {
   uri: 'at://did:plc:owner/site.exosphere.sphere/1',
   slug: 'demo',
   name: 'Demo Sphere',
   visibility: 'public',
   writeMode: 'open',
-  modules: ['feature-requests'],
+  modules: [],
   owner: { did: 'did:plc:owner', handle: 'owner.test' },
   memberCount: 1,
   createdAt: '2026-01-02T03:04:05Z',
-};
-const request = {
-  uri: 'at://did:plc:alice/site.exosphere.featureRequest/1',
-  number: 1,
-  sphere: sphere.uri,
-  title: 'Dark mode <please>',
-  author: { did: 'did:plc:alice', handle: 'alice.test' },
-  status: 'open',
-  voteCount: 3,
-  commentCount: 0,
-  createdAt: '2026-01-03T00:00:00Z',
 };
 
 let failures = 0;
@@ -51,24 +51,8 @@ function check(name, ok, detail) {
   }
 }
 
-const BOARD = '/s/demo/feature-requests?sort=new';
-const queries = run(`JSON.stringify(exosphereQueries(${JSON.stringify(BOARD)}))`);
-const data = {};
-for (const q of JSON.parse(queries)) {
-  if (q.nsid === 'site.exosphere.auth.getSession') data[q.key] = { loggedIn: false };
-  if (q.nsid === 'site.exosphere.sphere.getSphere') data[q.key] = { sphere };
-  if (q.nsid === 'site.exosphere.featureRequest.listRequests') data[q.key] = { requests: [request] };
-}
-check('the board asks for the session, the Sphere and its requests', Object.keys(data).length === 3, queries);
-
 const started = Date.now();
-const board = JSON.parse(run(`JSON.stringify(exosphereRender(${JSON.stringify(BOARD)}, ${JSON.stringify(data)}))`));
-const ms = Date.now() - started;
-check('the board renders its request', board.html.includes('Dark mode &lt;please>'), board.html.slice(0, 500));
-check('the board is titled after the module and the Sphere', board.title === 'Feature requests · Demo Sphere · Exosphere', board.title);
-check('the board answers 200', board.status === 200, board.status);
-
-const homeQueries = JSON.parse(run(`JSON.stringify(exosphereQueries('/s/demo'))`));
+const homeQueries = queries('/s/demo');
 const homeData = {};
 for (const q of homeQueries) {
   if (q.nsid === 'site.exosphere.auth.getSession') homeData[q.key] = { loggedIn: false };
@@ -77,12 +61,12 @@ for (const q of homeQueries) {
     homeData[q.key] = {
       items: [
         {
-          module: 'feature-requests',
-          kind: 'status',
-          uri: 'at://did:plc:owner/site.exosphere.featureRequestStatus/1',
-          title: request.title,
-          detail: 'planned',
-          path: '/s/demo/feature-requests/1',
+          module: 'not-in-this-build',
+          kind: 'thing',
+          uri: 'at://did:plc:owner/site.exosphere.thing/1',
+          title: 'Something <new>',
+          detail: 'raw-detail',
+          path: '/s/demo/elsewhere/1',
           actor: sphere.owner,
           createdAt: '2026-01-04T00:00:00Z',
         },
@@ -91,36 +75,44 @@ for (const q of homeQueries) {
   }
 }
 check('the Sphere home asks for the session, the Sphere and its activity', Object.keys(homeData).length === 3, homeQueries);
-const home = JSON.parse(run(`JSON.stringify(exosphereRender('/s/demo', ${JSON.stringify(homeData)}))`));
+const home = render('/s/demo', homeData);
+const ms = Date.now() - started;
 check(
   'the Sphere home renders its activity',
-  home.status === 200 && home.html.includes('href="/s/demo/feature-requests/1"') && home.html.includes('Planned'),
+  home.status === 200 &&
+    home.html.includes('href="/s/demo/elsewhere/1"') &&
+    home.html.includes('Something &lt;new>') &&
+    home.html.includes('raw-detail'),
   home.html.slice(0, 800),
 );
 check('the public Sphere home has a feed', home.feed === '/s/demo/feed.atom', home.feed);
 
-const disabled = JSON.parse(
-  run(
-    `JSON.stringify(exosphereRender('/s/demo/feature-requests', ${JSON.stringify({ 'site.exosphere.sphere.getSphere?sphere=demo': { sphere: { ...sphere, modules: [] } } })}))`,
-  ),
-);
-check(
-  'a module the Sphere does not use answers 404 and says so',
-  disabled.status === 404 && disabled.html.includes("This Sphere doesn't use Feature requests"),
-  disabled,
-);
-
-const missing = JSON.parse(
-  run(
-    `JSON.stringify(exosphereRender('/s/nope', { 'site.exosphere.sphere.getSphere?sphere=nope': { $error: { status: 404, error: 'SphereNotFound', message: 'No Sphere nope' } } }))`,
-  ),
-);
+const missing = render('/s/nope', {
+  'site.exosphere.sphere.getSphere?sphere=nope': { $error: { status: 404, error: 'SphereNotFound', message: 'No Sphere nope' } },
+});
 check('a missing Sphere answers 404 with the API message', missing.status === 404 && missing.html.includes('No Sphere nope'), missing);
 
-const unknown = JSON.parse(run(`JSON.stringify(exosphereRender('/no/such/page', {}))`));
+const unknown = render('/no/such/page', {});
 check('an unknown page answers 404', unknown.status === 404, unknown);
+console.log(`QuickJS render of the Sphere home: ${ms} ms`);
+
+// Each module's steps, in folder order.
+const modulesDir = join(web, 'src', 'modules');
+const steps = readdirSync(modulesDir, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => [e.name, join(modulesDir, e.name, 'test', 'ssr-smoke.mjs')])
+  .filter(([, file]) => existsSync(file))
+  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+for (const [name, file] of steps) {
+  console.log(`# module ${name} (${file.slice(web.length + 1)})`);
+  const smoke = (await import(pathToFileURL(file).href)).default;
+  if (typeof smoke !== 'function') {
+    check(`${name}: ssr-smoke.mjs default-exports a function`, false, typeof smoke);
+    continue;
+  }
+  await smoke({ run, queries, render, check, sphere: structuredClone(sphere) });
+}
 
 vm.dispose();
-console.log(`QuickJS render of the board: ${ms} ms`);
-console.log(`ssr-smoke: ${passes} passed, ${failures} failed`);
+console.log(`ssr-smoke: ${passes} passed, ${failures} failed (core and ${steps.length} module(s))`);
 process.exit(failures ? 1 : 0);

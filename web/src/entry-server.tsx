@@ -22,6 +22,7 @@ import { renderToString } from 'preact-render-to-string';
 import { App } from './app';
 import {
   beginServerRender,
+  type ClientModule,
   documentTitle,
   type EagerPages,
   installModules,
@@ -46,8 +47,6 @@ const eagerPages = import.meta.glob<EagerPages>(['./modules/*/eager.ts', '!./mod
   eager: true,
   import: 'default',
 });
-const modules = withEagerPages(registry, Object.values(eagerPages));
-const routes: ModuleRoute[] = [...coreRoutes, ...modules.flatMap((m) => m.routes)];
 
 export interface RenderResult {
   html: string;
@@ -96,43 +95,67 @@ function ServerLocation({ location, children }: { location: Location; children: 
   return <Provider value={value}>{children}</Provider>;
 }
 
+export interface ServerRenderer {
+  queries(url: string): PrefetchQuery[];
+  render(url: string, ssrData?: SsrData | null): RenderResult;
+}
+
+/**
+ * The server render of core's pages and these modules' (with their eager
+ * pages in place). The bundle's is the registry's (below); tests make one
+ * for modules of their own.
+ */
+export function serverRenderer(modules: readonly ClientModule[]): ServerRenderer {
+  const routes: ModuleRoute[] = [...coreRoutes, ...modules.flatMap((m) => m.routes)];
+  return {
+    queries(url) {
+      const location = parseUrl(url);
+      const specs: QuerySpec[] = [{ nsid: SESSION_METHOD, params: {} } as QuerySpec];
+      for (const route of routes) {
+        const match = exec(location.path, route.path);
+        if (match) {
+          specs.push(...(route.queries?.({ params: match.params, query: location.query }) ?? []));
+          break;
+        }
+      }
+      return specs.map((spec) => ({
+        nsid: spec.nsid,
+        params: spec.params as Record<string, unknown>,
+        key: queryKey(spec.nsid, spec.params),
+      }));
+    },
+    render(url, ssrData) {
+      beginServerRender(ssrData ?? {});
+      installModules(modules);
+      resetSession();
+      resetPageMeta();
+      const location = parseUrl(url);
+      const html = renderToString(
+        <ServerLocation location={location}>
+          <App core={coreRoutes} />
+        </ServerLocation>,
+      );
+      const meta = renderedPageMeta();
+      const result: RenderResult = {
+        html,
+        title: documentTitle(meta?.title ?? SITE_NAME),
+        description: meta?.description ?? '',
+        status: meta?.status ?? 200,
+      };
+      if (meta?.feed) result.feed = meta.feed;
+      return result;
+    },
+  };
+}
+
+const registryRenderer = serverRenderer(withEagerPages(registry, Object.values(eagerPages)));
+
 export function exosphereQueries(url: string): PrefetchQuery[] {
-  const location = parseUrl(url);
-  const specs: QuerySpec[] = [{ nsid: SESSION_METHOD, params: {} } as QuerySpec];
-  for (const route of routes) {
-    const match = exec(location.path, route.path);
-    if (match) {
-      specs.push(...(route.queries?.({ params: match.params, query: location.query }) ?? []));
-      break;
-    }
-  }
-  return specs.map((spec) => ({
-    nsid: spec.nsid,
-    params: spec.params as Record<string, unknown>,
-    key: queryKey(spec.nsid, spec.params),
-  }));
+  return registryRenderer.queries(url);
 }
 
 export function exosphereRender(url: string, ssrData?: SsrData | null): RenderResult {
-  beginServerRender(ssrData ?? {});
-  installModules(modules);
-  resetSession();
-  resetPageMeta();
-  const location = parseUrl(url);
-  const html = renderToString(
-    <ServerLocation location={location}>
-      <App core={coreRoutes} />
-    </ServerLocation>,
-  );
-  const meta = renderedPageMeta();
-  const result: RenderResult = {
-    html,
-    title: documentTitle(meta?.title ?? SITE_NAME),
-    description: meta?.description ?? '',
-    status: meta?.status ?? 200,
-  };
-  if (meta?.feed) result.feed = meta.feed;
-  return result;
+  return registryRenderer.render(url, ssrData);
 }
 
 const target = globalThis as unknown as {

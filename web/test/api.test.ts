@@ -3,30 +3,28 @@ import { ApiError, xrpcProcedure, xrpcQuery } from '../src/client';
 import { fakeServer } from './helpers';
 
 describe('the XRPC client', () => {
-  it('sends queries as GET with repeated array keys and cookies', async () => {
+  it('sends queries as GET with their parameters and cookies, leaving out empty ones', async () => {
     const server = fakeServer({
-      '/xrpc/site.exosphere.featureRequest.listRequests': () => ({ body: { requests: [] } }),
+      '/xrpc/site.exosphere.sphere.listMembers': () => ({ body: { members: [] } }),
     });
-    await xrpcQuery('site.exosphere.featureRequest.listRequests', {
-      sphere: 'demo',
-      status: ['open', 'planned'],
-      q: '',
-    });
+    await xrpcQuery('site.exosphere.sphere.listMembers', { sphere: 'demo', limit: 50, status: '' });
     const call = server.calls[0];
     expect(call?.method).toBe('GET');
-    expect(call?.search.getAll('status')).toEqual(['open', 'planned']);
-    expect(call?.search.has('q')).toBe(false);
+    expect(call?.search.get('sphere')).toBe('demo');
+    expect(call?.search.get('limit')).toBe('50');
+    expect(call?.search.has('status')).toBe(false);
     expect(call?.credentials).toBe('include');
   });
 
   it('sends procedures as POST with a JSON body', async () => {
+    const member = { did: 'did:plc:me', role: 'member', status: 'active' };
     const server = fakeServer({
-      '/xrpc/site.exosphere.featureRequest.vote': () => ({ body: { voted: true, voteCount: 1 } }),
+      '/xrpc/site.exosphere.sphere.acceptInvite': () => ({ body: { member } }),
     });
-    const out = await xrpcProcedure('site.exosphere.featureRequest.vote', { sphere: 'demo', number: 3 });
-    expect(out).toEqual({ voted: true, voteCount: 1 });
+    const out = await xrpcProcedure('site.exosphere.sphere.acceptInvite', { sphere: 'demo' });
+    expect(out).toEqual({ member });
     expect(server.calls[0]?.method).toBe('POST');
-    expect(server.calls[0]?.body).toEqual({ sphere: 'demo', number: 3 });
+    expect(server.calls[0]?.body).toEqual({ sphere: 'demo' });
   });
 
   it('turns an XRPC error body into an ApiError with its name and message', async () => {

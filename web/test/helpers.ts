@@ -1,7 +1,8 @@
 // Test support: a fake XRPC server behind globalThis.fetch, and fixtures.
+// Generic: it names no module (a module's tests keep their fixtures in its
+// folder and may import these).
 import { vi } from 'vitest';
 import type { SphereView } from '../src/client';
-import type { RequestView } from '../src/modules/feature-requests/types';
 
 export interface Call {
   method: string;
@@ -48,28 +49,13 @@ export const sphere: SphereView = {
   description: 'Where we try things.',
   visibility: 'public',
   writeMode: 'open',
-  modules: ['feature-requests'],
+  // The fake module of test/fake-module.tsx (a module's tests put their own here).
+  modules: ['notes'],
   owner: { did: 'did:plc:owner', handle: 'owner.test' },
   memberCount: 2,
   createdAt: '2026-01-02T03:04:05Z',
   viewer: { canWrite: true, canModerate: false, role: 'member', status: 'active' },
 };
-
-export function request(number: number, overrides: Partial<RequestView> = {}): RequestView {
-  return {
-    uri: `at://did:plc:alice/site.exosphere.featureRequest/${number}`,
-    number,
-    sphere: sphere.uri,
-    title: `Request number ${number}`,
-    author: { did: 'did:plc:alice', handle: 'alice.test' },
-    status: 'open',
-    voteCount: number,
-    commentCount: 0,
-    createdAt: '2026-01-03T00:00:00Z',
-    viewer: { voted: false },
-    ...overrides,
-  };
-}
 
 /** Waits for pending promises (fetch mocks resolve over a few microtasks). */
 export async function settle(): Promise<void> {

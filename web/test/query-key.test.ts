@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { queryKey } from '../src/client';
-import { boardQuery, boardStateFromQuery } from '../src/modules/feature-requests/model';
-import { specKey } from '../src/client';
+import { querySpec, queryKey, specKey } from '../src/client';
 
 describe('queryKey', () => {
   it('is the bare NSID without parameters', () => {
@@ -29,18 +27,10 @@ describe('queryKey', () => {
   });
 });
 
-describe('the board query', () => {
-  it('reads sort, status and search from the URL and ignores unknown values', () => {
-    expect(boardStateFromQuery({ sort: 'new', status: 'done', q: '  dark ' })).toEqual({
-      sort: 'new',
-      status: 'done',
-      q: 'dark',
-    });
-    expect(boardStateFromQuery({ sort: 'best', status: 'whatever' })).toEqual({ sort: 'top', status: '', q: '' });
-  });
-
-  it('has the key the server must inject the first page under', () => {
-    const key = specKey(boardQuery('demo', { sort: 'trending', status: 'open', q: '' }));
-    expect(key).toBe('site.exosphere.featureRequest.listRequests?limit=25&sort=trending&sphere=demo&status=open');
+describe('specKey', () => {
+  it('is the key of a query and its parameters', () => {
+    const spec = querySpec('site.exosphere.sphere.listMembers', { sphere: 'demo', limit: 50, cursor: undefined });
+    expect(specKey(spec)).toBe('site.exosphere.sphere.listMembers?limit=50&sphere=demo');
+    expect(specKey(querySpec('site.exosphere.auth.getSession', {}))).toBe('site.exosphere.auth.getSession');
   });
 });

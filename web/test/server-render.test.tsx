@@ -1,115 +1,13 @@
 // @vitest-environment node
-// The server entry renders without a DOM, from injected data only.
+// The server entry renders without a DOM, from injected data only: core's
+// pages, and what core shows of a module (its tab, its page's ModuleDisabled,
+// its items on the Sphere's home) with the fake modules of test/fake-module.tsx.
+// Each module tests its own pages' server render in its folder.
 import { describe, expect, it } from 'vitest';
-import { exosphereQueries, exosphereRender } from '../src/entry-server';
-import { request, sphere } from './helpers';
-
-function dataFor(url: string, answers: Record<string, unknown>) {
-  const data: Record<string, unknown> = {};
-  for (const q of exosphereQueries(url)) if (q.nsid in answers) data[q.key] = answers[q.nsid];
-  return data;
-}
+import { sphere } from './helpers';
+import { dataFor, exosphereQueries, exosphereRender, notesServer } from './server';
 
 describe('server rendering', () => {
-  it('lists the queries of a request page, session first', () => {
-    expect(exosphereQueries('/s/demo/feature-requests/7').map((q) => q.key)).toEqual([
-      'site.exosphere.auth.getSession',
-      'site.exosphere.sphere.getSphere?sphere=demo',
-      'site.exosphere.featureRequest.getRequest?number=7&sphere=demo',
-      'site.exosphere.featureRequest.listComments?limit=50&number=7&sphere=demo',
-    ]);
-  });
-
-  it('renders the request page with its title, description and comments', () => {
-    const url = '/s/demo/feature-requests/7';
-    const out = exosphereRender(
-      url,
-      dataFor(url, {
-        'site.exosphere.auth.getSession': { loggedIn: false },
-        'site.exosphere.sphere.getSphere': { sphere: { ...sphere, viewer: undefined } },
-        'site.exosphere.featureRequest.getRequest': {
-          request: request(7, { title: 'Export to CSV', description: 'Spreadsheets please' }),
-          statusHistory: [],
-        },
-        'site.exosphere.featureRequest.listComments': {
-          comments: [
-            { uri: 'at://c/1', text: 'Yes!', author: { did: 'did:plc:bob' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
-          ],
-        },
-      }),
-    );
-    expect(out.status).toBe(200);
-    expect(out.title).toBe('Export to CSV · Demo Sphere · Exosphere');
-    expect(out.description).toBe('Spreadsheets please');
-    expect(out.html).toContain('<h1 id="request-title"');
-    expect(out.html).toContain('Yes!');
-    expect(out.html).toContain('Sign in</a> to comment');
-  });
-
-  it('lists the queries of the board, which lives under its module name', () => {
-    expect(exosphereQueries('/s/demo/feature-requests?sort=new').map((q) => q.key)).toEqual([
-      'site.exosphere.auth.getSession',
-      'site.exosphere.sphere.getSphere?sphere=demo',
-      'site.exosphere.featureRequest.listRequests?limit=25&sort=new&sphere=demo',
-    ]);
-  });
-
-  it('matches the new-request page before a request number', () => {
-    expect(exosphereQueries('/s/demo/feature-requests/new').map((q) => q.key)).toEqual([
-      'site.exosphere.auth.getSession',
-      'site.exosphere.sphere.getSphere?sphere=demo',
-    ]);
-  });
-
-  it('renders the board with its requests under the module’s tab', () => {
-    const url = '/s/demo/feature-requests';
-    const out = exosphereRender(
-      url,
-      dataFor(url, {
-        'site.exosphere.auth.getSession': { loggedIn: false },
-        'site.exosphere.sphere.getSphere': { sphere: { ...sphere, viewer: undefined } },
-        'site.exosphere.featureRequest.listRequests': { requests: [request(1, { title: 'Dark mode' })] },
-      }),
-    );
-    expect(out.status).toBe(200);
-    expect(out.title).toBe('Feature requests · Demo Sphere · Exosphere');
-    expect(out.html).toContain('Dark mode');
-    expect(out.html).toContain('href="/s/demo/feature-requests/1"');
-    expect(out.html).toMatch(/<a [^>]*href="\/s\/demo\/feature-requests" aria-current="page"[^>]*>Feature requests<\/a>/);
-    expect(out.feed).toBe('/s/demo/feature-requests/feed.atom');
-  });
-
-  it('answers 404 with a clear message for a module the Sphere does not use', () => {
-    const url = '/s/demo/feature-requests';
-    const out = exosphereRender(
-      url,
-      dataFor(url, {
-        'site.exosphere.auth.getSession': { loggedIn: false },
-        'site.exosphere.sphere.getSphere': { sphere: { ...sphere, modules: [], viewer: undefined } },
-        'site.exosphere.featureRequest.listRequests': {
-          $error: { status: 404, error: 'ModuleDisabled', message: 'feature-requests is not enabled in demo' },
-        },
-      }),
-    );
-    expect(out.status).toBe(404);
-    expect(out.title).toBe('Feature requests · Demo Sphere · Exosphere');
-    expect(out.html).toContain("This Sphere doesn't use Feature requests.");
-    expect(out.html).toContain('<a href="/s/demo">Go to the Sphere’s home</a>');
-    // No tab for a module the Sphere doesn't use.
-    expect(out.html).not.toContain('>Feature requests</a>');
-  });
-
-  it('answers 404 for a request the API does not know', () => {
-    const out = exosphereRender('/s/demo/feature-requests/99', {
-      'site.exosphere.sphere.getSphere?sphere=demo': { sphere },
-      'site.exosphere.featureRequest.getRequest?number=99&sphere=demo': {
-        $error: { status: 404, error: 'RequestNotFound', message: 'No request 99' },
-      },
-    });
-    expect(out.status).toBe(404);
-    expect(out.html).toContain('No request 99');
-  });
-
   it('never carries one visitor’s session into the next render', () => {
     const signedIn = exosphereRender('/', { 'site.exosphere.auth.getSession': { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } });
     expect(signedIn.html).toContain('@me.test');
@@ -132,30 +30,111 @@ describe('server rendering', () => {
     expect(out.title).toBe('Exosphere');
     expect(out.html).toContain('Loading Spheres');
   });
+
+  it('asks for the session first, then what the page reads', () => {
+    expect(exosphereQueries('/s/demo/members').map((q) => q.key)).toEqual([
+      'site.exosphere.auth.getSession',
+      'site.exosphere.sphere.getSphere?sphere=demo',
+      'site.exosphere.sphere.listMembers?limit=50&sphere=demo',
+    ]);
+    expect(exosphereQueries('/nowhere').map((q) => q.key)).toEqual(['site.exosphere.auth.getSession']);
+  });
+
+  it('answers 404 for an unknown page and for a Sphere the API does not know', () => {
+    expect(exosphereRender('/no/such/page', {}).status).toBe(404);
+    const out = exosphereRender('/s/nope', {
+      'site.exosphere.sphere.getSphere?sphere=nope': {
+        $error: { status: 404, error: 'SphereNotFound', message: 'No Sphere nope' },
+      },
+    });
+    expect(out.status).toBe(404);
+    expect(out.html).toContain('No Sphere nope');
+  });
+});
+
+describe('a module’s page, server-rendered', () => {
+  it('lists the queries of the module’s route', () => {
+    expect(notesServer.queries('/s/demo/notes').map((q) => q.key)).toEqual([
+      'site.exosphere.auth.getSession',
+      'site.exosphere.sphere.getSphere?sphere=demo',
+    ]);
+  });
+
+  it('renders under the module’s tab, with its feed', () => {
+    const url = '/s/demo/notes';
+    const out = notesServer.render(
+      url,
+      dataFor(
+        url,
+        {
+          'site.exosphere.auth.getSession': { loggedIn: false },
+          'site.exosphere.sphere.getSphere': { sphere: { ...sphere, viewer: undefined } },
+        },
+        notesServer,
+      ),
+    );
+    expect(out.status).toBe(200);
+    expect(out.title).toBe('Notes · Demo Sphere · Exosphere');
+    expect(out.html).toContain('No notes in Demo Sphere yet.');
+    expect(out.html).toMatch(/<a [^>]*href="\/s\/demo\/notes" aria-current="page"[^>]*>Notes<\/a>/);
+    expect(out.feed).toBe('/s/demo/notes/feed.atom');
+  });
+
+  it('answers 404 with a clear message for a module the Sphere does not use', () => {
+    const url = '/s/demo/notes';
+    const out = notesServer.render(
+      url,
+      dataFor(
+        url,
+        {
+          'site.exosphere.auth.getSession': { loggedIn: false },
+          'site.exosphere.sphere.getSphere': { sphere: { ...sphere, modules: [], viewer: undefined } },
+        },
+        notesServer,
+      ),
+    );
+    expect(out.status).toBe(404);
+    expect(out.title).toBe('Notes · Demo Sphere · Exosphere');
+    expect(out.html).toContain("This Sphere doesn't use Notes.");
+    expect(out.html).toContain('<a href="/s/demo">Go to the Sphere’s home</a>');
+    // No tab for a module the Sphere doesn't use.
+    expect(out.html).not.toContain('>Notes</a>');
+    expect(out.feed).toBeUndefined();
+  });
 });
 
 describe('the Sphere home, server-rendered', () => {
   const items = [
     {
-      module: 'feature-requests',
-      kind: 'status',
-      uri: 'at://did:plc:owner/site.exosphere.featureRequestStatus/s1',
-      subject: 'at://did:plc:alice/site.exosphere.featureRequest/3',
+      module: 'notes',
+      kind: 'pin',
+      uri: 'at://did:plc:owner/site.exosphere.notePin/p1',
+      subject: 'at://did:plc:alice/site.exosphere.note/3',
       title: 'Export to <CSV>',
       text: 'Next release',
-      detail: 'planned',
-      path: '/s/demo/feature-requests/3',
+      detail: 'the top',
+      path: '/s/demo/notes/3',
       actor: { did: 'did:plc:owner', handle: 'owner.test' },
       createdAt: '2026-01-05T10:00:00Z',
     },
     {
-      module: 'feature-requests',
-      kind: 'request',
-      uri: 'at://did:plc:alice/site.exosphere.featureRequest/3',
+      module: 'notes',
+      kind: 'note',
+      uri: 'at://did:plc:alice/site.exosphere.note/3',
       title: 'Export to <CSV>',
-      path: '/s/demo/feature-requests/3',
+      path: '/s/demo/notes/3',
       actor: { did: 'did:plc:alice' },
       createdAt: '2026-01-04T10:00:00Z',
+    },
+    {
+      module: 'not-in-this-build',
+      kind: 'thing',
+      uri: 'at://did:plc:alice/site.exosphere.thing/1',
+      title: 'Something else',
+      detail: 'raw-detail',
+      path: '/s/demo/elsewhere/1',
+      actor: { did: 'did:plc:alice' },
+      createdAt: '2026-01-03T10:00:00Z',
     },
   ];
 
@@ -165,47 +144,60 @@ describe('the Sphere home, server-rendered', () => {
       'site.exosphere.sphere.getSphere?sphere=demo',
       'site.exosphere.sphere.getActivity?limit=30&sphere=demo',
     ]);
+    expect(notesServer.queries('/s/demo')).toEqual(exosphereQueries('/s/demo'));
   });
 
   it('renders the name, the modules and the activity items from the server data', () => {
     const url = '/s/demo';
-    const out = exosphereRender(
+    const out = notesServer.render(
       url,
-      dataFor(url, {
-        'site.exosphere.auth.getSession': { loggedIn: false },
-        'site.exosphere.sphere.getSphere': { sphere: { ...sphere, viewer: undefined } },
-        'site.exosphere.sphere.getActivity': { items, cursor: 'next' },
-      }),
+      dataFor(
+        url,
+        {
+          'site.exosphere.auth.getSession': { loggedIn: false },
+          'site.exosphere.sphere.getSphere': { sphere: { ...sphere, viewer: undefined } },
+          'site.exosphere.sphere.getActivity': { items, cursor: 'next' },
+        },
+        notesServer,
+      ),
     );
     expect(out.status).toBe(200);
     expect(out.title).toBe('Demo Sphere · Exosphere');
     expect(out.description).toBe('Where we try things.');
     expect(out.feed).toBe('/s/demo/feed.atom');
     expect(out.html).toContain('<h1 style="margin:0px;">Demo Sphere</h1>');
-    // The enabled modules, linking to their tabs.
-    expect(out.html).toMatch(/data-testid="sphere-modules".*href="\/s\/demo\/feature-requests"[^>]*>Feature requests</);
+    // The enabled modules, linking to their tabs (and their feeds).
+    expect(out.html).toMatch(/data-testid="sphere-modules".*href="\/s\/demo\/notes"[^>]*>Notes</);
+    expect(out.html).toContain('href="/s/demo/notes/feed.atom"');
     // Each item: a link to its path, the module's label, what happened, the detail, who and when.
-    expect(out.html.match(/data-testid="activity-item"/g)).toHaveLength(2);
-    expect(out.html).toContain('<a href="/s/demo/feature-requests/3">Export to &lt;CSV></a>');
-    expect(out.html).toContain('Status changed');
-    expect(out.html).toContain('New request');
-    expect(out.html).toContain('data-testid="activity-detail">Planned</span>');
+    expect(out.html.match(/data-testid="activity-item"/g)).toHaveLength(3);
+    expect(out.html).toContain('<a href="/s/demo/notes/3">Export to &lt;CSV></a>');
+    expect(out.html).toContain('New note');
+    expect(out.html).toContain('data-testid="activity-detail">Pinned to the top</span>');
     expect(out.html).toContain('Next release');
     expect(out.html).toContain('@owner.test');
     expect(out.html).toContain('did:plc:alice');
     expect(out.html).toContain('<time datetime="2026-01-05T10:00:00Z" title="5 Jan 2026">5 Jan 2026</time>');
+    // A module this build lacks: its name and raw detail, still a link.
+    expect(out.html).toContain('>not-in-this-build</span>');
+    expect(out.html).toContain('data-testid="activity-detail">raw-detail</span>');
+    expect(out.html).toContain('<a href="/s/demo/elsewhere/1">Something else</a>');
     expect(out.html).toContain('>Load more</button>');
     expect(out.html).toContain('href="/s/demo/feed.atom"');
   });
 
   it('says so when nothing happened yet, and has no feed for a private Sphere', () => {
     const url = '/s/demo';
-    const out = exosphereRender(
+    const out = notesServer.render(
       url,
-      dataFor(url, {
-        'site.exosphere.sphere.getSphere': { sphere: { ...sphere, visibility: 'private' } },
-        'site.exosphere.sphere.getActivity': { items: [] },
-      }),
+      dataFor(
+        url,
+        {
+          'site.exosphere.sphere.getSphere': { sphere: { ...sphere, visibility: 'private' } },
+          'site.exosphere.sphere.getActivity': { items: [] },
+        },
+        notesServer,
+      ),
     );
     expect(out.html).toContain('Nothing has happened here yet.');
     expect(out.html).not.toContain('Load more');

@@ -1,17 +1,19 @@
-import { fireEvent, render, screen } from '@testing-library/preact';
-import { describe, expect, it } from 'vitest';
-import { type ActivityItem, LocationProvider, specKey } from '../src/client';
+// The Sphere's home (core's page) with the fake modules of test/fake-module.tsx.
+import { fireEvent, render, screen, within } from '@testing-library/preact';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type ActivityItem, installModules, LocationProvider, specKey } from '../src/client';
 import { queries } from '../src/modules/spheres/routes';
 import { SphereHomePage } from '../src/modules/spheres/pages/sphere';
+import { discussions, notes } from './fake-module';
 import { fakeServer, settle, sphere } from './helpers';
 
 function item(n: number, overrides: Partial<ActivityItem> = {}): ActivityItem {
   return {
-    module: 'feature-requests',
-    kind: 'request',
-    uri: `at://did:plc:alice/site.exosphere.featureRequest/${n}`,
-    title: `Request number ${n}`,
-    path: `/s/demo/feature-requests/${n}`,
+    module: 'notes',
+    kind: 'note',
+    uri: `at://did:plc:alice/site.exosphere.note/${n}`,
+    title: `Note number ${n}`,
+    path: `/s/demo/notes/${n}`,
     actor: { did: 'did:plc:alice', handle: 'alice.test' },
     createdAt: '2026-01-03T00:00:00Z',
     ...overrides,
@@ -28,25 +30,33 @@ function renderHome() {
 }
 
 describe('the Sphere home', () => {
+  beforeEach(() => {
+    installModules([notes, discussions]);
+  });
+
   it('hydrates from the server data without fetching', async () => {
     const server = fakeServer({});
     const [sphereSpec, activitySpec] = queries.sphere({ params: { sphere: 'demo' }, query: {} });
     globalThis.__SSR_DATA__ = {
       [specKey(sphereSpec!)]: { sphere },
-      [specKey(activitySpec!)]: { items: [item(1), item(2, { kind: 'status', detail: 'done' })] },
+      [specKey(activitySpec!)]: { items: [item(1), item(2, { kind: 'pin', detail: 'the top' })] },
     };
     renderHome();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Demo Sphere');
     const items = screen.getAllByTestId('activity-item');
     expect(items).toHaveLength(2);
-    expect(screen.getAllByRole('link', { name: 'Request number 2' })[0]?.getAttribute('href')).toBe(
-      '/s/demo/feature-requests/2',
-    );
-    expect(items[1]?.textContent).toContain('Feature requests');
-    expect(items[1]?.textContent).toContain('Status changed');
-    expect(items[1]?.textContent).toContain('Done');
+    expect(screen.getAllByRole('link', { name: 'Note number 2' })[0]?.getAttribute('href')).toBe('/s/demo/notes/2');
+    expect(items[1]?.textContent).toContain('Notes');
+    expect(items[1]?.textContent).toContain('Pinned');
+    expect(items[1]?.textContent).toContain('Pinned to the top');
+    expect(items[0]?.textContent).toContain('New note');
     expect(items[0]?.textContent).toContain('@alice.test');
-    expect(screen.getByTestId('sphere-modules').textContent).toContain('Feature requests');
+    // The modules the Sphere enables (only those), linking to their tabs.
+    expect(screen.getByTestId('sphere-modules').textContent).toContain('Notes');
+    expect(screen.getByTestId('sphere-modules').textContent).not.toContain('Discussions');
+    expect(within(screen.getByTestId('sphere-modules')).getByRole('link', { name: 'Notes' }).getAttribute('href')).toBe(
+      '/s/demo/notes',
+    );
     await settle();
     expect(server.fetch).not.toHaveBeenCalled();
   });
@@ -94,7 +104,7 @@ describe('the Sphere home', () => {
     await settle();
     expect(screen.getByTestId('no-activity').textContent).toBe('Nothing has happened here yet.');
     expect(screen.getByTestId('no-modules')).toBeTruthy();
-    expect(screen.queryByRole('link', { name: 'Feature requests' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Notes' })).toBeNull();
   });
 
   it('puts the public Sphere’s Atom feed in the head while shown', async () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { graphemeLength, utf8Length, validateText } from '../src/client';
-import { BOARD_LIMITS as LIMITS } from '../src/modules/feature-requests/limits';
+import { graphemeLength, LIMITS, utf8Length, validateText } from '../src/client';
 import { slugify, validateSlug } from '../src/modules/spheres/pages/home';
-import { validateRequest } from '../src/modules/feature-requests/pages/new-request';
 
 describe('text limits as the server counts them', () => {
   it('counts UTF-8 bytes for maxLength', () => {
@@ -18,23 +16,25 @@ describe('text limits as the server counts them', () => {
     expect(graphemeLength('e\u0301')).toBe(1);
   });
 
-  it('accepts a title of exactly the limit and refuses one more', () => {
-    const max = LIMITS.requestTitle.maxGraphemes;
-    expect(validateRequest('a'.repeat(max), '').title).toBeUndefined();
-    expect(validateRequest('a'.repeat(max + 1), '').title).toBe(`Title is too long: ${max + 1} characters, at most ${max}.`);
+  it('accepts a name of exactly the limit and refuses one more', () => {
+    const max = LIMITS.sphereName.maxGraphemes;
+    expect(validateText('Name', 'a'.repeat(max), LIMITS.sphereName, true)).toBeUndefined();
+    expect(validateText('Name', 'a'.repeat(max + 1), LIMITS.sphereName, true)).toBe(
+      `Name is too long: ${max + 1} characters, at most ${max}.`,
+    );
   });
 
-  it('requires a title but not a description', () => {
-    expect(validateRequest('   ', '').title).toBe('Title is required.');
-    expect(validateRequest('Dark mode', '').description).toBeUndefined();
+  it('requires what is required, whitespace being nothing', () => {
+    expect(validateText('Name', '   ', LIMITS.sphereName, true)).toBe('Name is required.');
+    expect(validateText('Description', '', LIMITS.sphereDescription)).toBeUndefined();
   });
 
   it('refuses text within the grapheme limit but over the byte limit', () => {
     // 300 graphemes of 11 bytes each (a family emoji) = 3300 bytes > 3000.
     const family = '👨‍👩‍👧';
-    const title = family.repeat(LIMITS.requestTitle.maxGraphemes);
-    expect(graphemeLength(title)).toBe(300);
-    expect(validateText('Title', title, LIMITS.requestTitle, true)).toMatch(/bytes, at most 3000/);
+    const text = family.repeat(LIMITS.moderationReason.maxGraphemes);
+    expect(graphemeLength(text)).toBe(300);
+    expect(validateText('Reason', text, LIMITS.moderationReason)).toMatch(/bytes, at most 3000/);
   });
 });
 

@@ -184,7 +184,7 @@ mod tests {
     #[test]
     fn pages_are_everything_but_api_sign_in_and_files() {
         assert!(is_page("/"));
-        assert!(is_page("/s/demo/feature-requests/3"));
+        assert!(is_page("/s/demo/some-module/3"));
         assert!(!is_page("/xrpc/site.exosphere.sphere.getSphere"));
         assert!(!is_page("/oauth/login"));
         assert!(!is_page("/assets/index-abc.js"));

@@ -1,6 +1,8 @@
 //! Boundaries the build enforces: a module crate depends on core only
-//! (never on another module, the app or the indexer), and core depends on
-//! no other workspace crate.
+//! (never on another module, the app or the indexer; its tests may run the
+//! assembled server), core depends on no other workspace crate, nothing
+//! outside a module's own places names it but the registries, and a
+//! module's SQL touches only its own tables.
 
 use std::process::Command;
 
@@ -22,7 +24,10 @@ fn violations(metadata: &Value) -> Vec<String> {
             if !workspace_names.iter().any(|n| n == dep_name) {
                 continue;
             }
-            if is_module && dep_name != "exosphere-core" {
+            // A module's tests may run the assembled server (app, indexer, test kit), never another module.
+            let dev = dep["kind"].as_str() == Some("dev");
+            let test_harness = ["exosphere", "exosphere-indexer", "exosphere-testkit"].contains(&dep_name);
+            if is_module && dep_name != "exosphere-core" && !(dev && test_harness) {
                 found.push(format!(
                     "module {name} depends on {dep_name}: modules may depend on exosphere-core only"
                 ));
@@ -62,15 +67,22 @@ fn a_module_depending_on_another_module_is_caught() {
     let metadata = serde_json::json!({ "packages": [
         { "name": "exosphere-core", "manifest_path": "/w/backend/core/Cargo.toml", "dependencies": [] },
         { "name": "exosphere-polls", "manifest_path": "/w/backend/modules/polls/Cargo.toml",
-          "dependencies": [{ "name": "exosphere-core" }, { "name": "exosphere-feature-requests" }, { "name": "serde" }] },
-        { "name": "exosphere-feature-requests", "manifest_path": "/w/backend/modules/feature-requests/Cargo.toml",
-          "dependencies": [{ "name": "exosphere-core" }] },
+          "dependencies": [{ "name": "exosphere-core" }, { "name": "exosphere-notes" }, { "name": "serde" },
+                           { "name": "exosphere", "kind": "dev" }, { "name": "exosphere-testkit", "kind": "dev" }] },
+        { "name": "exosphere-notes", "manifest_path": "/w/backend/modules/notes/Cargo.toml",
+          "dependencies": [{ "name": "exosphere-core" }, { "name": "exosphere-polls", "kind": "dev" },
+                           { "name": "exosphere", "kind": null }] },
+        { "name": "exosphere", "manifest_path": "/w/backend/app/Cargo.toml", "dependencies": [] },
+        { "name": "exosphere-testkit", "manifest_path": "/w/backend/testkit/Cargo.toml", "dependencies": [] },
     ]});
     assert_eq!(
         violations(&metadata),
         vec![
-            "module exosphere-polls depends on exosphere-feature-requests: modules may depend on exosphere-core only"
-        ]
+            "module exosphere-polls depends on exosphere-notes: modules may depend on exosphere-core only",
+            "module exosphere-notes depends on exosphere-polls: modules may depend on exosphere-core only",
+            "module exosphere-notes depends on exosphere: modules may depend on exosphere-core only",
+        ],
+        "a module's tests may run the server, never another module; its code depends on core only"
     );
 }
 
@@ -78,9 +90,236 @@ fn a_module_depending_on_another_module_is_caught() {
 fn core_depending_on_a_module_is_caught() {
     let metadata = serde_json::json!({ "packages": [
         { "name": "exosphere-core", "manifest_path": "/w/backend/core/Cargo.toml",
-          "dependencies": [{ "name": "exosphere-feature-requests" }] },
-        { "name": "exosphere-feature-requests", "manifest_path": "/w/backend/modules/feature-requests/Cargo.toml",
+          "dependencies": [{ "name": "exosphere-notes" }] },
+        { "name": "exosphere-notes", "manifest_path": "/w/backend/modules/notes/Cargo.toml",
           "dependencies": [{ "name": "exosphere-core" }] },
     ]});
     assert_eq!(violations(&metadata).len(), 1);
+}
+
+/// A module as the workspace declares it (`[package.metadata.exosphere]`).
+struct DeclaredModule {
+    name: String,
+    crate_dir: String,
+    /// What names the module in text: its name, crate and NSID prefixes.
+    names: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+fn declared_modules(metadata: &Value, root: &str) -> Vec<DeclaredModule> {
+    let mut found = Vec::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        let meta = &package["metadata"]["exosphere"];
+        let Some(name) = meta["module"].as_str() else { continue };
+        let crate_name = package["name"].as_str().unwrap_or_default();
+        let manifest = package["manifest_path"].as_str().unwrap_or_default();
+        let crate_dir = manifest
+            .strip_prefix(root)
+            .unwrap_or(manifest)
+            .trim_start_matches('/')
+            .trim_end_matches("Cargo.toml")
+            .to_owned();
+        let prefixes: Vec<String> = meta["lexicons"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.as_str().map(str::to_owned))
+            .collect();
+        let mut names = vec![name.to_owned(), crate_name.to_owned(), crate_name.replace('-', "_")];
+        for prefix in &prefixes {
+            names.push(prefix.clone());
+            // The camelCase record name alone, as code and web paths spell it.
+            if let Some(last) = prefix.rsplit('.').next() {
+                names.push(last.to_owned());
+            }
+        }
+        found.push(DeclaredModule { name: name.to_owned(), crate_dir, names, prefixes });
+    }
+    found
+}
+
+/// Files outside their own places that name a module, beyond the allowance.
+fn naming_violations(files: &[(String, String)], modules: &[DeclaredModule]) -> Vec<String> {
+    // The registries: the Cargo manifests, the backend registry and the web registry.
+    const ALLOWED: [&str; 4] =
+        ["Cargo.toml", "backend/app/Cargo.toml", "backend/app/src/modules.rs", "web/src/modules/registry.ts"];
+    // Generated from every Lexicon, so every module's methods are in them.
+    const GENERATED: [&str; 2] = ["openapi/openapi.json", "web/src/client/schema.d.ts"];
+    let mut found = Vec::new();
+    for (path, text) in files {
+        if path.ends_with(".md")
+            || path.ends_with("Cargo.lock")
+            || path.ends_with("package-lock.json")
+            || ALLOWED.contains(&path.as_str())
+            || GENERATED.contains(&path.as_str())
+        {
+            continue;
+        }
+        for module in modules {
+            let own = path.starts_with(&module.crate_dir)
+                || path.starts_with(&format!("web/src/modules/{}/", module.name))
+                || module.prefixes.iter().any(|p| {
+                    let lexicon = format!("lexicons/{}", p.replace('.', "/"));
+                    path.starts_with(&format!("{lexicon}/")) || path.starts_with(&lexicon)
+                });
+            if own {
+                continue;
+            }
+            for (number, line) in text.lines().enumerate() {
+                if let Some(name) = module.names.iter().find(|n| line.contains(n.as_str())) {
+                    found.push(format!("{path}:{}: names module {} ({name:?})", number + 1, module.name));
+                    break;
+                }
+            }
+        }
+    }
+    found
+}
+
+fn repository_files(root: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let out = Command::new("git")
+        .args(["ls-files", "--cached", "--others", "--exclude-standard"])
+        .current_dir(root)
+        .output()?;
+    anyhow::ensure!(out.status.success(), "git ls-files: {}", String::from_utf8_lossy(&out.stderr));
+    let mut files = Vec::new();
+    for path in String::from_utf8(out.stdout)?.lines() {
+        // Binary and deleted files have no text to read.
+        if let Ok(text) = std::fs::read_to_string(std::path::Path::new(root).join(path)) {
+            files.push((path.to_owned(), text));
+        }
+    }
+    Ok(files)
+}
+
+fn workspace() -> anyhow::Result<(Value, String)> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()?;
+    anyhow::ensure!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let metadata: Value = serde_json::from_slice(&out.stdout)?;
+    let root = metadata["workspace_root"].as_str().unwrap_or_default().to_owned();
+    Ok((metadata, root))
+}
+
+#[test]
+fn nothing_outside_a_module_names_it_but_the_registries() -> anyhow::Result<()> {
+    let (metadata, root) = workspace()?;
+    let modules = declared_modules(&metadata, &root);
+    assert!(!modules.is_empty(), "the modules must be found");
+    let files = repository_files(&root)?;
+    assert!(files.len() > 100, "the repository's files must be found");
+    let found = naming_violations(&files, &modules);
+    assert!(found.is_empty(), "files outside a module's own places that name it:\n{}", found.join("\n"));
+    Ok(())
+}
+
+#[test]
+fn a_file_naming_a_module_outside_its_places_is_caught() {
+    let module = DeclaredModule {
+        name: "polls".into(),
+        crate_dir: "backend/modules/polls/".into(),
+        names: vec!["polls".into(), "exosphere_polls".into(), "site.exosphere.poll".into(), "poll".into()],
+        prefixes: vec!["site.exosphere.poll".into()],
+    };
+    let file = |path: &str, text: &str| (path.to_owned(), text.to_owned());
+    let files = [
+        file("backend/modules/polls/src/lib.rs", "exosphere_polls"),
+        file("web/src/modules/polls/index.ts", "polls"),
+        file("lexicons/site/exosphere/pollVote.json", "site.exosphere.poll"),
+        file("lexicons/site/exosphere/poll/vote.json", "site.exosphere.poll"),
+        file("backend/app/src/modules.rs", "exosphere_polls::Polls"),
+        file("README.md", "polls"),
+        file("backend/core/src/sphere/api.rs", "fn x() {}\nlet m = \"polls\";"),
+        file("web/src/client/sphere.tsx", "a poll tab"),
+    ];
+    assert_eq!(
+        naming_violations(&files, &[module]),
+        [
+            "backend/core/src/sphere/api.rs:2: names module polls (\"polls\")",
+            "web/src/client/sphere.tsx:1: names module polls (\"poll\")",
+        ]
+    );
+}
+
+/// Core's tables: a module's own SQL never names them (it uses `exosphere_core::read`).
+const CORE_TABLES: [&str; 9] = [
+    "spheres",
+    "sphere_members",
+    "actors",
+    "hidden_subjects",
+    "inactive_accounts",
+    "moderation_actions",
+    "auth_sessions",
+    "indexer_state",
+    "schema_migrations",
+];
+
+/// `FROM t`, `JOIN t`, `INTO t`, `UPDATE t` of a core table in `sql` (a module's code or migration).
+fn core_table_uses(sql: &str) -> Vec<String> {
+    let upper = sql.to_ascii_uppercase();
+    let mut found = Vec::new();
+    for keyword in ["FROM ", "JOIN ", "INTO ", "UPDATE "] {
+        let mut start = 0;
+        while let Some(at) = upper[start..].find(keyword) {
+            let after = start + at + keyword.len();
+            let word: String = sql[after..]
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let word = word.to_ascii_lowercase();
+            if CORE_TABLES.contains(&word.as_str()) {
+                found.push(format!("{}{word}", keyword.trim_end().to_owned() + " "));
+            }
+            start = after;
+        }
+    }
+    found
+}
+
+#[test]
+fn a_modules_sql_touches_only_its_own_tables() -> anyhow::Result<()> {
+    let (metadata, root) = workspace()?;
+    let files = repository_files(&root)?;
+    let mut found = Vec::new();
+    for module in declared_modules(&metadata, &root) {
+        for (path, text) in &files {
+            let in_code = path.starts_with(&format!("{}src/", module.crate_dir))
+                && !path.contains("/src/generated/")
+                && path.ends_with(".rs");
+            let in_migrations = path.starts_with(&format!("{}migrations/", module.crate_dir));
+            if !in_code && !in_migrations {
+                continue;
+            }
+            // A module's unit tests may set up core's rows; its production code may not read them.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for used in core_table_uses(code) {
+                found.push(format!("{path}: {used}"));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "module SQL naming core's tables (use exosphere_core::read):\n{}",
+        found.join("\n")
+    );
+    Ok(())
+}
+
+#[test]
+fn core_tables_in_module_sql_are_caught() {
+    assert_eq!(
+        core_table_uses(
+            "SELECT r.id FROM fr_requests r JOIN spheres s ON s.id = r.sphere_id LEFT JOIN  actors a"
+        ),
+        ["JOIN spheres", "JOIN actors"]
+    );
+    assert!(
+        core_table_uses("sphere_id INTEGER NOT NULL REFERENCES spheres(id) ON DELETE CASCADE").is_empty()
+    );
+    assert!(core_table_uses("DELETE FROM fr_votes WHERE uri = ?").is_empty());
+    assert_eq!(core_table_uses("insert into hidden_subjects (x)"), ["INTO hidden_subjects"]);
 }

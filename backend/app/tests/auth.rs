@@ -39,7 +39,7 @@ fn a_sphere(name: &str) -> sphere::Record {
         description: Some("made by a test".into()),
         visibility: "public".into(),
         write_mode: "open".into(),
-        modules: Some(vec!["feature-requests".into()]),
+        modules: Some(Vec::new()),
         created_at: "2026-11-23T10:00:00.000Z".into(),
     }
 }
@@ -244,8 +244,8 @@ async fn an_unreachable_pds_gives_a_clear_error() -> anyhow::Result<()> {
 #[tokio::test]
 async fn cross_site_posts_with_the_session_cookie_are_refused() -> anyhow::Result<()> {
     let server = TestServer::start().await?;
-    let create = server.url("/xrpc/site.exosphere.featureRequest.createRequest");
-    let body = json!({ "sphere": "s", "title": "t" });
+    let create = server.url("/xrpc/site.exosphere.sphere.updateSphere");
+    let body = json!({ "sphere": "s", "name": "t" });
     let cases: [(&str, &str, u16); 5] = [
         ("origin", "https://evil.example", 403),
         ("sec-fetch-site", "cross-site", 403),
@@ -302,8 +302,9 @@ async fn confidential_client_metadata_and_jwks_are_well_formed_and_stable() -> a
     assert_eq!(metadata["dpop_bound_access_tokens"], true);
     let scope = metadata["scope"].as_str().unwrap_or_default();
     assert!(
-        scope.starts_with("atproto ") && scope.contains("repo:site.exosphere.featureRequestVote"),
-        "{scope}"
+        scope.starts_with("atproto ")
+            && exosphere::modules::registry()?.scopes().iter().all(|s| scope.split(' ').any(|g| g == s)),
+        "every collection core and the modules write: {scope}"
     );
     assert!(!scope.contains("transition:generic"), "only what Exosphere writes: {scope}");
 

@@ -408,7 +408,7 @@ async fn access_rules_for_every_sphere_method_role_and_kind_of_sphere() -> anyho
                     "getSphere" | "listMembers" => query(s, &caller, &nsid, &[("sphere", slug)]).await?,
                     "inviteMember" => procedure(s, &caller, &nsid, json!({ "sphere": slug, "member": "nobody-here.test" })).await?,
                     "updateMember" => procedure(s, &caller, &nsid, json!({ "sphere": slug, "member": "did:plc:nobodyatall", "role": "member" })).await?,
-                    "moderate" => procedure(s, &caller, &nsid, json!({ "sphere": slug, "subject": format!("at://{}/site.exosphere.featureRequest/3kabcdefghij2", w.erin.did), "action": "hide" })).await?,
+                    "moderate" => procedure(s, &caller, &nsid, json!({ "sphere": slug, "subject": format!("at://{}/site.exosphere.example/3kabcdefghij2", w.erin.did), "action": "hide" })).await?,
                     "updateSphere" => procedure(s, &caller, &nsid, json!({ "sphere": slug, "name": format!("Sphere {slug}") })).await?,
                     _ => procedure(s, &caller, &nsid, json!({ "sphere": slug })).await?,
                 };

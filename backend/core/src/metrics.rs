@@ -192,7 +192,7 @@ mod tests {
         assert_eq!(label("/xrpc/site.exosphere.sphere.getSphere", 200), "site.exosphere.sphere.getSphere");
         assert_eq!(label("/xrpc/com.example.nothing", 501), "xrpc:unknown");
         assert_eq!(label("/xrpc/a%20b", 400), "xrpc:unknown");
-        assert_eq!(label("/s/mine/feature-requests/3", 200), "page");
+        assert_eq!(label("/s/mine/some-module/3", 200), "page");
         assert_eq!(label("/assets/index-abc.js", 200), "assets");
     }
 }

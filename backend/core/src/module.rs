@@ -181,7 +181,7 @@ pub struct ActivityQuery {
 /// only. Everything the server, the indexer and rebuilds need to know of it
 /// is here, declared once; `README.md` ("Writing a module") walks through it.
 pub trait Module: Send + Sync + 'static {
-    /// Short unique name, e.g. `feature-requests`: the value in a Sphere's
+    /// Short unique name, e.g. `polls`: the value in a Sphere's
     /// `modules`, the owner of its migrations, the web folder's name.
     fn name(&self) -> &'static str;
 

@@ -5,8 +5,8 @@ use exosphere_core::lexicon::{self, LexRecord, RECORD_COLLECTIONS, decode_record
 use serde_json::{Value, json};
 
 const SPHERE: &str = "at://did:plc:alice123/site.exosphere.sphere/3kxyzsphere22";
-/// Any record can be a moderation subject; this one is a module's.
-const REQUEST: &str = "at://did:plc:bob456/site.exosphere.featureRequest/3kxyzreq22222";
+/// Any record can be a moderation subject, a module's above all.
+const REQUEST: &str = "at://did:plc:bob456/site.exosphere.example/3kxyzreq22222";
 const CID: &str = "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm";
 const NOW: &str = "2026-11-23T10:00:00.000Z";
 
@@ -18,7 +18,7 @@ fn examples() -> Vec<(&'static str, Value)> {
             json!({
             "$type": "site.exosphere.sphere", "name": "Exosphere feedback", "slug": "exosphere",
             "description": "Tell us what to build.", "visibility": "public", "writeMode": "open",
-            "modules": ["feature-requests"], "createdAt": NOW }),
+            "modules": ["polls"], "createdAt": NOW }),
         ),
         (
             "site.exosphere.sphereMember",
@@ -101,7 +101,7 @@ fn broken_records_are_rejected_naming_field_and_constraint() {
     );
 
     let mut too_many_modules = examples()[0].1.clone();
-    too_many_modules["modules"] = json!(vec!["feature-requests"; 33]);
+    too_many_modules["modules"] = json!(vec!["polls"; 33]);
     assert!(error_of("site.exosphere.sphere", too_many_modules).contains("(maxLength)"));
 
     // A module name this build doesn't run is still a valid record (modules' names are open).
@@ -110,6 +110,6 @@ fn broken_records_are_rejected_naming_field_and_constraint() {
     assert_eq!(lexicon::validate_record("site.exosphere.sphere", &other_module), Some(Ok(())));
 
     // A module's collection is not core's to validate.
-    assert_eq!(lexicon::validate_record("site.exosphere.featureRequest", &json!({})), None);
+    assert_eq!(lexicon::validate_record("site.exosphere.example", &json!({})), None);
     assert_eq!(lexicon::validate_record("app.bsky.feed.post", &json!({})), None);
 }

@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn reads_the_documented_shapes() {
-        let commit = r#"{"did":"did:plc:a","time_us":1725911162329308,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"site.exosphere.featureRequest","rkey":"3k","record":{"$type":"site.exosphere.featureRequest","title":"x"},"cid":"bafy"}}"#;
+        let commit = r#"{"did":"did:plc:a","time_us":1725911162329308,"kind":"commit","commit":{"rev":"r","operation":"create","collection":"site.exosphere.example","rkey":"3k","record":{"$type":"site.exosphere.example","title":"x"},"cid":"bafy"}}"#;
         let Item::Event(e) = parse(commit) else { panic!("commit not parsed") };
         let e = *e;
         assert_eq!(e.kind, Kind::Commit);

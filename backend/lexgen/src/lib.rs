@@ -7,13 +7,13 @@
 //!
 //! ```toml
 //! [package.metadata.exosphere]
-//! module = "feature-requests"
-//! lexicons = ["site.exosphere.featureRequest"]
+//! module = "polls"
+//! lexicons = ["site.exosphere.poll"]
 //! ```
 //!
 //! Every NSID that is a prefix or starts with one followed by `.` or a
-//! capital letter (`site.exosphere.featureRequestVote`,
-//! `site.exosphere.featureRequest.vote`) is the module's, and its code is
+//! capital letter (`site.exosphere.pollVote`,
+//! `site.exosphere.poll.vote`) is the module's, and its code is
 //! written to the module's `src/generated/`. One OpenAPI document covers all.
 //!
 //! The same [`generate`] runs in the freshness test, which fails when the

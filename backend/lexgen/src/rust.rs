@@ -1,7 +1,7 @@
 //! Emits the Rust side: serde types, `Validate` and `FromQuery` impls, one
 //! `Handlers` trait and one `configure` function per method group, and the
 //! lists of records and methods. The output is a tree of files mirroring the
-//! NSIDs (`site/exosphere/feature_request.rs`), formatted with rustfmt.
+//! NSIDs (`site/exosphere/sphere_member.rs`), formatted with rustfmt.
 //!
 //! Each unit (core, or one module crate) gets the files of the Lexicons it
 //! owns. Core's code names its runtime `crate::lexicon`/`crate::xrpc`; a
@@ -157,7 +157,7 @@ pub fn generate(
     Ok(files)
 }
 
-/// `site.exosphere.featureRequest` -> `["site", "exosphere", "feature_request"]`.
+/// `site.exosphere.sphereMember` -> `["site", "exosphere", "sphere_member"]`.
 fn module_path(id: &str) -> Vec<String> {
     id.split('.').map(snake).collect()
 }

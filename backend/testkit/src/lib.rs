@@ -5,11 +5,19 @@
 //! `alice.test`, `bob.test` and `carol.test`; it stops when dropped.
 //! [`sign_in`] drives a real OAuth sign-in through Exosphere's `/oauth/login`
 //! and the PDS's own sign-in and consent API, as a browser would.
+//! [`server::TestServer`] runs Exosphere itself in-process on a fresh data
+//! dir, [`world::World`] adds a signed-in cast and their Sphere, and
+//! [`xrpc`] calls its methods as one of them; module crates test through
+//! these like the app's own tests.
 //! Nothing here reaches beyond loopback: the Node side runs under
 //! `guard.cjs`, which refuses any other address.
 
 pub mod jetstream;
+pub mod load_driver;
 mod oauth;
+pub mod server;
+pub mod world;
+pub mod xrpc;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -40,6 +40,11 @@ export interface ClientModule {
   name: string;
   /** For people, e.g. in settings and on the Sphere home. */
   label: string;
+  /**
+   * The NSID prefixes of the Lexicons it owns, as its backend crate claims
+   * them (`[package.metadata.exosphere] lexicons`), e.g. `site.exosphere.poll`.
+   */
+  lexicons: readonly string[];
   /** Its tab in the Sphere header, shown when the Sphere enables the module. */
   tab: ModuleTab;
   /** Its pages, in match order (a literal segment before a `:param` in the same place). */

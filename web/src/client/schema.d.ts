@@ -918,7 +918,7 @@ export interface components {
             kind: string;
             /** @description The module that contributed the item (a name from the Sphere's modules). */
             module: string;
-            /** @description Where the item is shown in the web app, a path on this server (e.g. /s/demo/feature-requests/3). */
+            /** @description Where the item is shown in the web app, a path on this server (e.g. /s/demo/polls/3). */
             path: string;
             /**
              * Format: at-uri

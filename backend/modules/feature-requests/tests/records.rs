@@ -46,6 +46,32 @@ fn examples() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The board's five records, with the architecture's exact NSIDs.
+const SEED_RECORDS: [&str; 5] = [
+    "site.exosphere.featureRequest",
+    "site.exosphere.featureRequestVote",
+    "site.exosphere.featureRequestComment",
+    "site.exosphere.featureRequestCommentVote",
+    "site.exosphere.featureRequestStatus",
+];
+
+#[test]
+fn the_board_has_exactly_the_seeds_records_and_each_but_requests_has_a_subject() -> anyhow::Result<()> {
+    let mut collections = RECORD_COLLECTIONS.to_vec();
+    collections.sort();
+    let mut seed = SEED_RECORDS.to_vec();
+    seed.sort();
+    assert_eq!(collections, seed);
+    let lexicons = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../lexicons");
+    for nsid in &SEED_RECORDS[1..] {
+        let file = lexicons.join(nsid.replace('.', "/") + ".json");
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
+        let required = &doc["defs"]["main"]["record"]["required"];
+        assert!(required.as_array().is_some_and(|r| r.contains(&json!("subject"))), "{nsid} needs a subject");
+    }
+    Ok(())
+}
+
 #[test]
 fn there_is_an_example_for_every_record_collection() {
     let mut with_example: Vec<&str> = examples().iter().map(|(id, _)| *id).collect();

@@ -1,12 +1,13 @@
 // The feature-request board as a module of the web app: its ClientModule,
 // with pages loaded lazily (eager.ts has the same pages for the server render).
 import { type ClientModule, lazy } from '../../client';
-import { boardPath, feedPath, MODULE_LABEL, MODULE_NAME, statusLabel } from './model';
+import { boardPath, feedPath, LEXICONS, MODULE_LABEL, MODULE_NAME, statusLabel } from './model';
 import { paths, queries } from './routes';
 
 const featureRequests: ClientModule = {
   name: MODULE_NAME,
   label: MODULE_LABEL,
+  lexicons: LEXICONS,
   tab: { label: MODULE_LABEL, path: boardPath },
   feed: feedPath,
   activity: {

@@ -1,6 +1,6 @@
 // The board's text limits, mirrored from its Lexicons
 // (lexicons/site/exosphere/featureRequest*.json) for inline validation in its
-// forms. test/limits.test.ts reads the Lexicon JSON and fails when these drift.
+// forms. Its test/limits.test.ts reads the Lexicon JSON and fails when these drift.
 import type { TextLimit } from '../../client';
 
 export const BOARD_LIMITS = {

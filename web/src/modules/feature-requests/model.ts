@@ -7,6 +7,8 @@ import { BOARD_LIMITS } from './limits';
 /** The backend's module name (what a Sphere's `modules` list holds), also the board's path segment. */
 export const MODULE_NAME = 'feature-requests';
 export const MODULE_LABEL = 'Feature requests';
+/** The NSID prefix of the board's Lexicons (site.exosphere.featureRequest*), as its crate claims it. */
+export const LEXICONS = ['site.exosphere.featureRequest'] as const;
 
 /** The board: `/s/<slug>/feature-requests`. */
 export const boardPath = (slug: string) => `${spherePath(slug)}/${MODULE_NAME}`;

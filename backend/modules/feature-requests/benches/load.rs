@@ -5,7 +5,7 @@
 //! browsers do. Prints requests/s, p50/p99, errors and "database is locked"
 //! answers; then stops the server with SIGTERM and checks the clean exit.
 //!
-//! `cargo bench -p exosphere --bench load`; LOAD_CLIENTS, LOAD_SECONDS,
+//! `cargo bench --workspace --bench load`; LOAD_CLIENTS, LOAD_SECONDS,
 //! LOAD_THINK_MS (e.g. `50-250`) change the shape.
 
 #[allow(dead_code)]
@@ -30,7 +30,7 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
         .unwrap_or((100, 500));
 
-    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_exosphere"));
+    let binary = exosphere_testkit::server::exosphere_binary()?;
     let dir = tempfile::tempdir()?;
     let data = load::data_dir(dir.path());
     let sids = load::seed(&binary, &data, clients).await?;

@@ -1,9 +1,9 @@
 import { fireEvent, render, screen } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import { LocationProvider } from '../src/client';
-import { BOARD_LIMITS as LIMITS } from '../src/modules/feature-requests/limits';
-import { RequestForm } from '../src/modules/feature-requests/pages/new-request';
-import { fakeServer, request, settle, sphere } from './helpers';
+import { LocationProvider } from '../../../client';
+import { BOARD_LIMITS as LIMITS } from '../limits';
+import { RequestForm } from '../pages/new-request';
+import { fakeServer, request, settle, sphere } from './fixtures';
 
 function renderForm() {
   return render(

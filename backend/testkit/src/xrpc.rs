@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::TestServer;
+use crate::server::TestServer;
 
 /// Someone using the API: a `sid` cookie, or none.
 #[derive(Clone, Debug)]
@@ -67,4 +67,27 @@ pub async fn get(
     let (status, out) = query(server, who, nsid, params).await?;
     anyhow::ensure!(status == StatusCode::OK, "{} {nsid} {params:?}: {status} {out}", who.name);
     Ok(out)
+}
+
+/// Checks an XRPC error response: its status, a JSON body with this `error`
+/// name and a message; returns the message.
+pub async fn expect_error(
+    response: reqwest::Response,
+    status: StatusCode,
+    error: &str,
+) -> anyhow::Result<String> {
+    assert_eq!(response.status(), status);
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json")),
+        "error bodies are JSON"
+    );
+    let body: Value = response.json().await?;
+    assert_eq!(body["error"], error, "{body}");
+    let message = body["message"].as_str().unwrap_or_default().to_owned();
+    assert!(!message.is_empty(), "an error has a message: {body}");
+    Ok(message)
 }

@@ -2,9 +2,9 @@
 
 use serde_json::{Value, json};
 
-use super::xrpc::{Caller, ok};
-use super::{TestServer, use_testnet};
-use exosphere_testkit::{Testnet, sign_in};
+use crate::server::{TestServer, use_testnet};
+use crate::xrpc::{Caller, ok};
+use crate::{Testnet, sign_in};
 
 /// The cast: owner, admin, member, invited, outsider, anonymous.
 pub struct World {

@@ -4,13 +4,17 @@
 //! in the same run, and beside SQLite's own floor on this machine: one
 //! vote-shaped row with its two unique indexes per event.
 //!
-//! Run: `cargo bench -p exosphere --bench indexer` (`BENCH_EVENTS` to change the count).
+//! Run: `cargo bench --workspace --bench indexer` (`BENCH_EVENTS` to change the count).
 
 use std::time::{Duration, Instant};
 
 use exosphere_core::Config;
 use exosphere_indexer::event::{Item, parse};
-use exosphere_testkit::jetstream::{Replay, synthetic_board};
+use exosphere_testkit::jetstream::Replay;
+use workload::synthetic_board;
+
+#[path = "../tests/common/workload.rs"]
+mod workload;
 use futures_util::StreamExt;
 use tokio_tungstenite::tungstenite::Message;
 

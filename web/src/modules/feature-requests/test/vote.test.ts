@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../src/client';
-import { createVoteState, threadComments } from '../src/modules/feature-requests/model';
+import { ApiError } from '../../../client';
+import { createVoteState, threadComments } from '../model';
 
 describe('optimistic votes', () => {
   it('counts the vote at once, then takes the server’s numbers', async () => {

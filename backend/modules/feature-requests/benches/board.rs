@@ -3,12 +3,11 @@
 //! `getRequest` with 64 concurrent HTTP clients, beside the trivial
 //! `/xrpc/_health` endpoint of the same server in the same run.
 //!
-//! Run: `cargo bench -p exosphere --bench feature_requests`
+//! Run: `cargo bench --workspace --bench board`
 //! (`BENCH_SECONDS` sets each phase's length, default 8; `BENCH_CLIENTS` the concurrency, default 64.)
 
 #[allow(dead_code)]
-#[path = "support/http.rs"]
-mod http;
+use exosphere_testkit::load_driver as http;
 
 use std::time::Instant;
 

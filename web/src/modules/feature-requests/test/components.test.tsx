@@ -1,13 +1,12 @@
+// The board's components and its page, rendered in happy-dom.
 import { fireEvent, render, screen } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, LocationProvider } from '../src/client';
-import { RequestList } from '../src/modules/feature-requests/components/request-list';
-import { VoteButton } from '../src/modules/feature-requests/components/vote-button';
-import { BoardPage } from '../src/modules/feature-requests/pages/board';
-import { queries } from '../src/modules/feature-requests/routes';
-import { fakeServer, request, settle, sphere } from './helpers';
-import { specKey } from '../src/client';
-
+import { ApiError, LocationProvider, specKey } from '../../../client';
+import { RequestList } from '../components/request-list';
+import { VoteButton } from '../components/vote-button';
+import { BoardPage } from '../pages/board';
+import { queries } from '../routes';
+import { fakeServer, request, settle, sphere } from './fixtures';
 
 describe('RequestList', () => {
   it('shows every request with its title, status, votes and link', () => {

@@ -8,16 +8,16 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::dump;
+use common::workload::synthetic_board;
 use common::world::World;
 use common::xrpc::ok;
 use exosphere_core::Db;
-use exosphere_testkit::jetstream::{Replay, synthetic_board};
+use exosphere_testkit::jetstream::Replay;
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_exosphere");
-
 fn exosphere(data: &Path) -> Command {
-    let mut command = Command::new(BIN);
+    let binary = common::exosphere_binary().unwrap_or_else(|e| panic!("{e:#}"));
+    let mut command = Command::new(binary);
     command
         .env_clear()
         .env("EXOSPHERE_DATA_DIR", data)

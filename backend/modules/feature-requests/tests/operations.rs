@@ -11,7 +11,7 @@ use common::load::{self, Mix};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_under_load_keeps_every_accepted_write() -> anyhow::Result<()> {
-    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_exosphere"));
+    let binary = common::exosphere_binary()?;
     let dir = tempfile::tempdir()?;
     let data = load::data_dir(dir.path());
     let sids = load::seed(&binary, &data, 50).await?;

@@ -3,12 +3,11 @@
 //! concurrent clients, and the static `index.html` shell from a server
 //! without the server bundle as the baseline — all in one run.
 //!
-//! `cargo bench -p exosphere --bench ssr` (`BENCH_SECONDS`, `BENCH_CLIENTS`).
+//! `cargo bench --workspace --bench ssr` (`BENCH_SECONDS`, `BENCH_CLIENTS`).
 //! Targets: uncached render p50 < 10 ms; cached pages >= 5,000/s.
 
 #[allow(dead_code)]
-#[path = "support/http.rs"]
-mod http;
+use exosphere_testkit::load_driver as http;
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -1,0 +1,151 @@
+//! Starts the real server in-process on 127.0.0.1 with a fresh data dir,
+//! and finds the `exosphere` binary for tests that need a process of it.
+
+use std::path::{Path, PathBuf};
+
+use crate::Testnet;
+use exosphere::server::{self, Running};
+use exosphere_core::Config;
+
+pub struct TestServer {
+    pub base: String,
+    pub running: Running,
+    pub client: reqwest::Client,
+    pub data_dir: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Whether a response came from a cache (`hit`, `miss`, `private`; `none` when uncacheable).
+pub fn cache_state(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(exosphere_core::xrpc::cache::CACHE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none")
+        .to_owned()
+}
+
+/// Every module of this build as a Sphere's `modules` column (for Spheres tests insert directly).
+pub fn all_modules() -> String {
+    let names = exosphere::modules::registry().map(|r| r.names()).unwrap_or_default();
+    serde_json::to_string(&names).unwrap_or_default()
+}
+
+pub fn free_port() -> u16 {
+    match std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()) {
+        Ok(addr) => addr.port(),
+        Err(e) => panic!("no free port: {e}"),
+    }
+}
+
+/// A configuration on a free loopback port whose public URL matches it.
+pub fn config(data_dir: &Path, port: u16) -> Config {
+    let mut config = Config::for_tests(data_dir);
+    config.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    config.public_url = format!("http://127.0.0.1:{port}");
+    config
+}
+
+/// Points identity resolution, Jetstream and the relay at the local network.
+pub fn use_testnet(config: &mut Config, net: &Testnet) {
+    config.plc_url = net.plc.clone();
+    config.handle_resolver = Some(net.pds.clone());
+    config.jetstream_url = net.jetstream.clone();
+    config.relay_url = Some(net.relay.clone());
+}
+
+impl TestServer {
+    pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let mut config = config(&dir.path().join("data"), free_port());
+        tweak(&mut config);
+        let mut server = Self::start_config(config).await?;
+        server._dir = Some(dir);
+        Ok(server)
+    }
+
+    /// Starts on an explicit configuration (e.g. to restart on the same data dir).
+    pub async fn start_config(config: Config) -> anyhow::Result<Self> {
+        Self::start_modules(config, exosphere::modules::registry()?).await
+    }
+
+    /// Starts with a chosen set of modules (e.g. an older build without one).
+    pub async fn start_modules(
+        config: Config,
+        registry: exosphere_core::module::Registry,
+    ) -> anyhow::Result<Self> {
+        let data_dir = config.data_dir.clone();
+        let running = server::start(config, registry, false).await?;
+        Ok(Self {
+            base: format!("http://{}", running.addr),
+            running,
+            client: reqwest::Client::builder()
+                .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            data_dir,
+            _dir: None,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn stop(self) -> Option<tempfile::TempDir> {
+        self.running.handle.stop(true).await;
+        self._dir
+    }
+}
+
+/// The `exosphere` binary of this build, for tests and benchmarks that run
+/// it as a process (signals, crashes). Built first (`cargo build`, a no-op
+/// when fresh) in the profile of the running test: `target/<profile>/exosphere`.
+pub fn exosphere_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    // target/<profile>/deps/<test> -> target/<profile>
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| anyhow::anyhow!("a test executable outside target/<profile>/deps"))?
+        .to_owned();
+    let release = profile_dir.file_name().is_some_and(|n| n == "release");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = std::process::Command::new(cargo);
+    build.args(["build", "-q", "-p", "exosphere", "--bin", "exosphere"]);
+    if release {
+        build.arg("--release");
+    }
+    let status = build.status()?;
+    anyhow::ensure!(status.success(), "building the exosphere binary failed");
+    let binary = profile_dir.join("exosphere");
+    anyhow::ensure!(binary.exists(), "no binary at {}", binary.display());
+    Ok(binary)
+}
+
+/// The repository's root (where `web/` is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Builds the web app when its build is missing or stale (cached, so usually
+/// instant) and returns its `dist` folder, for tests of server rendering.
+pub fn web_dist() -> anyhow::Result<PathBuf> {
+    let status = std::process::Command::new(repo_root().join("web/scripts/build"))
+        .arg("--if-stale")
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    anyhow::ensure!(status.success(), "web/scripts/build failed");
+    Ok(repo_root().join("web/dist"))
+}
+
+/// The part of a page inside `<div id="app">`, before the data script.
+pub fn app_html(page: &str) -> &str {
+    let start = page.find("<div id=\"app\">").unwrap_or(0);
+    let end = page.find("<script>window.__SSR_DATA__").unwrap_or(page.len());
+    &page[start..end.max(start)]
+}

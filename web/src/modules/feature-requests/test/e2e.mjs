@@ -1,0 +1,110 @@
+// The board's steps in the browser scenario of web/e2e/run.mjs, which calls
+// each exported phase at its point with its context `ctx`: base (Exosphere's
+// address), env, stamp, publicSlug, privateSlug, the pages alice (owner), bob
+// (member) and anon (anonymous), step(name, page, work), check(condition,
+// message), axe(page, label), screenshots(page, name), log(message), and the
+// lists secrets and privatePages that core's private-Sphere check reads.
+
+const title = 'Dark mode for the whole board';
+const secret = 'Secret acquisition plan';
+
+/** Alice has created the public Sphere and is on its home. */
+export async function publicSphere({ alice, step }) {
+  await step('a new Sphere has the board’s tab', alice, async () => {
+    const tabs = alice.getByRole('navigation', { name: 'Sphere' });
+    await tabs.getByRole('link', { name: 'Feature requests' }).waitFor();
+  });
+}
+
+/** Bob has accepted alice's invitation. */
+export async function members({ base, publicSlug, alice, bob, step, check, axe, screenshots }) {
+  await step('bob posts a request', bob, async () => {
+    await bob.goto(`${base}/s/${publicSlug}/feature-requests/new`);
+    await bob.getByLabel('Title', { exact: true }).fill(title);
+    await bob.getByLabel('Description', { exact: true }).fill('Easier on the eyes at night.');
+    await axe(bob, 'new request');
+    await screenshots(bob, 'new-request');
+    await bob.getByRole('button', { name: 'Post request' }).click();
+    await bob.waitForURL(/\/feature-requests\/1$/);
+    await bob.getByRole('heading', { name: title }).waitFor();
+  });
+
+  await step('alice votes, comments and sets status planned', alice, async () => {
+    await alice.goto(`${base}/s/${publicSlug}/feature-requests`);
+    const item = alice.getByTestId('request-item').filter({ hasText: title });
+    const vote = item.getByRole('button', { name: /^Vote/ });
+    await vote.click();
+    await item.getByRole('button', { name: /^Vote/, pressed: true }).waitFor();
+    check((await item.innerText()).includes('1'), 'the vote count shows 1');
+    await item.getByRole('link', { name: title }).click();
+    await alice.getByLabel('Comment', { exact: true }).fill('Yes please, my eyes thank you');
+    await alice.getByRole('button', { name: 'Post comment' }).click();
+    await alice.getByTestId('comment').filter({ hasText: 'Yes please, my eyes thank you' }).waitFor();
+    await alice.getByLabel('New status', { exact: true }).selectOption('planned');
+    await alice.getByLabel('Note', { exact: true }).fill('Next release');
+    await alice.getByRole('button', { name: 'Set status' }).click();
+    await alice.getByText('Next release').first().waitFor();
+    await axe(alice, 'request page (signed in)');
+    await screenshots(alice, 'request');
+  });
+}
+
+/** An anonymous visitor, before core checks the Sphere's home and the home page. */
+export async function anonymous({ base, publicSlug, anon, step, check, axe, screenshots }) {
+  await step('an anonymous visitor sees the board, server-rendered and hydrated without refetching', anon, async () => {
+    const dataRequests = [];
+    const warnings = [];
+    anon.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/xrpc/')) dataRequests.push(r.url());
+    });
+    anon.on('console', (m) => {
+      if (['warning', 'error'].includes(m.type())) warnings.push(m.text());
+    });
+    await anon.goto(`${base}/s/${publicSlug}/feature-requests/1`, { waitUntil: 'networkidle' });
+    const text = await anon.locator('main').innerText();
+    for (const expected of [title, 'Easier on the eyes at night.', 'Yes please, my eyes thank you', 'Next release']) {
+      check(text.includes(expected), `request page shows ${JSON.stringify(expected)}`);
+    }
+    check(/planned/i.test(text), 'status planned shown');
+    check(dataRequests.length === 0, `no data request on the first page: ${dataRequests.join(', ')}`);
+    check(!warnings.some((w) => /hydrat|mismatch/i.test(w)), `no hydration warnings: ${warnings.join(' | ')}`);
+    await axe(anon, 'request page (anonymous)');
+    await anon.goto(`${base}/s/${publicSlug}/feature-requests`);
+    const item = anon.getByTestId('request-item').filter({ hasText: title });
+    await item.waitFor();
+    check(/\b1\b/.test(await item.innerText()), 'anonymous board shows 1 vote');
+    await axe(anon, 'board');
+    await screenshots(anon, 'board');
+  });
+
+  await step('an anonymous visitor sees the board’s activity on the Sphere’s home', anon, async () => {
+    // The request and its status change.
+    await anon.goto(`${base}/s/${publicSlug}`);
+    const activity = anon.getByTestId('activity-item').filter({ hasText: title });
+    await activity.first().waitFor();
+    check((await activity.count()) >= 2, 'the activity shows the new request and its status change');
+    check(/Planned/.test(await anon.getByTestId('activity-list').innerText()), 'the activity shows the new status');
+    await activity.first().getByRole('link', { name: title }).waitFor();
+  });
+}
+
+/** Alice has created the private Sphere. */
+export async function privateSphere({ base, privateSlug, alice, step, secrets, privatePages }) {
+  await step('alice posts a request in the private Sphere', alice, async () => {
+    await alice.goto(`${base}/s/${privateSlug}/feature-requests/new`);
+    await alice.getByLabel('Title', { exact: true }).fill(secret);
+    await alice.getByRole('button', { name: 'Post request' }).click();
+    await alice.waitForURL(/\/feature-requests\/1$/);
+  });
+  secrets.push(secret);
+  privatePages.push(`/s/${privateSlug}/feature-requests`, `/s/${privateSlug}/feature-requests/1`);
+}
+
+/** Alice has turned every module off in the private Sphere. */
+export async function modulesOff({ base, privateSlug, alice, step, check }) {
+  await step('the board of a Sphere that does not use it says so', alice, async () => {
+    await alice.goto(`${base}/s/${privateSlug}/feature-requests`);
+    await alice.getByText("This Sphere doesn't use Feature requests").waitFor();
+    check(!(await alice.content()).includes(secret), 'the board of a Sphere that does not use it shows nothing');
+  });
+}
