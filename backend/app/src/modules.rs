@@ -7,5 +7,8 @@ use exosphere_core::module::{Registry, RegistryError};
 
 /// Every module of this build.
 pub fn registry() -> Result<Registry, RegistryError> {
-    Registry::new(vec![Arc::new(exosphere_feature_requests::FeatureRequests)])
+    Registry::new(vec![
+        Arc::new(exosphere_feature_requests::FeatureRequests),
+        Arc::new(exosphere_discussions::Discussions),
+    ])
 }

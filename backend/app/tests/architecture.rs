@@ -245,8 +245,9 @@ fn a_file_naming_a_module_outside_its_places_is_caught() {
 }
 
 /// Core's tables: a module's own SQL never names them (it uses `exosphere_core::read`).
-const CORE_TABLES: [&str; 9] = [
+const CORE_TABLES: [&str; 10] = [
     "spheres",
+    "subject_flags",
     "sphere_members",
     "actors",
     "hidden_subjects",

@@ -1,7 +1,7 @@
 //! The module contract: what a module crate gives the server and the indexer.
 //!
-//! A module (the feature-request board, later polls, discussions, forms) is a
-//! crate under `backend/modules/` depending on this crate only. It exports
+//! A module (one tool of a Sphere: a board, a forum, polls) is a crate
+//! under `backend/modules/` depending on this crate only. It exports
 //! one value implementing [`Module`]; the app lists those values once in a
 //! [`Registry`], which both the HTTP server and the indexer use.
 
@@ -104,7 +104,13 @@ pub struct Content {
     pub cid: String,
     /// The Sphere it belongs to (internal id).
     pub sphere_id: i64,
+    /// The moderation actions that apply to it ([`HIDE`] for most content;
+    /// threads also lock and pin).
+    pub actions: &'static [&'static str],
 }
+
+/// Hiding and restoring: the moderation every piece of content takes.
+pub const HIDE: &[&str] = &["hide", "restore"];
 
 /// What indexing did with a record event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,6 +269,7 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0001_auth", sql: include_str!("../migrations/0001_auth.sql") },
     Migration { id: "0002_spheres", sql: include_str!("../migrations/0002_spheres.sql") },
     Migration { id: "0003_indexer", sql: include_str!("../migrations/0003_indexer.sql") },
+    Migration { id: "0004_subject_flags", sql: include_str!("../migrations/0004_subject_flags.sql") },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.

@@ -31,9 +31,44 @@ pub fn author_active(did_column: &'static str) -> String {
     format!("NOT EXISTS (SELECT 1 FROM inactive_accounts WHERE did = {did_column})")
 }
 
+/// True when the subject whose AT URI is in `uri_column` has the moderation
+/// flag `flag` (a `'static` literal: `locked`, `pinned`).
+pub fn flagged(uri_column: &'static str, flag: &'static str) -> String {
+    format!("EXISTS (SELECT 1 FROM subject_flags WHERE subject_uri = {uri_column} AND flag = '{flag}')")
+}
+
+/// When this server began to hold the subject in `uri_column` flagged
+/// `flag` (NULL when it isn't): content seen after it may be left out.
+pub fn flag_set_at(uri_column: &'static str, flag: &'static str) -> String {
+    format!("(SELECT set_at FROM subject_flags WHERE subject_uri = {uri_column} AND flag = '{flag}')")
+}
+
+/// The AT URIs of a Sphere's subjects flagged `flag`, as a subquery taking
+/// one `?`, the Sphere's id (`t.uri IN (…)`): pinned threads are few, and
+/// asking for them first beats testing every row.
+pub fn flagged_subjects(flag: &'static str) -> String {
+    format!("(SELECT subject_uri FROM subject_flags WHERE sphere_id = ? AND flag = '{flag}')")
+}
+
+/// The `createdAt` of the moderation record behind the flag (NULL when unflagged).
+pub fn flag_action_at(uri_column: &'static str, flag: &'static str) -> String {
+    format!("(SELECT action_at FROM subject_flags WHERE subject_uri = {uri_column} AND flag = '{flag}')")
+}
+
 /// The AT URI of the Sphere record whose internal id is in `sphere_id_column`.
 pub fn sphere_uri(sphere_id_column: &'static str) -> String {
     format!("(SELECT uri FROM spheres WHERE id = {sphere_id_column})")
+}
+
+/// A full-text query made safe for FTS5: each word quoted, prefix-matched, all required.
+pub fn fts_query(q: &str) -> Option<String> {
+    let terms: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(16)
+        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 #[cfg(test)]
@@ -54,6 +89,13 @@ mod tests {
         handle: Option<String>,
         #[diesel(sql_type = Bool)]
         hidden: bool,
+    }
+
+    #[test]
+    fn search_terms_are_quoted() {
+        assert_eq!(fts_query("dark mode").as_deref(), Some("\"dark\"* \"mode\"*"));
+        assert_eq!(fts_query("\"unbalanced OR ("), Some("\"unbalanced\"* \"OR\"*".to_owned()));
+        assert_eq!(fts_query("  !! "), None);
     }
 
     #[tokio::test]

@@ -210,7 +210,96 @@ pub fn atom(base: &str, path: &str, title: &str, sphere: &SphereRow, items: &[Ac
 
 #[cfg(test)]
 mod tests {
+    use actix_web::web::ServiceConfig;
+    use diesel::Connection;
+
     use super::*;
+    use crate::lexicon::site::exosphere::defs::ActorView;
+
+    /// A module whose items are given: each `(createdAt, uri)`.
+    struct Fake(&'static str, Vec<(&'static str, &'static str)>);
+
+    impl Module for Fake {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+        fn label(&self) -> &'static str {
+            self.0
+        }
+        fn configure(&self, _: &mut ServiceConfig, _: &AppContext) {}
+        fn activity(&self, _: &mut SqliteConnection, q: &ActivityQuery) -> Result<Vec<ActivityItem>, Error> {
+            let mut items: Vec<_> = self
+                .1
+                .iter()
+                .filter(|(at, uri)| {
+                    q.before
+                        .as_ref()
+                        .is_none_or(|(b_at, b_uri)| (*at, *uri) < (b_at.as_str(), b_uri.as_str()))
+                })
+                .map(|(at, uri)| ActivityItem {
+                    module: self.0.into(),
+                    kind: "thing".into(),
+                    uri: (*uri).into(),
+                    subject: None,
+                    title: (*uri).into(),
+                    text: None,
+                    detail: None,
+                    path: format!("/s/{}/{}", q.slug, self.0),
+                    actor: ActorView { did: "did:plc:a".into(), handle: None },
+                    created_at: (*at).into(),
+                })
+                .collect();
+            items.sort_by(|a, b| (&b.created_at, &b.uri).cmp(&(&a.created_at, &a.uri)));
+            items.truncate(q.limit as usize);
+            Ok(items)
+        }
+    }
+
+    fn sphere() -> SphereRow {
+        SphereRow {
+            id: 1,
+            uri: "at://o/s/1".into(),
+            cid: "c".into(),
+            owner_did: "did:plc:o".into(),
+            slug: "s".into(),
+            name: "S".into(),
+            description: None,
+            visibility: "public".into(),
+            write_mode: "open".into(),
+            modules: "[\"a\",\"b\"]".into(),
+            created_at: "2026-01-01".into(),
+        }
+    }
+
+    #[test]
+    fn every_modules_items_merge_newest_first_and_page_by_cursor() -> XrpcResult<()> {
+        let a = Fake(
+            "a",
+            vec![("2026-01-05", "at://x/a/5"), ("2026-01-03", "at://x/a/3"), ("2026-01-01", "at://x/a/1")],
+        );
+        let b = Fake(
+            "b",
+            vec![("2026-01-04", "at://x/b/4"), ("2026-01-03", "at://x/b/3"), ("2026-01-02", "at://x/b/2")],
+        );
+        let modules: [&dyn Module; 2] = [&a, &b];
+        let mut conn = SqliteConnection::establish(":memory:").map_err(Error::internal)?;
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..4 {
+            let page = page(&mut conn, &modules, &sphere(), cursor.as_deref(), 2)?;
+            seen.extend(page.items.iter().map(|i| i.uri.clone()));
+            cursor = page.cursor;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        assert_eq!(
+            seen,
+            ["at://x/a/5", "at://x/b/4", "at://x/b/3", "at://x/a/3", "at://x/b/2", "at://x/a/1"],
+            "newest first across modules, ties by URI, each item once"
+        );
+        Ok(())
+    }
 
     #[test]
     fn long_text_is_shortened_on_a_character_boundary() {

@@ -478,15 +478,19 @@ impl Handlers for SphereApi {
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Moderate)?;
         let viewer = access.viewer()?.clone();
-        if !["hide", "restore"].contains(&input.action.as_str()) {
-            return Err(Error::invalid_request("action: must be hide or restore"));
-        }
         let app = ctx.app()?;
         let (registry, subject) = (app.registry.clone(), input.subject.clone());
         let content = app.db.read(move |c| registry.find_content(c, &subject)).await?;
         let content = content.filter(|c| c.sphere_id == access.sphere.id).ok_or_else(|| {
             Error::named(ErrorKind::NotFound, "ContentNotFound", "no such content in this Sphere")
         })?;
+        if !content.actions.contains(&input.action.as_str()) {
+            return Err(Error::invalid_request(format!(
+                "action: this content takes {} (not {:?})",
+                content.actions.join(", "),
+                input.action
+            )));
+        }
         let record = moderation::Record {
             sphere: access.sphere.uri.clone(),
             subject: StrongRef { uri: input.subject.clone(), cid: content.cid },
@@ -497,7 +501,22 @@ impl Handlers for SphereApi {
         let placement = crate::sphere::content_placement(&access.sphere);
         let written = RecordWriter::new(ctx, &viewer, placement).await?.create(&record).await?;
         let subject = input.subject.clone();
-        let hidden = app.db.read(move |c| store::is_hidden(c, &subject)).await?;
-        Ok(api::moderate::Output { uri: (placement == Placement::Pds).then_some(written.uri), hidden })
+        let (hidden, locked, pinned) = app
+            .db
+            .read(move |c| {
+                Ok((
+                    store::is_hidden(c, &subject)?,
+                    store::has_flag(c, &subject, "locked")?,
+                    store::has_flag(c, &subject, "pinned")?,
+                ))
+            })
+            .await?;
+        let takes = |action: &str| content.actions.contains(&action);
+        Ok(api::moderate::Output {
+            uri: (placement == Placement::Pds).then_some(written.uri),
+            hidden,
+            locked: takes("lock").then_some(locked),
+            pinned: takes("pin").then_some(pinned),
+        })
     }
 }

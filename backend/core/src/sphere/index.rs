@@ -281,7 +281,7 @@ pub fn index_moderation(conn: &mut SqliteConnection, event: &RecordEvent<'_>) ->
                 .optional()?;
         let Some(subject) = subject else { return Ok(IndexOutcome::Ignored) };
         sql("DELETE FROM moderation_actions WHERE uri = ?").bind::<Text, _>(&uri).execute(conn)?;
-        refresh_hidden(conn, subject.sphere_id, &subject.subject_uri)?;
+        refresh_states(conn, subject.sphere_id, &subject.subject_uri)?;
         return Ok(IndexOutcome::Indexed);
     }
     let record: moderation::Record = crate::decode_or_return!(event);
@@ -308,30 +308,65 @@ pub fn index_moderation(conn: &mut SqliteConnection, event: &RecordEvent<'_>) ->
     if changed == 0 {
         return Ok(IndexOutcome::Unchanged);
     }
-    refresh_hidden(conn, sphere.id, &record.subject.uri)?;
+    refresh_states(conn, sphere.id, &record.subject.uri)?;
     Ok(IndexOutcome::Indexed)
 }
 
-/// The latest action on a subject decides whether it is hidden.
-fn refresh_hidden(conn: &mut SqliteConnection, sphere_id: i64, subject: &str) -> Result<(), Error> {
+/// The pairs of moderation actions: the latest of a pair on a subject
+/// decides its state (`None`: hidden, kept in hidden_subjects; otherwise the
+/// subject_flags flag).
+const PAIRS: [(&str, &str, Option<&str>); 3] =
+    [("hide", "restore", None), ("lock", "unlock", Some("locked")), ("pin", "unpin", Some("pinned"))];
+
+/// Brings a subject's hidden, locked and pinned states in line with its latest actions.
+fn refresh_states(conn: &mut SqliteConnection, sphere_id: i64, subject: &str) -> Result<(), Error> {
     #[derive(QueryableByName)]
     struct Latest {
         #[diesel(sql_type = Text)]
         action: String,
+        #[diesel(sql_type = Text)]
+        created_at: String,
     }
-    let latest: Option<Latest> = sql(
-        "SELECT action FROM moderation_actions WHERE subject_uri = ? ORDER BY created_at DESC, uri DESC LIMIT 1",
-    )
-    .bind::<Text, _>(subject)
-    .get_result(conn)
-    .optional()?;
-    if latest.is_some_and(|l| l.action == "hide") {
-        sql("INSERT OR IGNORE INTO hidden_subjects (subject_uri, sphere_id) VALUES (?, ?)")
-            .bind::<Text, _>(subject)
-            .bind::<BigInt, _>(sphere_id)
-            .execute(conn)?;
-    } else {
-        sql("DELETE FROM hidden_subjects WHERE subject_uri = ?").bind::<Text, _>(subject).execute(conn)?;
+    for (on, off, flag) in PAIRS {
+        let latest: Option<Latest> = sql(
+            "SELECT action, created_at FROM moderation_actions WHERE subject_uri = ? AND action IN (?, ?)
+             ORDER BY created_at DESC, uri DESC LIMIT 1",
+        )
+        .bind::<Text, _>(subject)
+        .bind::<Text, _>(on)
+        .bind::<Text, _>(off)
+        .get_result(conn)
+        .optional()?;
+        let set = latest.as_ref().filter(|l| l.action == on);
+        match (flag, set) {
+            (None, Some(_)) => {
+                sql("INSERT OR IGNORE INTO hidden_subjects (subject_uri, sphere_id) VALUES (?, ?)")
+                    .bind::<Text, _>(subject)
+                    .bind::<BigInt, _>(sphere_id)
+                    .execute(conn)?;
+            }
+            (None, None) => {
+                sql("DELETE FROM hidden_subjects WHERE subject_uri = ?")
+                    .bind::<Text, _>(subject)
+                    .execute(conn)?;
+            }
+            // A state already set keeps the time it began.
+            (Some(flag), Some(latest)) => {
+                sql("INSERT OR IGNORE INTO subject_flags (subject_uri, flag, sphere_id, set_at, action_at)
+                     VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)")
+                .bind::<Text, _>(subject)
+                .bind::<Text, _>(flag)
+                .bind::<BigInt, _>(sphere_id)
+                .bind::<Text, _>(&latest.created_at)
+                .execute(conn)?;
+            }
+            (Some(flag), None) => {
+                sql("DELETE FROM subject_flags WHERE subject_uri = ? AND flag = ?")
+                    .bind::<Text, _>(subject)
+                    .bind::<Text, _>(flag)
+                    .execute(conn)?;
+            }
+        }
     }
     Ok(())
 }

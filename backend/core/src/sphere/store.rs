@@ -236,6 +236,21 @@ pub fn remember_handle(conn: &mut SqliteConnection, did: &str, handle: Option<&s
     Ok(())
 }
 
+/// Whether a subject has a moderation flag (`locked`, `pinned`).
+pub fn has_flag(conn: &mut SqliteConnection, uri: &str, flag: &str) -> Result<bool, Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    Ok(sql("SELECT count(*) AS n FROM subject_flags WHERE subject_uri = ? AND flag = ?")
+        .bind::<Text, _>(uri)
+        .bind::<Text, _>(flag)
+        .get_result::<Row>(conn)?
+        .n
+        > 0)
+}
+
 /// Whether a moderator has hidden this content.
 pub fn is_hidden(conn: &mut SqliteConnection, uri: &str) -> Result<bool, Error> {
     #[derive(QueryableByName)]

@@ -78,7 +78,11 @@ impl Module for FeatureRequests {
     }
 
     fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
-        Ok(store::content(conn, uri)?.map(|(cid, sphere_id)| Content { cid, sphere_id }))
+        Ok(store::content(conn, uri)?.map(|(cid, sphere_id)| Content {
+            cid,
+            sphere_id,
+            actions: exosphere_core::module::HIDE,
+        }))
     }
 
     fn activity(

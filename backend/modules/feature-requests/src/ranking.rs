@@ -123,17 +123,6 @@ impl Cursor {
     }
 }
 
-/// A full-text query made safe for FTS5: each word quoted, prefix-matched, all required.
-pub fn fts_query(q: &str) -> Option<String> {
-    let terms: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .take(16)
-        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,12 +153,5 @@ mod tests {
             Cursor { snapshot_us: now_us() - CURSOR_LIFETIME_US - 1, key: CursorKey::Score(1.0), id: 1 };
         assert!(Cursor::decode(&old.encode(Sort::Top), Sort::Top).is_err());
         Ok(())
-    }
-
-    #[test]
-    fn search_terms_are_quoted() {
-        assert_eq!(fts_query("dark mode").as_deref(), Some("\"dark\"* \"mode\"*"));
-        assert_eq!(fts_query("\"unbalanced OR ("), Some("\"unbalanced\"* \"OR\"*".to_owned()));
-        assert_eq!(fts_query("  !! "), None);
     }
 }

@@ -11,7 +11,7 @@ use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
 use exosphere_core::read;
 
-use crate::ranking::{Cursor, CursorKey, Sort, fts_query};
+use crate::ranking::{Cursor, CursorKey, Sort};
 
 /// A request with what its views show.
 #[derive(Debug, Clone, QueryableByName)]
@@ -153,7 +153,7 @@ pub fn list_requests(
         sql.push(" AND r.author_did = ?").text(author.clone());
     }
     if let Some(text) = &q.q {
-        match fts_query(text) {
+        match read::fts_query(text) {
             Some(fts) => {
                 sql.push(" AND r.id IN (SELECT rowid FROM fr_requests_fts WHERE fr_requests_fts MATCH ?)")
                     .text(fts);

@@ -11,7 +11,7 @@ pub struct Record {
     pub sphere: String,
     /// The content acted on.
     pub subject: crate::lexicon::generated::com::atproto::repo::strong_ref::StrongRef,
-    /// hide removes the content from every view but the admins'; restore undoes a hide.
+    /// hide removes the content from every view but the admins', restore undoes it; lock closes a thread to new replies, unlock reopens it; pin lists a thread first, unpin undoes it. Which actions apply depends on the content.
     pub action: String,
     /// Why, for the other moderators.
     #[serde(default, skip_serializing_if = "Option::is_none")]

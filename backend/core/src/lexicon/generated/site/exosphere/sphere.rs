@@ -177,7 +177,7 @@ pub trait Handlers: Send + Sync + 'static {
         Err(crate::xrpc::Error::method_not_implemented(list_spheres::NSID))
     }
 
-    /// Hide or restore any content of a Sphere (owner or admin): publishes a site.exosphere.moderation record on the moderator's PDS.
+    /// Hide or restore any content of a Sphere, lock or pin a thread (owner or admin): publishes a site.exosphere.moderation record on the moderator's PDS.
     ///
     /// `site.exosphere.sphere.moderate` (procedure, POST).
     async fn moderate(

@@ -10,6 +10,7 @@ pub struct Input {
     pub sphere: String,
     /// AT URI of the content.
     pub subject: String,
+    /// hide removes the content from every view but the admins', restore undoes it; lock closes a thread to new replies, unlock reopens it; pin lists a thread first, unpin undoes it. Which actions apply depends on the content.
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -41,6 +42,12 @@ pub struct Output {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     pub hidden: bool,
+    /// Whether the subject is locked now (threads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    /// Whether the subject is pinned now (threads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
 }
 
 impl crate::lexicon::Validate for Output {

@@ -1,0 +1,392 @@
+//! The `site.exosphere.discussion.*` XRPC methods.
+
+use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
+use exosphere_core::lexicon::site::exosphere::defs::ActorView;
+use exosphere_core::sphere::{Access, Action, content_placement};
+use exosphere_core::write::{RecordWriter, now};
+use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+
+use crate::cursor::{Cursor, Sort};
+use crate::generated::site::exosphere::discussion::defs::{
+    ReactionCount, ReplyView, ThreadView, ViewerState,
+};
+use crate::generated::site::exosphere::discussion::{self as api, Handlers};
+use crate::generated::site::exosphere::{discussion, discussion_reaction, discussion_reply};
+use crate::index::EMOJI;
+use crate::store::{self, ListQuery, ReplyRow, ThreadRow};
+
+pub struct Api;
+
+fn thread_not_found(number: i64) -> Error {
+    Error::named(ErrorKind::NotFound, "ThreadNotFound", format!("no thread #{number} in this Sphere"))
+}
+
+fn reply_not_found() -> Error {
+    Error::named(ErrorKind::NotFound, "ReplyNotFound", "no such reply in this Sphere")
+}
+
+fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn thread_view(row: ThreadRow, signed_in: bool) -> ThreadView {
+    ThreadView {
+        uri: row.uri,
+        cid: Some(row.cid),
+        number: row.number,
+        sphere: row.sphere_uri,
+        title: row.title,
+        body: row.body,
+        tags: json_list(&row.tags),
+        author: ActorView { did: row.author_did, handle: row.handle },
+        reply_count: row.reply_count,
+        reactions: json_list::<ReactionCount>(&row.reactions),
+        last_reply_at: (row.reply_count > 0).then_some(row.active_at),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        pinned: row.pinned.then_some(true),
+        locked: row.locked.then_some(true),
+        hidden: row.hidden.then_some(true),
+        viewer: signed_in.then(|| ViewerState { reactions: json_list(&row.viewer_reactions) }),
+    }
+}
+
+fn reply_view(row: ReplyRow, signed_in: bool) -> ReplyView {
+    ReplyView {
+        uri: row.uri,
+        cid: Some(row.cid),
+        parent: row.parent_uri,
+        depth: row.depth,
+        text: row.text,
+        author: ActorView { did: row.author_did, handle: row.handle },
+        reactions: json_list(&row.reactions),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        hidden: row.hidden.then_some(true),
+        viewer: signed_in.then(|| ViewerState { reactions: json_list(&row.viewer_reactions) }),
+    }
+}
+
+fn rkey(uri: &str) -> String {
+    uri.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+fn viewer_did(access: &Access) -> Option<String> {
+    access.viewer.as_ref().map(|v| v.did.clone())
+}
+
+async fn thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<ThreadRow> {
+    let (sphere_id, viewer, moderator) = (access.sphere.id, viewer_did(access), access.can(Action::Moderate));
+    ctx.app()?
+        .db
+        .read(move |c| store::get_thread(c, sphere_id, number, viewer.as_deref(), moderator))
+        .await?
+        .ok_or_else(|| thread_not_found(number))
+}
+
+/// A reply of this Sphere that the viewer may see, with its thread.
+async fn reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<ReplyRow> {
+    let (uri, viewer) = (uri.to_owned(), viewer_did(access));
+    let (sphere_id, moderator) = (access.sphere.id, access.can(Action::Moderate));
+    let row = ctx
+        .app()?
+        .db
+        .read(move |c| store::reply(c, &uri, viewer.as_deref()))
+        .await?
+        .ok_or_else(reply_not_found)?;
+    let reply_uri = row.uri.clone();
+    let in_sphere =
+        ctx.app()?.db.read(move |c| Ok(store::subject_cid(c, &reply_uri, sphere_id)?.is_some())).await?;
+    if !in_sphere || (row.hidden && !moderator) {
+        return Err(reply_not_found());
+    }
+    Ok(row)
+}
+
+fn must_be_author(access: &Access, author: &str, what: &str) -> XrpcResult<()> {
+    if access.viewer()?.did != author {
+        return Err(Error::forbidden(format!("only the author can change or delete this {what}")));
+    }
+    Ok(())
+}
+
+async fn writable(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Access> {
+    let access = Access::load(ctx, sphere).await?;
+    access.require(Action::Write)?;
+    Ok(access)
+}
+
+fn tags(input: Option<Vec<String>>) -> Option<Vec<String>> {
+    input
+        .map(|t| t.into_iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect())
+        .filter(|t: &Vec<String>| !t.is_empty())
+}
+
+async fn reactions_output(ctx: &XrpcContext, subject: &str, viewer: &str) -> XrpcResult<api::react::Output> {
+    let (subject, viewer) = (subject.to_owned(), viewer.to_owned());
+    let (reactions, mine) = ctx.app()?.db.read(move |c| store::reactions(c, &subject, &viewer)).await?;
+    Ok(api::react::Output {
+        reactions: json_list(&reactions),
+        viewer: ViewerState { reactions: json_list(&mine) },
+    })
+}
+
+/// The reaction asked for: one of the eight, on a thread or reply of this Sphere.
+async fn reaction_subject(
+    ctx: &XrpcContext,
+    access: &Access,
+    subject: &str,
+    emoji: &str,
+) -> XrpcResult<String> {
+    if !EMOJI.contains(&emoji) {
+        return Err(Error::named(
+            ErrorKind::InvalidRequest,
+            "UnknownReaction",
+            format!("emoji: must be one of {}", EMOJI.join(", ")),
+        ));
+    }
+    let (uri, sphere_id) = (subject.to_owned(), access.sphere.id);
+    ctx.app()?.db.read(move |c| store::subject_cid(c, &uri, sphere_id)).await?.ok_or_else(|| {
+        Error::named(ErrorKind::NotFound, "ThreadNotFound", "no such thread or reply in this Sphere")
+    })
+}
+
+impl Handlers for Api {
+    async fn list_threads(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_threads::Params,
+    ) -> XrpcResult<api::list_threads::Output> {
+        let sort = Sort::parse(&params.sort)?;
+        let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
+        let caller = ctx.caller().await?;
+        let (rows, cursor, signed_in) = ctx
+            .app()?
+            .db
+            .read(move |c| {
+                let access = Access::resolve(c, &caller, &params.sphere)?;
+                access.require(Action::Read)?;
+                let query = ListQuery {
+                    sphere_id: access.sphere.id,
+                    viewer: viewer_did(&access),
+                    moderator: access.can(Action::Moderate),
+                    sort,
+                    tag: params.tag.filter(|t| !t.trim().is_empty()),
+                    author: params.author,
+                    q: params.q.filter(|q| !q.trim().is_empty()),
+                    limit: params.limit,
+                    cursor,
+                };
+                let (rows, cursor) = store::list_threads(c, &query)?;
+                Ok((rows, cursor, access.viewer.is_some()))
+            })
+            .await?;
+        Ok(api::list_threads::Output {
+            threads: rows.into_iter().map(|r| thread_view(r, signed_in)).collect(),
+            cursor,
+        })
+    }
+
+    async fn get_thread(
+        &self,
+        ctx: &XrpcContext,
+        params: api::get_thread::Params,
+    ) -> XrpcResult<api::get_thread::Output> {
+        let access = Access::load(ctx, &params.sphere).await?;
+        access.require(Action::Read)?;
+        let row = thread(ctx, &access, params.number).await?;
+        Ok(api::get_thread::Output { thread: thread_view(row, access.viewer.is_some()) })
+    }
+
+    async fn list_replies(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_replies::Params,
+    ) -> XrpcResult<api::list_replies::Output> {
+        let access = Access::load(ctx, &params.sphere).await?;
+        access.require(Action::Read)?;
+        let row = thread(ctx, &access, params.number).await?;
+        let (id, viewer, moderator, limit) =
+            (row.id, viewer_did(&access), access.can(Action::Moderate), params.limit);
+        let after = params.cursor.clone();
+        let rows = ctx
+            .app()?
+            .db
+            .read(move |c| store::list_replies(c, id, viewer.as_deref(), moderator, after, limit + 1))
+            .await?;
+        let more = rows.len() as i64 > limit;
+        let rows: Vec<ReplyRow> = rows.into_iter().take(limit as usize).collect();
+        let cursor = if more { rows.last().map(|r| r.path.clone()) } else { None };
+        let signed_in = access.viewer.is_some();
+        Ok(api::list_replies::Output {
+            replies: rows.into_iter().map(|r| reply_view(r, signed_in)).collect(),
+            cursor,
+        })
+    }
+
+    async fn create_thread(
+        &self,
+        ctx: &XrpcContext,
+        input: api::create_thread::Input,
+    ) -> XrpcResult<api::create_thread::Output> {
+        let access = writable(ctx, &input.sphere).await?;
+        let record = discussion::Record {
+            sphere: access.sphere.uri.clone(),
+            title: input.title,
+            body: input.body.filter(|b| !b.is_empty()),
+            tags: tags(input.tags),
+            created_at: now(),
+            updated_at: None,
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let written = writer.create(&record).await?;
+        let (uri, sphere_id) = (written.uri.clone(), access.sphere.id);
+        let number = ctx.app()?.db.read(move |c| store::thread_number(c, &uri, sphere_id)).await?;
+        let row = thread(ctx, &access, number).await?;
+        Ok(api::create_thread::Output { thread: thread_view(row, true) })
+    }
+
+    async fn update_thread(
+        &self,
+        ctx: &XrpcContext,
+        input: api::update_thread::Input,
+    ) -> XrpcResult<api::update_thread::Output> {
+        let access = writable(ctx, &input.sphere).await?;
+        let row = thread(ctx, &access, input.number).await?;
+        must_be_author(&access, &row.author_did, "thread")?;
+        let record = discussion::Record {
+            sphere: access.sphere.uri.clone(),
+            title: input.title.unwrap_or(row.title),
+            body: input.body.or(row.body).filter(|b| !b.is_empty()),
+            tags: match input.tags {
+                Some(new) => tags(Some(new)),
+                None => Some(json_list::<String>(&row.tags)).filter(|t| !t.is_empty()),
+            },
+            created_at: row.created_at,
+            updated_at: Some(now()),
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        writer.put(&rkey(&row.uri), &record).await?;
+        let row = thread(ctx, &access, input.number).await?;
+        Ok(api::update_thread::Output { thread: thread_view(row, true) })
+    }
+
+    async fn delete_thread(&self, ctx: &XrpcContext, input: api::delete_thread::Input) -> XrpcResult<()> {
+        ctx.require_viewer().await?;
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Read)?;
+        let row = thread(ctx, &access, input.number).await?;
+        must_be_author(&access, &row.author_did, "thread")?;
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        writer.delete(discussion::NSID, &rkey(&row.uri)).await
+    }
+
+    async fn create_reply(
+        &self,
+        ctx: &XrpcContext,
+        input: api::create_reply::Input,
+    ) -> XrpcResult<api::create_reply::Output> {
+        let access = writable(ctx, &input.sphere).await?;
+        let row = thread(ctx, &access, input.number).await?;
+        if row.locked {
+            return Err(Error::named(
+                ErrorKind::Conflict,
+                "ThreadLocked",
+                format!("thread #{} is locked: it takes no new replies", row.number),
+            ));
+        }
+        let parent = match &input.parent {
+            Some(uri) => {
+                let parent = reply(ctx, &access, uri).await?;
+                if parent.thread_id != row.id {
+                    return Err(Error::invalid_request("parent: must be a reply in the same thread"));
+                }
+                Some(StrongRef { uri: parent.uri, cid: parent.cid })
+            }
+            None => None,
+        };
+        let record = discussion_reply::Record {
+            sphere: access.sphere.uri.clone(),
+            root: StrongRef { uri: row.uri, cid: row.cid },
+            parent,
+            text: input.text,
+            created_at: now(),
+            updated_at: None,
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let written = writer.create(&record).await?;
+        Ok(api::create_reply::Output { reply: reply_view(reply(ctx, &access, &written.uri).await?, true) })
+    }
+
+    async fn update_reply(
+        &self,
+        ctx: &XrpcContext,
+        input: api::update_reply::Input,
+    ) -> XrpcResult<api::update_reply::Output> {
+        let access = writable(ctx, &input.sphere).await?;
+        let existing = reply(ctx, &access, &input.reply).await?;
+        must_be_author(&access, &existing.author_did, "reply")?;
+        let (thread_id, parent_uri) = (existing.thread_id, existing.parent_uri.clone());
+        let (root, parent) =
+            ctx.app()?.db.read(move |c| store::reply_refs(c, thread_id, parent_uri.as_deref())).await?;
+        let record = discussion_reply::Record {
+            sphere: access.sphere.uri.clone(),
+            root,
+            parent,
+            text: input.text,
+            created_at: existing.created_at.clone(),
+            updated_at: Some(now()),
+        };
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        writer.put(&rkey(&existing.uri), &record).await?;
+        Ok(api::update_reply::Output { reply: reply_view(reply(ctx, &access, &existing.uri).await?, true) })
+    }
+
+    async fn delete_reply(&self, ctx: &XrpcContext, input: api::delete_reply::Input) -> XrpcResult<()> {
+        ctx.require_viewer().await?;
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Read)?;
+        let existing = reply(ctx, &access, &input.reply).await?;
+        must_be_author(&access, &existing.author_did, "reply")?;
+        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        writer.delete(discussion_reply::NSID, &rkey(&existing.uri)).await
+    }
+
+    async fn react(&self, ctx: &XrpcContext, input: api::react::Input) -> XrpcResult<api::react::Output> {
+        let access = writable(ctx, &input.sphere).await?;
+        let cid = reaction_subject(ctx, &access, &input.subject, &input.emoji).await?;
+        let viewer = access.viewer()?.clone();
+        let (subject, did, emoji) = (input.subject.clone(), viewer.did.clone(), input.emoji.clone());
+        let existing = ctx.app()?.db.read(move |c| store::reaction_of(c, &subject, &did, &emoji)).await?;
+        if existing.is_none() {
+            let record = discussion_reaction::Record {
+                sphere: access.sphere.uri.clone(),
+                subject: StrongRef { uri: input.subject.clone(), cid },
+                emoji: input.emoji.clone(),
+                created_at: now(),
+            };
+            let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
+            writer.create(&record).await?;
+        }
+        reactions_output(ctx, &input.subject, &viewer.did).await
+    }
+
+    async fn unreact(
+        &self,
+        ctx: &XrpcContext,
+        input: api::unreact::Input,
+    ) -> XrpcResult<api::unreact::Output> {
+        ctx.require_viewer().await?;
+        let access = Access::load(ctx, &input.sphere).await?;
+        access.require(Action::Read)?;
+        reaction_subject(ctx, &access, &input.subject, &input.emoji).await?;
+        let viewer = access.viewer()?.clone();
+        let (subject, did, emoji) = (input.subject.clone(), viewer.did.clone(), input.emoji.clone());
+        if let Some(uri) = ctx.app()?.db.read(move |c| store::reaction_of(c, &subject, &did, &emoji)).await? {
+            let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
+            writer.delete(discussion_reaction::NSID, &rkey(&uri)).await?;
+        }
+        let out = reactions_output(ctx, &input.subject, &viewer.did).await?;
+        Ok(api::unreact::Output { reactions: out.reactions, viewer: out.viewer })
+    }
+}

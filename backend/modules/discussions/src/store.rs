@@ -1,0 +1,441 @@
+//! Reading discussions: thread lists (pinned first), single threads, replies
+//! in thread order. Hidden content is left out unless the reader moderates,
+//! content of inactive accounts always, and replies a locked thread got
+//! after its lock for everyone.
+
+use std::sync::LazyLock;
+
+use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+use diesel::sqlite::SqliteConnection;
+use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
+use exosphere_core::db::sql::DynSql as Sql;
+use exosphere_core::db::sql::sql;
+use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
+use exosphere_core::{Error, read};
+
+use crate::cursor::{Cursor, Sort};
+
+/// A thread with what its view shows.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ThreadRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub uri: String,
+    #[diesel(sql_type = Text)]
+    pub cid: String,
+    #[diesel(sql_type = BigInt)]
+    pub number: i64,
+    #[diesel(sql_type = Text)]
+    pub sphere_uri: String,
+    #[diesel(sql_type = Text)]
+    pub author_did: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub handle: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub body: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub tags: String,
+    #[diesel(sql_type = BigInt)]
+    pub reply_count: i64,
+    #[diesel(sql_type = Text)]
+    pub reactions: String,
+    #[diesel(sql_type = Text)]
+    pub viewer_reactions: String,
+    #[diesel(sql_type = Text)]
+    pub active_at: String,
+    #[diesel(sql_type = BigInt)]
+    pub reaction_count: i64,
+    #[diesel(sql_type = Text)]
+    pub created_at: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub updated_at: Option<String>,
+    #[diesel(sql_type = Bool)]
+    pub pinned: bool,
+    #[diesel(sql_type = Bool)]
+    pub locked: bool,
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
+}
+
+/// `{emoji: count}` of a subject as a JSON array of `{"emoji","count"}`, most used first.
+fn reactions_of(uri_column: &str) -> String {
+    format!(
+        "(SELECT coalesce(json_group_array(json_object('emoji', emoji, 'count', n)), '[]') FROM
+           (SELECT emoji, count(*) AS n FROM disc_reactions WHERE subject_uri = {uri_column} GROUP BY emoji ORDER BY n DESC, emoji))"
+    )
+}
+
+/// The viewer's emoji on a subject as a JSON array; takes one `?`, the viewer's DID.
+fn viewer_reactions_of(uri_column: &str) -> String {
+    format!(
+        "(SELECT coalesce(json_group_array(emoji), '[]') FROM disc_reactions WHERE subject_uri = {uri_column} AND reactor_did = ?)"
+    )
+}
+
+static THREAD_SELECT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT t.id, t.uri, t.cid, t.number, {sphere} AS sphere_uri, t.author_did, {handle} AS handle, t.title, t.body,
+                t.tags, t.reply_count, {reactions} AS reactions, {viewer} AS viewer_reactions, t.active_at,
+                t.reaction_count, t.created_at, t.updated_at, {pinned} AS pinned, {locked} AS locked, {hidden} AS hidden
+         FROM disc_threads t ",
+        sphere = read::sphere_uri("t.sphere_id"),
+        handle = read::handle("t.author_did"),
+        reactions = reactions_of("t.uri"),
+        viewer = viewer_reactions_of("t.uri"),
+        pinned = read::flagged("t.uri", "pinned"),
+        locked = read::flagged("t.uri", "locked"),
+        hidden = read::hidden("t.uri"),
+    )
+});
+
+/// What listThreads asks for.
+pub struct ListQuery {
+    pub sphere_id: i64,
+    pub viewer: Option<String>,
+    pub moderator: bool,
+    pub sort: Sort,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+    pub q: Option<String>,
+    pub limit: i64,
+    pub cursor: Option<Cursor>,
+}
+
+/// One part of a thread page: pinned threads, or the rest, after `after` in the sort.
+fn list_part(
+    conn: &mut SqliteConnection,
+    q: &ListQuery,
+    fts: Option<&str>,
+    pinned: bool,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> Result<Vec<ThreadRow>, Error> {
+    let mut sql = Sql::default();
+    let viewer = q.viewer.clone().unwrap_or_default();
+    sql.push(&THREAD_SELECT).text(viewer).push("WHERE t.sphere_id = ? AND ").int(q.sphere_id);
+    sql.push(&read::author_active("t.author_did"));
+    sql.push(if pinned { " AND t.uri IN " } else { " AND t.uri NOT IN " })
+        .push(&read::flagged_subjects("pinned"))
+        .int(q.sphere_id);
+    if !q.moderator {
+        sql.push(" AND ").push(&read::not_hidden("t.uri"));
+    }
+    if let Some(tag) = &q.tag {
+        sql.push(" AND t.id IN (SELECT thread_id FROM disc_thread_tags WHERE tag = ?)").text(tag.clone());
+    }
+    if let Some(author) = &q.author {
+        sql.push(" AND t.author_did = ?").text(author.clone());
+    }
+    if let Some(fts) = fts {
+        sql.push(" AND t.id IN (SELECT rowid FROM disc_threads_fts WHERE disc_threads_fts MATCH ?)")
+            .text(fts.to_owned());
+    }
+    let column = q.sort.column();
+    if let Some(after) = after {
+        sql.push(&format!(" AND ({column}, t.id) < (?, ?)"));
+        match q.sort {
+            Sort::Top => sql.int(after.key.parse().unwrap_or(i64::MAX)),
+            Sort::Active | Sort::New => sql.text(after.key.clone()),
+        };
+        sql.int(after.id);
+    }
+    sql.push(&format!(" ORDER BY {column} DESC, t.id DESC LIMIT ?")).int(limit);
+    Ok(sql.load(conn)?)
+}
+
+/// A page of threads, pinned ones first, and the cursor of the next page.
+pub fn list_threads(
+    conn: &mut SqliteConnection,
+    q: &ListQuery,
+) -> Result<(Vec<ThreadRow>, Option<String>), Error> {
+    let fts = match &q.q {
+        Some(text) => match read::fts_query(text) {
+            Some(fts) => Some(fts),
+            None => return Ok((Vec::new(), None)),
+        },
+        None => None,
+    };
+    let mut rows = Vec::new();
+    // Pinned threads first (a page after the pinned ones starts straight with the rest).
+    let in_pinned = q.cursor.as_ref().is_none_or(|c| c.pinned);
+    if in_pinned {
+        let after = q.cursor.as_ref().filter(|c| c.pinned);
+        rows = list_part(conn, q, fts.as_deref(), true, after, q.limit + 1)?;
+    }
+    if (rows.len() as i64) <= q.limit {
+        let after = q.cursor.as_ref().filter(|c| !c.pinned);
+        let room = q.limit + 1 - rows.len() as i64;
+        rows.extend(list_part(conn, q, fts.as_deref(), false, after, room)?);
+    }
+    let next = if rows.len() as i64 > q.limit {
+        rows.truncate(q.limit as usize);
+        rows.last().map(|last| Cursor::after(q.sort, last).encode())
+    } else {
+        None
+    };
+    Ok((rows, next))
+}
+
+/// One thread by its number (hidden ones only for moderators).
+pub fn get_thread(
+    conn: &mut SqliteConnection,
+    sphere_id: i64,
+    number: i64,
+    viewer: Option<&str>,
+    moderator: bool,
+) -> Result<Option<ThreadRow>, Error> {
+    let mut sql = Sql::default();
+    sql.push(&THREAD_SELECT)
+        .text(viewer.unwrap_or_default().to_owned())
+        .push("WHERE t.sphere_id = ? AND t.number = ? AND ")
+        .int(sphere_id)
+        .int(number)
+        .push(&read::author_active("t.author_did"));
+    if !moderator {
+        sql.push(" AND ").push(&read::not_hidden("t.uri"));
+    }
+    Ok(sql.get_result(conn).optional()?)
+}
+
+/// A reply with what its view shows.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ReplyRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub thread_id: i64,
+    #[diesel(sql_type = Text)]
+    pub uri: String,
+    #[diesel(sql_type = Text)]
+    pub cid: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub parent_uri: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub path: String,
+    #[diesel(sql_type = BigInt)]
+    pub depth: i64,
+    #[diesel(sql_type = Text)]
+    pub author_did: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub handle: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub text: String,
+    #[diesel(sql_type = Text)]
+    pub reactions: String,
+    #[diesel(sql_type = Text)]
+    pub viewer_reactions: String,
+    #[diesel(sql_type = Text)]
+    pub created_at: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub updated_at: Option<String>,
+    #[diesel(sql_type = Bool)]
+    pub hidden: bool,
+}
+
+static REPLY_SELECT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT r.id, r.thread_id, r.uri, r.cid, r.parent_uri, r.path, r.depth, r.author_did, {handle} AS handle, r.text,
+                {reactions} AS reactions, {viewer} AS viewer_reactions, r.created_at, r.updated_at, {hidden} AS hidden
+         FROM disc_replies r ",
+        handle = read::handle("r.author_did"),
+        reactions = reactions_of("r.uri"),
+        viewer = viewer_reactions_of("r.uri"),
+        hidden = read::hidden("r.uri"),
+    )
+});
+
+/// Replies a lock keeps out: those this server saw after the lock, or that
+/// say they were written after it. Takes no parameters; `t` is the thread.
+static NOT_AFTER_LOCK: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        " AND NOT (r.seen_at > coalesce({set_at}, '9999') OR r.created_at > coalesce({action_at}, '9999'))",
+        set_at = read::flag_set_at("(SELECT uri FROM disc_threads WHERE id = r.thread_id)", "locked"),
+        action_at = read::flag_action_at("(SELECT uri FROM disc_threads WHERE id = r.thread_id)", "locked"),
+    )
+});
+
+/// A page of a thread's replies in thread order, after the path `after`.
+pub fn list_replies(
+    conn: &mut SqliteConnection,
+    thread_id: i64,
+    viewer: Option<&str>,
+    moderator: bool,
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<ReplyRow>, Error> {
+    let mut sql = Sql::default();
+    sql.push(&REPLY_SELECT)
+        .text(viewer.unwrap_or_default().to_owned())
+        .push("WHERE r.thread_id = ? AND ")
+        .int(thread_id)
+        .push(&read::author_active("r.author_did"))
+        .push(&NOT_AFTER_LOCK);
+    if !moderator {
+        sql.push(" AND ").push(&read::not_hidden("r.uri"));
+    }
+    if let Some(path) = after {
+        sql.push(" AND r.path > ?").text(path);
+    }
+    sql.push(" ORDER BY r.path LIMIT ?").int(limit);
+    Ok(sql.load(conn)?)
+}
+
+/// One reply by URI.
+pub fn reply(
+    conn: &mut SqliteConnection,
+    uri: &str,
+    viewer: Option<&str>,
+) -> Result<Option<ReplyRow>, Error> {
+    let mut sql = Sql::default();
+    sql.push(&REPLY_SELECT)
+        .text(viewer.unwrap_or_default().to_owned())
+        .push("WHERE r.uri = ?")
+        .text(uri.to_owned());
+    Ok(sql.get_result(conn).optional()?)
+}
+
+/// A subject's reaction counts and the viewer's reactions, as JSON arrays.
+pub fn reactions(
+    conn: &mut SqliteConnection,
+    subject: &str,
+    viewer: &str,
+) -> Result<(String, String), Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        reactions: String,
+        #[diesel(sql_type = Text)]
+        viewer_reactions: String,
+    }
+    let row: Row = sql(format!(
+        "SELECT {} AS reactions, {} AS viewer_reactions",
+        reactions_of("?"),
+        viewer_reactions_of("?")
+    ))
+    .bind::<Text, _>(subject)
+    .bind::<Text, _>(subject)
+    .bind::<Text, _>(viewer)
+    .get_result(conn)?;
+    Ok((row.reactions, row.viewer_reactions))
+}
+
+/// The number of the thread just written at `uri`.
+pub fn thread_number(conn: &mut SqliteConnection, uri: &str, sphere_id: i64) -> Result<i64, Error> {
+    #[derive(QueryableByName)]
+    struct Number {
+        #[diesel(sql_type = BigInt)]
+        number: i64,
+    }
+    Ok(sql("SELECT number FROM disc_threads WHERE uri = ? AND sphere_id = ?")
+        .bind::<Text, _>(uri)
+        .bind::<BigInt, _>(sphere_id)
+        .get_result::<Number>(conn)?
+        .number)
+}
+
+/// Strong references to a reply's thread and parent (when the parent still exists), for an edit.
+pub fn reply_refs(
+    conn: &mut SqliteConnection,
+    thread_id: i64,
+    parent: Option<&str>,
+) -> Result<(StrongRef, Option<StrongRef>), Error> {
+    #[derive(QueryableByName)]
+    struct Ref {
+        #[diesel(sql_type = Text)]
+        uri: String,
+        #[diesel(sql_type = Text)]
+        cid: String,
+    }
+    let root: Ref = sql("SELECT uri, cid FROM disc_threads WHERE id = ?")
+        .bind::<BigInt, _>(thread_id)
+        .get_result(conn)?;
+    let parent = match parent {
+        Some(uri) => sql("SELECT uri, cid FROM disc_replies WHERE uri = ?")
+            .bind::<Text, _>(uri)
+            .get_result::<Ref>(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok((StrongRef { uri: root.uri, cid: root.cid }, parent.map(|p| StrongRef { uri: p.uri, cid: p.cid })))
+}
+
+/// The URI of the viewer's reaction with `emoji` on a subject, if any.
+pub fn reaction_of(
+    conn: &mut SqliteConnection,
+    subject: &str,
+    did: &str,
+    emoji: &str,
+) -> Result<Option<String>, Error> {
+    #[derive(QueryableByName)]
+    struct Uri {
+        #[diesel(sql_type = Text)]
+        uri: String,
+    }
+    Ok(sql("SELECT uri FROM disc_reactions WHERE subject_uri = ? AND reactor_did = ? AND emoji = ?")
+        .bind::<Text, _>(subject)
+        .bind::<Text, _>(did)
+        .bind::<Text, _>(emoji)
+        .get_result::<Uri>(conn)
+        .optional()?
+        .map(|u| u.uri))
+}
+
+/// The subject a reaction names, if it is a thread or reply of this Sphere: its CID.
+pub fn subject_cid(conn: &mut SqliteConnection, uri: &str, sphere_id: i64) -> Result<Option<String>, Error> {
+    #[derive(QueryableByName)]
+    struct Cid {
+        #[diesel(sql_type = Text)]
+        cid: String,
+    }
+    // `?1`, `?2` repeated: diesel's own query (`sql()` binds `?` positionally).
+    Ok(diesel::sql_query(
+        "SELECT cid FROM disc_threads WHERE uri = ?1 AND sphere_id = ?2
+         UNION ALL SELECT r.cid FROM disc_replies r JOIN disc_threads t ON t.id = r.thread_id WHERE r.uri = ?1 AND t.sphere_id = ?2",
+    )
+    .bind::<Text, _>(uri)
+    .bind::<BigInt, _>(sphere_id)
+    .get_result::<Cid>(conn)
+    .optional()?
+    .map(|c| c.cid))
+}
+
+/// Content this module holds, for moderation: `(cid, sphere id, is a thread)`.
+pub fn content(conn: &mut SqliteConnection, uri: &str) -> Result<Option<(String, i64, bool)>, Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        cid: String,
+        #[diesel(sql_type = BigInt)]
+        sphere_id: i64,
+        #[diesel(sql_type = Bool)]
+        thread: bool,
+    }
+    Ok(diesel::sql_query(
+        "SELECT cid, sphere_id, true AS thread FROM disc_threads WHERE uri = ?1
+         UNION ALL SELECT r.cid, t.sphere_id, false FROM disc_replies r JOIN disc_threads t ON t.id = r.thread_id WHERE r.uri = ?1",
+    )
+    .bind::<Text, _>(uri)
+    .get_result::<Row>(conn)
+    .optional()?
+    .map(|r| (r.cid, r.sphere_id, r.thread)))
+}
+
+/// Everyone who wrote a thread, reply or reaction in a Sphere.
+pub fn authors(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String>, Error> {
+    #[derive(QueryableByName)]
+    struct Did {
+        #[diesel(sql_type = Text)]
+        did: String,
+    }
+    let rows: Vec<Did> = diesel::sql_query(
+        "SELECT author_did AS did FROM disc_threads WHERE sphere_id = ?1
+         UNION SELECT r.author_did FROM disc_replies r JOIN disc_threads t ON t.id = r.thread_id WHERE t.sphere_id = ?1
+         UNION SELECT reactor_did FROM disc_reactions WHERE sphere_id = ?1",
+    )
+    .bind::<BigInt, _>(sphere_id)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|d| d.did).collect())
+}
