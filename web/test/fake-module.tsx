@@ -60,10 +60,10 @@ export const notes: ClientModule = {
 };
 
 /** Another module this build doesn't have, with a tab label of its own. */
-export const discussions: ClientModule = {
-  name: 'discussions',
-  label: 'Discussions',
-  lexicons: ['site.exosphere.discussion'],
-  tab: { label: 'Talk', path: (slug) => `${spherePath(slug)}/discussions` },
+export const events: ClientModule = {
+  name: 'events',
+  label: 'Events',
+  lexicons: ['site.exosphere.event'],
+  tab: { label: 'Calendar', path: (slug) => `${spherePath(slug)}/events` },
   routes: [],
 };

@@ -21,7 +21,7 @@ import {
 } from '../src/client';
 import { modules } from '../src/modules/registry';
 import { modulesToSave, SettingsPage } from '../src/modules/spheres/pages/settings';
-import { discussions, NotesPage, notes } from './fake-module';
+import { events, NotesPage, notes } from './fake-module';
 import { fakeServer, settle, sphere } from './helpers';
 
 const owner: SphereView = { ...sphere, viewer: { canWrite: true, canModerate: true, role: 'owner', status: 'active' } };
@@ -84,10 +84,10 @@ describe('the registry', () => {
   });
 
   it('finds the module a path is under', () => {
-    installModules([notes, discussions]);
+    installModules([notes, events]);
     expect(moduleAtPath('/s/demo/notes/3')?.module.name).toBe('notes');
     expect(moduleAtPath('/s/demo/notes?sort=new')?.slug).toBe('demo');
-    expect(moduleAtPath('/s/demo/discussions')?.module.name).toBe('discussions');
+    expect(moduleAtPath('/s/demo/events')?.module.name).toBe('events');
     expect(moduleAtPath('/s/demo/notesy')).toBeUndefined();
     expect(moduleAtPath('/s/demo/members')).toBeUndefined();
     expect(moduleAtPath('/s/demo')).toBeUndefined();
@@ -96,7 +96,7 @@ describe('the registry', () => {
 
 describe('with fake modules installed', () => {
   beforeEach(() => {
-    installModules([notes, discussions]);
+    installModules([notes, events]);
   });
 
   describe('the Sphere tabs', () => {
@@ -115,10 +115,10 @@ describe('with fake modules installed', () => {
     });
 
     it('follow the registry’s order, skip modules this build lacks, and end with Settings for the owner', () => {
-      render(<SphereHeader sphere={{ ...owner, modules: ['not-installed', 'discussions', 'notes'] }} current="home" />);
+      render(<SphereHeader sphere={{ ...owner, modules: ['not-installed', 'events', 'notes'] }} current="home" />);
       expect(tabs()).toEqual([
         ['Notes', '/s/demo/notes'],
-        ['Talk', '/s/demo/discussions'],
+        ['Calendar', '/s/demo/events'],
         ['Members', '/s/demo/members'],
         ['Settings', '/s/demo/settings'],
       ]);
@@ -139,10 +139,10 @@ describe('with fake modules installed', () => {
       const boxes = group.getAllByRole('checkbox') as HTMLInputElement[];
       expect(boxes.map((b) => [b.value, b.checked])).toEqual([
         ['notes', true],
-        ['discussions', false],
+        ['events', false],
       ]);
       expect(group.getByLabelText('Notes')).toBe(boxes[0]);
-      expect(group.getByLabelText('Discussions')).toBe(boxes[1]);
+      expect(group.getByLabelText('Events')).toBe(boxes[1]);
     });
 
     it('saves the modules turned on, keeping names this build does not have', async () => {
@@ -154,15 +154,15 @@ describe('with fake modules installed', () => {
       renderSettings({ ...owner, modules: ['polls', 'notes'] });
       expect(screen.getByText(/kept as they are/).textContent).toContain('polls');
       fireEvent.click(screen.getByLabelText('Notes'));
-      fireEvent.click(screen.getByLabelText('Discussions'));
+      fireEvent.click(screen.getByLabelText('Events'));
       fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
       await settle();
       const call = server.calls.find((c) => c.path.endsWith('updateSphere'));
-      expect((call?.body as { modules: string[] }).modules).toEqual(['polls', 'discussions']);
+      expect((call?.body as { modules: string[] }).modules).toEqual(['polls', 'events']);
       expect(screen.getByText('Settings saved.')).toBeTruthy();
       // The tabs follow what was saved.
       expect(tabs()).toEqual([
-        ['Talk', '/s/demo/discussions'],
+        ['Calendar', '/s/demo/events'],
         ['Members', '/s/demo/members'],
         ['Settings', '/s/demo/settings'],
       ]);
@@ -170,8 +170,8 @@ describe('with fake modules installed', () => {
 
     it('keeps the list’s order', () => {
       expect(modulesToSave(['x', 'notes'], ['notes'])).toEqual(['x', 'notes']);
-      expect(modulesToSave(['x', 'notes'], ['discussions'])).toEqual(['x', 'discussions']);
-      expect(modulesToSave([], ['discussions', 'notes'])).toEqual(['discussions', 'notes']);
+      expect(modulesToSave(['x', 'notes'], ['events'])).toEqual(['x', 'events']);
+      expect(modulesToSave([], ['events', 'notes'])).toEqual(['events', 'notes']);
     });
   });
 

@@ -2,7 +2,7 @@
 // runs), a renderer of core's pages with the fake modules of
 // test/fake-module.tsx, and the data a page's queries ask for.
 import { exosphereQueries, exosphereRender, type ServerRenderer, serverRenderer } from '../src/entry-server';
-import { discussions, notes } from './fake-module';
+import { events, notes } from './fake-module';
 
 export { exosphereQueries, exosphereRender, type ServerRenderer, serverRenderer };
 
@@ -10,7 +10,7 @@ export { exosphereQueries, exosphereRender, type ServerRenderer, serverRenderer 
 export const registryServer: ServerRenderer = { queries: exosphereQueries, render: exosphereRender };
 
 /** Core's pages with the fake modules only (no module of this build). */
-export const notesServer: ServerRenderer = serverRenderer([notes, discussions]);
+export const notesServer: ServerRenderer = serverRenderer([notes, events]);
 
 /** What a page's queries read, from answers by NSID (a query without an answer is left out). */
 export function dataFor(

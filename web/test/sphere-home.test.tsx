@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type ActivityItem, installModules, LocationProvider, specKey } from '../src/client';
 import { queries } from '../src/modules/spheres/routes';
 import { SphereHomePage } from '../src/modules/spheres/pages/sphere';
-import { discussions, notes } from './fake-module';
+import { events, notes } from './fake-module';
 import { fakeServer, settle, sphere } from './helpers';
 
 function item(n: number, overrides: Partial<ActivityItem> = {}): ActivityItem {
@@ -31,7 +31,7 @@ function renderHome() {
 
 describe('the Sphere home', () => {
   beforeEach(() => {
-    installModules([notes, discussions]);
+    installModules([notes, events]);
   });
 
   it('hydrates from the server data without fetching', async () => {
@@ -53,7 +53,7 @@ describe('the Sphere home', () => {
     expect(items[0]?.textContent).toContain('@alice.test');
     // The modules the Sphere enables (only those), linking to their tabs.
     expect(screen.getByTestId('sphere-modules').textContent).toContain('Notes');
-    expect(screen.getByTestId('sphere-modules').textContent).not.toContain('Discussions');
+    expect(screen.getByTestId('sphere-modules').textContent).not.toContain('Events');
     expect(within(screen.getByTestId('sphere-modules')).getByRole('link', { name: 'Notes' }).getAttribute('href')).toBe(
       '/s/demo/notes',
     );

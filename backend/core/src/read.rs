@@ -55,6 +55,15 @@ pub fn flag_action_at(uri_column: &'static str, flag: &'static str) -> String {
     format!("(SELECT action_at FROM subject_flags WHERE subject_uri = {uri_column} AND flag = '{flag}')")
 }
 
+/// True when the account in `did_column` is an active owner or admin of the
+/// Sphere whose internal id is in `sphere_id_column`.
+pub fn moderates(did_column: &'static str, sphere_id_column: &'static str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM sphere_members WHERE sphere_id = {sphere_id_column} AND did = {did_column}
+                 AND status = 'active' AND role IN ('owner', 'admin'))"
+    )
+}
+
 /// The AT URI of the Sphere record whose internal id is in `sphere_id_column`.
 pub fn sphere_uri(sphere_id_column: &'static str) -> String {
     format!("(SELECT uri FROM spheres WHERE id = {sphere_id_column})")

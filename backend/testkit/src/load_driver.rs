@@ -61,15 +61,16 @@ pub async fn drive_with(
             while !stop.load(Ordering::Relaxed) {
                 n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let t = Instant::now();
-                match client.get(url(n >> 33)).send().await {
-                    Ok(r) if r.status().is_success() => {
-                        if r.bytes().await.is_err() {
-                            errors += 1;
-                        }
-                    }
-                    _ => errors += 1,
+                // Only answered requests count as throughput and latency; failures are counted apart.
+                let answered = match client.get(url(n >> 33)).send().await {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                };
+                if answered {
+                    latencies.push(t.elapsed().as_micros() as u32);
+                } else {
+                    errors += 1;
                 }
-                latencies.push(t.elapsed().as_micros() as u32);
             }
             (latencies, errors)
         }));

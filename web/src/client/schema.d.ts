@@ -24,6 +24,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.discussion.createReply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply in a thread, or to a reply in it.
+         * @description Reply in a thread, or to a reply in it.
+         */
+        post: operations["site.exosphere.discussion.createReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.createThread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a thread: publishes a site.exosphere.discussion record on the author's PDS (public Spheres) or keeps it here (private ones).
+         * @description Start a thread: publishes a site.exosphere.discussion record on the author's PDS (public Spheres) or keeps it here (private ones).
+         */
+        post: operations["site.exosphere.discussion.createThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.deleteReply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a reply (its author).
+         * @description Delete a reply (its author).
+         */
+        post: operations["site.exosphere.discussion.deleteReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.deleteThread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a thread (its author).
+         * @description Delete a thread (its author).
+         */
+        post: operations["site.exosphere.discussion.deleteThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.getThread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One thread by its number.
+         * @description One thread by its number.
+         */
+        get: operations["site.exosphere.discussion.getThread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.listReplies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A thread's replies in thread order: each reply followed by its answers, oldest first at every level.
+         * @description A thread's replies in thread order: each reply followed by its answers, oldest first at every level.
+         */
+        get: operations["site.exosphere.discussion.listReplies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.listThreads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Threads of a Sphere: pinned ones first, then by the sort.
+         * @description Threads of a Sphere: pinned ones first, then by the sort.
+         */
+        get: operations["site.exosphere.discussion.listThreads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.react": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * React to a thread or a reply (idempotent).
+         * @description React to a thread or a reply (idempotent).
+         */
+        post: operations["site.exosphere.discussion.react"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.unreact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a reaction back (idempotent).
+         * @description Take a reaction back (idempotent).
+         */
+        post: operations["site.exosphere.discussion.unreact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.updateReply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit a reply (its author).
+         * @description Edit a reply (its author).
+         */
+        post: operations["site.exosphere.discussion.updateReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.discussion.updateThread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit a thread (its author).
+         * @description Edit a thread (its author).
+         */
+        post: operations["site.exosphere.discussion.updateThread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.featureRequest.createComment": {
         parameters: {
             query?: never;
@@ -474,8 +694,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Hide or restore any content of a Sphere (owner or admin): publishes a site.exosphere.moderation record on the moderator's PDS.
-         * @description Hide or restore any content of a Sphere (owner or admin): publishes a site.exosphere.moderation record on the moderator's PDS.
+         * Hide or restore any content of a Sphere, lock or pin a thread (owner or admin): publishes a site.exosphere.moderation record on the moderator's PDS.
+         * @description Hide or restore any content of a Sphere, lock or pin a thread (owner or admin): publishes a site.exosphere.moderation record on the moderator's PDS.
          */
         post: operations["site.exosphere.sphere.moderate"];
         delete?: never;
@@ -554,6 +774,256 @@ export interface components {
             did: string;
             /** Format: handle */
             handle?: string;
+        };
+        "site.exosphere.discussion": {
+            /** @description The opening post, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            body?: string;
+            /**
+             * Format: date-time
+             * @description When the record was created (client clock).
+             */
+            createdAt: string;
+            /**
+             * Format: at-uri
+             * @description AT URI of the site.exosphere.sphere record this record belongs to.
+             */
+            sphere: string;
+            /** @description Up to five short tags. */
+            tags?: string[];
+            /** @description The thread's subject. At most 300 graphemes. At most 3000 bytes of UTF-8. */
+            title: string;
+            /**
+             * Format: date-time
+             * @description When the author last edited it.
+             */
+            updatedAt?: string;
+        };
+        "site.exosphere.discussion.createReply.Input": {
+            /**
+             * Format: int64
+             * @description The thread's number within its Sphere.
+             */
+            number: number;
+            /**
+             * Format: at-uri
+             * @description AT URI of the reply answered.
+             */
+            parent?: string;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /** @description The reply, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            text: string;
+        };
+        "site.exosphere.discussion.createReply.Output": {
+            reply: components["schemas"]["site.exosphere.discussion.defs.replyView"];
+        };
+        "site.exosphere.discussion.createThread.Input": {
+            /** @description The opening post, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            body?: string;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /** @description Up to five short tags. */
+            tags?: string[];
+            /** @description The thread's subject. At most 300 graphemes. At most 3000 bytes of UTF-8. */
+            title: string;
+        };
+        "site.exosphere.discussion.createThread.Output": {
+            thread: components["schemas"]["site.exosphere.discussion.defs.threadView"];
+        };
+        "site.exosphere.discussion.defs.reactionCount": {
+            /** Format: int64 */
+            count: number;
+            emoji: string;
+        };
+        "site.exosphere.discussion.defs.replyView": {
+            author: components["schemas"]["site.exosphere.defs.actorView"];
+            /** Format: cid */
+            cid?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: int64
+             * @description 0 for an answer to the thread, 1 for an answer to such a reply, and so on.
+             */
+            depth: number;
+            /** @description Hidden by a moderator (only moderators see hidden replies). */
+            hidden?: boolean;
+            /**
+             * Format: at-uri
+             * @description The reply answered (absent for answers to the thread).
+             */
+            parent?: string;
+            reactions: components["schemas"]["site.exosphere.discussion.defs.reactionCount"][];
+            /** @description Markdown. */
+            text: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** Format: at-uri */
+            uri: string;
+            viewer?: components["schemas"]["site.exosphere.discussion.defs.viewerState"];
+        };
+        "site.exosphere.discussion.defs.threadView": {
+            author: components["schemas"]["site.exosphere.defs.actorView"];
+            /** @description Markdown. */
+            body?: string;
+            /** Format: cid */
+            cid?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Hidden by a moderator (only moderators see hidden threads). */
+            hidden?: boolean;
+            /** Format: date-time */
+            lastReplyAt?: string;
+            locked?: boolean;
+            /**
+             * Format: int64
+             * @description The thread's number within its Sphere.
+             */
+            number: number;
+            pinned?: boolean;
+            reactions: components["schemas"]["site.exosphere.discussion.defs.reactionCount"][];
+            /** Format: int64 */
+            replyCount: number;
+            /** Format: at-uri */
+            sphere: string;
+            tags: string[];
+            title: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** Format: at-uri */
+            uri: string;
+            viewer?: components["schemas"]["site.exosphere.discussion.defs.viewerState"];
+        };
+        "site.exosphere.discussion.defs.viewerState": {
+            /** @description The emoji the viewer reacted with. */
+            reactions: string[];
+        };
+        "site.exosphere.discussion.deleteReply.Input": {
+            /**
+             * Format: at-uri
+             * @description AT URI of the reply.
+             */
+            reply: string;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.discussion.deleteThread.Input": {
+            /**
+             * Format: int64
+             * @description The thread's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.discussion.getThread.Output": {
+            thread: components["schemas"]["site.exosphere.discussion.defs.threadView"];
+        };
+        "site.exosphere.discussion.listReplies.Output": {
+            cursor?: string;
+            replies: components["schemas"]["site.exosphere.discussion.defs.replyView"][];
+        };
+        "site.exosphere.discussion.listThreads.Output": {
+            cursor?: string;
+            threads: components["schemas"]["site.exosphere.discussion.defs.threadView"][];
+        };
+        "site.exosphere.discussion.react.Input": {
+            /** @description Known values: +1, -1, laugh, hooray, confused, heart, rocket, eyes. At most 32 bytes of UTF-8. */
+            emoji: string;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /**
+             * Format: at-uri
+             * @description AT URI of the thread or reply.
+             */
+            subject: string;
+        };
+        "site.exosphere.discussion.react.Output": {
+            reactions: components["schemas"]["site.exosphere.discussion.defs.reactionCount"][];
+            viewer: components["schemas"]["site.exosphere.discussion.defs.viewerState"];
+        };
+        "site.exosphere.discussion.unreact.Input": {
+            /** @description Known values: +1, -1, laugh, hooray, confused, heart, rocket, eyes. At most 32 bytes of UTF-8. */
+            emoji: string;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /**
+             * Format: at-uri
+             * @description AT URI of the thread or reply.
+             */
+            subject: string;
+        };
+        "site.exosphere.discussion.unreact.Output": {
+            reactions: components["schemas"]["site.exosphere.discussion.defs.reactionCount"][];
+            viewer: components["schemas"]["site.exosphere.discussion.defs.viewerState"];
+        };
+        "site.exosphere.discussion.updateReply.Input": {
+            /**
+             * Format: at-uri
+             * @description AT URI of the reply.
+             */
+            reply: string;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /** @description The reply, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            text: string;
+        };
+        "site.exosphere.discussion.updateReply.Output": {
+            reply: components["schemas"]["site.exosphere.discussion.defs.replyView"];
+        };
+        "site.exosphere.discussion.updateThread.Input": {
+            /** @description The opening post, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            body?: string;
+            /**
+             * Format: int64
+             * @description The thread's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /** @description Up to five short tags. */
+            tags?: string[];
+            /** @description The thread's subject. At most 300 graphemes. At most 3000 bytes of UTF-8. */
+            title?: string;
+        };
+        "site.exosphere.discussion.updateThread.Output": {
+            thread: components["schemas"]["site.exosphere.discussion.defs.threadView"];
+        };
+        "site.exosphere.discussionReaction": {
+            /**
+             * Format: date-time
+             * @description When the record was created (client clock).
+             */
+            createdAt: string;
+            /** @description Which reaction (GitHub's eight); other values are not counted. Known values: +1, -1, laugh, hooray, confused, heart, rocket, eyes. At most 32 bytes of UTF-8. */
+            emoji: string;
+            /**
+             * Format: at-uri
+             * @description AT URI of the site.exosphere.sphere record this record belongs to.
+             */
+            sphere: string;
+            subject: components["schemas"]["com.atproto.repo.strongRef"];
+        };
+        "site.exosphere.discussionReply": {
+            /**
+             * Format: date-time
+             * @description When the record was created (client clock).
+             */
+            createdAt: string;
+            parent?: components["schemas"]["com.atproto.repo.strongRef"];
+            root: components["schemas"]["com.atproto.repo.strongRef"];
+            /**
+             * Format: at-uri
+             * @description AT URI of the site.exosphere.sphere record this record belongs to.
+             */
+            sphere: string;
+            /** @description The reply, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            text: string;
+            /**
+             * Format: date-time
+             * @description When the author last edited it.
+             */
+            updatedAt?: string;
         };
         "site.exosphere.featureRequest": {
             /**
@@ -848,7 +1318,7 @@ export interface components {
             subject: components["schemas"]["com.atproto.repo.strongRef"];
         };
         "site.exosphere.moderation": {
-            /** @description hide removes the content from every view but the admins'; restore undoes a hide. Known values: hide, restore. At most 64 bytes of UTF-8. */
+            /** @description hide removes the content from every view but the admins', restore undoes it; lock closes a thread to new replies, unlock reopens it; pin lists a thread first, unpin undoes it. Which actions apply depends on the content. Known values: hide, restore, lock, unlock, pin, unpin. At most 64 bytes of UTF-8. */
             action: string;
             /**
              * Format: date-time
@@ -1016,7 +1486,7 @@ export interface components {
             spheres: components["schemas"]["site.exosphere.sphere.defs.sphereView"][];
         };
         "site.exosphere.sphere.moderate.Input": {
-            /** @description Known values: hide, restore. */
+            /** @description hide removes the content from every view but the admins', restore undoes it; lock closes a thread to new replies, unlock reopens it; pin lists a thread first, unpin undoes it. Which actions apply depends on the content. Known values: hide, restore, lock, unlock, pin, unpin. */
             action: string;
             /** @description At most 300 graphemes. At most 3000 bytes of UTF-8. */
             reason?: string;
@@ -1030,6 +1500,10 @@ export interface components {
         };
         "site.exosphere.sphere.moderate.Output": {
             hidden: boolean;
+            /** @description Whether the subject is locked now (threads). */
+            locked?: boolean;
+            /** @description Whether the subject is pinned now (threads). */
+            pinned?: boolean;
             /**
              * Format: at-uri
              * @description AT URI of the moderation record, when one was published.
@@ -1156,6 +1630,949 @@ export interface operations {
             };
             /** @description NotFound, or a method error naming what was not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.createReply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.discussion.createReply.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.createReply.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ThreadNotFound`: No thread with that number in this Sphere.; `ReplyNotFound`: No such reply in this Sphere.; `ThreadLocked`: The thread is locked: it takes no new replies (but from its Sphere's owner and admins). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.createThread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.discussion.createThread.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.createThread.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.deleteReply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.discussion.deleteReply.Input"];
+            };
+        };
+        responses: {
+            /** @description OK, no body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ReplyNotFound`: No such reply in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.deleteThread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.discussion.deleteThread.Input"];
+            };
+        };
+        responses: {
+            /** @description OK, no body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ThreadNotFound`: No thread with that number in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.getThread": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+                /** @description The thread's number within its Sphere. */
+                number: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.getThread.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ThreadNotFound`: No thread with that number in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.listReplies": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+                /** @description The thread's number within its Sphere. */
+                number: number;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.listReplies.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ThreadNotFound`: No thread with that number in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.listThreads": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+                /** @description active: latest reply (or creation) first; new: newest first; top: most reactions first. */
+                sort?: string;
+                /** @description Only threads with this tag. */
+                tag?: string;
+                /** @description Only threads by this account. */
+                author?: string;
+                /** @description Full-text search of titles and bodies. */
+                q?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.listThreads.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.react": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.discussion.react.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.react.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ThreadNotFound`: No thread with that number in this Sphere.; `ReplyNotFound`: No such reply in this Sphere.; `UnknownReaction`: Not one of the eight reactions. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.unreact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.discussion.unreact.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.unreact.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ThreadNotFound`: No thread with that number in this Sphere.; `ReplyNotFound`: No such reply in this Sphere.; `UnknownReaction`: Not one of the eight reactions. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.updateReply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.discussion.updateReply.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.updateReply.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ReplyNotFound`: No such reply in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.discussion.updateThread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.discussion.updateThread.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.discussion.updateThread.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use discussions.; `ThreadNotFound`: No thread with that number in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

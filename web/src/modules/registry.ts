@@ -5,6 +5,7 @@
 // folder has index.ts (its ClientModule, lazy pages) and eager.ts (the same
 // pages for the server render, picked up by entry-server.tsx).
 import type { ClientModule } from '../client';
+import discussions from './discussions';
 import featureRequests from './feature-requests';
 
-export const modules: readonly ClientModule[] = [featureRequests];
+export const modules: readonly ClientModule[] = [featureRequests, discussions];

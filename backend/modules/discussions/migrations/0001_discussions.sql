@@ -20,6 +20,8 @@ CREATE TABLE disc_threads (
     updated_at TEXT,
     reply_count INTEGER NOT NULL DEFAULT 0,
     reaction_count INTEGER NOT NULL DEFAULT 0,
+    -- [{"emoji","count"}], most used first: kept with the reactions (lists read it on every row).
+    reactions TEXT NOT NULL DEFAULT '[]',
     -- The latest reply's createdAt, or the thread's own: the `active` sort.
     active_at TEXT NOT NULL,
     UNIQUE (sphere_id, number)
@@ -52,7 +54,8 @@ CREATE TABLE disc_replies (
     updated_at TEXT,
     -- This server's clock when it first saw the reply (a lock hides what it sees later).
     seen_at TEXT NOT NULL,
-    reaction_count INTEGER NOT NULL DEFAULT 0
+    reaction_count INTEGER NOT NULL DEFAULT 0,
+    reactions TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX disc_replies_thread ON disc_replies (thread_id, path);
 CREATE INDEX disc_replies_author ON disc_replies (author_did);

@@ -29,12 +29,13 @@ fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-fn thread_view(row: ThreadRow, signed_in: bool) -> ThreadView {
+fn thread_view(row: ThreadRow, access: &Access) -> ThreadView {
+    let signed_in = access.viewer.is_some();
     ThreadView {
         uri: row.uri,
         cid: Some(row.cid),
         number: row.number,
-        sphere: row.sphere_uri,
+        sphere: access.sphere.uri.clone(),
         title: row.title,
         body: row.body,
         tags: json_list(&row.tags),
@@ -160,7 +161,7 @@ impl Handlers for Api {
         let sort = Sort::parse(&params.sort)?;
         let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
         let caller = ctx.caller().await?;
-        let (rows, cursor, signed_in) = ctx
+        let (rows, cursor, access) = ctx
             .app()?
             .db
             .read(move |c| {
@@ -178,11 +179,11 @@ impl Handlers for Api {
                     cursor,
                 };
                 let (rows, cursor) = store::list_threads(c, &query)?;
-                Ok((rows, cursor, access.viewer.is_some()))
+                Ok((rows, cursor, access))
             })
             .await?;
         Ok(api::list_threads::Output {
-            threads: rows.into_iter().map(|r| thread_view(r, signed_in)).collect(),
+            threads: rows.into_iter().map(|r| thread_view(r, &access)).collect(),
             cursor,
         })
     }
@@ -195,7 +196,7 @@ impl Handlers for Api {
         let access = Access::load(ctx, &params.sphere).await?;
         access.require(Action::Read)?;
         let row = thread(ctx, &access, params.number).await?;
-        Ok(api::get_thread::Output { thread: thread_view(row, access.viewer.is_some()) })
+        Ok(api::get_thread::Output { thread: thread_view(row, &access) })
     }
 
     async fn list_replies(
@@ -243,7 +244,7 @@ impl Handlers for Api {
         let (uri, sphere_id) = (written.uri.clone(), access.sphere.id);
         let number = ctx.app()?.db.read(move |c| store::thread_number(c, &uri, sphere_id)).await?;
         let row = thread(ctx, &access, number).await?;
-        Ok(api::create_thread::Output { thread: thread_view(row, true) })
+        Ok(api::create_thread::Output { thread: thread_view(row, &access) })
     }
 
     async fn update_thread(
@@ -268,7 +269,7 @@ impl Handlers for Api {
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
         writer.put(&rkey(&row.uri), &record).await?;
         let row = thread(ctx, &access, input.number).await?;
-        Ok(api::update_thread::Output { thread: thread_view(row, true) })
+        Ok(api::update_thread::Output { thread: thread_view(row, &access) })
     }
 
     async fn delete_thread(&self, ctx: &XrpcContext, input: api::delete_thread::Input) -> XrpcResult<()> {
@@ -288,7 +289,7 @@ impl Handlers for Api {
     ) -> XrpcResult<api::create_reply::Output> {
         let access = writable(ctx, &input.sphere).await?;
         let row = thread(ctx, &access, input.number).await?;
-        if row.locked {
+        if row.locked && !access.can(Action::Moderate) {
             return Err(Error::named(
                 ErrorKind::Conflict,
                 "ThreadLocked",

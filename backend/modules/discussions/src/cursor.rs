@@ -34,6 +34,15 @@ impl Sort {
         }
     }
 
+    /// The index that walks a Sphere's threads in this order.
+    pub fn index(self) -> &'static str {
+        match self {
+            Self::Active => "disc_threads_active",
+            Self::New => "disc_threads_new",
+            Self::Top => "disc_threads_top",
+        }
+    }
+
     /// The column threads are ordered by.
     pub fn column(self) -> &'static str {
         match self {

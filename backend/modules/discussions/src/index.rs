@@ -299,12 +299,20 @@ fn subject_table(
     Ok(None)
 }
 
-fn move_reaction_count(conn: &mut SqliteConnection, subject: &str, by: i64) -> Result<(), Error> {
+/// A subject's reaction count and `[{"emoji","count"}]` summary, from its reactions.
+fn refresh_reactions(conn: &mut SqliteConnection, subject: &str) -> Result<(), Error> {
     for table in ["disc_threads", "disc_replies"] {
-        sql(format!("UPDATE {table} SET reaction_count = reaction_count + ? WHERE uri = ?"))
-            .bind::<BigInt, _>(by)
-            .bind::<Text, _>(subject)
-            .execute(conn)?;
+        sql(format!(
+            "UPDATE {table} SET
+               reaction_count = (SELECT count(*) FROM disc_reactions WHERE subject_uri = ?),
+               reactions = (SELECT coalesce(json_group_array(json_object('emoji', emoji, 'count', n)), '[]') FROM
+                 (SELECT emoji, count(*) AS n FROM disc_reactions WHERE subject_uri = ? GROUP BY emoji ORDER BY n DESC, emoji))
+             WHERE uri = ?"
+        ))
+        .bind::<Text, _>(subject)
+        .bind::<Text, _>(subject)
+        .bind::<Text, _>(subject)
+        .execute(conn)?;
     }
     Ok(())
 }
@@ -338,7 +346,7 @@ fn index_reaction(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<Inde
     if inserted == 0 {
         return Ok(IndexOutcome::Unchanged);
     }
-    move_reaction_count(conn, &record.subject.uri, 1)?;
+    refresh_reactions(conn, &record.subject.uri)?;
     Ok(IndexOutcome::Indexed)
 }
 
@@ -354,6 +362,6 @@ fn delete_reaction(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Resu
         .get_result(conn)
         .optional()?;
     let Some(gone) = gone else { return Ok(IndexOutcome::Ignored) };
-    move_reaction_count(conn, &gone.subject_uri, -1)?;
+    refresh_reactions(conn, &gone.subject_uri)?;
     Ok(IndexOutcome::Indexed)
 }

@@ -318,6 +318,12 @@ async fn moderators_lock_pin_and_hide() -> anyhow::Result<()> {
     assert_eq!(replies(&w, &anyone, "modded", 1).await?, [(0, "Before the lock".to_owned())]);
     let thread = get(s, &anyone, &format!("{D}.getThread"), &[("sphere", "modded"), ("number", "1")]).await?;
     assert_eq!(thread["thread"]["locked"], true);
+    // Moderators may still reply to a locked thread, and their replies show.
+    reply(&w, &w.bob, "modded", 1, None, "A moderator's note").await?;
+    assert_eq!(
+        replies(&w, &anyone, "modded", 1).await?,
+        [(0, "Before the lock".to_owned()), (0, "A moderator's note".to_owned())]
+    );
     moderate(&w, &w.bob, "modded", &older, "unlock").await?;
     reply(&w, &w.carol, "modded", 1, None, "Unlocked again").await?;
 

@@ -1,0 +1,202 @@
+//! Discussions under load: one open Sphere with 100k threads and 1M replies,
+//! indexed through the module's own indexing functions (the path every
+//! record takes), then `listThreads` and `getThread` driven by 64 concurrent
+//! signed-in clients (their answers are never cached), beside the trivial
+//! `/xrpc/_health` endpoint of the same server in the same run.
+//!
+//! Run: `cargo bench --workspace --bench discussions`
+//! (`BENCH_SECONDS` per phase, default 8; `BENCH_CLIENTS`, default 64;
+//! `BENCH_THREADS` and `BENCH_REPLIES` change the size.)
+
+use std::time::Instant;
+
+use diesel::connection::SimpleConnection;
+use exosphere_core::{Config, RecordEvent, RecordOp, Source};
+use exosphere_testkit::load_driver as http;
+use serde_json::json;
+
+const SPHERE: &str = "at://did:plc:benchowner/site.exosphere.sphere/bench";
+const THREAD: &str = "site.exosphere.discussion";
+const REPLY: &str = "site.exosphere.discussionReply";
+const REACTION: &str = "site.exosphere.discussionReaction";
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+/// One generated record: (did, collection, rkey, cid, record).
+type Generated = (String, &'static str, String, String, serde_json::Value);
+
+fn created(i: u64) -> String {
+    let (d, s) = (i / 86_400, i % 86_400);
+    format!(
+        "2026-{:02}-{:02}T{:02}:{:02}:{:02}.000Z",
+        1 + (d / 28) % 12,
+        1 + d % 28,
+        s / 3600,
+        (s / 60) % 60,
+        s % 60
+    )
+}
+
+fn thread(i: u64) -> Generated {
+    let did = format!("did:plc:author{}", i % 2000);
+    let topic = ["dark mode", "exports", "shortcuts", "mobile", "integrations"][(i % 5) as usize];
+    let record = json!({ "$type": THREAD, "sphere": SPHERE, "title": format!("Thread {i} about {topic}"),
+        "body": format!("Why **{topic}** matters, thread {i}: a paragraph of Markdown with a [link](https://example.com/{i})."),
+        "tags": [topic.replace(' ', "-")], "createdAt": created(i * 30) });
+    (did, THREAD, format!("t{i}"), format!("bafythread{i}"), record)
+}
+
+fn thread_ref(i: u64) -> serde_json::Value {
+    json!({ "uri": format!("at://did:plc:author{}/{THREAD}/t{i}", i % 2000), "cid": format!("bafythread{i}") })
+}
+
+/// Reply `j` in thread `t`: every third answers the reply before it.
+fn reply(t: u64, j: u64, serial: u64) -> Generated {
+    let did = format!("did:plc:replier{}", serial % 5000);
+    let mut record = json!({ "$type": REPLY, "sphere": SPHERE, "root": thread_ref(t),
+        "text": format!("Reply {j} in thread {t}: me too, and here is *why*."), "createdAt": created(t * 30 + j + 1) });
+    if j % 3 == 2 {
+        let parent_did = format!("did:plc:replier{}", (serial - 1) % 5000);
+        record["parent"] = json!({ "uri": format!("at://{parent_did}/{REPLY}/r{}", serial - 1), "cid": format!("bafyreply{}", serial - 1) });
+    }
+    (did, REPLY, format!("r{serial}"), format!("bafyreply{serial}"), record)
+}
+
+fn reaction(t: u64, k: u64) -> Generated {
+    let did = format!("did:plc:reactor{k}");
+    let emoji = ["+1", "heart", "rocket", "eyes"][(k % 4) as usize];
+    let record = json!({ "$type": REACTION, "sphere": SPHERE, "subject": thread_ref(t), "emoji": emoji, "createdAt": created(t * 30) });
+    (did, REACTION, format!("x{t}-{k}"), format!("bafyreact{t}-{k}"), record)
+}
+
+async fn index(ctx: &exosphere_core::AppContext, batch: Vec<Generated>) -> anyhow::Result<usize> {
+    let registry = ctx.registry.clone();
+    Ok(ctx
+        .db
+        .write(move |c| {
+            let mut indexed = 0;
+            for (did, collection, rkey, cid, record) in &batch {
+                let event = RecordEvent {
+                    source: Source::Rebuild,
+                    did,
+                    collection,
+                    rkey,
+                    op: RecordOp::Create,
+                    cid: Some(cid),
+                    record: Some(record),
+                };
+                if registry.index(c, &event)? == exosphere_core::IndexOutcome::Indexed {
+                    indexed += 1;
+                }
+            }
+            Ok(indexed)
+        })
+        .await?)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let seconds = env("BENCH_SECONDS", 8);
+    let clients = env("BENCH_CLIENTS", 64) as usize;
+    let threads = env("BENCH_THREADS", 100_000);
+    let replies = env("BENCH_REPLIES", 1_000_000);
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::for_tests(dir.path().join("data"));
+    config.workers = 0;
+    let registry = exosphere::modules::registry()?;
+    let modules = serde_json::to_string(&registry.names())?;
+    let running = exosphere::server::start(config, registry, false).await?;
+    let ctx = running.ctx.clone();
+    let base = format!("http://{}", running.addr);
+    let sid = "bench-reader-session";
+    let setup = format!(
+        "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+         VALUES (1, '{SPHERE}', 'bafybench', 'did:plc:benchowner', 'bench', 'Bench', 'public', 'open', '{modules}',
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+         INSERT INTO sphere_members (sphere_id, did, role, status) VALUES (1, 'did:plc:benchowner', 'owner', 'active');
+         INSERT INTO auth_sessions (sid_hash, did, handle, created_at, expires_at)
+         VALUES ('{}', 'did:plc:reader', 'reader.test', 0, 9999999999);",
+        exosphere_core::auth::hash_sid(sid)
+    );
+    ctx.db.write(move |c| Ok(c.batch_execute(&setup)?)).await?;
+
+    // Thread 1 gets exactly 100 replies (the page the render bench reads); the rest spread over the others.
+    let t = Instant::now();
+    let mut indexed = 0;
+    let mut batch = Vec::with_capacity(10_000);
+    let mut serial = 0;
+    for i in 1..=threads {
+        batch.push(thread(i));
+        let in_this =
+            if i == 1 { 100 } else { (replies - 100) / (threads - 1).max(1) + u64::from(i % 7 == 0) * 3 };
+        for j in 0..in_this {
+            serial += 1;
+            batch.push(reply(i, j, serial));
+        }
+        for k in 0..(i % 4) {
+            batch.push(reaction(i, k));
+        }
+        if batch.len() >= 10_000 {
+            indexed += index(&ctx, std::mem::take(&mut batch)).await?;
+        }
+    }
+    indexed += index(&ctx, batch).await?;
+    ctx.db.write(|c| Ok(c.batch_execute("ANALYZE;")?)).await?;
+    ctx.db.read(|c| Ok(c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?)).await?;
+    println!(
+        "indexed {indexed} records ({threads} threads, {serial} replies, reactions) through the indexing functions in {:.1} s; {} cores, {clients} clients, {seconds} s per phase",
+        t.elapsed().as_secs_f64(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
+
+    let signed_in = || {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::COOKIE,
+            reqwest::header::HeaderValue::from_static("sid=bench-reader-session"),
+        );
+        headers
+    };
+    let probe = reqwest::Client::new()
+        .get(format!("{base}/xrpc/{THREAD}.listThreads?sphere=bench"))
+        .headers(signed_in())
+        .send()
+        .await?;
+    let cache = probe.headers().get(exosphere_core::xrpc::cache::CACHE_HEADER).cloned();
+    let body: serde_json::Value = probe.json().await?;
+    anyhow::ensure!(
+        body["threads"].as_array().is_some_and(|t| t.len() == 30),
+        "listThreads answers 30 threads: {body}"
+    );
+    anyhow::ensure!(body["threads"][0]["viewer"].is_object(), "the requests are signed in");
+    anyhow::ensure!(cache.is_none_or(|c| c != "hit"), "signed-in answers must not come from the cache");
+
+    let warm = base.clone();
+    http::drive("warm-up", clients, 2, move |_| format!("{warm}/xrpc/_health")).await;
+    let b = base.clone();
+    let baseline = http::drive("GET /xrpc/_health (trivial JSON)", clients, seconds, move |_| {
+        format!("{b}/xrpc/_health")
+    })
+    .await;
+    let b = base.clone();
+    let list = http::drive_with("listThreads active, signed in", clients, seconds, signed_in(), move |_| {
+        format!("{b}/xrpc/{THREAD}.listThreads?sphere=bench")
+    })
+    .await;
+    let b = base.clone();
+    let one = http::drive_with("getThread random, signed in", clients, seconds, signed_in(), move |n| {
+        format!("{b}/xrpc/{THREAD}.getThread?sphere=bench&number={}", 1 + n % threads)
+    })
+    .await;
+    let b = base.clone();
+    let page = http::drive_with("listReplies of 100, signed in", clients, seconds, signed_in(), move |_| {
+        format!("{b}/xrpc/{THREAD}.listReplies?sphere=bench&number=1")
+    })
+    .await;
+    http::print(&[&baseline, &list, &one, &page]);
+    println!("\ntargets: p99 < 10 ms for listThreads and getThread");
+    running.handle.stop(true).await;
+    Ok(())
+}

@@ -1,0 +1,110 @@
+import type { JSX } from 'preact';
+import { useId, useState } from 'preact/hooks';
+import { remaining, styles as s, type TextLimit } from '../../../client';
+import { Markdown } from './markdown';
+import * as css from './composer.css';
+
+interface Props {
+  label: string;
+  value: string;
+  onInput: (value: string) => void;
+  limit: TextLimit;
+  error?: string | undefined;
+  hint?: string | undefined;
+  rows?: number;
+  required?: boolean;
+  /** The level of a `#` heading in the preview, as where the text will show. */
+  headingBase?: number;
+  testId?: string;
+}
+
+type Tab = 'write' | 'preview';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'write', label: 'Write' },
+  { id: 'preview', label: 'Preview' },
+];
+
+/**
+ * A Markdown text with Write and Preview tabs: the preview is the same
+ * rendering the text gets once posted. Its label stays above the tabs; the
+ * hint, the "used / max" counter and the error below them, wired to the
+ * text box for screen readers (as TextField does).
+ */
+export function MarkdownField({ label, value, onInput, limit, error, hint, rows = 6, required, headingBase, testId }: Props) {
+  const id = useId();
+  const [tab, setTab] = useState<Tab>('write');
+  const tabId = (t: Tab) => `${id}-${t}-tab`;
+  const panelId = (t: Tab) => `${id}-${t}`;
+  const fieldId = `${id}-text`;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const count = remaining(value, limit);
+
+  // Arrow keys move between the tabs (the tab pattern of ARIA's practices).
+  function onKeyDown(e: JSX.TargetedKeyboardEvent<HTMLButtonElement>) {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft' && e.key !== 'Home' && e.key !== 'End') return;
+    e.preventDefault();
+    const next: Tab = e.key === 'Home' ? 'write' : e.key === 'End' ? 'preview' : tab === 'write' ? 'preview' : 'write';
+    setTab(next);
+    document.getElementById(tabId(next))?.focus();
+  }
+
+  return (
+    <div class={s.field} data-testid={testId}>
+      <label class={s.label} for={fieldId}>
+        {label}
+      </label>
+      <div role="tablist" aria-label={`Write or preview: ${label}`} class={css.tabs}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={tabId(t.id)}
+            class={css.tab}
+            aria-selected={tab === t.id}
+            aria-controls={panelId(t.id)}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+            onKeyDown={onKeyDown}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={panelId('write')} aria-labelledby={tabId('write')} hidden={tab !== 'write'}>
+        <textarea
+          id={fieldId}
+          class={s.textarea}
+          rows={rows}
+          value={value}
+          required={required}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={[hintId, error ? errorId : ''].filter(Boolean).join(' ')}
+          onInput={(e) => onInput(e.currentTarget.value)}
+        />
+      </div>
+      <div
+        role="tabpanel"
+        id={panelId('preview')}
+        aria-labelledby={tabId('preview')}
+        hidden={tab !== 'preview'}
+        class={css.preview}
+        data-testid="preview"
+      >
+        {tab === 'preview' &&
+          (value.trim() ? <Markdown source={value} headingBase={headingBase} /> : <p class={s.muted}>Nothing to preview.</p>)}
+      </div>
+      <span id={hintId} class={s.hint}>
+        {hint && `${hint} · `}
+        {count && `${count.used} / ${count.max}`} · Markdown: **bold**, _italic_, `code`, [links](https://…), lists and
+        quotes; no HTML or images.
+      </span>
+      {error && (
+        <span id={errorId} class={s.fieldError}>
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
