@@ -53,6 +53,11 @@ pub fn local_cid(bytes: &[u8]) -> String {
     out
 }
 
+/// The record key of an AT URI (its last segment).
+pub fn rkey_of(uri: &str) -> String {
+    uri.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -181,6 +181,29 @@ pub struct ActivityQuery {
     pub limit: i64,
 }
 
+impl ActivityQuery {
+    /// A module's page of items, ready to load. `template` is its SQL with
+    /// `{cursor}` where the page's condition on `(created_at, uri)` goes;
+    /// before it, `sphere_params` `?` each take the Sphere's id, and a last
+    /// `?` after it takes the page size.
+    pub fn sql(&self, template: &str, sphere_params: usize) -> crate::db::sql::DynSql {
+        let mut sql = crate::db::sql::DynSql::default();
+        let (head, tail) = template.split_once("{cursor}").unwrap_or((template, ""));
+        sql.push(head);
+        for _ in 0..sphere_params {
+            sql.int(self.sphere_id);
+        }
+        match &self.before {
+            Some((created_at, uri)) => {
+                sql.push("(created_at, uri) < (?, ?)").text(created_at.clone()).text(uri.clone())
+            }
+            None => sql.push("1"),
+        };
+        sql.push(tail).int(self.limit);
+        sql
+    }
+}
+
 /// A module of Exosphere.
 ///
 /// A module is a crate under `backend/modules/` depending on this crate

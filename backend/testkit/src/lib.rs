@@ -31,6 +31,24 @@ use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 pub use oauth::{SignIn, sign_in};
 
+/// Polls until `check` holds, for up to 20 s: records travel PDS → firehose
+/// → Jetstream → index in their own time, and a test waits for the outcome,
+/// never for a fixed delay.
+pub async fn eventually<F, Fut>(what: &str, mut check: F) -> anyhow::Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<bool>>,
+{
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if check().await? {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("timed out waiting until {what}")
+}
+
 /// A test account on the local PDS.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

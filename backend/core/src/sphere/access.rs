@@ -122,6 +122,19 @@ impl Access {
         }))
     }
 
+    /// The viewer wrote this (`author` is its DID), or 403 naming `what` it is.
+    pub fn require_author(&self, author: &str, what: &str) -> XrpcResult<()> {
+        if self.viewer()?.did != author {
+            return Err(Error::forbidden(format!("only the author can change or delete this {what}")));
+        }
+        Ok(())
+    }
+
+    /// The viewer's DID, if signed in.
+    pub fn viewer_did(&self) -> Option<String> {
+        self.viewer.as_ref().map(|v| v.did.clone())
+    }
+
     /// The viewer, or 401.
     pub fn viewer(&self) -> XrpcResult<&Viewer> {
         self.viewer.as_ref().ok_or_else(Error::auth_required)

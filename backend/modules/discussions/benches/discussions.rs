@@ -4,6 +4,11 @@
 //! signed-in clients (their answers are never cached), beside the trivial
 //! `/xrpc/_health` endpoint of the same server in the same run.
 //!
+//! Then the server render of a thread page with 100 replies, as a signed-in
+//! member gets it (never cached): the first render of each of 49 such pages,
+//! and the same page again and again (its Markdown then comes from the
+//! renderer's cache of rendered texts).
+//!
 //! Run: `cargo bench --workspace --bench discussions`
 //! (`BENCH_SECONDS` per phase, default 8; `BENCH_CLIENTS`, default 64;
 //! `BENCH_THREADS` and `BENCH_REPLIES` change the size.)
@@ -19,6 +24,8 @@ const SPHERE: &str = "at://did:plc:benchowner/site.exosphere.sphere/bench";
 const THREAD: &str = "site.exosphere.discussion";
 const REPLY: &str = "site.exosphere.discussionReply";
 const REACTION: &str = "site.exosphere.discussionReaction";
+/// Threads with exactly 100 replies, for the render bench.
+const RENDERED: u64 = 50;
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
@@ -105,6 +112,7 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut config = Config::for_tests(dir.path().join("data"));
     config.workers = 0;
+    config.web_dir = exosphere_testkit::server::web_dist()?;
     let registry = exosphere::modules::registry()?;
     let modules = serde_json::to_string(&registry.names())?;
     let running = exosphere::server::start(config, registry, false).await?;
@@ -197,6 +205,45 @@ async fn main() -> anyhow::Result<()> {
     .await;
     http::print(&[&baseline, &list, &one, &page]);
     println!("\ntargets: p99 < 10 ms for listThreads and getThread");
+
+    // Server renders, one at a time, signed in.
+    let client = reqwest::Client::builder().no_proxy().default_headers(signed_in()).build()?;
+    let render = async |number: u64| -> anyhow::Result<(f64, usize)> {
+        let t = Instant::now();
+        let response = client.get(format!("{base}/s/bench/discussions/{number}")).send().await?;
+        anyhow::ensure!(response.status().is_success(), "render failed: {}", response.status());
+        let body = response.text().await?;
+        anyhow::ensure!(
+            body.contains(&format!("Reply 99 in thread {number}")),
+            "the page carries its 100 replies"
+        );
+        Ok((t.elapsed().as_secs_f64() * 1000.0, body.len()))
+    };
+    let quantiles = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        let q = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+        (q(0.5), q(0.99))
+    };
+    let mut cold = Vec::new();
+    for number in 2..=RENDERED {
+        cold.push(render(number).await?.0);
+    }
+    let mut warm = Vec::new();
+    let mut size = 0;
+    for i in 0..200 {
+        let (ms, bytes) = render(1).await?;
+        if i >= 20 {
+            warm.push(ms);
+        }
+        size = bytes;
+    }
+    let ((cold50, cold99), (warm50, warm99)) = (quantiles(cold), quantiles(warm));
+    println!("\nthread page with 100 replies, signed in (prefetch + QuickJS render + HTTP), {size} B:");
+    println!("  first render of each of {} pages: p50 {cold50:.2} ms, p99 {cold99:.2} ms", RENDERED - 1);
+    println!(
+        "  the same page again (Markdown from the renderer's cache): p50 {warm50:.2} ms, p99 {warm99:.2} ms"
+    );
+    println!("target: render p50 < 10 ms");
     running.handle.stop(true).await;
     Ok(())
 }

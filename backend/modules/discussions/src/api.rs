@@ -1,5 +1,6 @@
 //! The `site.exosphere.discussion.*` XRPC methods.
 
+use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::sphere::{Access, Action, content_placement};
@@ -68,16 +69,9 @@ fn reply_view(row: ReplyRow, signed_in: bool) -> ReplyView {
     }
 }
 
-fn rkey(uri: &str) -> String {
-    uri.rsplit('/').next().unwrap_or_default().to_owned()
-}
-
-fn viewer_did(access: &Access) -> Option<String> {
-    access.viewer.as_ref().map(|v| v.did.clone())
-}
-
 async fn thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<ThreadRow> {
-    let (sphere_id, viewer, moderator) = (access.sphere.id, viewer_did(access), access.can(Action::Moderate));
+    let (sphere_id, viewer, moderator) =
+        (access.sphere.id, access.viewer_did(), access.can(Action::Moderate));
     ctx.app()?
         .db
         .read(move |c| store::get_thread(c, sphere_id, number, viewer.as_deref(), moderator))
@@ -87,7 +81,7 @@ async fn thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<T
 
 /// A reply of this Sphere that the viewer may see, with its thread.
 async fn reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<ReplyRow> {
-    let (uri, viewer) = (uri.to_owned(), viewer_did(access));
+    let (uri, viewer) = (uri.to_owned(), access.viewer_did());
     let (sphere_id, moderator) = (access.sphere.id, access.can(Action::Moderate));
     let row = ctx
         .app()?
@@ -102,13 +96,6 @@ async fn reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<Repl
         return Err(reply_not_found());
     }
     Ok(row)
-}
-
-fn must_be_author(access: &Access, author: &str, what: &str) -> XrpcResult<()> {
-    if access.viewer()?.did != author {
-        return Err(Error::forbidden(format!("only the author can change or delete this {what}")));
-    }
-    Ok(())
 }
 
 async fn writable(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Access> {
@@ -169,7 +156,7 @@ impl Handlers for Api {
                 access.require(Action::Read)?;
                 let query = ListQuery {
                     sphere_id: access.sphere.id,
-                    viewer: viewer_did(&access),
+                    viewer: access.viewer_did(),
                     moderator: access.can(Action::Moderate),
                     sort,
                     tag: params.tag.filter(|t| !t.trim().is_empty()),
@@ -208,7 +195,7 @@ impl Handlers for Api {
         access.require(Action::Read)?;
         let row = thread(ctx, &access, params.number).await?;
         let (id, viewer, moderator, limit) =
-            (row.id, viewer_did(&access), access.can(Action::Moderate), params.limit);
+            (row.id, access.viewer_did(), access.can(Action::Moderate), params.limit);
         let after = params.cursor.clone();
         let rows = ctx
             .app()?
@@ -254,7 +241,7 @@ impl Handlers for Api {
     ) -> XrpcResult<api::update_thread::Output> {
         let access = writable(ctx, &input.sphere).await?;
         let row = thread(ctx, &access, input.number).await?;
-        must_be_author(&access, &row.author_did, "thread")?;
+        access.require_author(&row.author_did, "thread")?;
         let record = discussion::Record {
             sphere: access.sphere.uri.clone(),
             title: input.title.unwrap_or(row.title),
@@ -267,7 +254,7 @@ impl Handlers for Api {
             updated_at: Some(now()),
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.put(&rkey(&row.uri), &record).await?;
+        writer.put(&rkey_of(&row.uri), &record).await?;
         let row = thread(ctx, &access, input.number).await?;
         Ok(api::update_thread::Output { thread: thread_view(row, &access) })
     }
@@ -277,9 +264,9 @@ impl Handlers for Api {
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Read)?;
         let row = thread(ctx, &access, input.number).await?;
-        must_be_author(&access, &row.author_did, "thread")?;
+        access.require_author(&row.author_did, "thread")?;
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.delete(discussion::NSID, &rkey(&row.uri)).await
+        writer.delete(discussion::NSID, &rkey_of(&row.uri)).await
     }
 
     async fn create_reply(
@@ -326,7 +313,7 @@ impl Handlers for Api {
     ) -> XrpcResult<api::update_reply::Output> {
         let access = writable(ctx, &input.sphere).await?;
         let existing = reply(ctx, &access, &input.reply).await?;
-        must_be_author(&access, &existing.author_did, "reply")?;
+        access.require_author(&existing.author_did, "reply")?;
         let (thread_id, parent_uri) = (existing.thread_id, existing.parent_uri.clone());
         let (root, parent) =
             ctx.app()?.db.read(move |c| store::reply_refs(c, thread_id, parent_uri.as_deref())).await?;
@@ -339,7 +326,7 @@ impl Handlers for Api {
             updated_at: Some(now()),
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.put(&rkey(&existing.uri), &record).await?;
+        writer.put(&rkey_of(&existing.uri), &record).await?;
         Ok(api::update_reply::Output { reply: reply_view(reply(ctx, &access, &existing.uri).await?, true) })
     }
 
@@ -348,9 +335,9 @@ impl Handlers for Api {
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Read)?;
         let existing = reply(ctx, &access, &input.reply).await?;
-        must_be_author(&access, &existing.author_did, "reply")?;
+        access.require_author(&existing.author_did, "reply")?;
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.delete(discussion_reply::NSID, &rkey(&existing.uri)).await
+        writer.delete(discussion_reply::NSID, &rkey_of(&existing.uri)).await
     }
 
     async fn react(&self, ctx: &XrpcContext, input: api::react::Input) -> XrpcResult<api::react::Output> {
@@ -385,7 +372,7 @@ impl Handlers for Api {
         let (subject, did, emoji) = (input.subject.clone(), viewer.did.clone(), input.emoji.clone());
         if let Some(uri) = ctx.app()?.db.read(move |c| store::reaction_of(c, &subject, &did, &emoji)).await? {
             let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
-            writer.delete(discussion_reaction::NSID, &rkey(&uri)).await?;
+            writer.delete(discussion_reaction::NSID, &rkey_of(&uri)).await?;
         }
         let out = reactions_output(ctx, &input.subject, &viewer.did).await?;
         Ok(api::unreact::Output { reactions: out.reactions, viewer: out.viewer })

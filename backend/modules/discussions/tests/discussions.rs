@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::world::World;
 use common::xrpc::{Caller, get, ok, procedure, query};
 use exosphere_indexer::Indexer;
+use exosphere_testkit::eventually;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -342,21 +341,6 @@ async fn moderators_lock_pin_and_hide() -> anyhow::Result<()> {
     moderate(&w, &w.alice, "modded", &answer, "hide").await?;
     assert!(!replies(&w, &anyone, "modded", 1).await?.iter().any(|(_, t)| t == "Before the lock"));
     Ok(())
-}
-
-async fn eventually<F, Fut>(what: &str, mut check: F) -> anyhow::Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<bool>>,
-{
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if check().await? {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("timed out waiting until {what}")
 }
 
 #[tokio::test]

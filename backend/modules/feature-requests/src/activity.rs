@@ -5,7 +5,6 @@ use std::sync::LazyLock;
 use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
-use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::lexicon::site::exosphere::sphere::defs::ActivityItem;
 use exosphere_core::{ActivityQuery, Error, read};
@@ -58,17 +57,7 @@ static ITEMS: LazyLock<String> = LazyLock::new(|| {
 
 /// A page of the board's items in a Sphere, newest first.
 pub fn items(conn: &mut SqliteConnection, query: &ActivityQuery) -> Result<Vec<ActivityItem>, Error> {
-    let mut sql = Sql::default();
-    let (head, tail) = ITEMS.split_once("{cursor}").unwrap_or((ITEMS.as_str(), ""));
-    sql.push(head).int(query.sphere_id).int(query.sphere_id);
-    match &query.before {
-        Some((created_at, uri)) => {
-            sql.push("(created_at, uri) < (?, ?)").text(created_at.clone()).text(uri.clone())
-        }
-        None => sql.push("1"),
-    };
-    sql.push(tail).int(query.limit);
-    let rows: Vec<Row> = sql.load(conn)?;
+    let rows: Vec<Row> = query.sql(&ITEMS, 2).load(conn)?;
     Ok(rows
         .into_iter()
         .map(|row| ActivityItem {

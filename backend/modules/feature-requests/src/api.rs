@@ -3,6 +3,7 @@
 use diesel::sql_types::Text;
 use diesel::{QueryableByName, RunQueryDsl};
 use exosphere_core::db::sql::sql;
+use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::sphere::{Access, Action, content_placement};
@@ -78,10 +79,6 @@ fn status_view(row: StatusRow) -> StatusView {
     }
 }
 
-fn rkey(uri: &str) -> String {
-    uri.rsplit('/').next().unwrap_or_default().to_owned()
-}
-
 /// Loads the viewer's access to a Sphere that must be readable to them.
 async fn readable(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Access> {
     let access = Access::load(ctx, sphere).await?;
@@ -152,13 +149,6 @@ async fn comment(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<Co
         return Err(comment_not_found());
     }
     Ok(row)
-}
-
-fn must_be_author(access: &Access, author: &str, what: &str) -> XrpcResult<()> {
-    if access.viewer()?.did != author {
-        return Err(Error::forbidden(format!("only the author can change or delete this {what}")));
-    }
-    Ok(())
 }
 
 async fn vote_count(ctx: &XrpcContext, table: &'static str, id: i64) -> XrpcResult<i64> {
@@ -261,7 +251,7 @@ impl Handlers for Api {
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Write)?;
         let row = request(ctx, &access, input.number).await?;
-        must_be_author(&access, &row.author_did, "request")?;
+        access.require_author(&row.author_did, "request")?;
         let record = feature_request::Record {
             sphere: access.sphere.uri.clone(),
             title: input.title.unwrap_or(row.title),
@@ -270,7 +260,7 @@ impl Handlers for Api {
             updated_at: Some(now()),
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.put(&rkey(&row.uri), &record).await?;
+        writer.put(&rkey_of(&row.uri), &record).await?;
         let row = request(ctx, &access, input.number).await?;
         Ok(api::update_request::Output { request: request_view(row, true) })
     }
@@ -279,9 +269,9 @@ impl Handlers for Api {
         ctx.require_viewer().await?;
         let access = readable(ctx, &input.sphere).await?;
         let row = request(ctx, &access, input.number).await?;
-        must_be_author(&access, &row.author_did, "request")?;
+        access.require_author(&row.author_did, "request")?;
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.delete(feature_request::NSID, &rkey(&row.uri)).await
+        writer.delete(feature_request::NSID, &rkey_of(&row.uri)).await
     }
 
     async fn vote(&self, ctx: &XrpcContext, input: api::vote::Input) -> XrpcResult<api::vote::Output> {
@@ -308,7 +298,7 @@ impl Handlers for Api {
         let (id, did) = (row.id, viewer.did.clone());
         if let Some(uri) = ctx.app()?.db.read(move |c| store::vote_of(c, id, &did)).await? {
             let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
-            writer.delete(feature_request_vote::NSID, &rkey(&uri)).await?;
+            writer.delete(feature_request_vote::NSID, &rkey_of(&uri)).await?;
         }
         Ok(api::unvote::Output { vote_count: vote_count(ctx, "request", row.id).await?, voted: false })
     }
@@ -394,7 +384,7 @@ impl Handlers for Api {
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Write)?;
         let existing = comment(ctx, &access, &input.comment).await?;
-        must_be_author(&access, &existing.author_did, "comment")?;
+        access.require_author(&existing.author_did, "comment")?;
         let (request_uri, request_cid) = {
             #[derive(QueryableByName)]
             struct R {
@@ -428,7 +418,7 @@ impl Handlers for Api {
             updated_at: Some(now()),
         };
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.put(&rkey(&existing.uri), &record).await?;
+        writer.put(&rkey_of(&existing.uri), &record).await?;
         Ok(api::update_comment::Output {
             comment: comment_view(comment(ctx, &access, &existing.uri).await?, true),
         })
@@ -438,9 +428,9 @@ impl Handlers for Api {
         ctx.require_viewer().await?;
         let access = readable(ctx, &input.sphere).await?;
         let existing = comment(ctx, &access, &input.comment).await?;
-        must_be_author(&access, &existing.author_did, "comment")?;
+        access.require_author(&existing.author_did, "comment")?;
         let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
-        writer.delete(feature_request_comment::NSID, &rkey(&existing.uri)).await
+        writer.delete(feature_request_comment::NSID, &rkey_of(&existing.uri)).await
     }
 
     async fn vote_comment(
@@ -478,7 +468,7 @@ impl Handlers for Api {
         let (id, did) = (existing.id, viewer.did.clone());
         if let Some(uri) = ctx.app()?.db.read(move |c| store::comment_vote_of(c, id, &did)).await? {
             let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
-            writer.delete(feature_request_comment_vote::NSID, &rkey(&uri)).await?;
+            writer.delete(feature_request_comment_vote::NSID, &rkey_of(&uri)).await?;
         }
         Ok(api::unvote_comment::Output {
             vote_count: vote_count(ctx, "comment", existing.id).await?,

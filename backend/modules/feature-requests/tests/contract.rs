@@ -8,13 +8,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::world::World;
 use common::xrpc::{Caller, get, ok, procedure, query};
 use common::{TestServer, config, free_port, use_testnet};
 use exosphere_core::module::Registry;
 use exosphere_indexer::Indexer;
+use exosphere_testkit::eventually;
 use exosphere_testkit::{Testnet, sign_in};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -44,21 +43,6 @@ async fn titles(w: &World, slug: &str) -> anyhow::Result<Vec<String>> {
         .flatten()
         .filter_map(|r| r["title"].as_str().map(str::to_owned))
         .collect())
-}
-
-async fn eventually<F, Fut>(what: &str, mut check: F) -> anyhow::Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<bool>>,
-{
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if check().await? {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("timed out waiting until {what}")
 }
 
 fn request_record(sphere_uri: &str, title: &str) -> Value {

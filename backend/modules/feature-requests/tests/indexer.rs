@@ -3,11 +3,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::world::World;
 use common::xrpc::{Caller, get};
 use exosphere_indexer::Indexer;
+use exosphere_testkit::eventually;
 use exosphere_testkit::jetstream::{Frame, Replay};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -23,22 +24,6 @@ async fn titles(w: &World, who: &Caller, sphere: &str) -> anyhow::Result<Vec<Str
         .flatten()
         .filter_map(|r| r["title"].as_str().map(str::to_owned))
         .collect())
-}
-
-/// Polls until `check` holds (events can take a moment to travel PDS -> firehose -> Jetstream -> index).
-async fn eventually<F, Fut>(what: &str, mut check: F) -> anyhow::Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<bool>>,
-{
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if check().await? {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    anyhow::bail!("timed out waiting until {what}")
 }
 
 fn request(sphere: &Value, title: &str) -> Value {
