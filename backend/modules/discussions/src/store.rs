@@ -73,7 +73,9 @@ fn viewer_reactions_of(uri_column: &str) -> String {
     )
 }
 
-static THREAD_SELECT: LazyLock<String> = LazyLock::new(|| {
+/// The columns of a thread view; `pinned` is the SQL of its pinned flag
+/// (a list's part already knows it).
+fn thread_select(pinned: &str) -> String {
     format!(
         "SELECT t.id, t.uri, t.cid, t.number, t.author_did, {handle} AS handle, t.title, t.body,
                 t.tags, t.reply_count, t.reactions, {viewer} AS viewer_reactions, t.active_at,
@@ -81,11 +83,14 @@ static THREAD_SELECT: LazyLock<String> = LazyLock::new(|| {
          FROM disc_threads t ",
         handle = read::handle("t.author_did"),
         viewer = viewer_reactions_of("t.uri"),
-        pinned = read::flagged("t.uri", "pinned"),
         locked = read::flagged("t.uri", "locked"),
         hidden = read::hidden("t.uri"),
     )
-});
+}
+
+static THREAD_SELECT: LazyLock<String> = LazyLock::new(|| thread_select(&read::flagged("t.uri", "pinned")));
+static PINNED_SELECT: LazyLock<String> = LazyLock::new(|| thread_select("1"));
+static UNPINNED_SELECT: LazyLock<String> = LazyLock::new(|| thread_select("0"));
 
 /// What listThreads asks for.
 pub struct ListQuery {
@@ -117,12 +122,13 @@ fn list_part(
     // Filters narrow the rows first, and leave the choice to the planner, as
     // do the pinned threads (found by their URIs, then sorted: they are few).
     let select = match (&q.tag, &q.author, fts, pinned) {
-        (None, None, None, false) => THREAD_SELECT.replacen(
+        (None, None, None, false) => UNPINNED_SELECT.replacen(
             "FROM disc_threads t ",
             &format!("FROM disc_threads t INDEXED BY {} ", q.sort.index()),
             1,
         ),
-        _ => THREAD_SELECT.clone(),
+        (_, _, _, false) => UNPINNED_SELECT.clone(),
+        (_, _, _, true) => PINNED_SELECT.clone(),
     };
     sql.push(&select).text(viewer).push("WHERE t.sphere_id = ? AND ").int(q.sphere_id);
     sql.push(&read::author_active("t.author_did"));
