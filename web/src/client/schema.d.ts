@@ -864,7 +864,7 @@ export interface components {
         };
         "site.exosphere.discussion.defs.threadView": {
             author: components["schemas"]["site.exosphere.defs.actorView"];
-            /** @description Markdown. */
+            /** @description Markdown. Only getThread carries it: lists leave bodies out. */
             body?: string;
             /** Format: cid */
             cid?: string;

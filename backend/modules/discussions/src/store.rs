@@ -74,10 +74,10 @@ fn viewer_reactions_of(uri_column: &str) -> String {
 }
 
 /// The columns of a thread view; `pinned` is the SQL of its pinned flag
-/// (a list's part already knows it).
-fn thread_select(pinned: &str) -> String {
+/// (a list's part already knows it), `body` of its body (lists leave bodies out).
+fn thread_select(pinned: &str, body: &str) -> String {
     format!(
-        "SELECT t.id, t.uri, t.cid, t.number, t.author_did, {handle} AS handle, t.title, t.body,
+        "SELECT t.id, t.uri, t.cid, t.number, t.author_did, {handle} AS handle, t.title, {body} AS body,
                 t.tags, t.reply_count, t.reactions, {viewer} AS viewer_reactions, t.active_at,
                 t.reaction_count, t.created_at, t.updated_at, {pinned} AS pinned, {locked} AS locked, {hidden} AS hidden
          FROM disc_threads t ",
@@ -88,9 +88,10 @@ fn thread_select(pinned: &str) -> String {
     )
 }
 
-static THREAD_SELECT: LazyLock<String> = LazyLock::new(|| thread_select(&read::flagged("t.uri", "pinned")));
-static PINNED_SELECT: LazyLock<String> = LazyLock::new(|| thread_select("1"));
-static UNPINNED_SELECT: LazyLock<String> = LazyLock::new(|| thread_select("0"));
+static THREAD_SELECT: LazyLock<String> =
+    LazyLock::new(|| thread_select(&read::flagged("t.uri", "pinned"), "t.body"));
+static PINNED_SELECT: LazyLock<String> = LazyLock::new(|| thread_select("1", "NULL"));
+static UNPINNED_SELECT: LazyLock<String> = LazyLock::new(|| thread_select("0", "NULL"));
 
 /// What listThreads asks for.
 pub struct ListQuery {

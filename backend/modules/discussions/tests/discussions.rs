@@ -149,6 +149,9 @@ async fn threads_replies_and_reactions_live_on_their_authors_pds() -> anyhow::Re
     assert_eq!(thread["reactions"], json!([{ "emoji": "heart", "count": 2 }]));
     assert_eq!(thread["viewer"]["reactions"], json!(["heart"]));
     assert_eq!(thread["replyCount"], 4);
+    assert_eq!(thread["body"], "About **Welcome**", "a thread carries its body");
+    let list = get(s, &w.carol, &format!("{D}.listThreads"), &[("sphere", "talk")]).await?;
+    assert!(list["threads"][0].get("body").is_none(), "lists leave bodies out: {list}");
     let out = ok(
         s,
         &w.carol,

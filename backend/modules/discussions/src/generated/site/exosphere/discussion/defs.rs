@@ -10,7 +10,7 @@ pub struct ThreadView {
     pub number: i64,
     pub sphere: String,
     pub title: String,
-    /// Markdown.
+    /// Markdown. Only getThread carries it: lists leave bodies out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     pub tags: Vec<String>,
