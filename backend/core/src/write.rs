@@ -41,6 +41,13 @@ impl<'a> RecordWriter<'a> {
         Ok(Self { ctx, did: viewer.did.clone(), pds })
     }
 
+    /// A writer for the viewer of `access`, placing content as its Sphere
+    /// does (PDS for public Spheres, this server for private ones); 401 when
+    /// not signed in.
+    pub async fn for_content(ctx: &'a XrpcContext, access: &crate::sphere::Access) -> XrpcResult<Self> {
+        Self::new(ctx, access.viewer()?, crate::sphere::content_placement(&access.sphere)).await
+    }
+
     /// Creates a record and indexes it.
     pub async fn create<R: LexRecord>(&self, record: &R) -> XrpcResult<RecordRef> {
         let json = record_json(record)?;

@@ -3,7 +3,7 @@
 use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
-use exosphere_core::sphere::{Access, Action, content_placement};
+use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
 use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
 
@@ -226,7 +226,7 @@ impl Handlers for Api {
             created_at: now(),
             updated_at: None,
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         let written = writer.create(&record).await?;
         let (uri, sphere_id) = (written.uri.clone(), access.sphere.id);
         let number = ctx.app()?.db.read(move |c| store::thread_number(c, &uri, sphere_id)).await?;
@@ -253,7 +253,7 @@ impl Handlers for Api {
             created_at: row.created_at,
             updated_at: Some(now()),
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.put(&rkey_of(&row.uri), &record).await?;
         let row = thread(ctx, &access, input.number).await?;
         Ok(api::update_thread::Output { thread: thread_view(row, &access) })
@@ -265,7 +265,7 @@ impl Handlers for Api {
         access.require(Action::Read)?;
         let row = thread(ctx, &access, input.number).await?;
         access.require_author(&row.author_did, "thread")?;
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.delete(discussion::NSID, &rkey_of(&row.uri)).await
     }
 
@@ -301,7 +301,7 @@ impl Handlers for Api {
             created_at: now(),
             updated_at: None,
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         let written = writer.create(&record).await?;
         Ok(api::create_reply::Output { reply: reply_view(reply(ctx, &access, &written.uri).await?, true) })
     }
@@ -325,7 +325,7 @@ impl Handlers for Api {
             created_at: existing.created_at.clone(),
             updated_at: Some(now()),
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.put(&rkey_of(&existing.uri), &record).await?;
         Ok(api::update_reply::Output { reply: reply_view(reply(ctx, &access, &existing.uri).await?, true) })
     }
@@ -336,7 +336,7 @@ impl Handlers for Api {
         access.require(Action::Read)?;
         let existing = reply(ctx, &access, &input.reply).await?;
         access.require_author(&existing.author_did, "reply")?;
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.delete(discussion_reply::NSID, &rkey_of(&existing.uri)).await
     }
 
@@ -353,7 +353,7 @@ impl Handlers for Api {
                 emoji: input.emoji.clone(),
                 created_at: now(),
             };
-            let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
+            let writer = RecordWriter::for_content(ctx, &access).await?;
             writer.create(&record).await?;
         }
         reactions_output(ctx, &input.subject, &viewer.did).await
@@ -371,7 +371,7 @@ impl Handlers for Api {
         let viewer = access.viewer()?.clone();
         let (subject, did, emoji) = (input.subject.clone(), viewer.did.clone(), input.emoji.clone());
         if let Some(uri) = ctx.app()?.db.read(move |c| store::reaction_of(c, &subject, &did, &emoji)).await? {
-            let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
+            let writer = RecordWriter::for_content(ctx, &access).await?;
             writer.delete(discussion_reaction::NSID, &rkey_of(&uri)).await?;
         }
         let out = reactions_output(ctx, &input.subject, &viewer.did).await?;

@@ -6,7 +6,7 @@ use exosphere_core::db::sql::sql;
 use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
-use exosphere_core::sphere::{Access, Action, content_placement};
+use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
 use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
 
@@ -237,7 +237,7 @@ impl Handlers for Api {
             created_at: now(),
             updated_at: None,
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         let written = writer.create(&record).await?;
         let row = request_by_uri(ctx, &access, &written.uri).await?;
         Ok(api::create_request::Output { request: request_view(row, true) })
@@ -259,7 +259,7 @@ impl Handlers for Api {
             created_at: row.created_at,
             updated_at: Some(now()),
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.put(&rkey_of(&row.uri), &record).await?;
         let row = request(ctx, &access, input.number).await?;
         Ok(api::update_request::Output { request: request_view(row, true) })
@@ -270,7 +270,7 @@ impl Handlers for Api {
         let access = readable(ctx, &input.sphere).await?;
         let row = request(ctx, &access, input.number).await?;
         access.require_author(&row.author_did, "request")?;
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.delete(feature_request::NSID, &rkey_of(&row.uri)).await
     }
 
@@ -284,7 +284,7 @@ impl Handlers for Api {
                 subject: StrongRef { uri: row.uri.clone(), cid: row.cid.clone() },
                 created_at: now(),
             };
-            let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+            let writer = RecordWriter::for_content(ctx, &access).await?;
             writer.create(&record).await?;
         }
         Ok(api::vote::Output { vote_count: vote_count(ctx, "request", row.id).await?, voted: true })
@@ -297,7 +297,7 @@ impl Handlers for Api {
         let row = request(ctx, &access, input.number).await?;
         let (id, did) = (row.id, viewer.did.clone());
         if let Some(uri) = ctx.app()?.db.read(move |c| store::vote_of(c, id, &did)).await? {
-            let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
+            let writer = RecordWriter::for_content(ctx, &access).await?;
             writer.delete(feature_request_vote::NSID, &rkey_of(&uri)).await?;
         }
         Ok(api::unvote::Output { vote_count: vote_count(ctx, "request", row.id).await?, voted: false })
@@ -369,7 +369,7 @@ impl Handlers for Api {
             created_at: now(),
             updated_at: None,
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         let written = writer.create(&record).await?;
         Ok(api::create_comment::Output {
             comment: comment_view(comment(ctx, &access, &written.uri).await?, true),
@@ -417,7 +417,7 @@ impl Handlers for Api {
             created_at: existing.created_at.clone(),
             updated_at: Some(now()),
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.put(&rkey_of(&existing.uri), &record).await?;
         Ok(api::update_comment::Output {
             comment: comment_view(comment(ctx, &access, &existing.uri).await?, true),
@@ -429,7 +429,7 @@ impl Handlers for Api {
         let access = readable(ctx, &input.sphere).await?;
         let existing = comment(ctx, &access, &input.comment).await?;
         access.require_author(&existing.author_did, "comment")?;
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.delete(feature_request_comment::NSID, &rkey_of(&existing.uri)).await
     }
 
@@ -447,7 +447,7 @@ impl Handlers for Api {
                 subject: StrongRef { uri: existing.uri.clone(), cid: existing.cid.clone() },
                 created_at: now(),
             };
-            let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+            let writer = RecordWriter::for_content(ctx, &access).await?;
             writer.create(&record).await?;
         }
         Ok(api::vote_comment::Output {
@@ -467,7 +467,7 @@ impl Handlers for Api {
         let existing = comment(ctx, &access, &input.comment).await?;
         let (id, did) = (existing.id, viewer.did.clone());
         if let Some(uri) = ctx.app()?.db.read(move |c| store::comment_vote_of(c, id, &did)).await? {
-            let writer = RecordWriter::new(ctx, &viewer, content_placement(&access.sphere)).await?;
+            let writer = RecordWriter::for_content(ctx, &access).await?;
             writer.delete(feature_request_comment_vote::NSID, &rkey_of(&uri)).await?;
         }
         Ok(api::unvote_comment::Output {
@@ -491,7 +491,7 @@ impl Handlers for Api {
             note: input.note.filter(|n| !n.is_empty()),
             created_at: now(),
         };
-        let writer = RecordWriter::new(ctx, access.viewer()?, content_placement(&access.sphere)).await?;
+        let writer = RecordWriter::for_content(ctx, &access).await?;
         let written = writer.create(&record).await?;
         let id = row.id;
         let history = ctx.app()?.db.read(move |c| store::status_history(c, id)).await?;
