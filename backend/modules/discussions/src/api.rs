@@ -86,13 +86,10 @@ async fn reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<Repl
     let row = ctx
         .app()?
         .db
-        .read(move |c| store::reply(c, &uri, viewer.as_deref()))
+        .read(move |c| store::reply(c, &uri, sphere_id, viewer.as_deref()))
         .await?
         .ok_or_else(reply_not_found)?;
-    let reply_uri = row.uri.clone();
-    let in_sphere =
-        ctx.app()?.db.read(move |c| Ok(store::subject_cid(c, &reply_uri, sphere_id)?.is_some())).await?;
-    if !in_sphere || (row.hidden && !moderator) {
+    if row.hidden && !moderator {
         return Err(reply_not_found());
     }
     Ok(row)

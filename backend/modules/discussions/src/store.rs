@@ -301,17 +301,19 @@ pub fn list_replies(
     Ok(sql.load(conn)?)
 }
 
-/// One reply by URI.
+/// One reply by URI, if it is in a thread of the Sphere `sphere_id`.
 pub fn reply(
     conn: &mut SqliteConnection,
     uri: &str,
+    sphere_id: i64,
     viewer: Option<&str>,
 ) -> Result<Option<ReplyRow>, Error> {
     let mut sql = Sql::default();
     sql.push(&REPLY_SELECT)
         .text(viewer.unwrap_or_default().to_owned())
-        .push("WHERE r.uri = ?")
-        .text(uri.to_owned());
+        .push("WHERE r.uri = ? AND r.thread_id IN (SELECT id FROM disc_threads WHERE sphere_id = ?)")
+        .text(uri.to_owned())
+        .int(sphere_id);
     Ok(sql.get_result(conn).optional()?)
 }
 
