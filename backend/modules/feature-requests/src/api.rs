@@ -119,33 +119,16 @@ async fn request_by_uri(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcRe
 }
 
 async fn comment(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<CommentRow> {
-    let (uri, viewer) = (uri.to_owned(), access.viewer.as_ref().map(|v| v.did.clone()));
+    let (uri, viewer) = (uri.to_owned(), access.viewer_did());
+    // The comment must be on a request of this Sphere that the viewer can see.
+    let sphere_id = access.sphere.id;
     let row = ctx
         .app()?
         .db
-        .read(move |c| store::comment(c, &uri, viewer.as_deref()))
+        .read(move |c| store::comment(c, &uri, sphere_id, viewer.as_deref()))
         .await?
         .ok_or_else(comment_not_found)?;
-    // The comment must be on a request of this Sphere that the viewer can see.
-    let (sphere_id, request_id) = (access.sphere.id, row.request_id);
-    let in_sphere = ctx
-        .app()?
-        .db
-        .read(move |c| {
-            #[derive(QueryableByName)]
-            struct N {
-                #[diesel(sql_type = diesel::sql_types::BigInt)]
-                n: i64,
-            }
-            Ok(sql("SELECT count(*) AS n FROM fr_requests WHERE id = ? AND sphere_id = ?")
-                .bind::<diesel::sql_types::BigInt, _>(request_id)
-                .bind::<diesel::sql_types::BigInt, _>(sphere_id)
-                .get_result::<N>(c)?
-                .n
-                > 0)
-        })
-        .await?;
-    if !in_sphere || (row.hidden && !access.can(Action::Moderate)) {
+    if row.hidden && !access.can(Action::Moderate) {
         return Err(comment_not_found());
     }
     Ok(row)

@@ -317,14 +317,19 @@ pub fn list_comments(
     Ok(sql.load(conn)?)
 }
 
-/// One comment by URI.
+/// One comment by URI, if it is on a request of the Sphere `sphere_id`.
 pub fn comment(
     conn: &mut SqliteConnection,
     uri: &str,
+    sphere_id: i64,
     viewer: Option<&str>,
 ) -> Result<Option<CommentRow>, Error> {
     let mut sql = Sql::default();
-    sql.push(&COMMENT_SELECT).text(viewer.unwrap_or_default()).push("WHERE c.uri = ?").text(uri);
+    sql.push(&COMMENT_SELECT)
+        .text(viewer.unwrap_or_default())
+        .push("WHERE c.uri = ? AND c.request_id IN (SELECT id FROM fr_requests WHERE sphere_id = ?)")
+        .text(uri)
+        .int(sphere_id);
     Ok(sql.get_result(conn).optional()?)
 }
 
