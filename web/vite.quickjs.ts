@@ -17,11 +17,17 @@ import type { Plugin } from 'vite';
 //
 //  - attribute names: what the renderer's generic path makes of a name (the
 //    name written, whether values are stringified) is remembered per name, so
-//    each later attribute skips the switch and the regular expressions;
+//    each later attribute skips the switch and the regular expressions (and a
+//    string value is written in one concatenation);
 //  - element names are checked once each, and the escaped forms of short
 //    strings (class names, labels) are remembered (both bounded);
 //  - vnodes are built with the fields server rendering reads;
-//  - a rendered vnode drops its parent link and its component's link to it.
+//  - a rendered vnode drops its parent link and its component's link to it;
+//  - elements call no option hooks, only components do (preact/hooks and
+//    preact-iso's lazy, the only ones setting them here, have nothing to do
+//    for an element), and a vnode is checked without calling isValidElement;
+//  - preact-iso's route matching splits each path and reads each route
+//    segment once, not once per route per render (a regular expression each).
 //
 // The HTML is byte for byte what the unmodified libraries render
 // (test/built/server-bundle.test.ts compares them page by page). The rewrites apply to the pinned versions
@@ -60,10 +66,8 @@ function rememberAttr(name) {
   if (memoSize >= MEMO_LIMIT || UNSAFE_NAME.test(name) || NAMESPACE_REPLACE_REGEX.test(name)) return;
   memoSize++;
   const stringify = name[4] === '-' || HTML_ENUMERATED.has(name);
-  PLAIN_ATTRS[name] = {
-    name: !stringify && HTML_LOWER_CASE.test(name) ? name.toLowerCase() : name,
-    stringify,
-  };
+  const written = !stringify && HTML_LOWER_CASE.test(name) ? name.toLowerCase() : name;
+  PLAIN_ATTRS[name] = { name: written, prefix: ' ' + written + '="', stringify };
 }
 `;
 
@@ -74,10 +78,20 @@ const rewrites: Record<string, Rewrite[]> = {
     [
       `		v = isSignal(v) ? v.value : v;
 `,
-      `		// Only objects can be signals: strings and numbers skip the call.
+      `		// Children first: arrays and vnodes (which have no constructor) are no signals.
+		if (name === 'children') {
+			children = v !== null && typeof v === 'object' && v.constructor !== undefined && !isArray(v) && isSignal(v) ? v.value : v;
+			continue;
+		}
+		// Only objects can be signals: strings and numbers skip the call.
 		v = v !== null && typeof v === 'object' && isSignal(v) ? v.value : v;
 		const plain = isSvgMode ? undefined : PLAIN_ATTRS[name];
 		if (plain !== undefined) {
+			// Most values are strings: the attribute as written, in one go.
+			if (typeof v == 'string' && v !== EMPTY_STR) {
+				s = s + plain.prefix + encodeEntities(v) + '"';
+				continue;
+			}
 			if (typeof v == 'function' && name !== 'class') continue;
 			if (plain.stringify && v != null) v = v + EMPTY_STR;
 			if (v != null && v !== false) {
@@ -88,25 +102,32 @@ const rewrites: Record<string, Rewrite[]> = {
 `,
     ],
     ['			default: {\n', '			default: {\n				if (!isSvgMode) rememberAttr(name);\n'],
-    ['if (UNSAFE_NAME.test(type)) {', 'if (isUnsafeName(type)) {'],
+    // Option hooks for components only: in this bundle only preact/hooks (and
+    // preact-iso's lazy, for components) set them, and for an element they
+    // only reset hooks' current component, which the next component's render
+    // sets again. Three calls less per element.
     [
-      'function _renderToString(\n\tvnode,',
-      `// QuickJS fast path (web/vite.quickjs.ts): once rendered, a vnode lets go of
-// its parent and its component of it. Those links are cycles, which reference
-// counting can't free: without this, every vnode of a page waits for the cycle
-// collector, and collecting a page's worth takes about a millisecond.
-function _renderToString(vnode, context, isSvgMode, selectValue, parent, asyncMode, renderer, hooks) {
-	const out = _renderToStringInner(vnode, context, isSvgMode, selectValue, parent, asyncMode, renderer, hooks);
-	if (typeof out === 'string' && vnode !== null && typeof vnode === 'object' && !isArray(vnode)) {
-		vnode[PARENT] = null;
-		const component = vnode[COMPONENT];
-		if (component) component[VNODE] = null;
-	}
-	return out;
-}
-
-function _renderToStringInner(\n\tvnode,`,
+      '\tvnode[PARENT] = parent;\n\tif (hooks.beforeDiff) hooks.beforeDiff(vnode);\n\n\tlet type = vnode.type,\n\t\tprops = vnode.props;\n',
+      '\tvnode[PARENT] = parent;\n\n\tlet type = vnode.type,\n\t\tprops = vnode.props;\n\tif (typeof type == \'function\' && hooks.beforeDiff) hooks.beforeDiff(vnode);\n',
     ],
+    [
+      '\tif (hooks.afterDiff) hooks.afterDiff(vnode);\n\n\tif (hooks.unmountHook) hooks.unmountHook(vnode);\n\n\t// Emit self-closing tag for empty void elements:',
+      '\t// Emit self-closing tag for empty void elements:',
+    ],
+    // isValidElement(vnode) without the call (vnode is an object here).
+    ['\tif (!isValidElement(vnode)) return EMPTY_STR;', '\tif (vnode.constructor !== undefined) return EMPTY_STR;'],
+    ['if (UNSAFE_NAME.test(type)) {', 'if (isUnsafeName(type)) {'],
+    // Once rendered, a vnode lets go of its parent and its component of it.
+    // Those links are cycles, which reference counting can't free: without
+    // this, every vnode of a page waits for the cycle collector, and
+    // collecting a page's worth takes about a millisecond. (Suspense, error
+    // boundaries and async renders leave theirs to the collector.)
+    [
+      "\t\t\treturn str;\n\t\t} catch (error) {",
+      "\t\t\tif (typeof str == 'string') {\n\t\t\t\tvnode[PARENT] = null;\n\t\t\t\tif (component) component[VNODE] = null;\n\t\t\t}\n\t\t\treturn str;\n\t\t} catch (error) {",
+    ],
+    ["\t\treturn s + '/>';", "\t\tvnode[PARENT] = null;\n\t\treturn s + '/>';"],
+    ['\treturn startTag + html + endTag;', '\tvnode[PARENT] = null;\n\treturn startTag + html + endTag;'],
   ],
   'preact-render-to-string/src/lib/util.js': [
     [
@@ -125,6 +146,45 @@ function _renderToStringInner(\n\tvnode,`,
 const ENCODED_SEEN = new Map();
 function encodeEntitiesOnce(str) {
 	if (ENCODED_ENTITIES.test(str) === false) return str;`,
+    ],
+  ],
+  // preact-iso matches every route in turn on every render (the Router, and
+  // the server's prefetch): it splits the URL and the route's path for each,
+  // and reads each segment of the path with a regular expression. Both are
+  // remembered instead (bounded; the arrays are only read).
+  'preact-iso/src/router.js': [
+    [
+      "\turl = url.split('/').filter(Boolean);\n\troute = (route || '').split('/').filter(Boolean);",
+      "\turl = pathSegments(url);\n\troute = pathSegments(route || '');",
+    ],
+    [
+      "\t\tlet [, m, param, flag] = (route[i] || '').match(/^(:?)(.*?)([+*?]?)$/);",
+      "\t\tconst parts = routeSegment(route[i] || ''), m = parts[1], param = parts[2], flag = parts[3];",
+    ],
+    [
+      'export const exec = (url, route, matches = {}) => {',
+      `// QuickJS fast paths (web/vite.quickjs.ts): a path's segments, and a route
+// segment's parts, read once.
+const PATH_SEGMENTS = new Map();
+function pathSegments(path) {
+	let segments = PATH_SEGMENTS.get(path);
+	if (segments === undefined) {
+		segments = path.split('/').filter(Boolean);
+		if (PATH_SEGMENTS.size < 1024) PATH_SEGMENTS.set(path, segments);
+	}
+	return segments;
+}
+const ROUTE_SEGMENTS = new Map();
+function routeSegment(segment) {
+	let parts = ROUTE_SEGMENTS.get(segment);
+	if (parts === undefined) {
+		parts = segment.match(/^(:?)(.*?)([+*?]?)$/);
+		if (ROUTE_SEGMENTS.size < 1024) ROUTE_SEGMENTS.set(segment, parts);
+	}
+	return parts;
+}
+
+export const exec = (url, route, matches = {}) => {`,
     ],
   ],
   // The server build resolves preact/jsx-runtime to its ES module build. The

@@ -89,6 +89,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     // Commits by another process (a stand-alone indexer, a rebuild) invalidate cached responses too.
     db.watch_other_processes(std::time::Duration::from_millis(100));
     let loaded = crate::web::WebAssets::load(&config.web_dir);
+    let security = crate::headers::SecurityHeaders::new(loaded.index.as_deref(), &config.public_url);
     let renderer = web::Data::new(crate::ssr::Renderer::load(&loaded));
     let assets = web::Data::new(std::sync::Arc::new(loaded));
     let ctx = AppContext::new(config, db, registry.clone())?;
@@ -99,7 +100,9 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
         App::new()
             .wrap(actix_web::middleware::from_fn(exosphere_core::xrpc::cache::cache_anonymous_queries))
             .wrap(actix_web::middleware::from_fn(exosphere_core::auth::routes::reject_cross_site))
+            .wrap(actix_web::middleware::from_fn(crate::headers::add))
             .wrap(actix_web::middleware::from_fn(exosphere_core::metrics::record_http))
+            .app_data(security.clone())
             .app_data(web::Data::new(ctx.clone()))
             .app_data(assets.clone())
             .app_data(renderer.clone())

@@ -287,7 +287,12 @@ fn fill(shell: &str, rendered: &Rendered, data_json: &str, page_url: &str) -> St
         ),
         None => head,
     };
-    let data = format!("<script>window.__SSR_DATA__={}</script>", data_json.replace('<', "\\u003c"));
+    // The data as a JSON block (not a script: the CSP needn't allow it), read by the one fixed inline script.
+    let data = format!(
+        "<script type=\"application/json\" id=\"ssr-data\">{}</script><script>{}</script>",
+        data_json.replace('<', "\\u003c"),
+        crate::headers::SSR_DATA_SCRIPT
+    );
     let mut page = match (shell.find("<!--ssr-head-->"), shell.find("<!--/ssr-head-->")) {
         (Some(a), Some(b)) if a < b => {
             format!("{}{head}{}", &shell[..a], &shell[b + "<!--/ssr-head-->".len()..])

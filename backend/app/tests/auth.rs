@@ -241,6 +241,34 @@ async fn an_unreachable_pds_gives_a_clear_error() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Without EXOSPHERE_ALLOW_PRIVATE_NETWORKS, the PDS that a DID document names
+/// on loopback (as a hostile one would name 169.254.169.254) is not called:
+/// the directory and resolver are the operator's own, and still answer.
+#[tokio::test]
+async fn a_pds_on_a_refused_network_gives_a_clear_sign_in_error() -> anyhow::Result<()> {
+    let net = Testnet::start().await?;
+    let server = TestServer::start_with(|c| {
+        use_testnet(c, &net);
+        c.allow_private_networks = None;
+        // The testnet resolves handles with its PDS, which would make the PDS an
+        // operator's service: sign in with the DID, and resolve no handle.
+        c.handle_resolver = Some("http://127.0.0.1:1".into());
+        c.relay_url = None;
+    })
+    .await?;
+    let alice = net.account("alice");
+    let result = sign_in(&server.base, &alice.did, &alice.password, true).await?;
+    assert_eq!(result.sid, None);
+    let error = result.location.replace('+', " ");
+    assert!(error.starts_with("/after-login?login_error="), "{}", result.location);
+    assert!(
+        error.contains("your PDS%3A http client error%3A refused to connect to localhost%3A 127.0.0.1 is a loopback address"),
+        "{error}"
+    );
+    server.stop().await;
+    Ok(())
+}
+
 #[tokio::test]
 async fn cross_site_posts_with_the_session_cookie_are_refused() -> anyhow::Result<()> {
     let server = TestServer::start().await?;

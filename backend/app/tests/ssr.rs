@@ -49,6 +49,38 @@ fn the_binary_renders_pages_with_no_node_on_path() -> anyhow::Result<()> {
         app.len() > "<div id=\"app\"></div>".len() + 50,
         "the home page is rendered on the server: {app}"
     );
-    assert!(reply.contains("window.__SSR_DATA__="));
+    assert!(reply.contains("<script type=\"application/json\" id=\"ssr-data\">{"));
+
+    // Security headers, and a CSP that allows exactly the page's inline scripts, by hash.
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap_or_default();
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|l| l.split_once(": ").filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+    };
+    assert_eq!(header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(header("referrer-policy"), Some("strict-origin-when-cross-origin"));
+    let csp = header("content-security-policy").unwrap_or_default();
+    for directive in ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "script-src 'self' "]
+    {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+    let mut inline = 0;
+    for part in body.split("<script").skip(1) {
+        let (tag, rest) = part.split_once('>').unwrap_or_default();
+        if tag.contains("src=") || tag.contains("application/json") {
+            continue;
+        }
+        let script = rest.split_once("</script>").map(|(s, _)| s).unwrap_or_default();
+        use base64::Engine;
+        use sha2::Digest;
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
+        assert!(
+            csp.contains(&format!("'sha256-{hash}'")),
+            "the CSP allows the inline script {script:?}: {csp}"
+        );
+        inline += 1;
+    }
+    assert_eq!(inline, 2, "the theme script and the data script");
     Ok(())
 }

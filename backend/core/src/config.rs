@@ -76,6 +76,14 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_BUILD_WEB", value_parser = parse_flag, default_value = "1")]
     pub build_web: bool,
 
+    /// Networks this server may call although they are private: a comma-
+    /// separated list of CIDRs (`10.1.0.0/16`, `fd00::/8`) and `loopback`.
+    /// Unset, requests to hosts that others choose (handles, DID documents,
+    /// PDSes) never go to loopback, private, link-local, CGNAT, multicast or
+    /// unspecified addresses (see README, Security).
+    #[arg(long, env = "EXOSPHERE_ALLOW_PRIVATE_NETWORKS")]
+    pub allow_private_networks: Option<String>,
+
     /// Log format.
     #[arg(long, env = "EXOSPHERE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -96,6 +104,18 @@ impl Config {
         self.data_dir.join("exosphere.sqlite")
     }
 
+    /// What outgoing requests may reach (see [`crate::outbound`]).
+    pub fn network_policy(&self) -> anyhow::Result<crate::outbound::NetworkPolicy> {
+        let policy = match &self.allow_private_networks {
+            Some(spec) => crate::outbound::NetworkPolicy::allowing(spec)
+                .map_err(|e| anyhow::anyhow!("EXOSPHERE_ALLOW_PRIVATE_NETWORKS: {e}"))?,
+            None => crate::outbound::NetworkPolicy::public_only(),
+        };
+        // The services configured here are the operator's choice.
+        let configured = [Some(&self.plc_url), self.handle_resolver.as_ref(), self.relay_url.as_ref()];
+        Ok(configured.into_iter().flatten().fold(policy, |policy, url| policy.trusting(url)))
+    }
+
     /// A configuration for tests: loopback, a given data dir, no indexer.
     pub fn for_tests(data_dir: impl Into<PathBuf>) -> Self {
         Self {
@@ -113,6 +133,8 @@ impl Config {
             workers: 1,
             web_dir: PathBuf::from("/nonexistent/exosphere-web"),
             build_web: false,
+            // The tests' PDS, PLC directory and resolvers are on loopback.
+            allow_private_networks: Some("loopback".into()),
             log_format: LogFormat::Text,
         }
     }

@@ -3,10 +3,11 @@
 
 use std::sync::Arc;
 
-use crate::auth::{Auth, ReqwestClient};
+use crate::auth::Auth;
 use crate::identity::IdentityResolver;
 use crate::metrics::Metrics;
 use crate::module::Registry;
+use crate::outbound::Outbound;
 use crate::xrpc::cache::ResponseCache;
 use crate::{Config, Db};
 
@@ -21,8 +22,9 @@ pub struct AppContext {
     pub identity: IdentityResolver,
     /// Sign-in, sessions, PDS sessions.
     pub auth: Arc<Auth>,
-    /// Outgoing HTTP (rustls, timeouts, no redirects followed).
-    pub http: reqwest::Client,
+    /// Outgoing HTTP to hosts others choose (rustls, timeouts, no redirects
+    /// followed, never to this server's own networks: [`crate::outbound`]).
+    pub http: Outbound,
     /// The modules this server runs.
     pub registry: Registry,
     /// Anonymous query responses (see [`crate::xrpc::cache`]).
@@ -34,7 +36,7 @@ pub struct AppContext {
 impl AppContext {
     /// Builds the services on top of configuration and database.
     pub fn new(config: Config, db: Db, registry: Registry) -> anyhow::Result<Self> {
-        let http = ReqwestClient::build()?;
+        let http = Outbound::new(config.network_policy()?)?;
         let identity = IdentityResolver::new(&config, http.clone());
         let auth =
             Arc::new(Auth::new(&config, db.clone(), identity.clone(), http.clone(), &registry.scopes())?);

@@ -1,11 +1,11 @@
-//! XRPC methods served by core itself: `site.exosphere.auth.*` and
-//! `site.exosphere.sphere.*`, and the Sphere's Atom feeds.
+//! XRPC methods served by core itself: `site.exosphere.auth.*`,
+//! `site.exosphere.sphere.*` and `site.exosphere.markdown.*`, and the Sphere's Atom feeds.
 
 use std::sync::Arc;
 
 use actix_web::web::ServiceConfig;
 
-use crate::lexicon::site::exosphere::{auth, sphere};
+use crate::lexicon::site::exosphere::{auth, markdown, sphere};
 use crate::{XrpcContext, XrpcResult};
 
 /// Mounts core's XRPC groups.
@@ -13,6 +13,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     crate::auth::routes::configure(cfg);
     auth::configure(cfg, Arc::new(AuthApi));
     sphere::configure(cfg, Arc::new(crate::sphere::SphereApi));
+    markdown::configure(cfg, Arc::new(MarkdownApi));
     crate::sphere::activity::configure(cfg);
 }
 
@@ -30,5 +31,19 @@ impl auth::Handlers for AuthApi {
             }
             None => auth::get_session::Output { logged_in: false, did: None, handle: None },
         })
+    }
+}
+
+struct MarkdownApi;
+
+impl markdown::Handlers for MarkdownApi {
+    async fn render(
+        &self,
+        _ctx: &XrpcContext,
+        input: markdown::render::Input,
+    ) -> XrpcResult<markdown::render::Output> {
+        // The lexicon keeps headingBase within 1-6.
+        let base = u8::try_from(input.heading_base).unwrap_or(2);
+        Ok(markdown::render::Output { html: crate::markdown::render(&input.text, base) })
     }
 }

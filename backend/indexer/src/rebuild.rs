@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 use exosphere_core::lexicon::site::exosphere::{moderation, sphere, sphere_member, sphere_member_approval};
+use exosphere_core::outbound;
 use exosphere_core::sphere::store as spheres;
 use exosphere_core::{AppContext, IndexOutcome, RecordEvent, RecordOp, Source};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -130,15 +131,15 @@ impl Reader<'_> {
                 query.push(("cursor", c.clone()));
             }
             let page = async {
-                self.ctx
+                let response = self
+                    .ctx
                     .http
-                    .get(format!("{pds}/xrpc/com.atproto.repo.listRecords"))
+                    .get(&format!("{pds}/xrpc/com.atproto.repo.listRecords"))?
                     .query(&query)
                     .send()
                     .await?
-                    .error_for_status()?
-                    .json::<ListRecords>()
-                    .await
+                    .error_for_status()?;
+                outbound::json::<ListRecords>(response).await
             }
             .await;
             match page {
@@ -163,14 +164,14 @@ impl Reader<'_> {
         let response = self
             .ctx
             .http
-            .get(format!("{pds}/xrpc/com.atproto.repo.getRecord"))
+            .get(&format!("{pds}/xrpc/com.atproto.repo.getRecord"))?
             .query(&[("repo", did), ("collection", sphere::NSID), ("rkey", rkey)])
             .send()
             .await?;
         if matches!(response.status().as_u16(), 400 | 404) {
             return Ok(None);
         }
-        let record: ListedRecord = response.error_for_status()?.json().await?;
+        let record: ListedRecord = outbound::json(response.error_for_status()?).await?;
         Ok(Found::from_listed(record))
     }
 
@@ -194,18 +195,18 @@ impl Reader<'_> {
                 query.push(("cursor", c.clone()));
             }
             let page = async {
-                self.ctx
+                let response = self
+                    .ctx
                     .http
-                    .get(format!(
+                    .get(&format!(
                         "{}/xrpc/com.atproto.sync.listReposByCollection",
                         relay.trim_end_matches('/')
-                    ))
+                    ))?
                     .query(&query)
                     .send()
                     .await?
-                    .error_for_status()?
-                    .json::<Page>()
-                    .await
+                    .error_for_status()?;
+                outbound::json::<Page>(response).await
             }
             .await;
             match page {

@@ -146,6 +146,6 @@ pub fn web_dist() -> anyhow::Result<PathBuf> {
 /// The part of a page inside `<div id="app">`, before the data script.
 pub fn app_html(page: &str) -> &str {
     let start = page.find("<div id=\"app\">").unwrap_or(0);
-    let end = page.find("<script>window.__SSR_DATA__").unwrap_or(page.len());
+    let end = page.find("<script type=\"application/json\" id=\"ssr-data\">").unwrap_or(page.len());
     &page[start..end.max(start)]
 }

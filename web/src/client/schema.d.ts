@@ -524,6 +524,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.markdown.render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render Markdown as Exosphere shows it: the HTML that threads, replies and other Markdown texts carry in their views (`bodyHtml`, `textHtml`), for a composer's preview. No raw HTML passes (it shows as text), images read as links, links keep only http, https and mailto URLs or paths on this site, each with rel="nofollow ugc noopener", and bare URLs become links. Needs no sign-in.
+         * @description Render Markdown as Exosphere shows it: the HTML that threads, replies and other Markdown texts carry in their views (`bodyHtml`, `textHtml`), for a composer's preview. No raw HTML passes (it shows as text), images read as links, links keep only http, https and mailto URLs or paths on this site, each with rel="nofollow ugc noopener", and bare URLs become links. Needs no sign-in.
+         */
+        post: operations["site.exosphere.markdown.render"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.sphere.acceptInvite": {
         parameters: {
             query?: never;
@@ -856,6 +876,8 @@ export interface components {
             reactions: components["schemas"]["site.exosphere.discussion.defs.reactionCount"][];
             /** @description Markdown. */
             text: string;
+            /** @description The text rendered as HTML that is safe to insert as it is (as the thread's bodyHtml, with headings from h3). */
+            textHtml: string;
             /** Format: date-time */
             updatedAt?: string;
             /** Format: at-uri */
@@ -866,6 +888,8 @@ export interface components {
             author: components["schemas"]["site.exosphere.defs.actorView"];
             /** @description Markdown. Only getThread carries it: lists leave bodies out. */
             body?: string;
+            /** @description The body rendered as HTML that is safe to insert as it is (no raw HTML, only http, https and mailto links, each rel="nofollow ugc noopener"; headings from h2). Only getThread carries it. */
+            bodyHtml?: string;
             /** Format: cid */
             cid?: string;
             /** Format: date-time */
@@ -1316,6 +1340,19 @@ export interface components {
              */
             sphere: string;
             subject: components["schemas"]["com.atproto.repo.strongRef"];
+        };
+        "site.exosphere.markdown.render.Input": {
+            /**
+             * Format: int64
+             * @description The level a `#` heading renders at (2 under a page's own h1); deeper headings follow, h6 at most.
+             * @default 2
+             */
+            headingBase: number;
+            /** @description Markdown. At most 100000 bytes of UTF-8. */
+            text: string;
+        };
+        "site.exosphere.markdown.render.Output": {
+            html: string;
         };
         "site.exosphere.moderation": {
             /** @description hide removes the content from every view but the admins', restore undoes it; lock closes a thread to new replies, unlock reopens it; pin lists a thread first, unpin undoes it. Which actions apply depends on the content. Known values: hide, restore, lock, unlock, pin, unpin. At most 64 bytes of UTF-8. */
@@ -3740,6 +3777,93 @@ export interface operations {
                 };
             };
             /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `CommentNotFound`: No such comment. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.markdown.render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.markdown.render.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.markdown.render.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,26 +1,15 @@
-//! The HTTP client atrium-oauth and the PDS client use: reqwest with rustls
-//! (no OpenSSL), shared by the whole server.
-
-use std::time::Duration;
+//! The HTTP client atrium-oauth and the PDS client use: the server's one
+//! outbound client (rustls, timeouts, no redirects followed, never to this
+//! server's own networks; see [`crate::outbound`]).
 
 use atrium_xrpc::HttpClient;
 use atrium_xrpc::http::{Request, Response};
 
-/// reqwest, as atrium's `HttpClient`.
-#[derive(Clone)]
-pub struct ReqwestClient(pub reqwest::Client);
+use crate::outbound::{MAX_RESPONSE_BYTES, Outbound, read_limited};
 
-impl ReqwestClient {
-    /// A client with sensible timeouts and no redirects followed (OAuth must see them).
-    pub fn build() -> anyhow::Result<reqwest::Client> {
-        Ok(reqwest::Client::builder()
-            .user_agent(concat!("exosphere/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?)
-    }
-}
+/// The outbound client, as atrium's `HttpClient`.
+#[derive(Clone)]
+pub struct ReqwestClient(pub Outbound);
 
 impl HttpClient for ReqwestClient {
     async fn send_http(
@@ -32,6 +21,6 @@ impl HttpClient for ReqwestClient {
         for (name, value) in response.headers() {
             builder = builder.header(name, value);
         }
-        Ok(builder.body(response.bytes().await?.to_vec())?)
+        Ok(builder.body(read_limited(response, MAX_RESPONSE_BYTES).await?)?)
     }
 }

@@ -72,12 +72,30 @@ pub fn scopes(repo_scopes: &[String]) -> Vec<Scope> {
 }
 
 /// Where a sign-in may return to: a path on this site, nothing else.
+///
+/// The path is read as browsers read a link on one of our pages (they drop
+/// tabs and newlines, take `\\` for `/`, and `//host` for another site), and
+/// kept only when it resolves to this origin; what is kept is the URL
+/// parser's own serialisation (percent-encoded, no control characters), so
+/// it is also a valid `Location`. Anything else returns to `/`.
 pub fn safe_return_path(path: Option<&str>) -> String {
-    match path {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && p.len() < 2048 => {
-            p.to_owned()
+    const HOME: &str = "/";
+    let Some(path) = path.filter(|p| p.starts_with('/') && p.len() < 2048) else { return HOME.to_owned() };
+    let Ok(base) = reqwest::Url::parse("https://this-site.invalid/") else { return HOME.to_owned() };
+    match base.join(path) {
+        Ok(url) if url.origin() == base.origin() => {
+            let mut kept = url.path().to_owned();
+            if let Some(query) = url.query() {
+                kept.push('?');
+                kept.push_str(query);
+            }
+            if let Some(fragment) = url.fragment() {
+                kept.push('#');
+                kept.push_str(fragment);
+            }
+            kept
         }
-        _ => "/".to_owned(),
+        _ => HOME.to_owned(),
     }
 }
 
@@ -87,7 +105,7 @@ impl Auth {
         config: &Config,
         db: Db,
         identity: IdentityResolver,
-        http: reqwest::Client,
+        http: crate::outbound::Outbound,
         repo_scopes: &[String],
     ) -> anyhow::Result<Self> {
         let url = reqwest::Url::parse(&config.public_url)
@@ -371,6 +389,34 @@ mod tests {
         assert_eq!(safe_return_path(Some("https://evil.example")), "/");
         assert_eq!(safe_return_path(Some("/\\evil")), "/");
         assert_eq!(safe_return_path(None), "/");
+        // Browsers drop tabs and newlines and read `\\` as `/`: each of these is another site to them.
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\\/evil.example",
+            "\\/evil.example",
+            "/\\evil.example",
+            "//evil.example/%2e%2e",
+            "///evil.example",
+            "/\t\t/evil.example/x?y#z",
+            "https:evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_return_path(Some(hostile)), "/", "{hostile:?}");
+        }
+        // Encoded slashes and Unicode dots are paths on this site, and stay so, encoded.
+        assert_eq!(safe_return_path(Some("/%2F%2Fevil.example")), "/%2F%2Fevil.example");
+        assert_eq!(safe_return_path(Some("/%5C%5Cevil.example")), "/%5C%5Cevil.example");
+        assert_eq!(
+            safe_return_path(Some("/\u{3002}/evil\u{3002}example")),
+            "/%E3%80%82/evil%E3%80%82example"
+        );
+        assert_eq!(safe_return_path(Some("/s/a b\n?q=<x>#top")), "/s/a%20b?q=%3Cx%3E#top");
+        assert_eq!(safe_return_path(Some("/s/../../x")), "/x");
     }
 
     #[test]

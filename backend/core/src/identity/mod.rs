@@ -17,6 +17,7 @@ use self::cache::TtlCache;
 pub use self::oauth::{OAuthDidResolver, OAuthHandleResolver};
 use crate::Config;
 use crate::lexicon::format::{is_did, is_handle};
+use crate::outbound;
 use crate::xrpc::{Error, ErrorKind};
 
 /// How long resolved identities are trusted.
@@ -70,7 +71,7 @@ pub struct IdentityResolver {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: crate::outbound::Outbound,
     plc_url: String,
     handle_resolver: Option<String>,
     dns: Option<TokioResolver>,
@@ -85,7 +86,7 @@ struct ResolveHandleOutput {
 
 impl IdentityResolver {
     /// A resolver configured from `EXOSPHERE_PLC_URL` and `EXOSPHERE_HANDLE_RESOLVER`.
-    pub fn new(config: &Config, http: reqwest::Client) -> Self {
+    pub fn new(config: &Config, http: crate::outbound::Outbound) -> Self {
         // DNS is only used when no XRPC handle resolver is configured (tests always configure one).
         let dns = match &config.handle_resolver {
             Some(_) => None,
@@ -167,13 +168,17 @@ impl IdentityResolver {
             .inner
             .http
             .get(&url)
+            .map_err(|e| unavailable(handle, e))?
             .query(&[("handle", handle)])
             .timeout(TIMEOUT)
             .send()
             .await
             .map_err(|e| unavailable(handle, e))?;
         match response.status().as_u16() {
-            200 => Ok(response.json::<ResolveHandleOutput>().await.map_err(|e| unavailable(handle, e))?.did),
+            200 => Ok(outbound::json::<ResolveHandleOutput>(response)
+                .await
+                .map_err(|e| unavailable(handle, e))?
+                .did),
             400 | 404 => Err(IdentityError::NotFound(handle.to_owned())),
             status => {
                 Err(IdentityError::Unavailable { what: handle.to_owned(), why: format!("HTTP {status}") })
@@ -197,6 +202,7 @@ impl IdentityResolver {
             .inner
             .http
             .get(&url)
+            .map_err(|e| unavailable(handle, e))?
             .timeout(TIMEOUT)
             .send()
             .await
@@ -204,8 +210,8 @@ impl IdentityResolver {
         if !response.status().is_success() {
             return Err(IdentityError::NotFound(handle.to_owned()));
         }
-        let text = response.text().await.map_err(|e| unavailable(handle, e))?;
-        Ok(text.trim().to_owned())
+        let text = outbound::read_limited(response, 2048).await.map_err(|e| unavailable(handle, e))?;
+        Ok(String::from_utf8_lossy(&text).trim().to_owned())
     }
 
     /// DID -> DID document.
@@ -223,8 +229,15 @@ impl IdentityResolver {
         } else {
             return Err(IdentityError::Invalid(did.to_owned()));
         };
-        let response =
-            self.inner.http.get(&url).timeout(TIMEOUT).send().await.map_err(|e| unavailable(did, e))?;
+        let response = self
+            .inner
+            .http
+            .get(&url)
+            .map_err(|e| unavailable(did, e))?
+            .timeout(TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| unavailable(did, e))?;
         let status = response.status().as_u16();
         if status == 404 || status == 410 {
             return Err(IdentityError::NotFound(did.to_owned()));
@@ -232,7 +245,7 @@ impl IdentityResolver {
         if !response.status().is_success() {
             return Err(IdentityError::Unavailable { what: did.to_owned(), why: format!("HTTP {status}") });
         }
-        let document: DidDocument = response.json().await.map_err(|e| unavailable(did, e))?;
+        let document: DidDocument = outbound::json(response).await.map_err(|e| unavailable(did, e))?;
         if document.id != did {
             return Err(IdentityError::Unavailable {
                 what: did.to_owned(),
@@ -244,6 +257,6 @@ impl IdentityResolver {
     }
 }
 
-fn unavailable(what: &str, e: impl std::fmt::Display) -> IdentityError {
-    IdentityError::Unavailable { what: what.to_owned(), why: e.to_string() }
+fn unavailable(what: &str, e: impl Into<outbound::OutboundError>) -> IdentityError {
+    IdentityError::Unavailable { what: what.to_owned(), why: e.into().to_string() }
 }

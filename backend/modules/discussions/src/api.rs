@@ -3,6 +3,7 @@
 use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
+use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
 use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
@@ -30,6 +31,10 @@ fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
+/// The level of a `#` heading in a thread's body (under the page's h1) and in a reply.
+const THREAD_HEADINGS: u8 = 2;
+const REPLY_HEADINGS: u8 = 3;
+
 fn thread_view(row: ThreadRow, access: &Access) -> ThreadView {
     let signed_in = access.viewer.is_some();
     ThreadView {
@@ -38,6 +43,7 @@ fn thread_view(row: ThreadRow, access: &Access) -> ThreadView {
         number: row.number,
         sphere: access.sphere.uri.clone(),
         title: row.title,
+        body_html: row.body.as_deref().map(|b| markdown::render(b, THREAD_HEADINGS)),
         body: row.body,
         tags: json_list(&row.tags),
         author: ActorView { did: row.author_did, handle: row.handle },
@@ -59,6 +65,7 @@ fn reply_view(row: ReplyRow, signed_in: bool) -> ReplyView {
         cid: Some(row.cid),
         parent: row.parent_uri,
         depth: row.depth,
+        text_html: markdown::render(&row.text, REPLY_HEADINGS),
         text: row.text,
         author: ActorView { did: row.author_did, handle: row.handle },
         reactions: json_list(&row.reactions),

@@ -23,6 +23,7 @@ fn exosphere(data: &Path) -> Command {
         .env("EXOSPHERE_DATA_DIR", data)
         .env("EXOSPHERE_PLC_URL", "http://127.0.0.1:1")
         .env("EXOSPHERE_HANDLE_RESOLVER", "http://127.0.0.1:1")
+        .env("EXOSPHERE_ALLOW_PRIVATE_NETWORKS", "loopback")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null());

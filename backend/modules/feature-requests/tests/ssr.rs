@@ -70,7 +70,10 @@ async fn pages_carry_their_content_in_the_first_html() -> anyhow::Result<()> {
     assert!(html.contains("<meta property=\"og:title\""), "OpenGraph title");
     assert!(html.contains("<meta property=\"og:description\""), "OpenGraph description");
     assert!(html.contains("<meta property=\"og:url\" content=\"http://127.0.0.1:"), "OpenGraph URL");
-    assert!(html.contains("window.__SSR_DATA__="), "the data the browser hydrates from");
+    assert!(
+        html.contains("<script type=\"application/json\" id=\"ssr-data\">{"),
+        "the data the browser hydrates from"
+    );
     assert!(html.contains("<link rel=\"stylesheet\""), "styles load before content (no flash)");
 
     // The board lists its top requests.

@@ -4,11 +4,21 @@ import type { ActorView } from '../api';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// Dates as formatted, remembered (bounded): the server renders the same
+// times for one visitor after another, and a date costs QuickJS more than
+// the rest of a time's markup.
+const DATES = new Map<string, string>();
+
 /** "3 Mar 2026" (UTC), or the input when it isn't a date. */
 export function formatDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  let date = DATES.get(iso);
+  if (date === undefined) {
+    const d = new Date(iso);
+    date = Number.isNaN(d.getTime()) ? iso : `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+    if (DATES.size >= 4096) DATES.clear();
+    DATES.set(iso, date);
+  }
+  return date;
 }
 
 /** "@alice.example.com", or the DID when the handle is unknown. */
@@ -27,7 +37,7 @@ const DAY = 24 * HOUR;
 
 /** "just now", "5 minutes ago", "3 hours ago", "yesterday", "4 days ago"; older (or future) times as formatDate. */
 export function timeAgo(iso: string, now: number): string {
-  const then = new Date(iso).getTime();
+  const then = Date.parse(iso);
   if (Number.isNaN(then)) return iso;
   const ago = now - then;
   if (ago < -MINUTE) return formatDate(iso);

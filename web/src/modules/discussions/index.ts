@@ -1,7 +1,5 @@
 // Discussions as a module of the web app: its ClientModule, with pages
-// loaded lazily (eager.ts has the same pages for the server render). The
-// thread and new-thread pages bring the Markdown renderer with them; the
-// first page of the app never loads it.
+// loaded lazily (eager.ts has the same pages for the server render).
 import { type ClientModule, lazy } from '../../client';
 import { feedPath, LEXICONS, listPath, MODULE_LABEL, MODULE_NAME } from './model';
 import { paths, queries } from './routes';

@@ -147,14 +147,22 @@ export interface ReactionSnapshot {
   mine: string[];
 }
 
+/** Shared by every subject without reactions (snapshots are never changed, only replaced). */
+const NO_REACTIONS: ReactionSnapshot = { reactions: [], mine: [] };
+
 /** A snapshot from the API's counts and viewer state, in REACTIONS order, known emoji only. */
 export function reactionSnapshot(reactions: readonly ReactionCount[], mine: readonly string[] = []): ReactionSnapshot {
+  // Most replies have none: nothing to sort (the server renders a page of them at a time).
+  if (reactions.length === 0 && mine.length === 0) return NO_REACTIONS;
   const counts: ReactionCount[] = [];
+  const own: string[] = [];
   for (const { emoji } of REACTIONS) {
-    const count = reactions.find((r) => r.emoji === emoji)?.count ?? 0;
+    let count = 0;
+    for (const r of reactions) if (r.emoji === emoji) count = r.count;
     if (count > 0) counts.push({ emoji, count });
+    if (mine.includes(emoji)) own.push(emoji);
   }
-  return { reactions: counts, mine: REACTIONS.map((r) => r.emoji).filter((e) => mine.includes(e)) };
+  return { reactions: counts, mine: own };
 }
 
 /** The snapshot with the viewer's reaction `emoji` added (`on`) or taken back. */
@@ -209,6 +217,51 @@ export function createReactionState(
   };
 }
 
+/**
+ * The reactions of a page's thread and replies as the viewer changes them.
+ * A subject (an AT URI) shows the API's counts as they are until its first
+ * toggle, which gives it a ReactionState started from them; a new view of
+ * the subject from the API (a refetch, an edit: other `reactions`) starts
+ * over from that. One reaction picker is open at a time.
+ */
+export interface ReactionBoard {
+  /** The subject's state, once toggled since the API gave these `reactions`. */
+  state(subject: string, reactions: readonly ReactionCount[]): ReactionState | undefined;
+  toggle(subject: string, reactions: readonly ReactionCount[], mine: readonly string[] | undefined, emoji: string): void;
+  /** The subject whose picker is open, with the button that opened it (the focus goes back there). */
+  readonly picker: ReadonlySignal<{ subject: string; opener: HTMLElement | undefined } | undefined>;
+  openPicker(subject: string, opener?: HTMLElement): void;
+  closePicker(): void;
+}
+
+export function createReactionBoard(sphere: string): ReactionBoard {
+  const states = signal<ReadonlyMap<string, { from: readonly ReactionCount[]; state: ReactionState }>>(new Map());
+  const picker = signal<{ subject: string; opener: HTMLElement | undefined } | undefined>(undefined);
+  return {
+    state(subject, reactions) {
+      const entry = states.value.get(subject);
+      return entry && entry.from === reactions ? entry.state : undefined;
+    },
+    toggle(subject, reactions, mine, emoji) {
+      let entry = states.peek().get(subject);
+      if (!entry || entry.from !== reactions) {
+        entry = { from: reactions, state: createReactionState(reactionSnapshot(reactions, mine), reactionSender(sphere, subject)) };
+        states.value = new Map(states.peek()).set(subject, entry);
+      }
+      void entry.state.toggle(emoji);
+    },
+    picker,
+    openPicker(subject, opener) {
+      picker.value = { subject, opener };
+    },
+    closePicker() {
+      const open = picker.peek();
+      picker.value = undefined;
+      open?.opener?.focus();
+    },
+  };
+}
+
 /** React or take a reaction back on a thread or reply (its AT URI). */
 export function reactionSender(sphere: string, subject: string) {
   return async (emoji: string, on: boolean): Promise<ReactionSnapshot> => {
@@ -217,6 +270,45 @@ export function reactionSender(sphere: string, subject: string) {
       : await xrpcProcedure('site.exosphere.discussion.unreact', { sphere, subject, emoji });
     return reactionSnapshot(out.reactions, out.viewer.reactions);
   };
+}
+
+// --- text ------------------------------------------------------------------
+
+// Elements whose edges separate words (blocks, cells, line breaks); other tags join what they hold.
+const BLOCK_TAG = /<\/?(?:p|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tr|th|td|hr|br)\b[^>]*>/gi;
+const ENTITY = /&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The words of rendered Markdown (the API's `bodyHtml`) without its markup, on one line. */
+export function htmlText(html: string): string {
+  return html
+    .replace(BLOCK_TAG, ' ')
+    .replace(/<[^>]*>/g, '')
+    .replace(ENTITY, (entity, dec?: string, hex?: string, name?: string) => {
+      if (name) return NAMED[name.toLowerCase()] ?? entity;
+      const code = dec ? Number(dec) : parseInt(hex ?? '', 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The text on one line, at most `max` characters (a cut ends with "…"): for a page's description. */
+export function excerpt(text: string, max = 160): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 3)}…` : line;
+}
+
+/**
+ * The excerpt of rendered Markdown's text. Only the start of the HTML is
+ * read (ten times `max`: markup seldom outweighs the text more), as a long
+ * body would cost the server's render more than the rest of the page.
+ */
+export function htmlExcerpt(html: string, max = 160): string {
+  if (html.length <= max * 10) return excerpt(htmlText(html), max);
+  // A tag or an entity cut in two goes; the text goes on after the cut.
+  const text = excerpt(htmlText(html.slice(0, max * 10).replace(/<[^>]*$|&#?\w*$/, '')), max);
+  return text && !text.endsWith('…') ? `${text}…` : text;
 }
 
 // --- moderation ------------------------------------------------------------
@@ -256,6 +348,7 @@ export function buildReplyTree(replies: readonly ReplyView[], removed: ReadonlyS
     if (parent && parent !== node) parent.children.push(node);
     else roots.push(node);
   }
+  if (removed.size === 0) return roots;
   const prune = (list: ReplyNode[]): ReplyNode[] =>
     list.filter((n) => {
       n.children = prune(n.children);
@@ -291,7 +384,7 @@ export interface ReplyOverlay {
   readonly posted: ReadonlySignal<ReplyView[]>;
   readonly expanded: ReadonlySignal<ReadonlySet<string>>;
   /** The replies with the changes applied, and the tree of them. */
-  view(loaded: readonly ReplyView[]): { replies: ReplyView[]; tree: ReplyNode[] };
+  view(loaded: readonly ReplyView[]): { replies: readonly ReplyView[]; tree: ReplyNode[] };
   /** How many replies this page added (posted less deleted). */
   readonly delta: ReadonlySignal<number>;
   add(reply: ReplyView): void;
@@ -310,8 +403,13 @@ export function createReplyOverlay(): ReplyOverlay {
     expanded,
     delta: computed(() => posted.value.length - removed.value.size),
     view(loaded) {
-      const seen = new Set(loaded.map((r) => r.uri));
-      const all = [...loaded, ...posted.value.filter((r) => !seen.has(r.uri))].map((r) => replaced.value.get(r.uri) ?? r);
+      const added = posted.value;
+      const edited = replaced.value;
+      let all = loaded;
+      if (added.length > 0 || edited.size > 0) {
+        const seen = new Set(loaded.map((r) => r.uri));
+        all = [...loaded, ...added.filter((r) => !seen.has(r.uri))].map((r) => edited.get(r.uri) ?? r);
+      }
       return { replies: all, tree: buildReplyTree(all, removed.value) };
     },
     add(reply) {

@@ -23,6 +23,7 @@ pub const QUERIES: &[&str] = &[
 
 /// Every procedure NSID (POST).
 pub const PROCEDURES: &[&str] = &[
+    "site.exosphere.markdown.render",
     "site.exosphere.sphere.acceptInvite",
     "site.exosphere.sphere.createSphere",
     "site.exosphere.sphere.inviteMember",

@@ -1,6 +1,15 @@
 import type { JSX } from 'preact';
-import { useId, useState } from 'preact/hooks';
-import { remaining, styles as s, type TextLimit } from '../../../client';
+import { useEffect, useId, useState } from 'preact/hooks';
+import {
+  type ApiError,
+  ErrorAlert,
+  remaining,
+  Skeleton,
+  styles as s,
+  type TextLimit,
+  toApiError,
+  xrpcProcedure,
+} from '../../../client';
 import { Markdown } from './markdown';
 import * as css from './composer.css';
 
@@ -25,8 +34,9 @@ const TABS: { id: Tab; label: string }[] = [
 ];
 
 /**
- * A Markdown text with Write and Preview tabs: the preview is the same
- * rendering the text gets once posted. Its label stays above the tabs; the
+ * A Markdown text with Write and Preview tabs: the preview is the server's
+ * rendering (site.exosphere.markdown.render), the same the text gets once
+ * posted. Its label stays above the tabs; the
  * hint, the "used / max" counter and the error below them, wired to the
  * text box for screen readers (as TextField does).
  */
@@ -93,7 +103,11 @@ export function MarkdownField({ label, value, onInput, limit, error, hint, rows 
         data-testid="preview"
       >
         {tab === 'preview' &&
-          (value.trim() ? <Markdown source={value} headingBase={headingBase} /> : <p class={s.muted}>Nothing to preview.</p>)}
+          (value.trim() ? (
+            <Preview text={value.trim()} headingBase={headingBase ?? 2} />
+          ) : (
+            <p class={s.muted}>Nothing to preview.</p>
+          ))}
       </div>
       <span id={hintId} class={s.hint}>
         {hint && `${hint} · `}
@@ -107,4 +121,32 @@ export function MarkdownField({ label, value, onInput, limit, error, hint, rows 
       )}
     </div>
   );
+}
+
+/** The text as the server renders it, asked for each time the preview shows. */
+function Preview({ text, headingBase }: { text: string; headingBase: number }) {
+  const [rendered, setRendered] = useState<{ html?: string; error?: ApiError }>({});
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setRendered({});
+    xrpcProcedure('site.exosphere.markdown.render', { text, headingBase }).then(
+      (out) => current && setRendered({ html: out.html }),
+      (e: unknown) => current && setRendered({ error: toApiError(e) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [text, headingBase, attempt]);
+
+  if (rendered.error) return <ErrorAlert error={rendered.error} retry={() => setAttempt(attempt + 1)} />;
+  if (rendered.html === undefined) {
+    return (
+      <div role="status" aria-live="polite" data-testid="preview-loading">
+        <span class={s.visuallyHidden}>Rendering the preview…</span>
+        <Skeleton height="4rem" />
+      </div>
+    );
+  }
+  return <Markdown html={rendered.html} />;
 }

@@ -1,11 +1,15 @@
-import { style } from '@vanilla-extract/css';
+import { globalStyle, style } from '@vanilla-extract/css';
 import { vars } from '../../../client/theme.css';
 
-export const branch = style({ display: 'flex', flexDirection: 'column', gap: vars.space.sm, minWidth: 0 });
+/** A list of replies: the thread's, or the answers to a reply. */
+export const tree = style({});
+// A reply, its inline composer and its answers (by selector: a class each costs the server's render).
+globalStyle(`${tree} > li`, { display: 'flex', flexDirection: 'column', gap: vars.space.sm, minWidth: 0 });
 export const reply = style({ display: 'flex', flexDirection: 'column', gap: vars.space.xs, minWidth: 0 });
 /** The author and date line. */
 export const meta = style({ margin: 0 });
-export const author = style({ color: vars.color.text });
+/** The author's name. */
+globalStyle(`${meta} > strong`, { color: vars.color.text });
 /** Answers, indented under what they answer. */
 export const nested = style({
   paddingLeft: vars.space.sm,

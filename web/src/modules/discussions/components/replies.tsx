@@ -5,31 +5,24 @@ import {
   ErrorAlert,
   type PagedList,
   plural,
-  RelativeTime,
+  relativeTime,
   SkeletonList,
   styles as s,
   toApiError,
+  useClock,
   validateText,
   viewerDid,
   xrpcProcedure,
 } from '../../../client';
 import { DISCUSSION_LIMITS } from '../limits';
-import {
-  ancestorsOf,
-  countDescendants,
-  reactionSender,
-  reactionSnapshot,
-  type ReplyNode,
-  type ReplyOverlay,
-  VISIBLE_DEPTH,
-} from '../model';
+import { ancestorsOf, countDescendants, type ReactionBoard, type ReplyNode, type ReplyOverlay, VISIBLE_DEPTH } from '../model';
 import type { ReplyView, ThreadView } from '../types';
 import { MarkdownField } from './composer';
 import { ConfirmButton } from './confirm-button';
 import { LoadMore } from './load-more';
 import { Markdown } from './markdown';
 import { ModerateButton } from './moderate-button';
-import { ReactionBar } from './reactions';
+import { reactionBar } from './reactions';
 import * as css from './replies.css';
 
 interface Props {
@@ -37,6 +30,7 @@ interface Props {
   thread: ThreadView;
   list: PagedList<unknown, ReplyView>;
   overlay: ReplyOverlay;
+  reactions: ReactionBoard;
   /** May post replies here (writers; in a locked thread, moderators only). */
   canReply: boolean;
   canReact: boolean;
@@ -47,18 +41,25 @@ interface Props {
   onLocked: () => void;
 }
 
-/** What every reply of the tree needs. */
+/** What every reply of the tree needs, and the tree's state (by reply URI). */
 interface Context {
   sphere: string;
   number: number;
   overlay: ReplyOverlay;
-  replies: ReplyView[];
+  reactions: ReactionBoard;
+  replies: readonly ReplyView[];
+  /** The branches opened below VISIBLE_DEPTH. */
+  expanded: ReadonlySet<string>;
+  viewer: string | undefined;
   canReply: boolean;
   canReact: boolean;
   canModerate: boolean;
   /** The reply whose inline composer is open. */
   replyingTo: string | undefined;
   setReplyingTo: (uri: string | undefined) => void;
+  /** The reply being edited (one at a time). */
+  editing: string | undefined;
+  setEditing: (uri: string | undefined) => void;
   onLocked: () => void;
 }
 
@@ -66,9 +67,18 @@ interface Context {
  * A thread's replies, nested by what they answer: two levels at once, deeper
  * branches behind "Show N more replies"; a composer under each reply and one
  * for the thread, unless the viewer can't reply (a locked thread says so).
+ *
+ * The state of the tree is here (which reply is answered or edited; the
+ * reactions and the open picker on the board) and the tree itself is plain
+ * functions: a page shows a hundred replies, and the server renders it in
+ * QuickJS, where a component and its hooks per reply cost more than the
+ * markup. Only what holds state of its own (composers, confirm and
+ * moderation buttons) is a component.
  */
-export function Replies({ sphere, thread, list, overlay, canReply, canReact, canModerate, signInHref, onLocked }: Props) {
+export function Replies({ sphere, thread, list, overlay, reactions, canReply, canReact, canModerate, signInHref, onLocked }: Props) {
   const [replyingTo, setReplyingTo] = useState<string>();
+  const [editing, setEditing] = useState<string>();
+  useClock();
   const first = list.first;
   const { replies, tree } = overlay.view(list.items.value);
   const count = Math.max(0, thread.replyCount + overlay.delta.value);
@@ -76,12 +86,17 @@ export function Replies({ sphere, thread, list, overlay, canReply, canReact, can
     sphere,
     number: thread.number,
     overlay,
+    reactions,
     replies,
+    expanded: overlay.expanded.value,
+    viewer: viewerDid.value,
     canReply,
     canReact,
     canModerate,
     replyingTo,
     setReplyingTo,
+    editing,
+    setEditing,
     onLocked,
   };
 
@@ -105,7 +120,7 @@ export function Replies({ sphere, thread, list, overlay, canReply, canReact, can
           No replies yet.
         </p>
       ) : (
-        <ReplyTree nodes={tree} depth={0} open={false} ctx={ctx} />
+        replyTree(tree, 0, false, ctx)
       )}
       <LoadMore list={list} label="Load more replies" testId="load-more-replies" />
       {canReply ? (
@@ -119,35 +134,38 @@ export function Replies({ sphere, thread, list, overlay, canReply, canReact, can
   );
 }
 
-function ReplyTree({ nodes, depth, open, ctx }: { nodes: ReplyNode[]; depth: number; open: boolean; ctx: Context }) {
-  const nesting = depth === 0 ? '' : depth < 4 ? css.nested : css.nestedDeep;
+// The classes of every reply and list of replies, joined once.
+const REPLY_CLASS = `${s.card} ${css.reply}`;
+const META_CLASS = `${s.row} ${s.small} ${s.muted} ${css.meta}`;
+const DELETED_CLASS = `${s.card} ${s.muted} ${s.small}`;
+
+const TREE_CLASS = [`${s.list} ${css.tree}`, `${s.list} ${css.tree} ${css.nested}`, `${s.list} ${css.tree} ${css.nestedDeep}`];
+
+function replyTree(nodes: ReplyNode[], depth: number, open: boolean, ctx: Context) {
   return (
-    <ul class={`${s.list} ${nesting}`} data-testid={depth === 0 ? 'reply-list' : undefined} data-depth={depth}>
-      {nodes.map((node) => (
-        <ReplyBranch key={node.reply.uri} node={node} depth={depth} open={open} ctx={ctx} />
-      ))}
+    <ul class={TREE_CLASS[depth === 0 ? 0 : depth < 4 ? 1 : 2]} data-testid={depth === 0 ? 'reply-list' : undefined} data-depth={depth}>
+      {nodes.map((node) => replyBranch(node, depth, open, ctx))}
     </ul>
   );
 }
 
 /** A reply, its inline composer, and its answers (or the button that shows them). */
-function ReplyBranch({ node, depth, open, ctx }: { node: ReplyNode; depth: number; open: boolean; ctx: Context }) {
+function replyBranch(node: ReplyNode, depth: number, open: boolean, ctx: Context) {
   const uri = node.reply.uri;
-  const opened = open || ctx.overlay.expanded.value.has(uri);
-  const showAnswers = depth + 1 < VISIBLE_DEPTH || opened;
+  const opened = open || ctx.expanded.has(uri);
   return (
-    <li class={css.branch}>
+    <li key={uri}>
       {node.removed ? (
-        <p class={`${s.card} ${s.muted} ${s.small}`} data-testid="reply-deleted">
+        <p class={DELETED_CLASS} data-testid="reply-deleted">
           This reply was deleted.
         </p>
       ) : (
-        <Reply reply={node.reply} ctx={ctx} />
+        reply(node.reply, ctx)
       )}
       {ctx.replyingTo === uri && !node.removed && <ReplyComposer parent={node.reply} ctx={ctx} />}
       {node.children.length > 0 &&
-        (showAnswers ? (
-          <ReplyTree nodes={node.children} depth={depth + 1} open={opened} ctx={ctx} />
+        (depth + 1 < VISIBLE_DEPTH || opened ? (
+          replyTree(node.children, depth + 1, opened, ctx)
         ) : (
           <div class={css.nested}>
             <button
@@ -164,16 +182,18 @@ function ReplyBranch({ node, depth, open, ctx }: { node: ReplyNode; depth: numbe
   );
 }
 
-function Reply({ reply, ctx }: { reply: ReplyView; ctx: Context }) {
-  const mine = reply.author.did === viewerDid.value;
-  const [editing, setEditing] = useState(false);
+function reply(reply: ReplyView, ctx: Context) {
+  const uri = reply.uri;
+  const mine = reply.author.did === ctx.viewer;
   const author = actorName(reply.author);
-  const replying = ctx.replyingTo === reply.uri;
+  const editing = ctx.editing === uri;
+  const reactions = !editing && reactionBar(ctx.reactions, reply, ctx.canReact, `the reply by ${author}`);
+  const actions = !editing && (ctx.canReply || mine || ctx.canModerate);
   return (
-    <article class={`${s.card} ${css.reply}`} data-testid="reply" aria-label={`Reply by ${author}`}>
-      <p class={`${s.row} ${s.small} ${s.muted} ${css.meta}`}>
-        <strong class={css.author}>{author}</strong>
-        <RelativeTime iso={reply.createdAt} />
+    <article class={REPLY_CLASS} data-testid="reply" aria-label={`Reply by ${author}`}>
+      <p class={META_CLASS}>
+        <strong>{author}</strong>
+        {relativeTime(reply.createdAt)}
         {reply.updatedAt && <span>(edited)</span>}
         {reply.hidden && (
           <span class={s.badge.danger} data-testid="hidden-badge">
@@ -182,58 +202,60 @@ function Reply({ reply, ctx }: { reply: ReplyView; ctx: Context }) {
         )}
       </p>
       {editing ? (
-        <EditReply reply={reply} ctx={ctx} onClose={() => setEditing(false)} />
+        <EditReply reply={reply} ctx={ctx} onClose={() => ctx.setEditing(undefined)} />
       ) : (
-        <>
-          <Markdown source={reply.text} headingBase={3} testId="reply-text" />
-          <div class={css.footer}>
-            <ReactionBar
-              initial={reactionSnapshot(reply.reactions, reply.viewer?.reactions)}
-              send={reactionSender(ctx.sphere, reply.uri)}
-              canReact={ctx.canReact}
-              subject={`the reply by ${author}`}
-            />
-            {(ctx.canReply || mine || ctx.canModerate) && (
-              <div class={s.row}>
-                {ctx.canReply && (
-                  <button
-                    type="button"
-                    class={s.button.ghost}
-                    aria-expanded={replying}
-                    onClick={() => ctx.setReplyingTo(replying ? undefined : reply.uri)}
-                  >
-                    Reply
-                  </button>
-                )}
-                {mine && (
-                  <button type="button" class={s.button.ghost} onClick={() => setEditing(true)}>
-                    Edit reply
-                  </button>
-                )}
-                {mine && (
-                  <ConfirmButton
-                    label="Delete reply"
-                    action={async () => {
-                      await xrpcProcedure('site.exosphere.discussion.deleteReply', { sphere: ctx.sphere, reply: reply.uri });
-                      ctx.overlay.remove(reply.uri);
-                    }}
-                  />
-                )}
-                {ctx.canModerate && (
-                  <ModerateButton
-                    sphere={ctx.sphere}
-                    subject={reply.uri}
-                    action={reply.hidden ? 'restore' : 'hide'}
-                    label={reply.hidden ? 'Restore reply' : 'Hide reply'}
-                    onDone={(out) => ctx.overlay.replace({ ...reply, hidden: out.hidden })}
-                  />
-                )}
-              </div>
-            )}
-          </div>
-        </>
+        Markdown({ html: reply.textHtml, testId: 'reply-text' })
+      )}
+      {(reactions || actions) && (
+        <div class={css.footer}>
+          {reactions}
+          {actions && replyActions(reply, mine, ctx)}
+        </div>
       )}
     </article>
+  );
+}
+
+/** What the viewer may do with a reply: answer it; edit or delete their own; hide or restore it (moderators). */
+function replyActions(reply: ReplyView, mine: boolean, ctx: Context) {
+  const uri = reply.uri;
+  const replying = ctx.replyingTo === uri;
+  return (
+    <div class={s.row}>
+      {ctx.canReply && (
+        <button
+          type="button"
+          class={s.button.ghost}
+          aria-expanded={replying}
+          onClick={() => ctx.setReplyingTo(replying ? undefined : uri)}
+        >
+          Reply
+        </button>
+      )}
+      {mine && (
+        <button type="button" class={s.button.ghost} onClick={() => ctx.setEditing(uri)}>
+          Edit reply
+        </button>
+      )}
+      {mine && (
+        <ConfirmButton
+          label="Delete reply"
+          action={async () => {
+            await xrpcProcedure('site.exosphere.discussion.deleteReply', { sphere: ctx.sphere, reply: uri });
+            ctx.overlay.remove(uri);
+          }}
+        />
+      )}
+      {ctx.canModerate && (
+        <ModerateButton
+          sphere={ctx.sphere}
+          subject={uri}
+          action={reply.hidden ? 'restore' : 'hide'}
+          label={reply.hidden ? 'Restore reply' : 'Hide reply'}
+          onDone={(out) => ctx.overlay.replace({ ...reply, hidden: out.hidden })}
+        />
+      )}
+    </div>
   );
 }
 

@@ -23,22 +23,23 @@ import {
 } from '../../../client';
 import { ConfirmButton } from '../components/confirm-button';
 import { Markdown } from '../components/markdown';
-import { markdownText } from '../markdown';
 import { ModerateButton } from '../components/moderate-button';
-import { ReactionBar } from '../components/reactions';
+import { reactionBar } from '../components/reactions';
 import { Replies } from '../components/replies';
 import { TagList } from '../components/tags';
 import { ThreadForm } from '../components/thread-form';
 import { ThreadBadges } from '../components/thread-list';
 import {
+  createReactionBoard,
   createReplyOverlay,
+  excerpt,
+  htmlExcerpt,
   listPath,
   type ModerationAction,
   moderatedThread,
   MODULE_NAME,
   parseNumber,
-  reactionSender,
-  reactionSnapshot,
+  type ReactionBoard,
   repliesQuery,
   threadQuery,
 } from '../model';
@@ -69,6 +70,7 @@ function Thread({ sphere, number }: { sphere: SphereView; number: number }) {
   const resource = useQuery(threadQuery(sphere.slug, number));
   const replies = usePagedQuery(repliesQuery(sphere.slug, number), (out) => out.replies);
   const overlay = useMemo(() => createReplyOverlay(), [sphere.slug, number]);
+  const reactions = useMemo(() => createReactionBoard(sphere.slug), [sphere.slug, number]);
   const signInHref = useSignInHref();
   const data = resource.data.value;
   const error = resource.error.value;
@@ -90,12 +92,13 @@ function Thread({ sphere, number }: { sphere: SphereView; number: number }) {
   const moderator = canModerate(sphere);
   return (
     <>
-      <ThreadBody sphere={sphere} thread={thread} onChange={(t) => resource.set({ thread: t })} />
+      <ThreadBody sphere={sphere} thread={thread} reactions={reactions} onChange={(t) => resource.set({ thread: t })} />
       <Replies
         sphere={sphere.slug}
         thread={thread}
         list={replies}
         overlay={overlay}
+        reactions={reactions}
         canReply={canWrite(sphere) && (!thread.locked || moderator)}
         canReact={canWrite(sphere)}
         canModerate={moderator}
@@ -106,22 +109,18 @@ function Thread({ sphere, number }: { sphere: SphereView; number: number }) {
   );
 }
 
-/** A page's description: the start of the text, on one line. */
-function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
-}
-
 function ThreadBody({
   sphere,
   thread,
+  reactions,
   onChange,
 }: {
   sphere: SphereView;
   thread: ThreadView;
+  reactions: ReactionBoard;
   onChange: (thread: ThreadView) => void;
 }) {
-  usePageMeta({ title: `${thread.title} · ${sphere.name}`, description: excerpt(markdownText(thread.body ?? '') || thread.title) });
+  usePageMeta({ title: `${thread.title} · ${sphere.name}`, description: htmlExcerpt(thread.bodyHtml ?? '') || excerpt(thread.title) });
   const { route } = useLocation();
   const [editing, setEditing] = useState(false);
   const mine = thread.author.did === viewerDid.value;
@@ -165,19 +164,14 @@ function ThreadBody({
         />
       ) : (
         <>
-          {thread.body ? (
-            <Markdown source={thread.body} headingBase={2} testId="thread-body" />
+          {thread.bodyHtml ? (
+            <Markdown html={thread.bodyHtml} testId="thread-body" />
           ) : (
             <p class={s.muted} style={{ margin: 0 }}>
               No description.
             </p>
           )}
-          <ReactionBar
-            initial={reactionSnapshot(thread.reactions, thread.viewer?.reactions)}
-            send={reactionSender(slug, thread.uri)}
-            canReact={canWrite(sphere)}
-            subject={thread.title}
-          />
+          {reactionBar(reactions, thread, canWrite(sphere), thread.title)}
           {mine && (
             <div class={s.row} data-testid="thread-actions">
               <button type="button" class={s.button.secondary} onClick={() => setEditing(true)}>

@@ -17,6 +17,10 @@ const answers: Record<string, unknown> = {
   'site.exosphere.discussion.getThread': {
     thread: thread(1, {
       body: '# Rules\n\n- Be **kind**\n- Read [the guide](https://example.com)\n\n```\ncode\n```\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+      bodyHtml:
+        '<h2>Rules</h2>\n<ul>\n<li>Be <strong>kind</strong></li>\n<li>Read <a href="https://example.com" rel="nofollow ugc noopener">the guide</a></li>\n</ul>\n' +
+        '<pre><code>code\n</code></pre>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n' +
+        '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>\n<tr><td>1</td><td>2</td></tr>\n</tbody></table>\n',
       tags: ['meta'],
       locked: true,
       pinned: true,
@@ -28,7 +32,13 @@ const answers: Record<string, unknown> = {
   'site.exosphere.discussion.listReplies': {
     replies: [
       ...deepReplies.map((r, i) => (i === 0 ? { ...r, reactions: [{ emoji: 'heart', count: 1 }], viewer: { reactions: [] } } : r)),
-      reply('mine', { author: alice, text: '# A heading in a reply\n\nand text', hidden: true, updatedAt: '2026-01-05T00:00:00Z' }),
+      reply('mine', {
+        author: alice,
+        text: '# A heading in a reply\n\nand text',
+        textHtml: '<h3>A heading in a reply</h3>\n<p>and text</p>\n',
+        hidden: true,
+        updatedAt: '2026-01-05T00:00:00Z',
+      }),
     ],
     cursor: 'more',
   },

@@ -60,8 +60,10 @@ export async function members(ctx) {
     await screenshots(bob, 'new-thread');
     await bob.getByRole('tab', { name: 'Preview' }).click();
     const preview = bob.getByTestId('preview');
+    // The server renders the preview (site.exosphere.markdown.render).
     await preview.locator('strong', { hasText: 'kind' }).waitFor();
     check((await preview.locator('script, img, a[href^="javascript" i]').count()) === 0, 'the preview keeps no HTML or javascript: link');
+    const previewed = await preview.locator(':scope > div').innerHTML();
     await axe(bob, 'new thread (preview)');
     await bob.getByRole('tab', { name: 'Write' }).click();
     await bob.getByRole('button', { name: 'Post thread' }).click();
@@ -71,6 +73,7 @@ export async function members(ctx) {
     const rendered = bob.getByTestId('thread-body');
     check((await rendered.locator('strong').first().innerText()) === 'kind', 'the body is rendered Markdown');
     check((await rendered.locator('li').count()) === 2, 'the body’s list is a list');
+    check((await rendered.innerHTML()) === previewed, 'the body shows as it was previewed');
     check((await bob.locator('a[href^="javascript" i], [data-testid="thread-body"] img').count()) === 0, 'no javascript: link or image');
     check((await rendered.innerText()).includes('<script>window.pwned = 1</script>'), 'the raw HTML shows as text');
     check((await bob.evaluate(() => window.pwned)) === undefined, 'nothing of the body ran');

@@ -20,14 +20,30 @@ export const bob = { did: 'did:plc:bob', handle: 'bob.test' };
 export const signedInAs = (actor: { did: string; handle: string }) => ({ loggedIn: true, ...actor });
 export const anonymous = { loggedIn: false };
 
+/**
+ * A stand-in for the server's Markdown rendering (`bodyHtml`, `textHtml`),
+ * enough for the plain texts of these tests: paragraphs, **bold** and
+ * _italic_. Tests of anything richer give the server's HTML themselves.
+ */
+export function html(text: string): string {
+  const escaped = (part: string) => part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .trim()
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escaped(p).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/_(.+?)_/g, '<em>$1</em>')}</p>\n`)
+    .join('');
+}
+
+/** Thread `number`; its bodyHtml made from the body (by `html`) unless given. */
 export function thread(number: number, overrides: Partial<ThreadView> = {}): ThreadView {
+  const body = 'body' in overrides ? overrides.body : `The **body** of thread ${number}.`;
   return {
     uri: `at://did:plc:alice/site.exosphere.discussion/t${number}`,
     cid: `bafythread${number}`,
     number,
     sphere: sphere.uri,
     title: `Thread number ${number}`,
-    body: `The **body** of thread ${number}.`,
+    ...(body ? { body, bodyHtml: html(body) } : {}),
     tags: [],
     author: alice,
     replyCount: 0,
@@ -37,14 +53,16 @@ export function thread(number: number, overrides: Partial<ThreadView> = {}): Thr
   };
 }
 
-/** A reply `id`; answering `parent` (another reply's id) at `depth`. */
+/** A reply `id`; answering `parent` (another reply's id) at `depth`; its textHtml made from the text (by `html`) unless given. */
 export function reply(id: string, overrides: Partial<ReplyView> & { parentId?: string } = {}): ReplyView {
   const { parentId, ...rest } = overrides;
+  const text = rest.text ?? `Reply ${id}`;
   return {
     uri: replyUri(id),
     cid: `bafyreply${id}`,
     depth: 0,
-    text: `Reply ${id}`,
+    text,
+    textHtml: html(text),
     author: bob,
     reactions: [],
     createdAt: '2026-01-04T00:00:00Z',

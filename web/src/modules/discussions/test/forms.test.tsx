@@ -1,10 +1,9 @@
-// The new-thread page and the Markdown composer: Write and Preview (the same
-// rendering a post gets), the Lexicon limits, and posting.
+// The new-thread page and the Markdown composer: Write and Preview (the
+// server's rendering, the same a post gets), the Lexicon limits, and posting.
 import { fireEvent, render, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { LocationProvider, sessionResource, type SphereView } from '../../../client';
 import { DISCUSSION_LIMITS as LIMITS } from '../limits';
-import { renderMarkdown } from '../markdown';
 import { NewThreadPage } from '../pages/new-thread';
 import { anonymous, anonymousSphere, fakeServer, settle, sphere, thread } from './fixtures';
 
@@ -25,33 +24,55 @@ function renderNewThread(view: SphereView = sphere, session?: object) {
 const input = (label: string, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
 
 describe('the composer’s Write and Preview tabs', () => {
-  it('previews the text as it will be rendered, hostile parts inert', () => {
-    fakeServer({});
+  it('previews the text as the server renders it, and inserts that HTML as it is', async () => {
+    const rendered = '<h3>Plan</h3>\n<p><strong>Bold</strong> &lt;script&gt; <a href="https://example.com" rel="nofollow ugc noopener">https://example.com</a></p>\n';
+    const server = fakeServer({ '/xrpc/site.exosphere.markdown.render': () => ({ body: { html: rendered } }) });
     renderNewThread();
     const tabs = within(screen.getByRole('tablist', { name: 'Write or preview: Body' }));
     const write = tabs.getByRole('tab', { name: 'Write' });
     const preview = tabs.getByRole('tab', { name: 'Preview' });
     expect(write.getAttribute('aria-selected')).toBe('true');
-    const text = '## Plan\n\n**Bold** <script>window.pwned = 1</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)> https://example.com';
-    input('Body', text);
+    const text = '## Plan\n\n**Bold** <script> https://example.com';
+    input('Body', `  ${text}\n`);
+    expect(server.fetch).not.toHaveBeenCalled();
     fireEvent.click(preview);
     expect(preview.getAttribute('aria-selected')).toBe('true');
     expect(screen.getByLabelText('Body').closest('[role="tabpanel"]')?.hasAttribute('hidden')).toBe(true);
     const panel = screen.getByTestId('preview');
     expect(panel.hasAttribute('hidden')).toBe(false);
-    const rendered = panel.querySelector('[class]') as HTMLElement;
-    const expected = document.createElement('div');
-    expected.innerHTML = renderMarkdown(text, { headingBase: 2 });
-    expect(rendered.innerHTML).toBe(expected.innerHTML);
-    expect(panel.querySelector('script, img, [onerror]')).toBeNull();
-    // Headings start under the page's h1: `##` is an h3.
-    expect(panel.querySelector('h3')?.textContent).toBe('Plan');
-    expect([...panel.querySelectorAll('a')].map((a) => [a.getAttribute('href'), a.getAttribute('rel')])).toEqual([
-      ['https://example.com', 'nofollow ugc noopener'],
+    // Asked for when shown: the text as it will be posted, headings under the page's h1.
+    expect(within(panel).getByRole('status').textContent).toBe('Rendering the preview…');
+    await settle();
+    expect(server.calls.map((c) => [c.path, c.body])).toEqual([
+      ['/xrpc/site.exosphere.markdown.render', { text, headingBase: 2 }],
     ]);
+    const expected = document.createElement('div');
+    expected.innerHTML = rendered;
+    expect((panel.querySelector('[class]') as HTMLElement).innerHTML).toBe(expected.innerHTML);
+    expect(panel.querySelector('h3')?.textContent).toBe('Plan');
     // Back to writing: the text is still there.
     fireEvent.click(write);
-    expect((screen.getByLabelText('Body') as HTMLTextAreaElement).value).toBe(text);
+    expect((screen.getByLabelText('Body') as HTMLTextAreaElement).value).toBe(`  ${text}\n`);
+  });
+
+  it('shows why the preview failed, and tries again', async () => {
+    let fail = true;
+    const server = fakeServer({
+      '/xrpc/site.exosphere.markdown.render': () =>
+        fail ? { status: 500, body: { error: 'InternalServerError', message: 'Could not render' } } : { body: { html: '<p>Fine</p>\n' } },
+    });
+    renderNewThread();
+    input('Body', 'Fine');
+    fireEvent.click(screen.getByRole('tab', { name: 'Preview' }));
+    await settle();
+    const panel = screen.getByTestId('preview');
+    expect(within(panel).getByRole('alert').textContent).toContain('Could not render');
+    fail = false;
+    fireEvent.click(within(panel).getByRole('button', { name: 'Try again' }));
+    await settle();
+    expect(within(panel).queryByRole('alert')).toBeNull();
+    expect(panel.textContent?.trim()).toBe('Fine');
+    expect(server.calls).toHaveLength(2);
   });
 
   it('moves between the tabs with the arrow keys', () => {

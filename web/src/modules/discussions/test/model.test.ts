@@ -6,9 +6,13 @@ import {
   ancestorsOf,
   buildReplyTree,
   countDescendants,
+  createReactionBoard,
   createReactionState,
   createReplyOverlay,
+  excerpt,
   fitBytes,
+  htmlExcerpt,
+  htmlText,
   listStateFromQuery,
   listUrl,
   moderatedThread,
@@ -21,7 +25,7 @@ import {
   toggledSnapshot,
   validateTags,
 } from '../model';
-import { deepReplies, reply, replyUri, thread } from './fixtures';
+import { deepReplies, fakeServer, reply, replyUri, settle, thread } from './fixtures';
 
 describe('the thread list’s URL state', () => {
   it('reads sort, tag, author and search, and ignores what isn’t valid', () => {
@@ -128,6 +132,66 @@ describe('optimistic reactions', () => {
     void state.toggle('rocket');
     expect(send).toHaveBeenCalledTimes(1);
     expect(state.current.value).toEqual(snap([['+1', 1]], ['+1']));
+  });
+});
+
+describe('the reaction board', () => {
+  const counts = [{ emoji: '+1', count: 2 }];
+
+  it('gives a subject a state on its first toggle only, and sends it to the API', async () => {
+    const server = fakeServer({
+      '/xrpc/site.exosphere.discussion.react': () => ({ body: { reactions: [{ emoji: '+1', count: 3 }], viewer: { reactions: ['+1'] } } }),
+    });
+    const board = createReactionBoard('demo');
+    expect(board.state('at://s/1', counts)).toBeUndefined();
+    board.toggle('at://s/1', counts, [], '+1');
+    const state = board.state('at://s/1', counts);
+    expect(state?.current.value).toEqual({ reactions: [{ emoji: '+1', count: 3 }], mine: ['+1'] });
+    expect(state?.pending.value).toBe('+1');
+    expect(board.state('at://s/2', counts)).toBeUndefined();
+    await settle();
+    expect(server.calls.map((c) => c.body)).toEqual([{ sphere: 'demo', subject: 'at://s/1', emoji: '+1' }]);
+    expect(board.state('at://s/1', counts)?.pending.value).toBeUndefined();
+  });
+
+  it('starts over from a new view of the subject', () => {
+    fakeServer({ '/xrpc/site.exosphere.discussion.react': () => new Promise(() => undefined) });
+    const board = createReactionBoard('demo');
+    board.toggle('at://s/1', counts, [], '+1');
+    const fresh = [{ emoji: '+1', count: 7 }];
+    expect(board.state('at://s/1', fresh)).toBeUndefined();
+  });
+
+  it('opens one picker at a time and puts the focus back on the button that opened it', () => {
+    const board = createReactionBoard('demo');
+    const first = document.createElement('button');
+    const second = document.createElement('button');
+    document.body.append(first, second);
+    board.openPicker('at://s/1', first);
+    board.openPicker('at://s/2', second);
+    expect(board.picker.value?.subject).toBe('at://s/2');
+    first.focus();
+    board.closePicker();
+    expect(board.picker.value).toBeUndefined();
+    expect(document.activeElement).toBe(second);
+  });
+});
+
+describe('a page’s description from the body’s HTML', () => {
+  it('keeps the words without the markup, on one line', () => {
+    const html =
+      '<h2>Title</h2>\n<p>Some <strong>bold</strong> and <code>a&lt;b</code>,<br />\nthen <a href="https://example.com" rel="nofollow ugc noopener">a link</a> &amp; &quot;quotes&quot; &#39;x&#39; &#x1F680;.</p>\n' +
+      '<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<table><thead><tr><th>a</th><th>b</th></tr></thead></table>\n';
+    expect(htmlText(html)).toBe('Title Some bold and a<b, then a link & "quotes" \'x\' 🚀. one two a b');
+    expect(htmlText('')).toBe('');
+  });
+
+  it('cuts long texts, reading the start of a long body only', () => {
+    expect(excerpt(`  ${'word '.repeat(50)}`)).toBe(`${'word '.repeat(31)}wo…`);
+    expect(excerpt('short\n text')).toBe('short text');
+    const long = `<p>${'x'.repeat(100)} <a href="https://example.com/${'y'.repeat(2000)}">link</a> more</p>\n`;
+    expect(htmlExcerpt(long)).toBe(`${'x'.repeat(100)}…`);
+    expect(htmlExcerpt(`<p>${'text &amp; '.repeat(300)}</p>`)).toHaveLength(158);
   });
 });
 

@@ -12,6 +12,7 @@ const threadAnswers = (overrides: Record<string, unknown> = {}) => ({
     thread: thread(7, {
       title: 'Garden <rules>',
       body: '# Be kind\n\n**Always**. <script>alert(1)</script> [x](javascript:alert(1))',
+      bodyHtml: '<h2>Be kind</h2>\n<p><strong>Always</strong>. &lt;script&gt;alert(1)&lt;/script&gt; x</p>\n',
       tags: ['meta'],
       replyCount: deepReplies.length,
       reactions: [{ emoji: 'hooray', count: 3 }],
@@ -102,16 +103,18 @@ describe('the thread page, server-rendered', () => {
     ]);
   });
 
-  it('renders the title, the Markdown body (safely), the reactions and the replies two levels deep', () => {
+  it('renders the title, the API’s HTML of the body, the reactions and the replies two levels deep', () => {
     const url = '/s/demo/discussions/7';
     const out = exosphereRender(url, dataFor(url, threadAnswers()));
     expect(out.status).toBe(200);
     expect(out.title).toBe('Garden <rules> · Demo Sphere · Exosphere');
-    expect(out.description).toBe('Be kind Always. <script>alert(1)</script> [x](javascript:alert(1))');
+    expect(out.description).toBe('Be kind Always. <script>alert(1)</script> x');
     expect(out.html).toContain('<h1 id="thread-title" style="margin:0px;">Garden &lt;rules></h1>');
-    expect(out.html).toContain('<h2>Be kind</h2>\n<p><strong>Always</strong>. &lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(1))</p>');
+    expect(out.html).toContain(
+      'data-testid="thread-body"><h2>Be kind</h2>\n<p><strong>Always</strong>. &lt;script&gt;alert(1)&lt;/script&gt; x</p>\n</div>',
+    );
+    expect(out.html).toContain('data-testid="reply-text"><p>Answer to the first</p>\n</div>');
     expect(out.html).not.toContain('<script');
-    expect(out.html).not.toContain('href="javascript');
     expect(out.html).toContain('Hooray</span> 3');
     expect(out.html).toContain('Answer to the first');
     expect(out.html).toContain('Second answer to the first');

@@ -13,6 +13,7 @@ import {
   bob,
   deepReplies,
   fakeServer,
+  html,
   moderatorSphere,
   reply,
   replyUri,
@@ -26,6 +27,7 @@ const URL = '/s/demo/discussions/7';
 const seven = thread(7, {
   title: 'How do we run the garden?',
   body: 'Some **rules** and a [link](https://example.com).',
+  bodyHtml: '<p>Some <strong>rules</strong> and a <a href="https://example.com" rel="nofollow ugc noopener">link</a>.</p>\n',
   tags: ['meta', 'help'],
   replyCount: deepReplies.length,
   reactions: [{ emoji: '+1', count: 2 }, { emoji: 'heart', count: 1 }],
@@ -249,6 +251,7 @@ describe('the thread page', () => {
 
   it('replies to the thread with the composer at the end, Write and Preview', async () => {
     const server = fakeServer({
+      '/xrpc/site.exosphere.markdown.render': ({ body }) => ({ body: { html: html((body as { text: string }).text) } }),
       '/xrpc/site.exosphere.discussion.createReply': () => ({ body: { reply: reply('end', { text: 'At the end' }) } }),
     });
     renderThread();
@@ -257,10 +260,13 @@ describe('the thread page', () => {
     expect(within(form).getByText('Reply is required.')).toBeTruthy();
     fireEvent.input(within(form).getByLabelText('Your reply'), { target: { value: 'At the end' } });
     fireEvent.click(within(form).getByRole('tab', { name: 'Preview' }));
-    expect(within(form).getByTestId('preview').textContent).toContain('At the end');
+    await settle();
+    // A reply's headings start under the replies' h2.
+    expect(server.calls[0]?.body).toEqual({ text: 'At the end', headingBase: 3 });
+    expect(within(form).getByTestId('preview').innerHTML).toContain('<p>At the end</p>');
     fireEvent.click(within(form).getByRole('button', { name: 'Post reply' }));
     await settle();
-    expect(server.calls[0]?.body).toEqual({ sphere: 'demo', number: 7, text: 'At the end' });
+    expect(server.calls[1]?.body).toEqual({ sphere: 'demo', number: 7, text: 'At the end' });
     const top = screen.getByTestId('reply-list');
     expect(top.lastElementChild?.textContent).toContain('At the end');
   });
@@ -305,7 +311,14 @@ describe('the thread page', () => {
   it('lets authors edit and delete their own replies and thread only', async () => {
     const server = fakeServer({
       '/xrpc/site.exosphere.discussion.updateReply': ({ body }) => ({
-        body: { reply: { ...deepReplies[0]!, text: (body as { text: string }).text, updatedAt: '2026-01-05T00:00:00Z' } },
+        body: {
+          reply: {
+            ...deepReplies[0]!,
+            text: (body as { text: string }).text,
+            textHtml: html((body as { text: string }).text),
+            updatedAt: '2026-01-05T00:00:00Z',
+          },
+        },
       }),
       '/xrpc/site.exosphere.discussion.deleteReply': () => ({ body: {} }),
     });

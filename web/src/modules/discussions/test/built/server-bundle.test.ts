@@ -1,14 +1,14 @@
 // @vitest-environment node
 // The built server bundle renders the module's pages (and the Sphere's home
 // with its activity) byte for byte as the unmodified libraries do
-// (web/test/built/bundle.ts), Markdown included. Run by scripts/check after the build.
+// (web/test/built/bundle.ts), the API's Markdown HTML included. Run by scripts/check after the build.
 import { type BuiltPage, describeBuiltPages } from '../../../../../test/built/bundle';
 import type { ReplyView } from '../../types';
 import { alice, anonymous, moderatorSphere, signedInAs, sphere, thread } from '../fixtures';
 
 const signedIn = signedInAs(alice);
 
-/** A hundred replies in thread order, three levels deep, with Markdown, reactions, edits and a hidden one. */
+/** A hundred replies in thread order, three levels deep, with their HTML, reactions, edits and a hidden one. */
 function replies(n: number): ReplyView[] {
   return Array.from({ length: n }, (_, i) => {
     const depth = i % 4 === 0 ? 0 : i % 4 === 3 ? 2 : 1;
@@ -23,6 +23,10 @@ function replies(n: number): ReplyView[] {
         i === 3
           ? 'Use <b>&amp;</b> "quotes" & [bad](javascript:alert(1)) <script>x</script>'
           : `Reply number ${i}: **agreed**, see https://example.com/${i} and \`code\`.\n\n- one\n- two`,
+      textHtml:
+        i === 3
+          ? '<p>Use &lt;b&gt;&amp;amp;&lt;/b&gt; &quot;quotes&quot; &amp; bad &lt;script&gt;x&lt;/script&gt;</p>\n'
+          : `<p>Reply number ${i}: <strong>agreed</strong>, see <a href="https://example.com/${i}" rel="nofollow ugc noopener">https://example.com/${i}</a> and <code>code</code>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n`,
       reactions: i % 3 ? [] : [{ emoji: '+1', count: i % 7 + 1 }, { emoji: 'heart', count: 1 }],
       createdAt: `2026-01-03T00:${String(i % 60).padStart(2, '0')}:00.000Z`,
       ...(i === 6 ? { updatedAt: '2026-01-05T00:00:00.000Z' } : {}),
@@ -39,6 +43,8 @@ const threadPage = (view: typeof sphere, session: unknown, locked = false) => ({
     thread: thread(7, {
       title: 'Garden <rules> & "more"',
       body: '# Rules\n\nBe **kind**. <img src=x onerror=alert(1)>\n\n> Quote\n\n```\ncode <b>\n```',
+      bodyHtml:
+        '<h2>Rules</h2>\n<p>Be <strong>kind</strong>. &lt;img src=x onerror=alert(1)&gt;</p>\n<blockquote>\n<p>Quote</p>\n</blockquote>\n<pre><code>code &lt;b&gt;\n</code></pre>\n',
       tags: ['meta', 'rules'],
       replyCount: 100,
       reactions: [{ emoji: 'hooray', count: 3 }, { emoji: 'eyes', count: 1 }],

@@ -13,6 +13,9 @@ pub struct ThreadView {
     /// Markdown. Only getThread carries it: lists leave bodies out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The body rendered as HTML that is safe to insert as it is (no raw HTML, only http, https and mailto links, each rel="nofollow ugc noopener"; headings from h2). Only getThread carries it.
+    #[serde(rename = "bodyHtml", default, skip_serializing_if = "Option::is_none")]
+    pub body_html: Option<String>,
     pub tags: Vec<String>,
     pub author: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
     #[serde(rename = "replyCount")]
@@ -93,6 +96,9 @@ pub struct ReplyView {
     pub depth: i64,
     /// Markdown.
     pub text: String,
+    /// The text rendered as HTML that is safe to insert as it is (as the thread's bodyHtml, with headings from h3).
+    #[serde(rename = "textHtml")]
+    pub text_html: String,
     pub author: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
     pub reactions: Vec<crate::generated::site::exosphere::discussion::defs::ReactionCount>,
     #[serde(rename = "createdAt")]
