@@ -178,6 +178,19 @@ async function phase(name) {
   }
 }
 
+await step('hostile return paths after a sign-in end on this site', anon, async () => {
+  // What browsers read as another site (they drop tabs and newlines, take \\ for /), and what merely looks odd.
+  const hostile = ['//evil.example', '/\t/evil.example', '/\n/evil.example', '/\r\n/evil.example', '\t//evil.example', '/\\/evil.example', '\\/evil.example', '/%2F%2Fevil.example', '/\u3002/evil\u3002example', 'https://evil.example', 'javascript:alert(1)'];
+  const origin = new URL(base).origin;
+  for (const redirect of hostile) {
+    const url = `${base}/oauth/login?handle=nobody.invalid&redirect=${encodeURIComponent(redirect)}`;
+    await anon.goto(url);
+    const landed = new URL(anon.url());
+    check(landed.origin === origin, `redirect=${JSON.stringify(redirect)} ended on ${anon.url()}`);
+    check(landed.searchParams.has('login_error'), `redirect=${JSON.stringify(redirect)}: the failed sign-in says why (${anon.url()})`);
+  }
+});
+
 await step('login page is accessible', anon, async () => {
   await anon.goto(`${base}/login`);
   await anon.getByLabel('Handle', { exact: true }).waitFor();

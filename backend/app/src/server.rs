@@ -217,7 +217,25 @@ async fn ready(ctx: web::Data<AppContext>) -> HttpResponse {
 
 /// Prometheus metrics: this process's HTTP and render timings, and the
 /// indexer's counters and lag from the database.
-async fn metrics(ctx: web::Data<AppContext>) -> HttpResponse {
+async fn metrics(req: actix_web::HttpRequest, ctx: web::Data<AppContext>) -> HttpResponse {
+    if let Some(token) = ctx.config.metrics_token.as_deref().filter(|t| !t.is_empty()) {
+        use sha2::{Digest, Sha256};
+        let given = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        // Compared as digests, so the time taken says nothing about the token.
+        if Sha256::digest(given.as_bytes()) != Sha256::digest(token.as_bytes()) {
+            return HttpResponse::Unauthorized()
+                .insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"))
+                .json(serde_json::json!({
+                    "error": "AuthenticationRequired",
+                    "message": "the metrics need the token of EXOSPHERE_METRICS_TOKEN: Authorization: Bearer <token>"
+                }));
+        }
+    }
     let mut text = ctx.metrics.render();
     if let Ok(status) = ctx.db.read(exosphere_indexer::status::read).await {
         text.push_str(&exosphere_indexer::status::prometheus(&status));

@@ -148,3 +148,71 @@ async fn readiness_and_metrics_are_served() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_metrics_token_keeps_the_metrics_to_who_has_it() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|c| c.metrics_token = Some("s3cret-token".into())).await?;
+    let metrics = |auth: Option<&'static str>| {
+        let mut request = server.client.get(server.url("/metrics"));
+        if let Some(auth) = auth {
+            request = request.header("authorization", auth);
+        }
+        request.send()
+    };
+    for refused in [None, Some("Bearer wrong"), Some("Basic s3cret-token"), Some("Bearer s3cret-token2")] {
+        let response = metrics(refused).await?;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{refused:?}");
+        let body: Value = response.json().await?;
+        assert_eq!(body["error"], "AuthenticationRequired", "{body}");
+    }
+    let response = metrics(Some("Bearer s3cret-token")).await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await?.contains("exosphere_http_request_duration_seconds"));
+    Ok(())
+}
+
+/// The third request of a kind in a minute, at 2 a minute: 429 with Retry-After.
+async fn third_is_limited(
+    label: &str,
+    send: impl AsyncFn() -> reqwest::Result<reqwest::Response>,
+) -> anyhow::Result<()> {
+    for n in 1..=2 {
+        let status = send().await?.status();
+        assert_ne!(status, StatusCode::TOO_MANY_REQUESTS, "{label}: request {n} is within the limit");
+    }
+    let limited = send().await?;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS, "{label}");
+    let retry: u64 =
+        limited.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
+    assert!((1..=30).contains(&retry), "{label}: Retry-After {retry}");
+    let body: Value = limited.json().await?;
+    assert_eq!(body["error"], "RateLimitExceeded", "{label}: {body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn sign_ins_writes_and_searches_are_rate_limited() -> anyhow::Result<()> {
+    let server = TestServer::start_with(|c| {
+        c.rate_sign_ins = 2;
+        c.rate_writes = 2;
+        c.rate_searches = 2;
+    })
+    .await?;
+    let login = server.url("/oauth/login?handle=nobody.test&redirect=/");
+    third_is_limited("sign-in", async || server.client.get(&login).send().await).await?;
+    let create = server.url(CREATE_SPHERE);
+    let write = async |cookie: &'static str| {
+        server.client.post(&create).header("cookie", cookie).json(&json!({})).send().await
+    };
+    third_is_limited("writes of a session", async || write("sid=one").await).await?;
+    // Another session has its own allowance.
+    assert_ne!(write("sid=two").await?.status(), StatusCode::TOO_MANY_REQUESTS);
+    let search = server.url(&format!("{LIST_SPHERES}?q=garden"));
+    // (With a session cookie: anonymous answers may come from the response cache, which costs no search.)
+    let searching = async || server.client.get(&search).header("cookie", "sid=three").send().await;
+    third_is_limited("searches", searching).await?;
+    // Queries without a search are not searches.
+    assert_eq!(server.client.get(server.url(LIST_SPHERES)).send().await?.status(), StatusCode::OK);
+    server.stop().await;
+    Ok(())
+}

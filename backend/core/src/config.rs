@@ -84,6 +84,23 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_ALLOW_PRIVATE_NETWORKS")]
     pub allow_private_networks: Option<String>,
 
+    /// A token that `/metrics` asks for (`Authorization: Bearer <token>`).
+    /// Unset, the metrics are public: set one on a server others can reach.
+    #[arg(long, env = "EXOSPHERE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Sign-ins a client address may start per minute (0: no limit).
+    #[arg(long, env = "EXOSPHERE_RATE_SIGNINS", default_value_t = 30)]
+    pub rate_sign_ins: u32,
+
+    /// XRPC writes a session may make per minute (0: no limit).
+    #[arg(long, env = "EXOSPHERE_RATE_WRITES", default_value_t = 600)]
+    pub rate_writes: u32,
+
+    /// Full-text searches a client address may make per minute (0: no limit).
+    #[arg(long, env = "EXOSPHERE_RATE_SEARCHES", default_value_t = 300)]
+    pub rate_searches: u32,
+
     /// Log format.
     #[arg(long, env = "EXOSPHERE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -135,6 +152,10 @@ impl Config {
             build_web: false,
             // The tests' PDS, PLC directory and resolvers are on loopback.
             allow_private_networks: Some("loopback".into()),
+            metrics_token: None,
+            rate_sign_ins: 30,
+            rate_writes: 600,
+            rate_searches: 300,
             log_format: LogFormat::Text,
         }
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::auth::Auth;
 use crate::identity::IdentityResolver;
+use crate::limits::{Limiter, Rates};
 use crate::metrics::Metrics;
 use crate::module::Registry;
 use crate::outbound::Outbound;
@@ -31,6 +32,8 @@ pub struct AppContext {
     pub responses: Arc<ResponseCache>,
     /// Prometheus metrics of this process.
     pub metrics: Arc<Metrics>,
+    /// Rate limits of sign-ins, writes and searches.
+    pub limits: Arc<Limiter>,
 }
 
 impl AppContext {
@@ -40,7 +43,13 @@ impl AppContext {
         let identity = IdentityResolver::new(&config, http.clone());
         let auth =
             Arc::new(Auth::new(&config, db.clone(), identity.clone(), http.clone(), &registry.scopes())?);
+        let limits = Arc::new(Limiter::new(Rates {
+            sign_ins: config.rate_sign_ins,
+            writes: config.rate_writes,
+            searches: config.rate_searches,
+        }));
         Ok(Self {
+            limits,
             config: Arc::new(config),
             db,
             identity,

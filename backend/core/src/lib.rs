@@ -12,6 +12,7 @@ pub mod db;
 pub mod identity;
 pub mod ids;
 pub mod lexicon;
+pub mod limits;
 pub mod markdown;
 pub mod metrics;
 pub mod module;

@@ -52,6 +52,10 @@ async fn login(req: HttpRequest, query: web::Query<LoginQuery>) -> HttpResponse 
         Ok(ctx) => ctx,
         Err(e) => return e.error_response(),
     };
+    // Each attempt makes this server resolve an identity and call a PDS.
+    if let Err(e) = ctx.limits.take(crate::limits::Kind::SignIn, &crate::limits::peer(&req)) {
+        return e.error_response();
+    }
     match ctx.auth.authorize_url(query.handle.as_deref().unwrap_or_default(), &return_to).await {
         Ok(url) => HttpResponse::Found()
             .insert_header((header::LOCATION, url))

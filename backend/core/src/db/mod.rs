@@ -82,12 +82,16 @@ pub struct Db {
 
 impl Db {
     /// Opens (creating if needed) the SQLite file at `path`, creating its
-    /// parent folder too.
+    /// parent folder too. What it creates only its owner may read: the
+    /// folder `0700`, the file `0600` (SQLite gives its `-wal` and `-shm`
+    /// files the database's mode). It holds OAuth tokens and DPoP keys.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
+            private::create_dir(parent)
                 .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", parent.display()))?;
         }
+        private::create_file(path)
+            .map_err(|e| anyhow::anyhow!("cannot create database {}: {e}", path.display()))?;
         let url =
             path.to_str().ok_or_else(|| anyhow::anyhow!("database path {} is not UTF-8", path.display()))?;
         let pool = Pool::builder()
@@ -281,6 +285,33 @@ impl Db {
     }
 }
 
+/// Files only their owner may read.
+mod private {
+    use std::path::Path;
+
+    /// Creates `dir` and its missing parents, mode 0700 (existing ones are left as they are).
+    pub fn create_dir(dir: &Path) -> std::io::Result<()> {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)
+    }
+
+    /// Creates an empty `file`, mode 0600, unless it exists (an empty file is an empty database).
+    pub fn create_file(file: &Path) -> std::io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(file) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use diesel::sql_types::Text;
@@ -408,6 +439,23 @@ mod tests {
             .read(|c| Ok(diesel::sql_query("PRAGMA integrity_check").get_result::<Check>(c)?))
             .await?;
         assert_eq!(check.integrity_check, "ok");
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_data_directory_and_database_are_private_to_their_owner() -> anyhow::Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("data");
+        let db = Db::open(&data.join("exosphere.sqlite"))?;
+        db.write(|c| Ok(c.batch_execute("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('x')")?)).await?;
+        let mode = |name: &str| -> anyhow::Result<u32> {
+            Ok(std::fs::metadata(data.join(name))?.permissions().mode() & 0o777)
+        };
+        assert_eq!(std::fs::metadata(&data)?.permissions().mode() & 0o777, 0o700);
+        assert_eq!(mode("exosphere.sqlite")?, 0o600);
+        assert_eq!(mode("exosphere.sqlite-wal")?, 0o600, "SQLite's own files follow the database");
         Ok(())
     }
 

@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Conflict,
     /// 413: the body is over the limit.
     PayloadTooLarge,
+    /// 429: too many requests of a kind (see [`crate::limits`]); `Retry-After` says when to try again.
+    RateLimited,
     /// 500: a bug or a failure of this server; details are logged, not sent.
     Internal,
     /// 501: no such XRPC method here.
@@ -47,6 +49,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::MethodNotImplemented => StatusCode::NOT_IMPLEMENTED,
             Self::UpstreamFailure => StatusCode::BAD_GATEWAY,
@@ -62,6 +65,7 @@ impl ErrorKind {
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Conflict => "Conflict",
             Self::PayloadTooLarge => "PayloadTooLarge",
+            Self::RateLimited => "RateLimitExceeded",
             Self::Internal => "InternalServerError",
             Self::MethodNotImplemented => "MethodNotImplemented",
             Self::UpstreamFailure => "UpstreamFailure",
@@ -76,6 +80,8 @@ pub struct Error {
     kind: ErrorKind,
     name: Cow<'static, str>,
     message: String,
+    /// Seconds after which a rate-limited request may be tried again.
+    retry_after: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -87,13 +93,13 @@ struct Body<'a> {
 impl Error {
     /// An error of `kind` with its generic name.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, name: Cow::Borrowed(kind.default_name()), message: message.into() }
+        Self { kind, name: Cow::Borrowed(kind.default_name()), message: message.into(), retry_after: None }
     }
 
     /// An error with a method-specific name from the Lexicon's `errors`,
     /// e.g. `SphereNotFound`.
     pub fn named(kind: ErrorKind, name: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, name: Cow::Borrowed(name), message: message.into() }
+        Self { kind, name: Cow::Borrowed(name), message: message.into(), retry_after: None }
     }
 
     /// 400 `InvalidRequest`.
@@ -109,6 +115,11 @@ impl Error {
     /// 403 `Forbidden`.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Forbidden, message)
+    }
+
+    /// 429 `RateLimitExceeded`, to be tried again after `seconds`.
+    pub fn rate_limited(message: impl Into<String>, seconds: u64) -> Self {
+        Self { retry_after: Some(seconds.max(1)), ..Self::new(ErrorKind::RateLimited, message) }
     }
 
     /// 501 `MethodNotImplemented` for an NSID.
@@ -145,7 +156,11 @@ impl ResponseError for Error {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(Body { error: &self.name, message: &self.message })
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        response.json(Body { error: &self.name, message: &self.message })
     }
 }
 

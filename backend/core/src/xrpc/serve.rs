@@ -12,6 +12,7 @@ use super::{Error, ErrorKind, QueryPairs, XrpcResult};
 use crate::AppContext;
 use crate::auth::{SESSION_COOKIE, Viewer};
 use crate::lexicon::{FromQuery, Validate};
+use crate::limits::{self, Kind};
 use crate::pds::PdsClient;
 
 /// The request an XRPC handler is serving.
@@ -128,7 +129,11 @@ where
     F: FnOnce(XrpcContext, P) -> Fut,
     Fut: Future<Output = XrpcResult<O>>,
 {
-    let params = P::from_query(&QueryPairs::parse(req.query_string()))?;
+    let pairs = QueryPairs::parse(req.query_string());
+    if pairs.string("q").is_some_and(|q| !q.trim().is_empty()) {
+        limit(&req, Kind::Search, None)?;
+    }
+    let params = P::from_query(&pairs)?;
     params.validate()?;
     let output = handler(XrpcContext::new(req).with_module(module), params).await?;
     Ok(HttpResponse::Ok().json(output))
@@ -147,6 +152,7 @@ where
     F: FnOnce(XrpcContext, I) -> Fut,
     Fut: Future<Output = XrpcResult<O>>,
 {
+    limit_write(&req)?;
     let input = read_input::<I>(&req, payload).await?;
     let output = handler(XrpcContext::new(req).with_module(module), input).await?;
     Ok(HttpResponse::Ok().json(output))
@@ -164,9 +170,26 @@ where
     F: FnOnce(XrpcContext, I) -> Fut,
     Fut: Future<Output = XrpcResult<()>>,
 {
+    limit_write(&req)?;
     let input = read_input::<I>(&req, payload).await?;
     handler(XrpcContext::new(req).with_module(module), input).await?;
     Ok(HttpResponse::Ok().finish())
+}
+
+/// Counts a request of `kind` against its client (`session`, or the IP address).
+fn limit(req: &HttpRequest, kind: Kind, session: Option<&str>) -> XrpcResult<()> {
+    let Some(app) = req.app_data::<web::Data<AppContext>>() else { return Ok(()) };
+    let client = match session {
+        Some(sid) => format!("session:{}", crate::auth::hash_sid(sid)),
+        None => limits::peer(req),
+    };
+    app.limits.take(kind, &client)
+}
+
+/// Counts a write against its session (or, without one, its IP address).
+fn limit_write(req: &HttpRequest) -> XrpcResult<()> {
+    let sid = req.cookie(SESSION_COOKIE);
+    limit(req, Kind::Write, sid.as_ref().map(|c| c.value()))
 }
 
 async fn read_input<I: DeserializeOwned + Validate>(
