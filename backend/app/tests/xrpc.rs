@@ -200,13 +200,31 @@ async fn sign_ins_writes_and_searches_are_rate_limited() -> anyhow::Result<()> {
     .await?;
     let login = server.url("/oauth/login?handle=nobody.test&redirect=/");
     third_is_limited("sign-in", async || server.client.get(&login).send().await).await?;
+    // Two signed-in accounts, the first with two sessions.
+    let sessions = [("one-a", "did:plc:one"), ("one-b", "did:plc:one"), ("two", "did:plc:two")]
+        .map(|(sid, did)| {
+            format!(
+                "INSERT INTO auth_sessions (sid_hash, did, handle, created_at, expires_at) VALUES ('{}', '{did}', NULL, 0, 9999999999);",
+                exosphere_core::auth::hash_sid(sid)
+            )
+        })
+        .concat();
+    server
+        .running
+        .ctx
+        .db
+        .write(move |c| Ok(diesel::connection::SimpleConnection::batch_execute(c, &sessions)?))
+        .await?;
     let create = server.url(CREATE_SPHERE);
     let write = async |cookie: &'static str| {
         server.client.post(&create).header("cookie", cookie).json(&json!({})).send().await
     };
-    third_is_limited("writes of a session", async || write("sid=one").await).await?;
-    // Another session has its own allowance.
+    third_is_limited("writes of an account", async || write("sid=one-b").await).await?;
+    // The account's other session shares its allowance.
+    assert_eq!(write("sid=one-a").await?.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another account has its own, and so has the address without a session.
     assert_ne!(write("sid=two").await?.status(), StatusCode::TOO_MANY_REQUESTS);
+    third_is_limited("writes without a session", async || write("sid=nobody").await).await?;
     let search = server.url(&format!("{LIST_SPHERES}?q=garden"));
     // (With a session cookie: anonymous answers may come from the response cache, which costs no search.)
     let searching = async || server.client.get(&search).header("cookie", "sid=three").send().await;

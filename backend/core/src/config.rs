@@ -93,7 +93,7 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_RATE_SIGNINS", default_value_t = 30)]
     pub rate_sign_ins: u32,
 
-    /// XRPC writes a session may make per minute (0: no limit).
+    /// XRPC writes an account may make per minute (0: no limit).
     #[arg(long, env = "EXOSPHERE_RATE_WRITES", default_value_t = 600)]
     pub rate_writes: u32,
 

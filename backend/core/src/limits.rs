@@ -4,8 +4,7 @@
 //! A token bucket per (kind, client): a minute's worth of requests may come
 //! at once, then they refill evenly. Sign-ins and searches are counted per IP
 //! address (the connection's peer: behind a reverse proxy, the proxy's),
-//! writes per session (a signed-in account's browser or program; per IP
-//! without one). Past the limit the
+//! writes per signed-in account (per IP without one). Past the limit the
 //! answer is `429 RateLimitExceeded` with `Retry-After`. The rates are
 //! settings (`EXOSPHERE_RATE_SIGNINS`, `EXOSPHERE_RATE_WRITES`,
 //! `EXOSPHERE_RATE_SEARCHES`, per minute; 0 turns a limit off).
@@ -21,7 +20,7 @@ use crate::xrpc::Error;
 pub enum Kind {
     /// `/oauth/login`, per IP.
     SignIn,
-    /// XRPC procedures, per session (per IP without one).
+    /// XRPC procedures, per signed-in account (per IP without one).
     Write,
     /// Full-text searches (`q`), per IP.
     Search,

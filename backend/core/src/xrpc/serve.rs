@@ -152,7 +152,7 @@ where
     F: FnOnce(XrpcContext, I) -> Fut,
     Fut: Future<Output = XrpcResult<O>>,
 {
-    limit_write(&req)?;
+    limit_write(&req).await?;
     let input = read_input::<I>(&req, payload).await?;
     let output = handler(XrpcContext::new(req).with_module(module), input).await?;
     Ok(HttpResponse::Ok().json(output))
@@ -170,26 +170,25 @@ where
     F: FnOnce(XrpcContext, I) -> Fut,
     Fut: Future<Output = XrpcResult<()>>,
 {
-    limit_write(&req)?;
+    limit_write(&req).await?;
     let input = read_input::<I>(&req, payload).await?;
     handler(XrpcContext::new(req).with_module(module), input).await?;
     Ok(HttpResponse::Ok().finish())
 }
 
-/// Counts a request of `kind` against its client (`session`, or the IP address).
-fn limit(req: &HttpRequest, kind: Kind, session: Option<&str>) -> XrpcResult<()> {
+/// Counts a request of `kind` against its client (`account`, or the IP address).
+fn limit(req: &HttpRequest, kind: Kind, account: Option<&str>) -> XrpcResult<()> {
     let Some(app) = req.app_data::<web::Data<AppContext>>() else { return Ok(()) };
-    let client = match session {
-        Some(sid) => format!("session:{}", crate::auth::hash_sid(sid)),
-        None => limits::peer(req),
-    };
-    app.limits.take(kind, &client)
+    match account {
+        Some(did) => app.limits.take(kind, did),
+        None => app.limits.take(kind, &limits::peer(req)),
+    }
 }
 
-/// Counts a write against its session (or, without one, its IP address).
-fn limit_write(req: &HttpRequest) -> XrpcResult<()> {
-    let sid = req.cookie(SESSION_COOKIE);
-    limit(req, Kind::Write, sid.as_ref().map(|c| c.value()))
+/// Counts a write against its signed-in account (or, without one, its IP address).
+async fn limit_write(req: &HttpRequest) -> XrpcResult<()> {
+    let viewer = XrpcContext::new(req.clone()).viewer().await?;
+    limit(req, Kind::Write, viewer.as_ref().map(|v| v.did.as_str()))
 }
 
 async fn read_input<I: DeserializeOwned + Validate>(
