@@ -134,12 +134,12 @@ export function Replies({ sphere, thread, list, overlay, reactions, canReply, ca
   );
 }
 
-// The classes of every reply and list of replies, joined once.
+// Class lists joined once, not once per reply. Lists of replies by depth:
+// the thread's, answers, and deep answers (which stop moving right).
+const TREE_CLASS = [`${s.list} ${css.tree}`, `${s.list} ${css.tree} ${css.nested}`, `${s.list} ${css.tree} ${css.nestedDeep}`];
 const REPLY_CLASS = `${s.card} ${css.reply}`;
 const META_CLASS = `${s.row} ${s.small} ${s.muted} ${css.meta}`;
 const DELETED_CLASS = `${s.card} ${s.muted} ${s.small}`;
-
-const TREE_CLASS = [`${s.list} ${css.tree}`, `${s.list} ${css.tree} ${css.nested}`, `${s.list} ${css.tree} ${css.nestedDeep}`];
 
 function replyTree(nodes: ReplyNode[], depth: number, open: boolean, ctx: Context) {
   return (
@@ -160,7 +160,7 @@ function replyBranch(node: ReplyNode, depth: number, open: boolean, ctx: Context
           This reply was deleted.
         </p>
       ) : (
-        reply(node.reply, ctx)
+        replyArticle(node.reply, ctx)
       )}
       {ctx.replyingTo === uri && !node.removed && <ReplyComposer parent={node.reply} ctx={ctx} />}
       {node.children.length > 0 &&
@@ -182,7 +182,8 @@ function replyBranch(node: ReplyNode, depth: number, open: boolean, ctx: Context
   );
 }
 
-function reply(reply: ReplyView, ctx: Context) {
+/** A reply: its author, time and text, its reactions and what the viewer may do with it (or its edit form). */
+function replyArticle(reply: ReplyView, ctx: Context) {
   const uri = reply.uri;
   const mine = reply.author.did === ctx.viewer;
   const author = actorName(reply.author);

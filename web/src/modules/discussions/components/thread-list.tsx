@@ -1,23 +1,29 @@
-import { actorName, plural, RelativeTime, styles as s } from '../../../client';
+import { actorName, plural, relativeTime, styles as s, useClock } from '../../../client';
 import { type ListState, listUrl, threadPath } from '../model';
 import type { ThreadView } from '../types';
 import { TagList } from './tags';
 import * as css from './thread-list.css';
 
+const ITEM_CLASS = `${s.card} ${css.item}`;
+const META_CLASS = `${s.row} ${s.small} ${s.muted} ${css.meta}`;
+
 /**
  * The threads of a Sphere, as the API orders them (pinned first): title,
  * badges, tags (links filtering the list), author, replies and last activity.
+ * The parts of an item are called as functions (no components per thread:
+ * the server renders the list in QuickJS, where each costs).
  */
 export function ThreadList({ slug, threads, state }: { slug: string; threads: ThreadView[]; state: ListState }) {
+  useClock();
   return (
     <ul class={s.list} data-testid="thread-list">
       {threads.map((t) => (
-        <li key={t.uri} class={`${s.card} ${css.item}`} data-testid="thread-item">
+        <li key={t.uri} class={ITEM_CLASS} data-testid="thread-item">
           <h3 class={css.title}>
             <a href={threadPath(slug, t.number)}>{t.title}</a>
           </h3>
-          <ThreadBadges thread={t} />
-          <p class={`${s.row} ${s.small} ${s.muted} ${css.meta}`}>
+          {ThreadBadges({ thread: t })}
+          <p class={META_CLASS}>
             <span>#{t.number}</span>
             <span>
               by{' '}
@@ -27,21 +33,23 @@ export function ThreadList({ slug, threads, state }: { slug: string; threads: Th
             </span>
             <span data-testid="reply-count">{plural(t.replyCount, 'reply', 'replies')}</span>
             <span>
-              last activity <RelativeTime iso={t.lastReplyAt ?? t.createdAt} />
+              last activity {relativeTime(t.lastReplyAt ?? t.createdAt)}
             </span>
           </p>
-          <TagList slug={slug} tags={t.tags} state={state} />
+          {TagList({ slug, tags: t.tags, state })}
         </li>
       ))}
     </ul>
   );
 }
 
+const BADGES_CLASS = `${s.row} ${css.meta}`;
+
 /** Pinned, Locked and (for moderators) Hidden, when they apply. */
 export function ThreadBadges({ thread }: { thread: ThreadView }) {
   if (!thread.pinned && !thread.locked && !thread.hidden) return null;
   return (
-    <p class={`${s.row} ${css.meta}`}>
+    <p class={BADGES_CLASS}>
       {thread.pinned && (
         <span class={s.badge.accent} data-testid="pinned-badge">
           Pinned
