@@ -6,8 +6,10 @@
 //!
 //! Then the server render of a thread page with 100 replies, as a signed-in
 //! member gets it (never cached): the first render of each of 49 such pages,
-//! and the same page again and again (its Markdown then comes from the
-//! renderer's cache of rendered texts).
+//! and the same page again and again (its rows then in SQLite's page cache,
+//! and the renderer's small memos of dates and attributes warm), with the
+//! server's own split of the time between fetching the page's data and
+//! QuickJS.
 //!
 //! Run: `cargo bench --workspace --bench discussions`
 //! (`BENCH_SECONDS` per phase, default 8; `BENCH_CLIENTS`, default 64;
@@ -229,10 +231,29 @@ async fn main() -> anyhow::Result<()> {
         let q = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
         (q(0.5), q(0.99))
     };
+    // The server's own histograms: (sum in seconds, count) of prefetch and render.
+    let split = async || -> anyhow::Result<[(f64, f64); 2]> {
+        let text = client.get(format!("{base}/metrics")).send().await?.text().await?;
+        let value = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse::<f64>().ok()))
+                .unwrap_or(0.0)
+        };
+        Ok([
+            (value("exosphere_ssr_prefetch_seconds_sum"), value("exosphere_ssr_prefetch_seconds_count")),
+            (value("exosphere_ssr_render_seconds_sum"), value("exosphere_ssr_render_seconds_count")),
+        ])
+    };
+    let means = |before: [(f64, f64); 2], after: [(f64, f64); 2]| {
+        let mean = |i: usize| 1000.0 * (after[i].0 - before[i].0) / (after[i].1 - before[i].1).max(1.0);
+        format!("server's means: data {:.2} ms, QuickJS {:.2} ms", mean(0), mean(1))
+    };
+    let at_start = split().await?;
     let mut cold = Vec::new();
     for number in 2..=RENDERED {
         cold.push(render(number).await?.0);
     }
+    let after_cold = split().await?;
     let mut warm = Vec::new();
     let mut size = 0;
     for i in 0..200 {
@@ -242,11 +263,17 @@ async fn main() -> anyhow::Result<()> {
         }
         size = bytes;
     }
+    let after_warm = split().await?;
     let ((cold50, cold99), (warm50, warm99)) = (quantiles(cold), quantiles(warm));
     println!("\nthread page with 100 replies, signed in (prefetch + QuickJS render + HTTP), {size} B:");
-    println!("  first render of each of {} pages: p50 {cold50:.2} ms, p99 {cold99:.2} ms", RENDERED - 1);
     println!(
-        "  the same page again (Markdown from the renderer's cache): p50 {warm50:.2} ms, p99 {warm99:.2} ms"
+        "  first render of each of {} pages: p50 {cold50:.2} ms, p99 {cold99:.2} ms ({})",
+        RENDERED - 1,
+        means(at_start, after_cold)
+    );
+    println!(
+        "  the same page again: p50 {warm50:.2} ms, p99 {warm99:.2} ms ({})",
+        means(after_cold, after_warm)
     );
     println!("target: render p50 < 10 ms");
     running.handle.stop(true).await;

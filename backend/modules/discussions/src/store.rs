@@ -74,8 +74,10 @@ fn viewer_reactions_of(uri_column: &str) -> String {
 }
 
 /// The columns of a thread view; `pinned` is the SQL of its pinned flag
-/// (a list's part already knows it), `body` of its body (lists leave bodies out).
-fn thread_select(pinned: &str, body: &str) -> String {
+/// (a list's part already knows it), `body` of its body (lists leave bodies
+/// out), `hidden` of its hidden flag (known false where only shown threads
+/// are listed).
+fn thread_select(pinned: &str, body: &str, hidden: &str) -> String {
     format!(
         "SELECT t.id, t.uri, t.cid, t.number, t.author_did, {handle} AS handle, t.title, {body} AS body,
                 t.tags, t.reply_count, t.reactions, {viewer} AS viewer_reactions, t.active_at,
@@ -84,14 +86,18 @@ fn thread_select(pinned: &str, body: &str) -> String {
         handle = read::handle("t.author_did"),
         viewer = viewer_reactions_of("t.uri"),
         locked = read::flagged("t.uri", "locked"),
-        hidden = read::hidden("t.uri"),
     )
 }
 
 static THREAD_SELECT: LazyLock<String> =
-    LazyLock::new(|| thread_select(&read::flagged("t.uri", "pinned"), "t.body"));
-static PINNED_SELECT: LazyLock<String> = LazyLock::new(|| thread_select("1", "NULL"));
-static UNPINNED_SELECT: LazyLock<String> = LazyLock::new(|| thread_select("0", "NULL"));
+    LazyLock::new(|| thread_select(&read::flagged("t.uri", "pinned"), "t.body", &read::hidden("t.uri")));
+/// A list part's select, by `[pinned][moderator]`: only moderators see hidden threads, so only they ask.
+static PART_SELECT: LazyLock<[[String; 2]; 2]> = LazyLock::new(|| {
+    let part =
+        |pinned: &str, moderator: bool| thread_select(pinned, "NULL", if moderator { &HIDDEN } else { "0" });
+    [[part("0", false), part("0", true)], [part("1", false), part("1", true)]]
+});
+static HIDDEN: LazyLock<String> = LazyLock::new(|| read::hidden("t.uri"));
 
 /// What listThreads asks for.
 pub struct ListQuery {
@@ -122,14 +128,14 @@ fn list_part(
     // sorting them all over walking the index and stopping after a page.
     // Filters narrow the rows first, and leave the choice to the planner, as
     // do the pinned threads (found by their URIs, then sorted: they are few).
+    let part = &PART_SELECT[usize::from(pinned)][usize::from(q.moderator)];
     let select = match (&q.tag, &q.author, fts, pinned) {
-        (None, None, None, false) => UNPINNED_SELECT.replacen(
+        (None, None, None, false) => part.replacen(
             "FROM disc_threads t ",
             &format!("FROM disc_threads t INDEXED BY {} ", q.sort.index()),
             1,
         ),
-        (_, _, _, false) => UNPINNED_SELECT.clone(),
-        (_, _, _, true) => PINNED_SELECT.clone(),
+        _ => part.clone(),
     };
     sql.push(&select).text(viewer).push("WHERE t.sphere_id = ? AND ").int(q.sphere_id);
     sql.push(&read::author_active("t.author_did"));
