@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
 // QuickJS fast paths for the server bundle (vite.server.config.ts).
@@ -31,14 +32,17 @@ import type { Plugin } from 'vite';
 //  - an element's children are read before the signal check (arrays and
 //    vnodes are none);
 //  - preact-iso's route matching splits each path and reads each route
-//    segment once, not once per route per render (a regular expression each).
+//    segment once, not once per route per render (a regular expression each);
+//  - an element's props are read by the names in its JSX, listed at build
+//    time (quickjsPropNames), not enumerated with for...in.
 //
 // On a page of a hundred nested replies (a module's), the option hooks,
 // isValidElement, children, attribute values, vnode shapes and route
 // matching, with the vnode links let go where the renderer returns (not in a
 // wrapper around every call), took a render from 47 M to 36.5 M instructions
 // (quickjs-ng under callgrind; from 100 M to 76 M for a member who may react
-// and reply).
+// and reply). Reading props by their listed names took it to 34.8 M (and a
+// writer's, with reaction bars of fewer elements, to 62 M).
 //
 // The HTML is byte for byte what the unmodified libraries render
 // (test/built/server-bundle.test.ts compares them page by page). The rewrites apply to the pinned versions
@@ -90,6 +94,15 @@ let attrSize = 0;
 const rewrites: Record<string, Rewrite[]> = {
   'preact-render-to-string/src/index.js': [
     ['const EMPTY_OBJ = {};', `${MEMO}\nconst EMPTY_OBJ = {};`],
+    // An element's props by the names its JSX gave them (vnode.__p, see
+    // quickjsPropNames), not by enumerating the object: for...in costs QuickJS
+    // an iterator object, a walk of Object.prototype and a property per name
+    // on every element. Elements without the names (spreads, cloneElement,
+    // createElement) list them with Object.keys, as costly as for...in.
+    [
+      '\tfor (let name in props) {\n',
+      '\tconst names = typeof vnode.__p == \'object\' ? vnode.__p : Object.keys(props);\n\tfor (let i = 0; i < names.length; i++) {\n\t\tlet name = names[i];\n',
+    ],
     [
       `		v = isSignal(v) ? v.value : v;
 `,
@@ -216,7 +229,9 @@ export const exec = (url, route, matches = {}) => {`,
   'preact/jsx-runtime/dist/jsxRuntime.module.js': [
     [
       /\{type:(\w+),props:(\w+),key:(\w+),ref:(\w+),__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:--(\w+),__i:-1,__u:0,__source:\w+,__self:\w+\}/,
-      '{type:$1,props:$2,key:$3,ref:$4,__:null,__c:null,constructor:void 0,__v:--$5}',
+      // The fourth argument, o (unused by Preact's production build), is an
+      // element's prop names when the build knows them (quickjsPropNames).
+      '{type:$1,props:$2,key:$3,ref:$4,__:null,__c:null,constructor:void 0,__v:--$5,__p:o}',
     ],
     // QuickJS derives an object literal's shape property by property, and
     // frees each step's shape with the object unless something else still
@@ -224,7 +239,7 @@ export const exec = (url, route, matches = {}) => {`,
     // kept on Preact's options, keep them.
     [
       'function u(e,t,n,o,i,u){t||(t={});',
-      'r.quickjsVnodeShapes=["type","props","key","ref","__","__c","constructor"].map(function(_,n,a){for(var s={},k=0;k<=n;k++)s[a[k]]=0;return s});' +
+      'r.quickjsVnodeShapes=["type","props","key","ref","__","__c","constructor","__v"].map(function(_,n,a){for(var s={},k=0;k<=n;k++)s[a[k]]=0;return s});' +
         'function u(e,t,n,o,i,u){t||(t={});',
     ],
   ],
@@ -260,4 +275,74 @@ export function quickjsFastPaths(): Plugin {
 
 function replaceOnce(code: string, from: string | RegExp, to: string): string {
   return typeof from === 'string' ? code.replace(from, () => to) : code.replace(from, to);
+}
+
+/**
+ * The server bundle's JSX elements with their prop names: where a module
+ * (after esbuild's JSX transform) calls jsx("tag", { a: …, b: … }) with a
+ * plain object literal, the call passes the literal's names too, a constant
+ * array of the module, which the renderer reads instead of enumerating the
+ * props (see the rewrites of preact-render-to-string and preact/jsx-runtime).
+ * Literals with spreads or computed names, and components, are left alone.
+ */
+export function quickjsPropNames(): Plugin {
+  const src = path.join(path.dirname(fileURLToPath(import.meta.url)), 'src') + path.sep;
+  return {
+    name: 'exosphere:quickjs-prop-names',
+    enforce: 'post',
+    transform(code, id) {
+      if (!id.startsWith(src) || !/\.[jt]sx$/.test(id) || !code.includes('preact/jsx-runtime')) return null;
+      const ast = this.parse(code) as unknown as Node;
+      const runtime = new Set<string>();
+      for (const node of ast.body as Node[]) {
+        if (node.type !== 'ImportDeclaration' || (node.source as Node).value !== 'preact/jsx-runtime') continue;
+        for (const spec of node.specifiers as Node[]) {
+          const imported = (spec.imported as Node | undefined)?.name;
+          if (imported === 'jsx' || imported === 'jsxs') runtime.add((spec.local as Node).name as string);
+        }
+      }
+      const lists = new Map<string, string>();
+      const edits: [at: number, text: string][] = [];
+      visit(ast, (node) => {
+        if (node.type !== 'CallExpression') return;
+        const callee = node.callee as Node;
+        const args = node.arguments as Node[];
+        if (callee.type !== 'Identifier' || !runtime.has(callee.name as string) || args.length < 2 || args.length > 3) return;
+        const [type, props] = args as [Node, Node];
+        if (type.type !== 'Literal' || typeof type.value !== 'string' || props.type !== 'ObjectExpression') return;
+        const names: string[] = [];
+        for (const prop of props.properties as Node[]) {
+          const key = prop.key as Node | undefined;
+          if (prop.type !== 'Property' || prop.computed || prop.kind !== 'init' || !key) return;
+          const name = key.type === 'Identifier' ? key.name : key.value;
+          // Integer-like names would come first in an enumeration.
+          if (typeof name !== 'string' || /^\d/.test(name)) return;
+          if (!names.includes(name)) names.push(name);
+        }
+        const list = JSON.stringify(names);
+        let constant = lists.get(list);
+        if (constant === undefined) lists.set(list, (constant = `__quickjsProps${lists.size}`));
+        const last = args[args.length - 1] as Node;
+        edits.push([last.end, args.length === 2 ? `, void 0, ${constant}` : `, ${constant}`]);
+      });
+      if (edits.length === 0) return null;
+      let out = code;
+      for (const [at, text] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, at) + text + out.slice(at);
+      // A constant per list (an array's index would cost every render; the
+      // constants cost compiling the bundle, once per worker, about 2 ms).
+      const constants = [...lists].map(([list, constant]) => `const ${constant} = ${list};`).join('\n');
+      return { code: `${constants}\n${out}`, map: null };
+    },
+  };
+}
+
+type Node = { type: string; start: number; end: number; [field: string]: unknown };
+
+function visit(node: unknown, enter: (node: Node) => void): void {
+  if (Array.isArray(node)) {
+    for (const child of node) visit(child, enter);
+  } else if (node !== null && typeof node === 'object' && typeof (node as Node).type === 'string') {
+    enter(node as Node);
+    for (const value of Object.values(node)) if (value !== null && typeof value === 'object') visit(value, enter);
+  }
 }

@@ -1,6 +1,6 @@
 import { vanillaExtractPlugin } from '@vanilla-extract/vite-plugin';
 import { defineConfig } from 'vite';
-import { quickjsFastPaths, renderToStringSource } from './vite.quickjs';
+import { quickjsFastPaths, quickjsPropNames, renderToStringSource } from './vite.quickjs';
 
 // The server-render bundle: ONE self-contained classic script, dist/server/render.js,
 // evaluated by the Rust server in QuickJS. No imports, no Node APIs, no DOM: it
@@ -8,7 +8,7 @@ import { quickjsFastPaths, renderToStringSource } from './vite.quickjs';
 // src/entry-server.tsx). CSS is left to the browser build; class names match it
 // because both builds name them the same way.
 export default defineConfig({
-  plugins: [vanillaExtractPlugin({ identifiers: 'short' }), quickjsFastPaths()],
+  plugins: [vanillaExtractPlugin({ identifiers: 'short' }), quickjsFastPaths(), quickjsPropNames()],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   // Server renders happen once per request, never re-render: the plain
   // signals (same API) without @preact/signals' component-tracking hooks,

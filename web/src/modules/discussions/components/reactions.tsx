@@ -38,41 +38,42 @@ export function reactionBar(board: ReactionBoard, of: ThreadView | ReplyView, ca
   const pending = state?.pending.value;
   const error = state?.error.value;
   const picking = board.picker.value?.subject === subject;
-  const toggle = (emoji: string) => board.toggle(subject, reactions, mine, emoji);
 
   return (
     <div class={css.wrap}>
       <div class={css.bar} role="group" aria-label={`Reactions to ${label}`} data-testid="reactions">
-        {current.reactions.map((r) => {
-          const own = current.mine.includes(r.emoji);
-          const name = META[r.emoji]?.label;
-          return (
-            <button
-              key={r.emoji}
-              type="button"
-              class={css.toggle}
-              aria-pressed={own}
-              aria-busy={pending === r.emoji || undefined}
-              title={own ? `Take back your ${name}` : name}
-              data-testid="reaction"
-              data-emoji={r.emoji}
-              onClick={() => toggle(r.emoji)}
-            >
-              <span aria-hidden="true">{META[r.emoji]?.glyph}</span>
-              <span class={s.visuallyHidden}>{name}</span> <span class={css.count}>{r.count}</span>
-            </button>
-          );
-        })}
+        {/* Most replies have none: no map (nor its callback) for them. */}
+        {current.reactions.length > 0 &&
+          current.reactions.map((r) => {
+            const own = current.mine.includes(r.emoji);
+            const name = META[r.emoji]?.label;
+            return (
+              <button
+                key={r.emoji}
+                type="button"
+                class={css.toggle}
+                aria-pressed={own}
+                aria-busy={pending === r.emoji || undefined}
+                title={own ? `Take back your ${name}` : name}
+                data-testid="reaction"
+                data-emoji={r.emoji}
+                onClick={() => board.toggle(subject, reactions, mine, r.emoji)}
+              >
+                <span aria-hidden="true">{META[r.emoji]?.glyph}</span>
+                <span class={s.visuallyHidden}>{name}</span> <span class={css.count}>{r.count}</span>
+              </button>
+            );
+          })}
         <button
           type="button"
           class={css.add}
           aria-expanded={picking}
           title="Add reaction"
+          aria-label="Add reaction"
           data-testid="add-reaction"
           onClick={(e) => (picking ? board.closePicker() : board.openPicker(subject, e.currentTarget))}
         >
-          <span aria-hidden="true">☺+</span>
-          <span class={s.visuallyHidden}>Add reaction</span>
+          ☺+
         </button>
       </div>
       {picking && (
@@ -95,7 +96,7 @@ export function reactionBar(board: ReactionBoard, of: ThreadView | ReplyView, ca
               data-emoji={r.emoji}
               onClick={() => {
                 board.closePicker();
-                toggle(r.emoji);
+                board.toggle(subject, reactions, mine, r.emoji);
               }}
             >
               <span aria-hidden="true">{r.glyph}</span>

@@ -217,47 +217,50 @@ function replyArticle(reply: ReplyView, ctx: Context) {
   );
 }
 
-/** What the viewer may do with a reply: answer it; edit or delete their own; hide or restore it (moderators). */
+/**
+ * What the viewer may do with a reply: answer it; edit or delete their own;
+ * hide or restore it (moderators). Buttons of the footer itself, no row of
+ * their own (the footer lays them out as a row would: an element less per
+ * reply for the server's render).
+ */
 function replyActions(reply: ReplyView, mine: boolean, ctx: Context) {
   const uri = reply.uri;
   const replying = ctx.replyingTo === uri;
-  return (
-    <div class={s.row}>
-      {ctx.canReply && (
-        <button
-          type="button"
-          class={s.button.ghost}
-          aria-expanded={replying}
-          onClick={() => ctx.setReplyingTo(replying ? undefined : uri)}
-        >
-          Reply
-        </button>
-      )}
-      {mine && (
-        <button type="button" class={s.button.ghost} onClick={() => ctx.setEditing(uri)}>
-          Edit reply
-        </button>
-      )}
-      {mine && (
-        <ConfirmButton
-          label="Delete reply"
-          action={async () => {
-            await xrpcProcedure('site.exosphere.discussion.deleteReply', { sphere: ctx.sphere, reply: uri });
-            ctx.overlay.remove(uri);
-          }}
-        />
-      )}
-      {ctx.canModerate && (
-        <ModerateButton
-          sphere={ctx.sphere}
-          subject={uri}
-          action={reply.hidden ? 'restore' : 'hide'}
-          label={reply.hidden ? 'Restore reply' : 'Hide reply'}
-          onDone={(out) => ctx.overlay.replace({ ...reply, hidden: out.hidden })}
-        />
-      )}
-    </div>
-  );
+  return [
+    ctx.canReply && (
+      <button
+        type="button"
+        class={s.button.ghost}
+        aria-expanded={replying}
+        onClick={() => ctx.setReplyingTo(replying ? undefined : uri)}
+      >
+        Reply
+      </button>
+    ),
+    mine && (
+      <button type="button" class={s.button.ghost} onClick={() => ctx.setEditing(uri)}>
+        Edit reply
+      </button>
+    ),
+    mine && (
+      <ConfirmButton
+        label="Delete reply"
+        action={async () => {
+          await xrpcProcedure('site.exosphere.discussion.deleteReply', { sphere: ctx.sphere, reply: uri });
+          ctx.overlay.remove(uri);
+        }}
+      />
+    ),
+    ctx.canModerate && (
+      <ModerateButton
+        sphere={ctx.sphere}
+        subject={uri}
+        action={reply.hidden ? 'restore' : 'hide'}
+        label={reply.hidden ? 'Restore reply' : 'Hide reply'}
+        onDone={(out) => ctx.overlay.replace({ ...reply, hidden: out.hidden })}
+      />
+    ),
+  ];
 }
 
 /** A new reply: to the thread (at the end of the replies) or, inline, to a reply. */
