@@ -42,7 +42,7 @@ const NASTY: [&str; 16] = [
     "\u{202e}\u{200b}\u{feff}",
     "👩‍👩‍👧‍👦👩‍👩‍👧‍👦👩‍👩‍👧‍👦",
     "at://did:plc:hostileowner/site.exosphere.sphere/vault",
-    "at://did:plc:x/site.exosphere.discussion/zz",
+    "at://did:plc:x/site.exosphere.moderation/zz",
     "at://",
     "did:plc:",
     "vault",
