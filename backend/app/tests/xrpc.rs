@@ -234,3 +234,26 @@ async fn sign_ins_writes_and_searches_are_rate_limited() -> anyhow::Result<()> {
     server.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn markdown_previews_render_as_views_do_and_bad_input_is_400() -> anyhow::Result<()> {
+    let server = TestServer::start().await?;
+    let url = server.url("/xrpc/site.exosphere.markdown.render");
+    let out: Value = server
+        .client
+        .post(&url)
+        .json(&json!({ "text": "# Hi\n\n**bold** <script>x</script> [a](javascript:alert(1))", "headingBase": 3 }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let html = out["html"].as_str().unwrap_or_default();
+    assert!(html.starts_with("<h3>Hi</h3>") && html.contains("<strong>bold</strong>"), "{html}");
+    assert!(html.contains("&lt;script&gt;") && !html.contains("<a"), "{html}");
+    for bad in [json!({ "text": "x", "headingBase": 7 }), json!({ "text": "x".repeat(100_001) }), json!({})] {
+        let response = server.client.post(&url).json(&bad).send().await?;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+    server.stop().await;
+    Ok(())
+}
