@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, Resource, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, Resource, web};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -33,6 +33,10 @@ pub struct Caller {
     /// The module whose method this is (`None`: one of core's).
     pub module: Option<&'static str>,
 }
+
+/// The viewer of a request, once looked up (see [`XrpcContext::viewer`]).
+#[derive(Clone)]
+struct SeenViewer(Option<Viewer>);
 
 impl XrpcContext {
     /// Wraps the HTTP request (a core method's context).
@@ -69,12 +73,19 @@ impl XrpcContext {
             .ok_or_else(|| Error::internal(anyhow::anyhow!("AppContext is not registered")))
     }
 
-    /// The signed-in viewer, if any.
+    /// The signed-in viewer, if any: looked up once per HTTP request, and
+    /// remembered there for every context of it (the rate limit of a write
+    /// and its handler, the queries a server-rendered page prefetches).
     pub async fn viewer(&self) -> XrpcResult<Option<Viewer>> {
-        match self.request.cookie(SESSION_COOKIE) {
-            Some(sid) => self.app()?.auth.viewer(sid.value()).await,
-            None => Ok(None),
+        if let Some(SeenViewer(seen)) = self.request.extensions().get::<SeenViewer>() {
+            return Ok(seen.clone());
         }
+        let viewer = match self.request.cookie(SESSION_COOKIE) {
+            Some(sid) => self.app()?.auth.viewer(sid.value()).await?,
+            None => None,
+        };
+        self.request.extensions_mut().insert(SeenViewer(viewer.clone()));
+        Ok(viewer)
     }
 
     /// The signed-in viewer, or 401 `AuthRequired`.
