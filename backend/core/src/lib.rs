@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod module;
 pub mod outbound;
 pub mod pds;
+mod private_files;
 pub mod read;
 pub mod routes;
 pub mod sphere;

@@ -16,28 +16,17 @@ pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Jwk> {
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         return serde_json::from_str(&text).with_context(|| format!("{} is not a JWK", path.display()));
     }
-    std::fs::create_dir_all(data_dir)?;
+    crate::private_files::create_dir(data_dir)?;
     let secret = p256::SecretKey::random(&mut rand::thread_rng());
     let key = Key::from(&jose_jwk::crypto::Key::from(secret));
     let kid = format!("exosphere-{}", chrono::Utc::now().format("%Y%m%d%H%M%S"));
     let jwk = Jwk { key, prm: Parameters { kid: Some(kid), ..Default::default() } };
     let text = serde_json::to_string_pretty(&jwk)?;
-    write_private(&path, &text).with_context(|| format!("writing {}", path.display()))?;
+    crate::private_files::create_new(&path)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()))
+        .with_context(|| format!("writing {}", path.display()))?;
     tracing::info!(path = %path.display(), "created the OAuth signing key");
     Ok(jwk)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 #[cfg(test)]

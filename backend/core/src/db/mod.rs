@@ -87,10 +87,10 @@ impl Db {
     /// files the database's mode). It holds OAuth tokens and DPoP keys.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            private::create_dir(parent)
+            crate::private_files::create_dir(parent)
                 .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", parent.display()))?;
         }
-        private::create_file(path)
+        crate::private_files::create_empty(path)
             .map_err(|e| anyhow::anyhow!("cannot create database {}: {e}", path.display()))?;
         let url =
             path.to_str().ok_or_else(|| anyhow::anyhow!("database path {} is not UTF-8", path.display()))?;
@@ -282,33 +282,6 @@ impl Db {
         })
         .await
         .map_err(|e| Error::internal(anyhow::anyhow!("database task failed: {e}")))?
-    }
-}
-
-/// Files only their owner may read.
-mod private {
-    use std::path::Path;
-
-    /// Creates `dir` and its missing parents, mode 0700 (existing ones are left as they are).
-    pub fn create_dir(dir: &Path) -> std::io::Result<()> {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir)
-    }
-
-    /// Creates an empty `file`, mode 0600, unless it exists (an empty file is an empty database).
-    pub fn create_file(file: &Path) -> std::io::Result<()> {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(file) {
-            Ok(_) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-            Err(e) => Err(e),
-        }
     }
 }
 
