@@ -228,12 +228,17 @@ async fn metrics(req: actix_web::HttpRequest, ctx: web::Data<AppContext>) -> Htt
             .unwrap_or_default();
         // Compared as digests, so the time taken says nothing about the token.
         if Sha256::digest(given.as_bytes()) != Sha256::digest(token.as_bytes()) {
-            return HttpResponse::Unauthorized()
-                .insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"))
-                .json(serde_json::json!({
-                    "error": "AuthenticationRequired",
-                    "message": "the metrics need the token of EXOSPHERE_METRICS_TOKEN: Authorization: Bearer <token>"
-                }));
+            let refused = Error::named(
+                ErrorKind::AuthRequired,
+                "AuthenticationRequired",
+                "the metrics need the token of EXOSPHERE_METRICS_TOKEN: Authorization: Bearer <token>",
+            );
+            let mut refused = actix_web::ResponseError::error_response(&refused);
+            refused.headers_mut().insert(
+                actix_web::http::header::WWW_AUTHENTICATE,
+                actix_web::http::header::HeaderValue::from_static("Bearer"),
+            );
+            return refused;
         }
     }
     let mut text = ctx.metrics.render();

@@ -126,7 +126,7 @@ impl std::str::FromStr for Cidr {
 }
 
 /// The ranges this server does not call, with what they are.
-const REFUSED: [(Cidr, &str); 17] = [
+const REFUSED: [(Cidr, &str); 18] = [
     (Cidr::v4(0, 0, 0, 0, 8), "an unspecified address"),
     (Cidr::v4(10, 0, 0, 0, 8), "a private network address"),
     (Cidr::v4(100, 64, 0, 0, 10), "a carrier-grade NAT address"),
@@ -137,6 +137,7 @@ const REFUSED: [(Cidr, &str); 17] = [
     (Cidr::v4(192, 168, 0, 0, 16), "a private network address"),
     (Cidr::v4(198, 18, 0, 0, 15), "a benchmarking network address"),
     (Cidr::v4(224, 0, 0, 0, 4), "a multicast address"),
+    (Cidr::v4(255, 255, 255, 255, 32), "the broadcast address"),
     (Cidr::v4(240, 0, 0, 0, 4), "a reserved address"),
     (Cidr::v6(Ipv6Addr::UNSPECIFIED, 128), "an unspecified address"),
     (Cidr::v6(Ipv6Addr::LOCALHOST, 128), "a loopback address"),
@@ -204,9 +205,6 @@ impl NetworkPolicy {
             },
             v4 => v4,
         };
-        if ip == IpAddr::V4(Ipv4Addr::BROADCAST) {
-            return Some("the broadcast address").filter(|_| !self.allows(ip));
-        }
         let (_, kind) = REFUSED.iter().find(|(range, _)| range.contains(ip))?;
         (!self.allows(ip)).then_some(*kind)
     }
