@@ -4,9 +4,9 @@
 // which starts everything and passes EXOSPHERE_URL, PDS_URL, CHROMIUM,
 // SCREENSHOT_DIR and <NAME>_HANDLE / <NAME>_PASSWORD for alice, bob and dave.
 //
-// Core's scenario is here (sign-in, Spheres, invitations, members, settings,
-// the Sphere's home, a private Sphere kept from anonymous visitors, turning
-// modules off); each module's steps are in src/modules/<name>/test/e2e.mjs,
+// Core's scenario is here (a new instance's welcome, sign-in, Spheres,
+// invitations, members, settings, the Sphere's home, a private Sphere kept
+// from anonymous visitors, turning modules off, the operator's page); each module's steps are in src/modules/<name>/test/e2e.mjs,
 // found by listing src/modules/, which exports an async function of `ctx`
 // (below) for any of the PHASES, called at that point of the scenario in
 // folder order. This file names no module.
@@ -200,11 +200,27 @@ await step('login page is accessible', anon, async () => {
 
 await step('alice signs in through the PDS', alice, () => signIn(alice, 'ALICE'));
 
+// A fresh database and the default policy (EXOSPHERE_SPHERE_CREATION=admins, no
+// EXOSPHERE_ADMINS): the instance has no administrator until alice's first Sphere.
+await step('a new instance welcomes a visitor with a way to set it up', anon, async () => {
+  await anon.goto(`${base}/`);
+  await anon.getByRole('heading', { level: 1, name: 'Welcome to Exosphere' }).waitFor();
+  const setup = anon.getByRole('region', { name: 'Set up your Sphere' });
+  const signIn = setup.getByRole('link', { name: 'Sign in to set up' });
+  check((await signIn.getAttribute('href')) === '/login', `"Sign in to set up" comes back to /: ${await signIn.getAttribute('href')}`);
+  check((await anon.getByRole('button', { name: 'Create Sphere' }).count()) === 0, 'a signed-out visitor gets no form');
+  await axe(anon, 'first-run');
+  await screenshots(anon, 'first-run');
+});
+
 await step('alice creates a public Sphere', alice, async () => {
   await alice.goto(`${base}/`);
-  await alice.getByLabel('Name', { exact: true }).fill(`Garden ${stamp}`);
-  await alice.getByLabel('URL name', { exact: true }).fill(publicSlug);
-  await alice.getByRole('button', { name: 'Create Sphere' }).click();
+  // The first Sphere sets the instance up: its creator becomes the administrator.
+  const setup = alice.getByRole('region', { name: 'Set up your Sphere' });
+  await setup.getByText('You will be this instance’s administrator.').waitFor();
+  await setup.getByLabel('Name', { exact: true }).fill(`Garden ${stamp}`);
+  await setup.getByLabel('URL name', { exact: true }).fill(publicSlug);
+  await setup.getByRole('button', { name: 'Create Sphere' }).click();
   await alice.waitForURL(`${base}/s/${publicSlug}`);
   // The Sphere's home: a tab per module it uses (a new Sphere gets them all: each module checks its own), then Members and Settings.
   const tabs = alice.getByRole('navigation', { name: 'Sphere' });
@@ -305,6 +321,65 @@ await step('alice turns every module off in the private Sphere', alice, async ()
 });
 
 await phase('modulesOff');
+
+await step('operator page', alice, async () => {
+  // alice set the instance up, so she administers it: the home page links her there.
+  await alice.goto(`${base}/`);
+  await alice.getByRole('link', { name: 'Instance administration' }).click();
+  await alice.waitForURL(`${base}/admin`);
+  await alice.getByRole('heading', { level: 1, name: 'Instance administration' }).waitFor();
+  const row = (slug) => alice.locator(`[data-testid="admin-sphere-row"][data-slug="${slug}"]`);
+  await row(publicSlug).waitFor();
+  await row(privateSlug).waitFor();
+  check((await row(privateSlug).textContent()).includes('Private'), 'the private Sphere is listed as private');
+  await alice.getByTestId('indexer').locator('dl').waitFor();
+  log(`indexer lag: ${await alice.getByTestId('indexer-lag').textContent()}`);
+
+  // An invite code (they only matter under EXOSPHERE_SPHERE_CREATION=invite, which the page says).
+  await alice.getByTestId('invite-policy-note').waitFor();
+  const invites = alice.getByTestId('invite-code-form');
+  await invites.getByLabel('Note', { exact: true }).fill(`For carol ${stamp}`);
+  await invites.getByRole('button', { name: 'Create invite code' }).click();
+  const code = (await alice.getByTestId('new-invite-code-value').textContent()).trim();
+  check(code.length > 0, 'the new invite code is shown');
+  await alice.locator(`[data-testid="invite-code"][data-code="${code}"]`).filter({ hasText: `For carol ${stamp}` }).waitFor();
+
+  // Allow dave by handle, then take it back.
+  const grant = alice.getByTestId('grant-form');
+  await grant.getByLabel('Handle or DID', { exact: true }).fill(env.DAVE_HANDLE);
+  await grant.getByRole('button', { name: 'Allow' }).click();
+  await grant.getByText(/may now create Spheres/).waitFor();
+  const creators = alice.getByTestId('creator-row');
+  check((await creators.count()) === 1, `one allowed account after allowing dave: ${await creators.count()}`);
+  await creators.first().getByRole('button', { name: /^Revoke/ }).click();
+  await creators.first().waitFor({ state: 'detached' });
+  await alice.getByTestId('no-creators').waitFor();
+
+  // Hide the public Sphere from the instance's list, then list it again.
+  await row(publicSlug).getByRole('button', { name: /^Hide from list/ }).click();
+  await row(publicSlug).getByTestId('standing').filter({ hasText: 'Hidden' }).waitFor();
+  await anon.goto(`${base}/`, { waitUntil: 'networkidle' });
+  check(!(await anon.content()).includes(`Garden ${stamp}`), 'the home page lists a hidden Sphere');
+  await row(publicSlug).getByRole('button', { name: /^List/ }).click();
+  await row(publicSlug).getByTestId('standing').filter({ hasText: 'Listed' }).waitFor();
+  await anon.goto(`${base}/`);
+  await anon.getByTestId('sphere-card').filter({ hasText: `Garden ${stamp}` }).waitFor();
+
+  await axe(alice, 'admin');
+  await screenshots(alice, 'admin');
+});
+
+await step('bob, no administrator, gets none of the operator page', bob, async () => {
+  await bob.goto(`${base}/admin`);
+  const notAdmin = bob.getByTestId('not-admin');
+  await notAdmin.waitFor();
+  check(/for this instance.s administrators/.test(await notAdmin.textContent()), `bob on /admin: ${await notAdmin.textContent()}`);
+  check((await bob.getByTestId('admin-sphere-row').count()) === 0, 'bob sees the Spheres table');
+  // Under the admins policy the home page tells him why he has no form.
+  await bob.goto(`${base}/`);
+  await bob.getByTestId('creation-note').waitFor();
+  check((await bob.getByRole('button', { name: 'Create Sphere' }).count()) === 0, 'bob gets the create form');
+});
 
 await step('no page broke its Content-Security-Policy', anon, async () => {
   check(cspViolations.length === 0, `CSP violations:\n${cspViolations.join('\n')}`);

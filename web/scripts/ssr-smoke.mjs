@@ -96,6 +96,35 @@ const unknown = render('/no/such/page', {});
 check('an unknown page answers 404', unknown.status === 404, unknown);
 console.log(`QuickJS render of the Sphere home: ${ms} ms`);
 
+// Home-Sphere mode: the server sets this global (EXOSPHERE_HOME_SPHERE) before the bundle runs.
+run('globalThis.__EXOSPHERE_SITE__ = { homeSphere: "demo" }');
+const homeSphereQueries = queries('/');
+check(
+  'in Home-Sphere mode / asks for what the Sphere home asks for',
+  JSON.stringify(homeSphereQueries) === JSON.stringify(homeQueries),
+  homeSphereQueries,
+);
+const homeSphere = render('/', homeData);
+check('in Home-Sphere mode / renders the Sphere home', homeSphere.status === 200 && homeSphere.title.startsWith('Demo Sphere'), homeSphere.title);
+run('globalThis.__EXOSPHERE_SITE__ = undefined');
+
+const adminData = {};
+for (const q of queries('/admin')) {
+  if (q.nsid === 'site.exosphere.auth.getSession') adminData[q.key] = { loggedIn: true, did: 'did:plc:owner' };
+  if (q.nsid === 'site.exosphere.instance.getInstance') {
+    adminData[q.key] = { sphereCreation: 'admins', needsSetup: false, sphereCount: 1, viewer: { admin: true, canCreateSpheres: true } };
+  }
+  if (q.nsid === 'site.exosphere.instance.listSpheres') {
+    adminData[q.key] = { spheres: [{ sphere, standing: 'listed', content: [], lastActivityAt: '2026-01-04T00:00:00Z' }] };
+  }
+}
+const admin = render('/admin', adminData);
+check(
+  'the administration page renders its table of Spheres',
+  admin.status === 200 && admin.html.includes('data-testid="admin-sphere-row"') && admin.html.includes('Demo Sphere'),
+  admin.html.slice(0, 800),
+);
+
 // Each module's steps, in folder order.
 const modulesDir = join(web, 'src', 'modules');
 const steps = readdirSync(modulesDir, { withFileTypes: true })

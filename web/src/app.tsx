@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   ErrorBoundary,
   forgetSsrData,
+  homeSphere,
   installedModules,
   logout,
   type ModuleRoute,
@@ -156,7 +157,7 @@ function NotFound(_: Partial<PageProps>) {
     <div class={s.stack}>
       <h1>Page not found</h1>
       <Notice>
-        There is nothing at this address. <a href="/">See all Spheres</a>
+        There is nothing at this address. <a href="/">{homeSphere() ? 'Go to the home page' : 'See all Spheres'}</a>
       </Notice>
     </div>
   );

@@ -45,6 +45,33 @@ const answers: Record<string, unknown> = {
     ],
     cursor: 'next',
   },
+  'site.exosphere.instance.getInstance': {
+    sphereCreation: 'admins',
+    needsSetup: false,
+    sphereCount: 2,
+    viewer: { admin: true, canCreateSpheres: true },
+  },
+  'site.exosphere.instance.listSpheres': {
+    spheres: [
+      {
+        sphere: owner,
+        standing: 'listed',
+        content: [{ module: 'notes', label: 'Notes', count: 4 }],
+        lastActivityAt: '2026-01-05T00:00:00Z',
+      },
+      { sphere: { ...sphere, uri: 'at://x/y/z', slug: 'other' }, standing: 'suspended', standingReason: 'Spam', content: [] },
+    ],
+    cursor: 'next',
+  },
+  'site.exosphere.instance.listCreators': {
+    creators: [{ did: 'did:plc:dave', handle: 'dave.test', grantedBy: 'did:plc:owner', grantedAt: '2026-01-03T00:00:00Z' }],
+  },
+  'site.exosphere.instance.listInviteCodes': {
+    invites: [
+      { code: 'abcd-efgh', note: 'For dave', createdBy: 'did:plc:owner', createdAt: '2026-01-03T00:00:00Z' },
+      { code: 'used-code', createdBy: 'did:plc:owner', createdAt: '2026-01-02T00:00:00Z', usedBy: 'did:plc:bob' },
+    ],
+  },
   'site.exosphere.sphere.listMembers': {
     members: [
       { did: 'did:plc:owner', handle: 'owner.test', role: 'owner', status: 'active' },
@@ -63,8 +90,41 @@ describeAccessibility(
     '/s/demo/members',
     '/s/demo/settings',
     '/s/demo/invite',
+    '/admin',
     '/nowhere',
   ],
   answers,
+  notesServer,
+);
+
+// A new instance (the welcome, signed out), the invite policy's form, and the
+// administration page as others see it.
+describeAccessibility(
+  'accessibility of core’s pages on a new instance, signed out',
+  ['/', '/admin'],
+  {
+    'site.exosphere.auth.getSession': { loggedIn: false },
+    'site.exosphere.instance.getInstance': { sphereCreation: 'admins', needsSetup: true, sphereCount: 0 },
+    'site.exosphere.sphere.listSpheres': { spheres: [] },
+  },
+  notesServer,
+);
+
+const notAllowed = { $error: { status: 403, error: 'NotAllowed', message: 'only administrators' } };
+describeAccessibility(
+  'accessibility of core’s pages for an account that is no administrator',
+  ['/', '/admin'],
+  {
+    ...answers,
+    'site.exosphere.instance.getInstance': {
+      sphereCreation: 'invite',
+      needsSetup: false,
+      sphereCount: 2,
+      viewer: { admin: false, canCreateSpheres: false },
+    },
+    'site.exosphere.instance.listSpheres': notAllowed,
+    'site.exosphere.instance.listCreators': notAllowed,
+    'site.exosphere.instance.listInviteCodes': notAllowed,
+  },
   notesServer,
 );

@@ -20,6 +20,12 @@ describeLimits('LIMITS mirror the Lexicons', LIMITS, {
   moderationReason: [
     ['moderation.json', record('reason')],
     ['sphere/moderate.json', input('reason')],
+    ['instance/setSphereStanding.json', input('reason')],
   ],
   inviteMember: [['sphere/inviteMember.json', input('member')]],
+  inviteCode: [
+    ['sphere/createSphere.json', input('inviteCode')],
+    ['instance/revokeInviteCode.json', input('code')],
+  ],
+  inviteNote: [['instance/createInviteCode.json', input('note')]],
 });

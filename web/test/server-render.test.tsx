@@ -40,6 +40,69 @@ describe('server rendering', () => {
     expect(exosphereQueries('/nowhere').map((q) => q.key)).toEqual(['site.exosphere.auth.getSession']);
   });
 
+  it('asks for the instance on the home page and on the administration page', () => {
+    expect(exosphereQueries('/').map((q) => q.key)).toEqual([
+      'site.exosphere.auth.getSession',
+      'site.exosphere.instance.getInstance',
+      'site.exosphere.sphere.listSpheres?limit=30',
+    ]);
+    expect(exosphereQueries('/admin').map((q) => q.key)).toEqual([
+      'site.exosphere.auth.getSession',
+      'site.exosphere.instance.getInstance',
+      'site.exosphere.instance.listSpheres?limit=50',
+      'site.exosphere.instance.listCreators?limit=50',
+      'site.exosphere.instance.listInviteCodes?limit=50',
+    ]);
+  });
+
+  it('renders the Sphere’s home at / in Home-Sphere mode, from the global the server sets', () => {
+    globalThis.__EXOSPHERE_SITE__ = { homeSphere: 'demo' };
+    try {
+      expect(exosphereQueries('/')).toEqual(exosphereQueries('/s/demo'));
+      const out = notesServer.render(
+        '/',
+        dataFor(
+          '/',
+          {
+            'site.exosphere.auth.getSession': { loggedIn: false },
+            'site.exosphere.sphere.getSphere': { sphere: { ...sphere, viewer: undefined } },
+            'site.exosphere.sphere.getActivity': { items: [] },
+          },
+          notesServer,
+        ),
+      );
+      expect(out.status).toBe(200);
+      expect(out.title).toBe('Demo Sphere · Exosphere');
+      expect(out.html).toContain('Nothing has happened here yet.');
+      // The way home from a missing page is the home page, not a list of Spheres.
+      expect(exosphereRender('/nowhere', {}).html).toContain('<a href="/">Go to the home page</a>');
+    } finally {
+      globalThis.__EXOSPHERE_SITE__ = undefined;
+    }
+    expect(exosphereRender('/nowhere', {}).html).toContain('<a href="/">See all Spheres</a>');
+  });
+
+  it('answers 403 to an account that is no administrator on the administration page', () => {
+    const url = '/admin';
+    const notAllowed = { $error: { status: 403, error: 'NotAllowed', message: 'only administrators' } };
+    const out = exosphereRender(
+      url,
+      dataFor(url, {
+        'site.exosphere.auth.getSession': { loggedIn: true, did: 'did:plc:bob' },
+        'site.exosphere.instance.getInstance': {
+          sphereCreation: 'admins',
+          needsSetup: false,
+          sphereCount: 1,
+          viewer: { admin: false, canCreateSpheres: false },
+        },
+        'site.exosphere.instance.listSpheres': notAllowed,
+      }),
+    );
+    expect(out.status).toBe(403);
+    expect(out.title).toBe('Instance administration · Exosphere');
+    expect(out.html).toContain('This page is for this instance’s administrators.');
+  });
+
   it('answers 404 for an unknown page and for a Sphere the API does not know', () => {
     expect(exosphereRender('/no/such/page', {}).status).toBe(404);
     const out = exosphereRender('/s/nope', {

@@ -134,4 +134,32 @@ describe('the Sphere home', () => {
     await settle();
     expect(screen.getByText('Odd one').closest('a')).toBeNull();
   });
+
+  it('tells an administrator the Sphere is suspended, or hidden from the list', async () => {
+    let standing = 'suspended';
+    fakeServer({
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere: { ...sphere, standing } } }),
+      '/xrpc/site.exosphere.sphere.getActivity': () => ({ body: { items: [] } }),
+    });
+    const view = renderHome();
+    await settle();
+    expect(screen.getByTestId('sphere-standing').textContent).toBe(
+      'This Sphere is suspended: only this instance’s administrators see it, and new records from the network are ignored.',
+    );
+    view.unmount();
+    standing = 'hidden';
+    renderHome();
+    await settle();
+    expect(screen.getByTestId('sphere-standing').textContent).toBe('Hidden from this instance’s list of Spheres.');
+  });
+
+  it('says nothing of its standing when it is listed', async () => {
+    fakeServer({
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+      '/xrpc/site.exosphere.sphere.getActivity': () => ({ body: { items: [] } }),
+    });
+    renderHome();
+    await settle();
+    expect(screen.queryByTestId('sphere-standing')).toBeNull();
+  });
 });

@@ -88,11 +88,21 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let workers = config.workers;
     // Commits by another process (a stand-alone indexer, a rebuild) invalidate cached responses too.
     db.watch_other_processes(std::time::Duration::from_millis(100));
-    let loaded = crate::web::WebAssets::load(&config.web_dir);
-    let security = crate::headers::SecurityHeaders::new(loaded.index.as_deref(), &config.public_url);
-    let renderer = web::Data::new(crate::ssr::Renderer::load(&loaded));
-    let assets = web::Data::new(std::sync::Arc::new(loaded));
     let ctx = AppContext::new(config, db, registry.clone())?;
+    announce(&ctx);
+    let site = crate::web::Site::of(&ctx.instance);
+    let loaded = crate::web::WebAssets::load(&ctx.config.web_dir, &site);
+    let security = crate::headers::SecurityHeaders::new(loaded.index.as_deref(), &ctx.config.public_url);
+    let renderer = web::Data::new(crate::ssr::Renderer::load(&loaded, &site));
+    let assets = web::Data::new(std::sync::Arc::new(loaded));
+    let _ = ctx.sphere_refresher.set(Box::new(|ctx, uri| {
+        Box::pin(async move {
+            match exosphere_indexer::rebuild::rebuild(&ctx, Some(&uri), false).await {
+                Ok(report) => tracing::info!(uri, ?report, "re-read a Sphere whose suspension was lifted"),
+                Err(e) => tracing::warn!(uri, error = %e, "could not re-read a Sphere whose suspension was lifted: run `exosphere rebuild --sphere`"),
+            }
+        })
+    }));
     let shared = ctx.clone();
     let mut server = HttpServer::new(move || {
         let ctx = ctx.clone();
@@ -135,6 +145,17 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let task = tokio::spawn(server);
     tracing::info!("listening on http://{addr}");
     Ok(Running { addr, handle, task, ctx: shared })
+}
+
+/// Says at start who administers this instance and who may create Spheres.
+fn announce(ctx: &AppContext) {
+    let instance = &ctx.instance;
+    tracing::info!(
+        admins = %instance.describe_admins(),
+        sphere_creation = instance.creation.as_str(),
+        home_sphere = instance.home_sphere.as_deref().unwrap_or("none"),
+        "instance policy"
+    );
 }
 
 /// Runs until SIGINT or SIGTERM, then finishes in-flight requests, commits

@@ -61,6 +61,8 @@ globalThis.__exosphereRender = (url, data) => {
 /// The server bundle and the anonymous page cache.
 pub struct Renderer {
     script: Option<Arc<str>>,
+    /// Runs before the bundle: the instance's settings (see [`crate::web::Site`]).
+    prelude: String,
     /// Distinguishes bundles, so a worker rebuilds its engine for a new one.
     version: u64,
     cache: Mutex<HashMap<String, (u64, StatusCode, Bytes)>>,
@@ -68,14 +70,19 @@ pub struct Renderer {
 
 impl Renderer {
     /// Reads `server/render.js` from the web build; without it pages are the plain shell.
-    pub fn load(assets: &WebAssets) -> Self {
+    pub fn load(assets: &WebAssets, site: &crate::web::Site) -> Self {
         let path = assets.dir.join("server/render.js");
         let script = std::fs::read_to_string(&path).ok().map(Arc::from);
         static VERSIONS: AtomicU64 = AtomicU64::new(1);
         if script.is_none() && assets.index.is_some() {
             tracing::warn!(path = %path.display(), "no server bundle: pages are rendered by the browser only");
         }
-        Self { script, version: VERSIONS.fetch_add(1, Ordering::Relaxed), cache: Mutex::default() }
+        Self {
+            script,
+            prelude: site.prelude(),
+            version: VERSIONS.fetch_add(1, Ordering::Relaxed),
+            cache: Mutex::default(),
+        }
     }
 
     /// Whether pages are rendered here.
@@ -101,7 +108,7 @@ thread_local! {
 }
 
 impl Engine {
-    fn new(script: &str, version: u64) -> anyhow::Result<Self> {
+    fn new(prelude: &str, script: &str, version: u64) -> anyhow::Result<Self> {
         let runtime = rquickjs::Runtime::new()?;
         runtime.set_memory_limit(MEMORY_LIMIT);
         runtime.set_max_stack_size(1 << 20);
@@ -118,6 +125,7 @@ impl Engine {
         let context = rquickjs::Context::full(&runtime)?;
         let engine = Self { version, runtime, context, deadline, epoch, calls: std::cell::Cell::new(0) };
         engine.run(|ctx| {
+            ctx.eval::<(), _>(prelude)?;
             ctx.eval::<(), _>(script)?;
             ctx.eval::<(), _>(GLUE)
         })?;
@@ -171,7 +179,7 @@ fn with_engine(renderer: &Renderer, function: &str, args: (&str, Option<&str>)) 
     ENGINE.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.as_ref().is_none_or(|e| e.version != renderer.version) {
-            *slot = Some(Engine::new(script, renderer.version)?);
+            *slot = Some(Engine::new(&renderer.prelude, script, renderer.version)?);
         }
         let engine = slot.as_ref().ok_or_else(|| anyhow::anyhow!("no engine"))?;
         let out = engine.call(function, args);
@@ -413,8 +421,12 @@ mod tests {
     fn runaway_scripts_are_interrupted_and_the_engine_recovers() -> anyhow::Result<()> {
         let script = "globalThis.exosphereQueries = (url) => { if (url === '/loop') { for (;;) {} } return []; };
                       globalThis.exosphereRender = (url, data) => ({ html: '<p>' + url + '</p>', title: 't' });";
-        let renderer =
-            Renderer { script: Some(Arc::from(script)), version: 999_999, cache: Mutex::default() };
+        let renderer = Renderer {
+            script: Some(Arc::from(script)),
+            prelude: String::new(),
+            version: 999_999,
+            cache: Mutex::default(),
+        };
         let started = Instant::now();
         let looped = with_engine(&renderer, "__exosphereQueries", ("/loop", None));
         assert!(looped.is_err(), "an endless loop is stopped");
@@ -439,8 +451,12 @@ mod collection_tests {
                         for (let i = 0; i < 20000; i++) { const a = {}; const b = { a }; a.b = b; }
                         return { html: 'ok', title: 't' };
                       };";
-        let renderer =
-            Renderer { script: Some(Arc::from(script)), version: 777_777, cache: Mutex::default() };
+        let renderer = Renderer {
+            script: Some(Arc::from(script)),
+            prelude: String::new(),
+            version: 777_777,
+            cache: Mutex::default(),
+        };
         let heap = || {
             ENGINE.with(|c| c.borrow().as_ref().map(|e| e.runtime.memory_usage().malloc_size).unwrap_or(0))
         };
@@ -469,8 +485,12 @@ mod bundle_tests {
     fn the_built_bundle_answers() -> anyhow::Result<()> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/dist/server/render.js");
         let Ok(script) = std::fs::read_to_string(&path) else { return Ok(()) };
-        let renderer =
-            Renderer { script: Some(Arc::from(script)), version: 888_888, cache: Mutex::default() };
+        let renderer = Renderer {
+            script: Some(Arc::from(script)),
+            prelude: String::new(),
+            version: 888_888,
+            cache: Mutex::default(),
+        };
         let queries = with_engine(&renderer, "__exosphereQueries", ("/s/demo", None))?;
         assert!(queries.contains("site.exosphere.sphere.getSphere"), "{queries}");
         let rendered =

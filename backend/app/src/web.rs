@@ -53,9 +53,43 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// What the web app must know of this instance before its first render:
+/// the browser reads it from the page's head, the server renderer from a
+/// global set before the bundle runs.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Site {
+    /// The Sphere `/` shows (`EXOSPHERE_HOME_SPHERE`, a checked slug).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub home_sphere: Option<String>,
+}
+
+impl Site {
+    /// The settings of a running instance.
+    pub fn of(instance: &exosphere_core::instance::Instance) -> Self {
+        Self { home_sphere: instance.home_sphere.clone() }
+    }
+
+    /// Tags for the shell's head.
+    fn head_tags(&self) -> String {
+        // A slug is lowercase letters, digits and hyphens: nothing to escape.
+        self.home_sphere
+            .as_ref()
+            .map(|slug| format!("<meta name=\"exosphere-home-sphere\" content=\"{slug}\">"))
+            .unwrap_or_default()
+    }
+
+    /// JavaScript that the server renderer runs before the bundle.
+    pub fn prelude(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".into());
+        format!("globalThis.__EXOSPHERE_SITE__ = {json};")
+    }
+}
+
 impl WebAssets {
-    /// Reads every file of `dir` (except the server bundle); empty when the app isn't built.
-    pub fn load(dir: &Path) -> Self {
+    /// Reads every file of `dir` (except the server bundle); empty when the
+    /// app isn't built. The shell gets the `site` settings in its head.
+    pub fn load(dir: &Path, site: &Site) -> Self {
         let mut assets = Self { dir: dir.to_owned(), ..Self::default() };
         let mut stack = vec![dir.to_owned()];
         while let Some(folder) = stack.pop() {
@@ -76,7 +110,9 @@ impl WebAssets {
                 }
                 let Ok(body) = std::fs::read(&path) else { continue };
                 if name == "index.html" {
-                    assets.index = Some(String::from_utf8_lossy(&body).into_owned());
+                    let index = String::from_utf8_lossy(&body).into_owned();
+                    assets.index =
+                        Some(index.replacen("</head>", &format!("{}</head>", site.head_tags()), 1));
                 }
                 assets.files.insert(
                     name.clone(),
@@ -199,7 +235,7 @@ mod tests {
         std::fs::write(dir.path().join("index.html"), "<!doctype html><div id=app></div>")?;
         std::fs::write(dir.path().join("assets/index-abc.js"), "console.log(1)")?;
         std::fs::write(dir.path().join("server/render.js"), "secret")?;
-        let assets = WebAssets::load(dir.path());
+        let assets = WebAssets::load(dir.path(), &Site::default());
         assert!(assets.index.as_deref().is_some_and(|i| i.contains("id=app")));
         assert_eq!(
             assets.file("/assets/index-abc.js").map(|a| a.content_type),

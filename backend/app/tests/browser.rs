@@ -36,6 +36,8 @@ async fn the_web_app_works_end_to_end_in_chromium() -> anyhow::Result<()> {
         use_testnet(c, &net);
         c.web_dir = repo().join("web/dist");
         c.workers = 2;
+        // The default policy: the first account to create a Sphere administers the instance.
+        c.sphere_creation = exosphere_core::config::SphereCreation::Admins;
     })
     .await?;
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../e2e-screenshots");

@@ -13,6 +13,28 @@ pub enum LogFormat {
     Json,
 }
 
+/// Who may create Spheres on this instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SphereCreation {
+    /// The instance's administrators and the accounts they allow.
+    Admins,
+    /// Any signed-in account.
+    Anyone,
+    /// Administrators, the accounts they allow, and holders of a single-use invite code.
+    Invite,
+}
+
+impl SphereCreation {
+    /// The policy's name, as configured and as `getInstance` reports it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admins => "admins",
+            Self::Anyone => "anyone",
+            Self::Invite => "invite",
+        }
+    }
+}
+
 /// Server configuration. Every field has an environment variable and a flag.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
@@ -101,6 +123,21 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_RATE_SEARCHES", default_value_t = 300)]
     pub rate_searches: u32,
 
+    /// The instance's administrators: handles or DIDs, comma-separated.
+    /// Unset, the first account to create a Sphere here becomes the administrator.
+    #[arg(long, env = "EXOSPHERE_ADMINS")]
+    pub admins: Option<String>,
+
+    /// Who may create Spheres: `admins` (administrators and the accounts they
+    /// allow), `anyone` signed in, or `invite` (also holders of an invite code).
+    #[arg(long, env = "EXOSPHERE_SPHERE_CREATION", value_enum, default_value = "admins")]
+    pub sphere_creation: SphereCreation,
+
+    /// Slug of the Sphere that `/` shows, for a single-community instance
+    /// (the list of Spheres is then for administrators only).
+    #[arg(long, env = "EXOSPHERE_HOME_SPHERE")]
+    pub home_sphere: Option<String>,
+
     /// Log format.
     #[arg(long, env = "EXOSPHERE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -156,6 +193,10 @@ impl Config {
             rate_sign_ins: 30,
             rate_writes: 600,
             rate_searches: 300,
+            // Tests of everything but the instance policy create Spheres with any account.
+            admins: None,
+            sphere_creation: SphereCreation::Anyone,
+            home_sphere: None,
             log_format: LogFormat::Text,
         }
     }

@@ -1,10 +1,13 @@
 //! What every handler and module gets: configuration, the database,
 //! identity resolution and sign-in.
 
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
 
 use crate::auth::Auth;
 use crate::identity::IdentityResolver;
+use crate::instance::Instance;
 use crate::limits::{Limiter, Rates};
 use crate::metrics::Metrics;
 use crate::module::Registry;
@@ -34,7 +37,16 @@ pub struct AppContext {
     pub metrics: Arc<Metrics>,
     /// Rate limits of sign-ins, writes and searches.
     pub limits: Arc<Limiter>,
+    /// The instance's administrators and Sphere-creation policy.
+    pub instance: Arc<Instance>,
+    /// Re-reads a public Sphere from PDSes in the background, when set by the
+    /// process that can (the server sets the indexer's rebuild here).
+    pub sphere_refresher: Arc<OnceLock<SphereRefresher>>,
 }
+
+/// Starts re-reading the Sphere of the given record URI from its PDSes.
+pub type SphereRefresher =
+    Box<dyn Fn(AppContext, String) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 impl AppContext {
     /// Builds the services on top of configuration and database.
@@ -48,8 +60,11 @@ impl AppContext {
             writes: config.rate_writes,
             searches: config.rate_searches,
         }));
+        let instance = Instance::load(&config, &db)?;
         Ok(Self {
             limits,
+            instance,
+            sphere_refresher: Arc::default(),
             config: Arc::new(config),
             db,
             identity,

@@ -11,6 +11,7 @@ pub mod context;
 pub mod db;
 pub mod identity;
 pub mod ids;
+pub mod instance;
 pub mod lexicon;
 pub mod limits;
 pub mod markdown;

@@ -267,6 +267,18 @@ pub trait Module: Send + Sync + 'static {
         Ok(Vec::new())
     }
 
+    /// How much content the module holds in a Sphere, hidden content
+    /// included, as `(what, count)` pairs with `what` in the plural
+    /// (`("requests", 12)`): the instance's administrators see them.
+    fn content_counts(
+        &self,
+        conn: &mut SqliteConnection,
+        sphere_id: i64,
+    ) -> Result<Vec<(&'static str, i64)>, Error> {
+        let _ = (conn, sphere_id);
+        Ok(Vec::new())
+    }
+
     /// The content a URI names, if this module holds it (for moderation).
     fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
         let _ = (conn, uri);
@@ -293,6 +305,7 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0002_spheres", sql: include_str!("../migrations/0002_spheres.sql") },
     Migration { id: "0003_indexer", sql: include_str!("../migrations/0003_indexer.sql") },
     Migration { id: "0004_subject_flags", sql: include_str!("../migrations/0004_subject_flags.sql") },
+    Migration { id: "0005_instance", sql: include_str!("../migrations/0005_instance.sql") },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.
@@ -373,7 +386,8 @@ impl Registry {
     /// The gate is the one place the rules of every module's records live: a
     /// create or update must name (in its `sphere` field) a Sphere known
     /// here that enables the module, and its author must have the
-    /// collection's [`Role`] there; otherwise it is `Ignored`. Deletes go
+    /// collection's [`Role`] there, and the Sphere must not be suspended
+    /// (except to a rebuild, which the operator runs); otherwise it is `Ignored`. Deletes go
     /// straight to the module.
     pub fn index(&self, conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
         if let Some(outcome) = crate::sphere::index_core_record(conn, event) {
@@ -401,6 +415,10 @@ impl Registry {
         let Some(sphere) = store::sphere_by_uri(conn, sphere_uri)? else {
             return Ok(IndexOutcome::Ignored);
         };
+        if sphere.is_suspended() && event.source != Source::Rebuild {
+            tracing::debug!(uri = %event.uri(), "ignored: the Sphere is suspended");
+            return Ok(IndexOutcome::Ignored);
+        }
         if !sphere.enables(module.name()) {
             tracing::debug!(uri = %event.uri(), module = module.name(), "ignored: the Sphere does not enable the module");
             return Ok(IndexOutcome::Ignored);

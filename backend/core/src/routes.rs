@@ -1,11 +1,12 @@
 //! XRPC methods served by core itself: `site.exosphere.auth.*`,
-//! `site.exosphere.sphere.*` and `site.exosphere.markdown.*`, and the Sphere's Atom feeds.
+//! `site.exosphere.sphere.*`, `site.exosphere.instance.*` and
+//! `site.exosphere.markdown.*`, and the Sphere's Atom feeds.
 
 use std::sync::Arc;
 
 use actix_web::web::ServiceConfig;
 
-use crate::lexicon::site::exosphere::{auth, markdown, sphere};
+use crate::lexicon::site::exosphere::{auth, instance, markdown, sphere};
 use crate::{XrpcContext, XrpcResult};
 
 /// Mounts core's XRPC groups.
@@ -14,6 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     auth::configure(cfg, Arc::new(AuthApi));
     sphere::configure(cfg, Arc::new(crate::sphere::SphereApi));
     markdown::configure(cfg, Arc::new(MarkdownApi));
+    instance::configure(cfg, Arc::new(crate::instance::api::InstanceApi));
     crate::sphere::activity::configure(cfg);
 }
 

@@ -7,6 +7,7 @@ export * from './limits';
 export * from './module';
 export * from './query';
 export * from './router';
+export * from './site';
 export * from './sphere';
 export * from './ssr-data';
 export * from './theme';

@@ -16,6 +16,8 @@ export const LIMITS = {
   sphereDescription: { maxLength: 30000, maxGraphemes: 3000 },
   moderationReason: { maxLength: 3000, maxGraphemes: 300 },
   inviteMember: { minLength: 1, maxLength: 2048 },
+  inviteCode: { maxLength: 64 },
+  inviteNote: { maxLength: 1000, maxGraphemes: 100 },
 } as const satisfies Record<string, TextLimit>;
 
 /** Slugs: lowercase letters, digits and single hyphens (sphere.json). */

@@ -524,6 +524,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.instance.createInviteCode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a single-use code that lets its holder create one Sphere here (instance administrators).
+         * @description Make a single-use code that lets its holder create one Sphere here (instance administrators).
+         */
+        post: operations["site.exosphere.instance.createInviteCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.instance.getInstance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What this instance is and who may create Spheres here. Needs no sign-in; signed in, it also tells what the viewer may do.
+         * @description What this instance is and who may create Spheres here. Needs no sign-in; signed in, it also tells what the viewer may do.
+         */
+        get: operations["site.exosphere.instance.getInstance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.instance.grantCreation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Allow an account to create Spheres on this instance (instance administrators).
+         * @description Allow an account to create Spheres on this instance (instance administrators).
+         */
+        post: operations["site.exosphere.instance.grantCreation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.instance.listCreators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accounts the instance's administrators allowed to create Spheres, newest first (instance administrators).
+         * @description Accounts the instance's administrators allowed to create Spheres, newest first (instance administrators).
+         */
+        get: operations["site.exosphere.instance.listCreators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.instance.listInviteCodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invite codes of this instance, newest first, used or not (instance administrators).
+         * @description Invite codes of this instance, newest first, used or not (instance administrators).
+         */
+        get: operations["site.exosphere.instance.listInviteCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.instance.listSpheres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every Sphere on this instance, whatever its standing or visibility, newest first, with its content counts and last activity (instance administrators).
+         * @description Every Sphere on this instance, whatever its standing or visibility, newest first, with its content counts and last activity (instance administrators).
+         */
+        get: operations["site.exosphere.instance.listSpheres"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.instance.revokeCreation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take back an account's right to create Spheres here (instance administrators). Spheres it already created stay.
+         * @description Take back an account's right to create Spheres here (instance administrators). Spheres it already created stay.
+         */
+        post: operations["site.exosphere.instance.revokeCreation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.instance.revokeInviteCode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete an unused invite code (instance administrators).
+         * @description Delete an unused invite code (instance administrators).
+         */
+        post: operations["site.exosphere.instance.revokeInviteCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.instance.setSphereStanding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List, hide or suspend a Sphere on this instance (instance administrators). This is local moderation: the Sphere's records stay on their PDSes. Records published while a Sphere is suspended are ignored; lifting a suspension re-reads a public Sphere from its PDSes in the background.
+         * @description List, hide or suspend a Sphere on this instance (instance administrators). This is local moderation: the Sphere's records stay on their PDSes. Records published while a Sphere is suspended are ignored; lifting a suspension re-reads a public Sphere from its PDSes in the background.
+         */
+        post: operations["site.exosphere.instance.setSphereStanding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.markdown.render": {
         parameters: {
             query?: never;
@@ -1341,6 +1521,133 @@ export interface components {
             sphere: string;
             subject: components["schemas"]["com.atproto.repo.strongRef"];
         };
+        "site.exosphere.instance.createInviteCode.Input": {
+            /** @description Whom it is for, as a reminder. At most 100 graphemes. At most 1000 bytes of UTF-8. */
+            note?: string;
+        };
+        "site.exosphere.instance.createInviteCode.Output": {
+            invite: components["schemas"]["site.exosphere.instance.defs.inviteView"];
+        };
+        "site.exosphere.instance.defs.contentCount": {
+            /** Format: int64 */
+            count: number;
+            /** @description What is counted, in the plural: requests, comments, threads, replies. */
+            label: string;
+            /** @description The module's name. */
+            module: string;
+        };
+        /** @description An account an administrator allowed to create Spheres. */
+        "site.exosphere.instance.defs.creatorView": {
+            /** Format: did */
+            did: string;
+            /** Format: date-time */
+            grantedAt: string;
+            /** Format: did */
+            grantedBy: string;
+            /** Format: handle */
+            handle?: string;
+        };
+        /** @description A single-use code that lets its holder create one Sphere. */
+        "site.exosphere.instance.defs.inviteView": {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: did */
+            createdBy: string;
+            /** @description What the administrator noted about whom it is for. */
+            note?: string;
+            /**
+             * Format: at-uri
+             * @description The Sphere created with it.
+             */
+            sphere?: string;
+            /** Format: date-time */
+            usedAt?: string;
+            /**
+             * Format: did
+             * @description Who used it (then it can't be used again).
+             */
+            usedBy?: string;
+        };
+        /** @description A Sphere as the instance's administrators see it. */
+        "site.exosphere.instance.defs.sphereSummary": {
+            /** @description How much content the Sphere's modules hold (hidden content included). */
+            content: components["schemas"]["site.exosphere.instance.defs.contentCount"][];
+            /**
+             * Format: date-time
+             * @description When the newest item of the Sphere's activity feed was made.
+             */
+            lastActivityAt?: string;
+            sphere: components["schemas"]["site.exosphere.sphere.defs.sphereView"];
+            /** @description listed: in the instance's list. hidden: left out of it, still reachable by its address. suspended: answers 404 to everyone but the instance's administrators, and the indexer ignores its records. Known values: listed, hidden, suspended. */
+            standing: string;
+            /** @description Why an administrator hid or suspended it. */
+            standingReason?: string;
+            /** Format: date-time */
+            standingSetAt?: string;
+        };
+        /** @description What the signed-in viewer is and may do on this instance. */
+        "site.exosphere.instance.defs.viewerState": {
+            /** @description The viewer is an administrator of this instance. */
+            admin: boolean;
+            /** @description The viewer may create a Sphere here now, without an invite code. */
+            canCreateSpheres: boolean;
+        };
+        "site.exosphere.instance.getInstance.Output": {
+            /** @description Slug of the Sphere this instance's home page shows, when it is a single-community instance. */
+            homeSphere?: string;
+            /** @description The instance has no administrator yet: the first account to create a Sphere becomes it. */
+            needsSetup: boolean;
+            /**
+             * Format: int64
+             * @description How many Spheres this instance holds, whatever their visibility or standing (0: a fresh instance).
+             */
+            sphereCount: number;
+            /** @description Who may create Spheres: admins (the instance's administrators and the accounts they allow), anyone signed in, or invite (an invite code from an administrator is needed). Known values: admins, anyone, invite. */
+            sphereCreation: string;
+            viewer?: components["schemas"]["site.exosphere.instance.defs.viewerState"];
+        };
+        "site.exosphere.instance.grantCreation.Input": {
+            /**
+             * Format: at-identifier
+             * @description Handle or DID of the account.
+             */
+            account: string;
+        };
+        "site.exosphere.instance.grantCreation.Output": {
+            creator: components["schemas"]["site.exosphere.instance.defs.creatorView"];
+        };
+        "site.exosphere.instance.listCreators.Output": {
+            creators: components["schemas"]["site.exosphere.instance.defs.creatorView"][];
+            cursor?: string;
+        };
+        "site.exosphere.instance.listInviteCodes.Output": {
+            cursor?: string;
+            invites: components["schemas"]["site.exosphere.instance.defs.inviteView"][];
+        };
+        "site.exosphere.instance.listSpheres.Output": {
+            cursor?: string;
+            spheres: components["schemas"]["site.exosphere.instance.defs.sphereSummary"][];
+        };
+        "site.exosphere.instance.revokeCreation.Input": {
+            /** Format: did */
+            did: string;
+        };
+        "site.exosphere.instance.revokeInviteCode.Input": {
+            /** @description At most 64 bytes of UTF-8. */
+            code: string;
+        };
+        "site.exosphere.instance.setSphereStanding.Input": {
+            /** @description At most 300 graphemes. At most 3000 bytes of UTF-8. */
+            reason?: string;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /** @description Known values: listed, hidden, suspended. */
+            standing: string;
+        };
+        "site.exosphere.instance.setSphereStanding.Output": {
+            sphere: components["schemas"]["site.exosphere.instance.defs.sphereSummary"];
+        };
         "site.exosphere.markdown.render.Input": {
             /**
              * Format: int64
@@ -1400,6 +1707,8 @@ export interface components {
         "site.exosphere.sphere.createSphere.Input": {
             /** @description What the Sphere is about. At most 3000 graphemes. At most 30000 bytes of UTF-8. */
             description?: string;
+            /** @description An invite code from this instance's administrators, when its policy asks for one (see site.exosphere.instance.getInstance). It is used up by the Sphere created. At most 64 bytes of UTF-8. */
+            inviteCode?: string;
             /** @description Modules enabled in this Sphere. */
             modules?: string[];
             /** @description Display name of the Sphere. At most 64 graphemes. At most 640 bytes of UTF-8. */
@@ -1470,6 +1779,8 @@ export interface components {
             name: string;
             owner: components["schemas"]["site.exosphere.defs.actorView"];
             slug: string;
+            /** @description Present when an instance administrator hid the Sphere from the instance's list (hidden) or suspended it (suspended: only they see it). Known values: hidden, suspended. */
+            standing?: string;
             /** Format: at-uri */
             uri: string;
             viewer?: components["schemas"]["site.exosphere.sphere.defs.viewerState"];
@@ -3841,6 +4152,748 @@ export interface operations {
             };
         };
     };
+    "site.exosphere.instance.createInviteCode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.instance.createInviteCode.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.instance.createInviteCode.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `NotAllowed`: Only this instance's administrators can do this. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.instance.getInstance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.instance.getInstance.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.instance.grantCreation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.instance.grantCreation.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.instance.grantCreation.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `NotAllowed`: Only this instance's administrators can do this. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.instance.listCreators": {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.instance.listCreators.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `NotAllowed`: Only this instance's administrators can do this. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.instance.listInviteCodes": {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.instance.listInviteCodes.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `NotAllowed`: Only this instance's administrators can do this. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.instance.listSpheres": {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.instance.listSpheres.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `NotAllowed`: Only this instance's administrators can do this. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.instance.revokeCreation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.instance.revokeCreation.Input"];
+            };
+        };
+        responses: {
+            /** @description OK, no body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `NotAllowed`: Only this instance's administrators can do this.; `CreatorNotFound`: That account had no right to revoke. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.instance.revokeInviteCode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.instance.revokeInviteCode.Input"];
+            };
+        };
+        responses: {
+            /** @description OK, no body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `NotAllowed`: Only this instance's administrators can do this.; `InviteCodeNotFound`: No unused code like that exists. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.instance.setSphereStanding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.instance.setSphereStanding.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.instance.setSphereStanding.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `NotAllowed`: Only this instance's administrators can do this.; `SphereNotFound`: No Sphere with that slug or URI is known here. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
     "site.exosphere.markdown.render": {
         parameters: {
             query?: never;
@@ -4037,7 +5090,7 @@ export interface operations {
                     "application/json": components["schemas"]["site.exosphere.sphere.createSphere.Output"];
                 };
             };
-            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SlugTaken`: Another Sphere here uses that slug. */
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SlugTaken`: Another Sphere here uses that slug.; `NotAllowed`: This account may not create Spheres here, or its invite code is unknown or used; the message says how to get the right. */
             400: {
                 headers: {
                     [name: string]: unknown;

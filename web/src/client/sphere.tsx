@@ -5,6 +5,7 @@ import type { SphereView } from './api';
 import { usePageMeta } from './head';
 import { enabledModules, findModule, moduleLabel, spherePath } from './module';
 import { querySpec, type Resource, useQuery } from './query';
+import { homeLinkLabel } from './site';
 import * as s from './styles.css';
 import { ErrorAlert } from './ui/alert';
 import { Skeleton } from './ui/skeleton';
@@ -152,7 +153,7 @@ function SphereError({ error, retry }: { error: import('./errors').ApiError; ret
       <h1>{error.notFound ? 'Sphere not found' : 'Could not load the Sphere'}</h1>
       <ErrorAlert error={error} retry={error.notFound ? undefined : retry} />
       <p>
-        <a href="/">All Spheres</a>
+        <a href="/">{homeLinkLabel()}</a>
       </p>
     </div>
   );

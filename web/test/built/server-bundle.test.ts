@@ -45,6 +45,36 @@ const pages: BuiltPage[] = [
   ],
   ['home', '/', { 'site.exosphere.auth.getSession': signedIn, 'site.exosphere.sphere.listSpheres': { spheres: [sphere] } }],
   [
+    'home of a new instance',
+    '/',
+    {
+      'site.exosphere.auth.getSession': signedIn,
+      'site.exosphere.instance.getInstance': { sphereCreation: 'admins', needsSetup: true, sphereCount: 0, viewer: { admin: false, canCreateSpheres: true } },
+      'site.exosphere.sphere.listSpheres': { spheres: [] },
+    },
+  ],
+  [
+    'administration',
+    '/admin',
+    {
+      'site.exosphere.auth.getSession': signedIn,
+      'site.exosphere.instance.getInstance': { sphereCreation: 'invite', needsSetup: false, sphereCount: 1, viewer: { admin: true, canCreateSpheres: true } },
+      'site.exosphere.instance.listSpheres': {
+        spheres: [
+          {
+            sphere: owner,
+            standing: 'hidden',
+            standingReason: 'Quiet <please>',
+            content: modules.map((m, i) => ({ module: m.name, label: m.label, count: i + 1 })),
+            lastActivityAt: '2026-01-05T00:00:00Z',
+          },
+        ],
+      },
+      'site.exosphere.instance.listCreators': { creators: [{ did: 'did:plc:dave', grantedBy: 'did:plc:alice', grantedAt: '2026-01-03T00:00:00Z' }] },
+      'site.exosphere.instance.listInviteCodes': { invites: [{ code: 'abcd', createdBy: 'did:plc:alice', createdAt: '2026-01-03T00:00:00Z' }] },
+    },
+  ],
+  [
     'members page',
     '/s/demo/members',
     {

@@ -5,7 +5,9 @@
 //! - public + members: anyone reads; active members write;
 //! - private: active members read and write;
 //! - statuses, moderation, invitations: owner and admins;
-//! - Sphere settings and ownership: the owner (the Sphere record is in their repo).
+//! - Sphere settings and ownership: the owner (the Sphere record is in their repo);
+//! - a Sphere the instance's administrators suspended: only they see it, and
+//!   no one writes there.
 
 use diesel::sqlite::SqliteConnection;
 
@@ -63,7 +65,9 @@ impl Access {
     /// refused here (`ModuleDisabled`; `SphereNotFound` to those who may not
     /// see the Sphere at all), so no module can forget it.
     pub fn resolve(conn: &mut SqliteConnection, caller: &Caller, sphere: &str) -> XrpcResult<Self> {
-        let row = store::sphere_by_param(conn, sphere)?.ok_or_else(|| sphere_not_found(sphere))?;
+        let row = store::sphere_by_param(conn, sphere)?
+            .filter(|s| !s.is_suspended() || caller.instance_admin)
+            .ok_or_else(|| sphere_not_found(sphere))?;
         let viewer = caller.viewer.clone();
         let member = match &viewer {
             Some(v) => store::member(conn, row.id, &v.did)?,
@@ -94,6 +98,9 @@ impl Access {
 
     /// Whether the action is allowed.
     pub fn can(&self, action: Action) -> bool {
+        if self.sphere.is_suspended() && action != Action::Read {
+            return false;
+        }
         let role = self.active_role();
         match action {
             Action::Read => self.sphere.is_public() || role.is_some(),
@@ -114,6 +121,11 @@ impl Access {
         }
         if self.viewer.is_none() {
             return Err(Error::auth_required());
+        }
+        if self.sphere.is_suspended() {
+            return Err(Error::forbidden(
+                "this Sphere is suspended by the instance's administrators: nothing can be changed in it",
+            ));
         }
         Err(Error::forbidden(match action {
             Action::Write => "only active members of this Sphere can write here",

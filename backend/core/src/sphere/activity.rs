@@ -70,6 +70,19 @@ pub fn page(
     Ok(Page { items, cursor })
 }
 
+/// When the newest item of a Sphere's feed was made (`None`: nothing yet).
+pub fn latest(
+    conn: &mut SqliteConnection,
+    registry: &Registry,
+    sphere: &SphereRow,
+) -> XrpcResult<Option<String>> {
+    Ok(page(conn, &enabled(registry, sphere), sphere, None, 1)?
+        .items
+        .into_iter()
+        .next()
+        .map(|i| i.created_at))
+}
+
 /// The modules of `registry` that `sphere` enables, in registry order.
 pub fn enabled<'r>(registry: &'r Registry, sphere: &SphereRow) -> Vec<&'r dyn Module> {
     registry.modules().iter().filter(|m| sphere.enables(m.name())).map(|m| m.as_ref()).collect()
@@ -114,7 +127,7 @@ async fn feed(req: &HttpRequest, ctx: &AppContext, module: Option<String>) -> Re
         .db
         .read(move |c| {
             let sphere = store::sphere_by_param(c, &slug)?
-                .filter(SphereRow::is_public)
+                .filter(|s| s.is_public() && !s.is_suspended())
                 .ok_or_else(|| sphere_not_found(&slug))?;
             let (modules, title) = match &module {
                 None => (enabled(&registry, &sphere), sphere.name.clone()),
@@ -268,6 +281,7 @@ mod tests {
             write_mode: "open".into(),
             modules: "[\"a\",\"b\"]".into(),
             created_at: "2026-01-01".into(),
+            standing: None,
         }
     }
 

@@ -5,6 +5,7 @@ use diesel::sqlite::SqliteConnection;
 use super::access::{Access, Action};
 use super::index::check_slug;
 use super::store::{self, MemberRow, SphereRow};
+use crate::instance::CreationRight;
 use crate::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use crate::lexicon::site::exosphere::defs::ActorView;
 use crate::lexicon::site::exosphere::sphere::defs::{MemberView, SphereView};
@@ -33,7 +34,7 @@ fn actor(conn: &mut SqliteConnection, did: &str) -> XrpcResult<ActorView> {
     Ok(ActorView { did: did.to_owned(), handle: store::handle_of(conn, did)? })
 }
 
-fn sphere_view(conn: &mut SqliteConnection, access: &Access) -> XrpcResult<SphereView> {
+pub(crate) fn sphere_view(conn: &mut SqliteConnection, access: &Access) -> XrpcResult<SphereView> {
     let s = &access.sphere;
     Ok(SphereView {
         uri: s.uri.clone(),
@@ -47,6 +48,7 @@ fn sphere_view(conn: &mut SqliteConnection, access: &Access) -> XrpcResult<Spher
         owner: actor(conn, &s.owner_did)?,
         member_count: store::member_count(conn, s.id)?,
         created_at: s.created_at.clone(),
+        standing: s.standing.clone(),
         viewer: access.viewer_state(),
     })
 }
@@ -154,8 +156,20 @@ impl Handlers for SphereApi {
         if !["open", "members"].contains(&record.write_mode.as_str()) {
             return Err(Error::invalid_request("writeMode: this server creates open or members Spheres"));
         }
+        let right = CreationRight::claim(app, &viewer, input.invite_code.as_deref()).await?;
         // The Sphere record is always published: it is how the Sphere is discovered.
-        RecordWriter::new(ctx, &viewer, Placement::Pds).await?.create(&record).await?;
+        let written = match RecordWriter::new(ctx, &viewer, Placement::Pds).await {
+            Ok(writer) => writer.create(&record).await,
+            Err(e) => Err(e),
+        };
+        let written = match written {
+            Ok(written) => written,
+            Err(e) => {
+                right.undo(app).await;
+                return Err(e);
+            }
+        };
+        right.used(app, &written.uri).await?;
         remember_handle(app, &viewer.did, viewer.handle.as_deref()).await?;
         let access = reload(ctx, &input.slug).await?;
         Ok(api::create_sphere::Output { sphere: view_of(ctx, access).await? })
@@ -202,10 +216,17 @@ impl Handlers for SphereApi {
         let viewer = ctx.viewer().await?;
         let after = parse_cursor(params.cursor.as_deref())?;
         let limit = params.limit;
+        let instance = ctx.app()?.instance.clone();
+        // A single-community instance lists its home Sphere; its administrators see them all.
+        let only = instance.home_sphere.clone().filter(|_| !instance.is_admin(viewer.as_ref()));
         ctx.app()?
             .db
             .read(move |c| {
-                let rows = store::list_spheres(c, viewer.as_ref().map(|v| v.did.as_str()), after, limit + 1)?;
+                let listing = store::Listing::Visible {
+                    viewer: viewer.as_ref().map(|v| v.did.as_str()),
+                    only: only.as_deref(),
+                };
+                let rows = store::list_spheres(c, listing, after, limit + 1)?;
                 let more = rows.len() as i64 > limit;
                 let mut spheres = Vec::new();
                 for row in rows.into_iter().take(limit as usize) {

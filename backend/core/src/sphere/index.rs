@@ -49,10 +49,23 @@ pub fn check_slug(slug: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// The Sphere a record names, if it is known here and takes records: a
+/// suspended one takes none, except from a rebuild (which the operator runs).
+fn open_sphere(
+    conn: &mut SqliteConnection,
+    event: &RecordEvent<'_>,
+    uri: &str,
+) -> Result<Option<SphereRow>, Error> {
+    Ok(store::sphere_by_uri(conn, uri)?.filter(|s| !s.is_suspended() || event.source == Source::Rebuild))
+}
+
 /// `site.exosphere.sphere`, published by its owner.
 pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
     let uri = event.uri();
     let existing = store::sphere_by_uri(conn, &uri)?;
+    if existing.as_ref().is_some_and(SphereRow::is_suspended) && event.source != Source::Rebuild {
+        return Ok(IndexOutcome::Ignored);
+    }
     if event.op == RecordOp::Delete {
         return Ok(match existing {
             Some(sphere) => {
@@ -201,7 +214,7 @@ pub fn index_member_approval(
         return Ok(IndexOutcome::Indexed);
     }
     let record: sphere_member_approval::Record = crate::decode_or_return!(event);
-    let Some(sphere) = store::sphere_by_uri(conn, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
+    let Some(sphere) = open_sphere(conn, event, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
     if !store::may_moderate(conn, sphere.id, event.did)? {
         return Ok(IndexOutcome::Ignored);
     }
@@ -243,7 +256,7 @@ pub fn index_member(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
         return Ok(IndexOutcome::Indexed);
     }
     let record: sphere_member::Record = crate::decode_or_return!(event);
-    let Some(sphere) = store::sphere_by_uri(conn, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
+    let Some(sphere) = open_sphere(conn, event, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
     let existing = store::member(conn, sphere.id, event.did)?;
     if existing.as_ref().is_some_and(|r| {
         r.member_uri.as_deref() == Some(uri.as_str()) && r.member_cid.as_deref() == event.cid
@@ -285,7 +298,7 @@ pub fn index_moderation(conn: &mut SqliteConnection, event: &RecordEvent<'_>) ->
         return Ok(IndexOutcome::Indexed);
     }
     let record: moderation::Record = crate::decode_or_return!(event);
-    let Some(sphere) = store::sphere_by_uri(conn, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
+    let Some(sphere) = open_sphere(conn, event, &record.sphere)? else { return Ok(IndexOutcome::Ignored) };
     if !store::may_moderate(conn, sphere.id, event.did)? {
         return Ok(IndexOutcome::Ignored);
     }

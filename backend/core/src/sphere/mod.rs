@@ -3,7 +3,7 @@
 
 pub mod access;
 pub mod activity;
-mod api;
+pub(crate) mod api;
 pub mod index;
 pub mod store;
 

@@ -32,9 +32,18 @@ pub struct SphereRow {
     pub modules: String,
     #[diesel(sql_type = Text)]
     pub created_at: String,
+    /// `hidden` or `suspended` by an instance administrator (`None`: listed).
+    #[diesel(sql_type = Nullable<Text>)]
+    pub standing: Option<String>,
 }
 
 impl SphereRow {
+    /// An instance administrator suspended it: it exists for them only, and
+    /// the indexer ignores its records.
+    pub fn is_suspended(&self) -> bool {
+        self.standing.as_deref() == Some("suspended")
+    }
+
     /// Public Spheres are readable by anyone and keep content on PDSes.
     /// Any visibility other than `public` is treated as private.
     pub fn is_public(&self) -> bool {
@@ -98,13 +107,15 @@ impl MemberRow {
 }
 
 const SPHERE_COLUMNS: &str =
-    "id, uri, cid, owner_did, slug, name, description, visibility, write_mode, modules, created_at";
+    "id, uri, cid, owner_did, slug, name, description, visibility, write_mode, modules, created_at, standing";
+/// Spheres with their standing (the joined table shares no column name with `spheres`).
+const SPHERES: &str = "spheres LEFT JOIN sphere_standing ON sphere_standing.sphere_uri = spheres.uri";
 const MEMBER_COLUMNS: &str = "sphere_id, did, role, status, invited_by, invited_at, joined_at, approval_uri, approval_cid, member_uri, member_cid";
 
 /// A Sphere by its slug or the AT URI of its record.
 pub fn sphere_by_param(conn: &mut SqliteConnection, param: &str) -> Result<Option<SphereRow>, Error> {
     let column = if param.starts_with("at://") { "uri" } else { "slug" };
-    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE {column} = ?"))
+    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM {SPHERES} WHERE {column} = ?"))
         .bind::<Text, _>(param)
         .get_result(conn)
         .optional()?)
@@ -112,7 +123,7 @@ pub fn sphere_by_param(conn: &mut SqliteConnection, param: &str) -> Result<Optio
 
 /// A Sphere by its record's AT URI.
 pub fn sphere_by_uri(conn: &mut SqliteConnection, uri: &str) -> Result<Option<SphereRow>, Error> {
-    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE uri = ?"))
+    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM {SPHERES} WHERE uri = ?"))
         .bind::<Text, _>(uri)
         .get_result(conn)
         .optional()?)
@@ -120,34 +131,63 @@ pub fn sphere_by_uri(conn: &mut SqliteConnection, uri: &str) -> Result<Option<Sp
 
 /// A Sphere by its internal id.
 pub fn sphere_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<SphereRow>, Error> {
-    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM spheres WHERE id = ?"))
+    Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM {SPHERES} WHERE id = ?"))
         .bind::<BigInt, _>(id)
         .get_result(conn)
         .optional()?)
 }
 
-/// Spheres newest first, after a `(created_at, id)` cursor. With `viewer`,
-/// private Spheres where the viewer is a member or invited are included.
+/// Which Spheres a list holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing<'a> {
+    /// The instance's list: listed public Spheres, and listed private ones
+    /// where `viewer` is a member or invited; with `only`, that Sphere alone
+    /// (a single-community instance).
+    Visible { viewer: Option<&'a str>, only: Option<&'a str> },
+    /// Every Sphere, whatever its visibility and standing (instance administrators).
+    All,
+}
+
+/// Spheres newest first, after a `(created_at, id)` cursor.
 pub fn list_spheres(
     conn: &mut SqliteConnection,
-    viewer: Option<&str>,
+    listing: Listing<'_>,
     after: Option<(String, i64)>,
     limit: i64,
 ) -> Result<Vec<SphereRow>, Error> {
     let (created, id) = after.unwrap_or_else(|| ("9999".into(), i64::MAX));
+    let (all, viewer, only) = match listing {
+        Listing::Visible { viewer, only } => (0, viewer, only),
+        Listing::All => (1, None, None),
+    };
     Ok(sql(format!(
-        "SELECT {SPHERE_COLUMNS} FROM spheres s
-         WHERE (s.created_at, s.id) < (?, ?)
-           AND (s.visibility = 'public' OR EXISTS (
-                SELECT 1 FROM sphere_members m WHERE m.sphere_id = s.id AND m.did = ?
-                  AND m.status IN ('active', 'invited')))
-         ORDER BY s.created_at DESC, s.id DESC LIMIT ?"
+        "SELECT {SPHERE_COLUMNS} FROM {SPHERES}
+         WHERE (spheres.created_at, spheres.id) < (?, ?)
+           AND (? OR (standing IS NULL AND (? IS NULL OR spheres.slug = ?)
+             AND (spheres.visibility = 'public' OR EXISTS (
+                SELECT 1 FROM sphere_members m WHERE m.sphere_id = spheres.id AND m.did = ?
+                  AND m.status IN ('active', 'invited')))))
+         ORDER BY spheres.created_at DESC, spheres.id DESC LIMIT ?"
     ))
     .bind::<Text, _>(created)
     .bind::<BigInt, _>(id)
+    .bind::<BigInt, _>(all)
+    .bind::<Nullable<Text>, _>(only)
+    .bind::<Nullable<Text>, _>(only)
     .bind::<Text, _>(viewer.unwrap_or_default())
     .bind::<BigInt, _>(limit)
     .load(conn)?)
+}
+
+/// How many Spheres this instance holds, whatever their visibility and standing.
+pub fn count(conn: &mut SqliteConnection) -> Result<i64, Error> {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let n: N = sql("SELECT count(*) AS n FROM spheres").get_result(conn)?;
+    Ok(n.n)
 }
 
 /// One account's membership row.

@@ -32,6 +32,8 @@ pub struct Caller {
     pub viewer: Option<Viewer>,
     /// The module whose method this is (`None`: one of core's).
     pub module: Option<&'static str>,
+    /// The viewer administers this instance (they see suspended Spheres).
+    pub instance_admin: bool,
 }
 
 /// The viewer of a request, once looked up (see [`XrpcContext::viewer`]).
@@ -57,7 +59,9 @@ impl XrpcContext {
 
     /// The viewer and the module: what resolving access to a Sphere needs.
     pub async fn caller(&self) -> XrpcResult<Caller> {
-        Ok(Caller { viewer: self.viewer().await?, module: self.module })
+        let viewer = self.viewer().await?;
+        let instance_admin = self.app()?.instance.is_admin(viewer.as_ref());
+        Ok(Caller { viewer, module: self.module, instance_admin })
     }
 
     /// The underlying HTTP request (headers, cookies, app data).

@@ -465,3 +465,22 @@ pub fn authors(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<String
     .load(conn)?;
     Ok(rows.into_iter().map(|d| d.did).collect())
 }
+
+/// How many threads and replies a Sphere holds, hidden ones included.
+pub fn counts(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<(&'static str, i64)>, Error> {
+    #[derive(QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = BigInt)]
+        threads: i64,
+        #[diesel(sql_type = BigInt)]
+        replies: i64,
+    }
+    let c: Counts = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM disc_threads WHERE sphere_id = ?1) AS threads,
+                (SELECT count(*) FROM disc_replies r JOIN disc_threads t ON t.id = r.thread_id
+                 WHERE t.sphere_id = ?1) AS replies",
+    )
+    .bind::<BigInt, _>(sphere_id)
+    .get_result(conn)?;
+    Ok(vec![("threads", c.threads), ("replies", c.replies)])
+}

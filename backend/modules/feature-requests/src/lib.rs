@@ -77,6 +77,14 @@ impl Module for FeatureRequests {
         store::authors(conn, sphere_id)
     }
 
+    fn content_counts(
+        &self,
+        conn: &mut SqliteConnection,
+        sphere_id: i64,
+    ) -> Result<Vec<(&'static str, i64)>, Error> {
+        store::counts(conn, sphere_id)
+    }
+
     fn find_content(&self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<Content>, Error> {
         Ok(store::content(conn, uri)?.map(|(cid, sphere_id)| Content {
             cid,

@@ -421,3 +421,22 @@ pub fn content(conn: &mut SqliteConnection, uri: &str) -> Result<Option<(String,
     .optional()?;
     Ok(row.map(|r| (r.cid, r.sphere_id)))
 }
+
+/// How many requests and comments a Sphere holds, hidden ones included.
+pub fn counts(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<(&'static str, i64)>, Error> {
+    #[derive(QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = BigInt)]
+        requests: i64,
+        #[diesel(sql_type = BigInt)]
+        comments: i64,
+    }
+    let c: Counts = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM fr_requests WHERE sphere_id = ?1) AS requests,
+                (SELECT count(*) FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id
+                 WHERE r.sphere_id = ?1) AS comments",
+    )
+    .bind::<BigInt, _>(sphere_id)
+    .get_result(conn)?;
+    Ok(vec![("requests", c.requests), ("comments", c.comments)])
+}

@@ -3,6 +3,7 @@ import { useLocation } from 'preact-iso';
 import { useSignInAgainHref } from '../auth';
 import type { ApiError } from '../errors';
 import { moduleAtPath, spherePath } from '../module';
+import { homeLinkLabel } from '../site';
 import * as s from '../styles.css';
 
 /**
@@ -53,7 +54,7 @@ function ModuleDisabledAlert({ error }: { error: ApiError }) {
         </>
       ) : (
         <>
-          {error.message} <a href="/">All Spheres</a>
+          {error.message} <a href="/">{homeLinkLabel()}</a>
         </>
       )}
     </div>

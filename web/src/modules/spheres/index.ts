@@ -25,4 +25,5 @@ export const coreRoutes: ModuleRoute[] = [
     queries: queries.invite,
     component: lazy(() => import('./pages/invite').then((m) => m.InvitePage)),
   },
+  { path: paths.admin, queries: queries.admin, component: lazy(() => import('./pages/admin').then((m) => m.AdminPage)) },
 ];

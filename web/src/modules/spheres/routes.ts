@@ -1,12 +1,14 @@
-// Core's pages (the Sphere list, sign-in, a Sphere's home, members, settings
-// and invitation) and the queries each page reads first, shared by the lazy
-// (browser, index.ts) and eager (server, eager.ts) pages. Core is not a
-// module: it knows the modules only through client/ (installedModules).
-import { type PageProps, querySpec, type QuerySpec, sphereQuery, spherePath } from '../../client';
+// Core's pages (the Sphere list, sign-in, a Sphere's home, members, settings,
+// invitation and the instance's administration) and the queries each page
+// reads first, shared by the lazy (browser, index.ts) and eager (server,
+// eager.ts) pages. Core is not a module: it knows the modules only through
+// client/ (installedModules).
+import { homeSphere, instanceQuery, type PageProps, querySpec, type QuerySpec, sphereQuery, spherePath } from '../../client';
 
 export const HOME_PAGE_SIZE = 30;
 export const MEMBERS_PAGE_SIZE = 50;
 export const ACTIVITY_PAGE_SIZE = 30;
+export const ADMIN_PAGE_SIZE = 50;
 
 export const spheresListQuery = () => querySpec('site.exosphere.sphere.listSpheres', { limit: HOME_PAGE_SIZE });
 export const membersQuery = (slug: string) =>
@@ -14,6 +16,11 @@ export const membersQuery = (slug: string) =>
 /** The first page of a Sphere's activity feed (what every enabled module contributes). */
 export const activityQuery = (slug: string) =>
   querySpec('site.exosphere.sphere.getActivity', { sphere: slug, limit: ACTIVITY_PAGE_SIZE });
+
+/** The instance administrators' lists (every Sphere, the accounts allowed to create them, invite codes). */
+export const adminSpheresQuery = () => querySpec('site.exosphere.instance.listSpheres', { limit: ADMIN_PAGE_SIZE });
+export const creatorsQuery = () => querySpec('site.exosphere.instance.listCreators', { limit: ADMIN_PAGE_SIZE });
+export const inviteCodesQuery = () => querySpec('site.exosphere.instance.listInviteCodes', { limit: ADMIN_PAGE_SIZE });
 
 /** The whole Sphere's Atom feed (public Spheres; the server serves it). */
 export const sphereFeedPath = (slug: string) => `${spherePath(slug)}/feed.atom`;
@@ -25,13 +32,22 @@ export const paths = {
   settings: '/s/:sphere/settings',
   members: '/s/:sphere/members',
   invite: '/s/:sphere/invite',
+  admin: '/admin',
 } as const;
 
+const sphereHomeQueries = (slug: string) => [sphereQuery(slug), activityQuery(slug)];
+
 export const queries: Record<keyof typeof paths, (route: PageProps) => QuerySpec[]> = {
-  home: () => [spheresListQuery()],
+  // In Home-Sphere mode the home page is that Sphere's home, with its queries.
+  home: () => {
+    const slug = homeSphere();
+    return slug ? sphereHomeQueries(slug) : [instanceQuery(), spheresListQuery()];
+  },
   login: () => [],
-  sphere: ({ params }) => [sphereQuery(params.sphere ?? ''), activityQuery(params.sphere ?? '')],
+  sphere: ({ params }) => sphereHomeQueries(params.sphere ?? ''),
   settings: ({ params }) => [sphereQuery(params.sphere ?? '')],
   members: ({ params }) => [sphereQuery(params.sphere ?? ''), membersQuery(params.sphere ?? '')],
   invite: ({ params }) => [sphereQuery(params.sphere ?? '')],
+  // Non-administrators get NotAllowed for the lists; the page then shows only that.
+  admin: () => [instanceQuery(), adminSpheresQuery(), creatorsQuery(), inviteCodesQuery()],
 };

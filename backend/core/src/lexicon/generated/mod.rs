@@ -15,6 +15,10 @@ pub const RECORD_COLLECTIONS: &[&str] = &[
 /// Every query NSID (GET).
 pub const QUERIES: &[&str] = &[
     "site.exosphere.auth.getSession",
+    "site.exosphere.instance.getInstance",
+    "site.exosphere.instance.listCreators",
+    "site.exosphere.instance.listInviteCodes",
+    "site.exosphere.instance.listSpheres",
     "site.exosphere.sphere.getActivity",
     "site.exosphere.sphere.getSphere",
     "site.exosphere.sphere.listMembers",
@@ -23,6 +27,11 @@ pub const QUERIES: &[&str] = &[
 
 /// Every procedure NSID (POST).
 pub const PROCEDURES: &[&str] = &[
+    "site.exosphere.instance.createInviteCode",
+    "site.exosphere.instance.grantCreation",
+    "site.exosphere.instance.revokeCreation",
+    "site.exosphere.instance.revokeInviteCode",
+    "site.exosphere.instance.setSphereStanding",
     "site.exosphere.markdown.render",
     "site.exosphere.sphere.acceptInvite",
     "site.exosphere.sphere.createSphere",

@@ -12,3 +12,10 @@ export const modules = style({
 export const item = style({ display: 'flex', flexDirection: 'column', gap: vars.space.xs });
 export const title = style({ margin: 0, fontSize: '1.05rem' });
 export const meta = style({ margin: 0 });
+export const warning = style({
+  background: vars.color.warningSoft,
+  color: vars.color.text,
+  borderLeft: `4px solid ${vars.color.warning}`,
+  padding: vars.space.md,
+  borderRadius: vars.radius.sm,
+});

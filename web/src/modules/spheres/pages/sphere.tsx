@@ -43,11 +43,32 @@ function SphereHome({ sphere }: { sphere: SphereView }) {
   return (
     <>
       <h1 style={{ margin: 0 }}>{sphere.name}</h1>
+      <Standing sphere={sphere} />
       {sphere.description && <p class={`${s.pre} ${s.muted}`}>{sphere.description}</p>}
       <SphereModules sphere={sphere} />
       <Activity sphere={sphere} />
     </>
   );
+}
+
+/** What an instance administrator did to the Sphere (only they ever see a suspended one). */
+function Standing({ sphere }: { sphere: SphereView }) {
+  if (sphere.standing === 'suspended') {
+    return (
+      <div class={css.warning} data-testid="sphere-standing">
+        <strong>This Sphere is suspended:</strong> only this instance’s administrators see it, and new records from the
+        network are ignored.
+      </div>
+    );
+  }
+  if (sphere.standing === 'hidden') {
+    return (
+      <p class={`${s.muted} ${s.small}`} style={{ margin: 0 }} data-testid="sphere-standing">
+        Hidden from this instance’s list of Spheres.
+      </p>
+    );
+  }
+  return null;
 }
 
 function SphereModules({ sphere }: { sphere: SphereView }) {

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod defs;
+pub mod instance;
 pub mod markdown;
 pub mod moderation;
 pub mod sphere;

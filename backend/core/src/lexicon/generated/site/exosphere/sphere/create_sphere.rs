@@ -22,6 +22,9 @@ pub struct Input {
     /// Modules enabled in this Sphere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modules: Option<Vec<String>>,
+    /// An invite code from this instance's administrators, when its policy asks for one (see site.exosphere.instance.getInstance). It is used up by the Sphere created.
+    #[serde(rename = "inviteCode", default, skip_serializing_if = "Option::is_none")]
+    pub invite_code: Option<String>,
 }
 
 impl crate::lexicon::Validate for Input {
@@ -48,6 +51,9 @@ impl crate::lexicon::Validate for Input {
                 let path0 = format!("{}[{i}]", "modules");
                 check::max_length(&path0, item0, 64)?;
             }
+        }
+        if let Some(v) = &self.invite_code {
+            check::max_length("inviteCode", v, 64)?;
         }
         Ok(())
     }

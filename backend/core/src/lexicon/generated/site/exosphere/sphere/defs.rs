@@ -21,6 +21,9 @@ pub struct SphereView {
     pub member_count: i64,
     #[serde(rename = "createdAt")]
     pub created_at: String,
+    /// Present when an instance administrator hid the Sphere from the instance's list (hidden) or suspended it (suspended: only they see it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub viewer: Option<crate::lexicon::generated::site::exosphere::sphere::defs::ViewerState>,
 }

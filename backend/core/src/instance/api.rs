@@ -1,0 +1,300 @@
+//! The `site.exosphere.instance.*` XRPC methods.
+
+use diesel::sqlite::SqliteConnection;
+use rand::RngCore;
+
+use super::require_admin;
+use super::store::{self, CreatorRow, InviteRow};
+use crate::lexicon::site::exosphere::instance::defs::{ContentCount, CreatorView, InviteView, SphereSummary};
+use crate::lexicon::site::exosphere::instance::{self as api, Handlers};
+use crate::sphere::store::{Listing, SphereRow};
+use crate::sphere::{self, Access, sphere_not_found};
+use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use crate::{AppContext, module::Registry};
+
+/// Serves `site.exosphere.instance.*`.
+pub struct InstanceApi;
+
+/// `<time>~<key>` page cursors.
+fn parse_cursor(cursor: Option<&str>) -> XrpcResult<Option<(String, String)>> {
+    let Some(cursor) = cursor else { return Ok(None) };
+    let (at, key) = cursor
+        .rsplit_once('~')
+        .ok_or_else(|| Error::invalid_request("cursor: not a cursor from this server"))?;
+    Ok(Some((at.to_owned(), key.to_owned())))
+}
+
+fn creator_view(row: CreatorRow) -> CreatorView {
+    CreatorView { did: row.did, handle: row.handle, granted_by: row.granted_by, granted_at: row.granted_at }
+}
+
+fn invite_view(row: InviteRow) -> InviteView {
+    InviteView {
+        code: row.code,
+        note: row.note,
+        created_by: row.created_by,
+        created_at: row.created_at,
+        used_by: row.used_by,
+        used_at: row.used_at,
+        sphere: row.sphere_uri,
+    }
+}
+
+/// A new invite code: 80 random bits, in groups easy to read out.
+fn new_code() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// A Sphere as the instance's administrators see it.
+fn summary(conn: &mut SqliteConnection, registry: &Registry, row: SphereRow) -> XrpcResult<SphereSummary> {
+    let standing = store::standing(conn, &row.uri)?;
+    let mut content = Vec::new();
+    for module in sphere::activity::enabled(registry, &row) {
+        for (label, count) in module.content_counts(conn, row.id)? {
+            content.push(ContentCount { module: module.name().to_owned(), label: label.to_owned(), count });
+        }
+    }
+    let last_activity_at = sphere::activity::latest(conn, registry, &row)?;
+    let access = Access { sphere: row, viewer: None, member: None };
+    Ok(SphereSummary {
+        sphere: sphere::api::sphere_view(conn, &access)?,
+        standing: standing.as_ref().map_or_else(|| "listed".to_owned(), |s| s.standing.clone()),
+        standing_reason: standing.as_ref().and_then(|s| s.reason.clone()),
+        standing_set_at: standing.map(|s| s.set_at),
+        content,
+        last_activity_at,
+    })
+}
+
+/// Starts re-reading a public Sphere from its PDSes: what the indexer
+/// ignored while the Sphere was suspended comes back.
+fn refresh(app: &AppContext, sphere: &SphereRow) {
+    if !sphere.is_public() {
+        return;
+    }
+    match app.sphere_refresher.get() {
+        Some(refresh) => {
+            tokio::spawn(refresh(app.clone(), sphere.uri.clone()));
+        }
+        None => {
+            tracing::warn!(uri = %sphere.uri, "no rebuild runs in this process: run `exosphere rebuild --sphere` for what was published while suspended")
+        }
+    }
+}
+
+impl Handlers for InstanceApi {
+    async fn get_instance(
+        &self,
+        ctx: &XrpcContext,
+        _params: api::get_instance::Params,
+    ) -> XrpcResult<api::get_instance::Output> {
+        let viewer = ctx.viewer().await?;
+        let app = ctx.app()?;
+        let instance = app.instance.clone();
+        app.db
+            .read(move |c| {
+                let viewer = match &viewer {
+                    Some(v) => Some(instance.viewer_state(c, v)?),
+                    None => None,
+                };
+                Ok(api::get_instance::Output {
+                    sphere_creation: instance.creation.as_str().to_owned(),
+                    needs_setup: !instance.has_admin(),
+                    sphere_count: crate::sphere::store::count(c)?,
+                    home_sphere: instance.home_sphere.clone(),
+                    viewer,
+                })
+            })
+            .await
+    }
+
+    async fn list_spheres(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_spheres::Params,
+    ) -> XrpcResult<api::list_spheres::Output> {
+        require_admin(ctx).await?;
+        let after = match parse_cursor(params.cursor.as_deref())? {
+            Some((at, id)) => Some((
+                at,
+                id.parse().map_err(|_| Error::invalid_request("cursor: not a cursor from this server"))?,
+            )),
+            None => None,
+        };
+        let (limit, registry) = (params.limit, ctx.app()?.registry.clone());
+        ctx.app()?
+            .db
+            .read(move |c| {
+                let rows = crate::sphere::store::list_spheres(c, Listing::All, after, limit + 1)?;
+                let more = rows.len() as i64 > limit;
+                let cursor =
+                    more.then(|| rows.get(limit as usize - 1).map(|r| format!("{}~{}", r.created_at, r.id)));
+                let spheres = rows
+                    .into_iter()
+                    .take(limit as usize)
+                    .map(|row| summary(c, &registry, row))
+                    .collect::<XrpcResult<Vec<_>>>()?;
+                Ok(api::list_spheres::Output { spheres, cursor: cursor.flatten() })
+            })
+            .await
+    }
+
+    async fn set_sphere_standing(
+        &self,
+        ctx: &XrpcContext,
+        input: api::set_sphere_standing::Input,
+    ) -> XrpcResult<api::set_sphere_standing::Output> {
+        let admin = require_admin(ctx).await?;
+        if !["listed", "hidden", "suspended"].contains(&input.standing.as_str()) {
+            return Err(Error::invalid_request("standing: must be listed, hidden or suspended"));
+        }
+        let app = ctx.app()?;
+        let registry = app.registry.clone();
+        let (param, standing, reason) = (input.sphere.clone(), input.standing.clone(), input.reason.clone());
+        let (was, summary) = app
+            .db
+            .write(move |c| {
+                let row = crate::sphere::store::sphere_by_param(c, &param)?
+                    .ok_or_else(|| sphere_not_found(&param))?;
+                let was = row.standing.clone();
+                store::set_standing(c, &row.uri, &standing, reason.as_deref(), &admin.did)?;
+                let row = crate::sphere::store::sphere_by_uri(c, &row.uri)?
+                    .ok_or_else(|| sphere_not_found(&param))?;
+                Ok((was, summary(c, &registry, row)?))
+            })
+            .await?;
+        tracing::info!(sphere = %summary.sphere.uri, standing = %input.standing, "an instance administrator set a Sphere's standing");
+        if was.as_deref() == Some("suspended") && input.standing != "suspended" {
+            let param = input.sphere.clone();
+            if let Some(row) = app.db.read(move |c| crate::sphere::store::sphere_by_param(c, &param)).await? {
+                refresh(app, &row);
+            }
+        }
+        Ok(api::set_sphere_standing::Output { sphere: summary })
+    }
+
+    async fn list_creators(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_creators::Params,
+    ) -> XrpcResult<api::list_creators::Output> {
+        require_admin(ctx).await?;
+        let after = parse_cursor(params.cursor.as_deref())?;
+        let limit = params.limit;
+        ctx.app()?
+            .db
+            .read(move |c| {
+                let rows = store::list_creators(c, after, limit + 1)?;
+                let more = rows.len() as i64 > limit;
+                let creators: Vec<CreatorView> =
+                    rows.into_iter().take(limit as usize).map(creator_view).collect();
+                let cursor =
+                    if more { creators.last().map(|c| format!("{}~{}", c.granted_at, c.did)) } else { None };
+                Ok(api::list_creators::Output { creators, cursor })
+            })
+            .await
+    }
+
+    async fn grant_creation(
+        &self,
+        ctx: &XrpcContext,
+        input: api::grant_creation::Input,
+    ) -> XrpcResult<api::grant_creation::Output> {
+        let admin = require_admin(ctx).await?;
+        let app = ctx.app()?;
+        let identity = app.identity.resolve(&input.account).await?;
+        let (did, handle) = (identity.did.clone(), identity.handle.clone());
+        let row = app
+            .db
+            .write(move |c| {
+                crate::sphere::store::remember_handle(c, &did, handle.as_deref())?;
+                store::grant_creator(c, &did, &admin.did)
+            })
+            .await?;
+        Ok(api::grant_creation::Output { creator: creator_view(row) })
+    }
+
+    async fn revoke_creation(&self, ctx: &XrpcContext, input: api::revoke_creation::Input) -> XrpcResult<()> {
+        require_admin(ctx).await?;
+        let did = input.did.clone();
+        if !ctx.app()?.db.write(move |c| store::revoke_creator(c, &did)).await? {
+            return Err(Error::named(
+                ErrorKind::NotFound,
+                "CreatorNotFound",
+                format!("{} has no right to create Spheres to revoke", input.did),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn create_invite_code(
+        &self,
+        ctx: &XrpcContext,
+        input: api::create_invite_code::Input,
+    ) -> XrpcResult<api::create_invite_code::Output> {
+        let admin = require_admin(ctx).await?;
+        let note = input.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+        let row = ctx
+            .app()?
+            .db
+            .write(move |c| store::create_invite(c, &new_code(), note.as_deref(), &admin.did))
+            .await?;
+        Ok(api::create_invite_code::Output { invite: invite_view(row) })
+    }
+
+    async fn list_invite_codes(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_invite_codes::Params,
+    ) -> XrpcResult<api::list_invite_codes::Output> {
+        require_admin(ctx).await?;
+        let after = parse_cursor(params.cursor.as_deref())?;
+        let limit = params.limit;
+        ctx.app()?
+            .db
+            .read(move |c| {
+                let rows = store::list_invites(c, after, limit + 1)?;
+                let more = rows.len() as i64 > limit;
+                let invites: Vec<InviteView> =
+                    rows.into_iter().take(limit as usize).map(invite_view).collect();
+                let cursor =
+                    if more { invites.last().map(|i| format!("{}~{}", i.created_at, i.code)) } else { None };
+                Ok(api::list_invite_codes::Output { invites, cursor })
+            })
+            .await
+    }
+
+    async fn revoke_invite_code(
+        &self,
+        ctx: &XrpcContext,
+        input: api::revoke_invite_code::Input,
+    ) -> XrpcResult<()> {
+        require_admin(ctx).await?;
+        let code = input.code.trim().to_owned();
+        if !ctx.app()?.db.write(move |c| store::revoke_invite(c, &code)).await? {
+            return Err(Error::named(
+                ErrorKind::NotFound,
+                "InviteCodeNotFound",
+                "no unused invite code like that exists (a used code stays, as a record of who used it)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_long_and_unambiguous() {
+        let a = new_code();
+        assert_eq!(a.len(), 19, "{a}");
+        assert!(a.chars().all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"01ilo".contains(c))), "{a}");
+        assert_ne!(a, new_code());
+    }
+}
