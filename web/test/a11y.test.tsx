@@ -1,7 +1,8 @@
 // Accessibility of core's pages as the server renders them (test/a11y.ts),
 // with the fake modules of test/fake-module.tsx in place of this build's:
 // each module checks its own pages in its folder.
-import { describeAccessibility } from './a11y';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, describeAccessibility, renderPage } from './a11y';
 import { sphere } from './helpers';
 import { notesServer } from './server';
 
@@ -128,3 +129,12 @@ describeAccessibility(
   },
   notesServer,
 );
+
+// The operator's page is held to every axe rule, whatever its impact (two
+// landmarks named "Spheres" were a moderate one).
+describe('the administration page, to every axe rule of any impact', () => {
+  it('/admin has no axe violations at all', async () => {
+    renderPage('/admin', answers, notesServer);
+    expect(await axeViolations()).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { fireEvent, render, screen, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { LocationProvider, type Schemas, sessionResource, specKey } from '../src/client';
 import { AdminPage, humanLag } from '../src/modules/spheres/pages/admin';
-import { contentSummary } from '../src/modules/spheres/pages/admin-spheres';
+import { contentLines, countLabel, singular } from '../src/modules/spheres/pages/admin-spheres';
 import { queries } from '../src/modules/spheres/routes';
 import { fakeServer, settle, sphere } from './helpers';
 
@@ -91,7 +91,9 @@ describe('the administration page', () => {
     const [demo, quiet] = screen.getAllByTestId('admin-sphere-row');
     expect(within(demo!).getByRole('link', { name: 'Demo Sphere' }).getAttribute('href')).toBe('/s/demo');
     expect(demo!.textContent).toContain('@owner.test');
-    expect(within(demo!).getByTestId('admin-sphere-content').textContent).toBe('12 Notes · 3 Events');
+    // One line per count.
+    const counts = within(within(demo!).getByTestId('admin-sphere-content')).getAllByRole('listitem');
+    expect(counts.map((li) => li.textContent)).toEqual(['12 Notes', '3 Events']);
     expect(within(demo!).getByTestId('standing').textContent).toBe('Listed');
     expect(within(demo!).getByRole('button', { name: 'Hide from list: Demo Sphere' })).toBeTruthy();
     expect(quiet!.textContent).toContain('did:plc:nohandle');
@@ -157,6 +159,10 @@ describe('the administration page', () => {
     fireEvent.click(within(grant).getByRole('button', { name: 'Allow' }));
     await settle();
     expect(server.calls.find((c) => c.path.endsWith('grantCreation'))?.body).toEqual({ account: 'dave.test' });
+    // What the press did follows the button, as the new invite code does.
+    const notice = within(grant).getByText('@dave.test may now create Spheres.');
+    const allow = within(grant).getByRole('button', { name: 'Allow' });
+    expect(allow.compareDocumentPosition(notice) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     const creator = screen.getByTestId('creator-row');
     expect(creator.textContent).toContain('@dave.test');
     fireEvent.click(within(creator).getByRole('button', { name: 'Revoke @dave.test' }));
@@ -198,8 +204,28 @@ describe('the administration page', () => {
 });
 
 describe('the administration page’s wording', () => {
+  it('puts a count’s label in the singular for one', () => {
+    expect(singular('requests')).toBe('request');
+    expect(singular('comments')).toBe('comment');
+    expect(singular('threads')).toBe('thread');
+    expect(singular('replies')).toBe('reply');
+    expect(singular('Notes')).toBe('Note');
+    expect(singular('news')).toBe('new');
+    expect(countLabel(1, 'replies')).toBe('1 reply');
+    expect(countLabel(0, 'replies')).toBe('0 replies');
+    expect(countLabel(2, 'requests')).toBe('2 requests');
+  });
+
   it('sums up content and lag', () => {
-    expect(contentSummary([{ module: 'notes', label: 'Notes', count: 1 }, { module: 'events', label: 'Events', count: 0 }])).toBe('1 Notes');
+    expect(
+      contentLines([
+        { module: 'notes', label: 'requests', count: 1 },
+        { module: 'events', label: 'events', count: 0 },
+        { module: 'notes', label: 'threads', count: 1 },
+        { module: 'events', label: 'replies', count: 2 },
+      ]),
+    ).toEqual(['1 request', '1 thread', '2 replies']);
+    expect(contentLines([])).toEqual([]);
     expect(humanLag(0.2)).toBe('under a second');
     expect(humanLag(42)).toBe('42 seconds');
     expect(humanLag(7200)).toBe('2 hours');

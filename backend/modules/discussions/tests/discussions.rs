@@ -371,6 +371,26 @@ async fn records_written_straight_to_pdses_follow_the_spheres_rules() -> anyhow:
     };
     assert_eq!(delta("rejected"), 2, "the two Lexicon-invalid threads are counted: {status}");
     assert!(delta("ignored") >= 1, "the outsider's thread is counted as ignored: {status}");
+
+    // A Sphere the instance's administrator (alice, its first) suspended takes no threads from the
+    // network; one written after it in another Sphere is indexed. Lifted, the Sphere is read again.
+    let marker = w.sphere("marker", "public", "members").await?;
+    let standing = |standing: &str| json!({ "sphere": "direct", "standing": standing });
+    ok(&w.server, &w.alice, "site.exosphere.instance.setSphereStanding", standing("suspended")).await?;
+    w.net.create_record(&carol, D, thread("While suspended")).await?;
+    let in_marker = json!({ "$type": D, "sphere": marker["uri"], "title": "Marker", "createdAt": exosphere_core::write::now() });
+    w.net.create_record(&carol, D, in_marker).await?;
+    eventually("the marker thread is indexed", || async {
+        Ok(titles(&w, &anyone, &[("sphere", "marker")]).await? == ["Marker"])
+    })
+    .await?;
+    assert_eq!(titles(&w, &w.alice, &[("sphere", "direct")]).await?, ["From a member"]);
+    ok(&w.server, &w.alice, "site.exosphere.instance.setSphereStanding", standing("listed")).await?;
+    eventually("the thread written while suspended is read from carol's PDS", || async {
+        Ok(titles(&w, &anyone, &[("sphere", "direct"), ("sort", "new")]).await?
+            == ["While suspended", "From a member"])
+    })
+    .await?;
     indexer.stop().await;
     Ok(())
 }

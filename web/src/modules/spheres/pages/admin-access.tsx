@@ -123,16 +123,17 @@ function GrantForm({ onGranted }: { onGranted: (c: Creator) => void }) {
         required
       />
       {error && <ErrorAlert error={error} />}
-      {done && (
-        <Notice tone="success" live>
-          {done}
-        </Notice>
-      )}
       <div>
         <button type="submit" class={s.button.primary} disabled={busy}>
           {busy ? 'Allowing…' : 'Allow'}
         </button>
       </div>
+      {/* After the button, as the new invite code: what the press did follows it. */}
+      {done && (
+        <Notice tone="success" live>
+          {done}
+        </Notice>
+      )}
     </form>
   );
 }

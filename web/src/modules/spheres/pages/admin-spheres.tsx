@@ -25,14 +25,20 @@ import * as css from './admin.css';
 export type SphereSummary = Schemas['site.exosphere.instance.defs.sphereSummary'];
 type Standing = 'listed' | 'hidden' | 'suspended';
 
-/** "12 Requests · 3 Threads" from the counts per module, leaving out the empty ones. */
-export function contentSummary(content: SphereSummary['content']): string {
-  return (
-    content
-      .filter((c) => c.count > 0)
-      .map((c) => `${c.count} ${c.label}`)
-      .join(' · ') || 'Nothing yet'
-  );
+/** The singular of a count's label, a plural noun: "replies" → "reply", "requests" → "request". */
+export function singular(label: string): string {
+  if (/ies$/i.test(label)) return `${label.slice(0, -3)}${label.endsWith('IES') ? 'Y' : 'y'}`;
+  return /s$/i.test(label) ? label.slice(0, -1) : label;
+}
+
+/** "12 requests", "1 thread": the count with its label, in the singular for one. */
+export function countLabel(count: number, label: string): string {
+  return `${count} ${count === 1 ? singular(label) : label}`;
+}
+
+/** One line per module's count ("1 request", "3 replies"), leaving out the empty ones. */
+export function contentLines(content: SphereSummary['content']): string[] {
+  return content.filter((c) => c.count > 0).map((c) => countLabel(c.count, c.label));
 }
 
 /** The error, a "Load more" button while there is a cursor, and the error of the next page. */
@@ -73,8 +79,9 @@ export function SpheresSection() {
       ) : rows.length === 0 ? (
         <p data-testid="admin-no-spheres">No Spheres yet.</p>
       ) : (
-        // Focusable, so keyboard users can scroll it sideways on narrow screens.
-        <div class={css.tableWrap} role="region" aria-labelledby="admin-spheres-heading" tabIndex={0}>
+        // Focusable, so keyboard users can scroll it sideways when the columns don't fit. Its own
+        // name: a second landmark named "Spheres" (the section's) would be ambiguous.
+        <div class={css.tableWrap} role="region" aria-label="Table of Spheres" tabIndex={0}>
           <table class={css.table} data-testid="admin-spheres">
             <caption class={s.visuallyHidden}>Every Sphere on this instance, newest first</caption>
             <thead>
@@ -121,6 +128,7 @@ function SphereRow({ row, onUpdated }: { row: SphereSummary; onUpdated: (row: Sp
   const [submitted, setSubmitted] = useState(false);
   const badge = STANDING[standing] ?? { label: standing, badge: s.badge.neutral };
   const reasonError = validateText('Reason', reason, LIMITS.moderationReason);
+  const lines = contentLines(row.content);
 
   async function set(next: Standing, why?: string) {
     setBusy(true);
@@ -151,18 +159,30 @@ function SphereRow({ row, onUpdated }: { row: SphereSummary; onUpdated: (row: Sp
         <a href={spherePath(sphere.slug)}>{sphere.name}</a>
         <span class={`${s.small} ${s.muted} ${css.cellNote}`}>/s/{sphere.slug}</span>
       </th>
-      <td>{actorName(sphere.owner)}</td>
-      <td>{sphere.visibility === 'public' ? 'Public' : 'Private'}</td>
-      <td>{sphere.memberCount}</td>
-      <td data-testid="admin-sphere-content">{contentSummary(row.content)}</td>
-      <td>{row.lastActivityAt ? relativeTime(row.lastActivityAt) : 'None yet'}</td>
-      <td>
-        <span class={badge.badge} data-testid="standing">
-          {badge.label}
-        </span>
-        {row.standingReason && <span class={`${s.small} ${s.muted} ${css.cellNote}`}>{row.standingReason}</span>}
+      <td data-label="Owner">{actorName(sphere.owner)}</td>
+      <td data-label="Visibility">{sphere.visibility === 'public' ? 'Public' : 'Private'}</td>
+      <td data-label="Members">{sphere.memberCount}</td>
+      <td data-label="Content" data-testid="admin-sphere-content">
+        {lines.length === 0 ? (
+          'Nothing yet'
+        ) : (
+          <ul class={css.counts}>
+            {lines.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        )}
       </td>
-      <td>
+      <td data-label="Last activity">{row.lastActivityAt ? relativeTime(row.lastActivityAt) : 'None yet'}</td>
+      <td data-label="Standing">
+        <div>
+          <span class={badge.badge} data-testid="standing">
+            {badge.label}
+          </span>
+          {row.standingReason && <span class={`${s.small} ${s.muted} ${css.cellNote}`}>{row.standingReason}</span>}
+        </div>
+      </td>
+      <td data-label="Actions">
         <div class={css.actions}>
           {suspending ? (
             <form

@@ -173,7 +173,7 @@ function IndexerSection() {
         </button>
       </div>
       <p class={`${s.muted} ${s.small}`} style={{ margin: 0 }}>
-        What the indexer read from the network’s firehose since the server started.
+        What the indexer has read from the network (Jetstream), counted since this database was created.
       </p>
       {error && !data ? (
         <ErrorAlert error={error} retry={() => void state.refetch()} />
