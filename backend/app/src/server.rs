@@ -220,9 +220,11 @@ async fn ready(ctx: web::Data<AppContext>) -> HttpResponse {
         })
         .await;
     match checked {
+        // A failed indexer is reported, and restarts by itself; it does not take the API down.
         Ok((applied, indexer)) if applied >= expected => HttpResponse::Ok().json(json!({
             "ready": true,
             "migrations": applied,
+            "indexer": ctx.indexer.get(),
             "indexerLagSeconds": indexer.and_then(|s| s.lag_seconds),
         })),
         Ok((applied, _)) => HttpResponse::ServiceUnavailable().json(json!({
@@ -263,10 +265,28 @@ async fn metrics(req: actix_web::HttpRequest, ctx: web::Data<AppContext>) -> Htt
         }
     }
     let mut text = ctx.metrics.render();
+    text.push_str(&indexer_health(&ctx.indexer.get()));
     if let Ok(status) = ctx.db.read(exosphere_indexer::status::read).await {
         text.push_str(&exosphere_indexer::status::prometheus(&status));
     }
     HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text)
+}
+
+/// The in-process indexer's state and restarts, in Prometheus' text format.
+fn indexer_health(health: &exosphere_core::health::IndexerHealth) -> String {
+    use exosphere_core::health::IndexerState;
+    let mut text = String::from(
+        "# HELP exosphere_indexer_state The in-process indexer's state (1 for the current one).\n# TYPE exosphere_indexer_state gauge\n",
+    );
+    for state in IndexerState::ALL {
+        let on = u8::from(state == health.state);
+        text.push_str(&format!("exosphere_indexer_state{{state=\"{}\"}} {on}\n", state.as_str()));
+    }
+    text.push_str(&format!(
+        "# HELP exosphere_indexer_restarts_total Times the indexer failed and was started again.\n# TYPE exosphere_indexer_restarts_total counter\nexosphere_indexer_restarts_total {}\n",
+        health.restarts
+    ));
+    text
 }
 
 async fn openapi() -> HttpResponse {

@@ -50,7 +50,8 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
 
-    /// Jetstream endpoint the indexer subscribes to.
+    /// Jetstream endpoint the indexer subscribes to; several, comma-separated,
+    /// are tried in turn when one fails.
     #[arg(
         long,
         env = "EXOSPHERE_JETSTREAM_URL",

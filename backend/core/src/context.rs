@@ -37,6 +37,8 @@ pub struct AppContext {
     pub metrics: Arc<Metrics>,
     /// Rate limits of sign-ins, writes and searches.
     pub limits: Arc<Limiter>,
+    /// How this process's indexer is doing (off unless one runs here).
+    pub indexer: Arc<crate::health::IndexerWatch>,
     /// The instance's administrators and Sphere-creation policy.
     pub instance: Arc<Instance>,
     /// Re-reads a public Sphere from PDSes in the background, when set by the
@@ -64,6 +66,7 @@ impl AppContext {
         Ok(Self {
             limits,
             instance,
+            indexer: Arc::default(),
             sphere_refresher: Arc::default(),
             config: Arc::new(config),
             db,

@@ -5,10 +5,12 @@
 //! types generated from `lexicons/`, and the [`Module`] trait that every
 //! module crate implements. Modules depend on this crate only.
 
+pub mod accounts;
 pub mod auth;
 pub mod config;
 pub mod context;
 pub mod db;
+pub mod health;
 pub mod identity;
 pub mod ids;
 pub mod instance;

@@ -135,24 +135,39 @@ pub enum Role {
     Moderator,
 }
 
-/// A record collection a module indexes, and who may publish it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Checks a record's JSON against its Lexicon.
+pub type Validator = fn(&serde_json::Value) -> Result<(), ValidationError>;
+
+/// Decodes `value` as `R` and checks `R`'s Lexicon constraints: what every
+/// indexing function does first, done where there is no database.
+pub fn validate_as<R: crate::lexicon::LexRecord + serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<(), ValidationError> {
+    crate::lexicon::decode_record::<R>(value).map(|_| ())
+}
+
+/// A record collection a module indexes, who may publish it, and its Lexicon check.
+#[derive(Debug, Clone, Copy)]
 pub struct Collection {
     /// The collection's NSID.
     pub nsid: &'static str,
     /// Who may publish it.
     pub role: Role,
+    /// Checks a record against the collection's Lexicon. The indexer runs it
+    /// on the socket reader's side, so an invalid record never reaches a
+    /// write transaction.
+    pub validate: Validator,
 }
 
 impl Collection {
-    /// A collection any writer of the Sphere may publish.
-    pub const fn writer(nsid: &'static str) -> Self {
-        Self { nsid, role: Role::Writer }
+    /// A collection of record type `R` any writer of the Sphere may publish.
+    pub const fn writer<R: crate::lexicon::LexRecord + serde::de::DeserializeOwned>() -> Self {
+        Self { nsid: R::NSID, role: Role::Writer, validate: validate_as::<R> }
     }
 
-    /// A collection only the Sphere's owner and admins may publish.
-    pub const fn moderator(nsid: &'static str) -> Self {
-        Self { nsid, role: Role::Moderator }
+    /// A collection of record type `R` only the Sphere's owner and admins may publish.
+    pub const fn moderator<R: crate::lexicon::LexRecord + serde::de::DeserializeOwned>() -> Self {
+        Self { nsid: R::NSID, role: Role::Moderator, validate: validate_as::<R> }
     }
 }
 
@@ -306,13 +321,14 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0003_indexer", sql: include_str!("../migrations/0003_indexer.sql") },
     Migration { id: "0004_subject_flags", sql: include_str!("../migrations/0004_subject_flags.sql") },
     Migration { id: "0005_instance", sql: include_str!("../migrations/0005_instance.sql") },
+    Migration { id: "0006_known_accounts", sql: include_str!("../migrations/0006_known_accounts.sql") },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.
 #[derive(Clone)]
 pub struct Registry {
     modules: Vec<Arc<dyn Module>>,
-    by_collection: BTreeMap<&'static str, (usize, Role)>,
+    by_collection: BTreeMap<&'static str, (usize, Collection)>,
 }
 
 /// Why a set of modules can't be served together.
@@ -336,7 +352,7 @@ impl Registry {
                 return Err(RegistryError::DuplicateName(module.name()));
             }
             for collection in module.collections() {
-                if let Some((first, _)) = by_collection.insert(collection.nsid, (index, collection.role)) {
+                if let Some((first, _)) = by_collection.insert(collection.nsid, (index, *collection)) {
                     return Err(RegistryError::DuplicateCollection {
                         collection: collection.nsid,
                         first: modules[first].name(),
@@ -356,6 +372,19 @@ impl Registry {
     /// The module that indexes `collection`, if any.
     pub fn for_collection(&self, collection: &str) -> Option<&Arc<dyn Module>> {
         self.by_collection.get(collection).and_then(|&(i, _)| self.modules.get(i))
+    }
+
+    /// Checks a record of `collection` (core's or a module's) against its
+    /// Lexicon, without a database; `None` for a collection nobody here indexes.
+    pub fn validate(
+        &self,
+        collection: &str,
+        value: &serde_json::Value,
+    ) -> Option<Result<(), ValidationError>> {
+        if let Some(validate) = crate::sphere::index::core_validator(collection) {
+            return Some(validate(value));
+        }
+        self.by_collection.get(collection).map(|(_, c)| (c.validate)(value))
     }
 
     /// The names of every module, in registration order (a new Sphere runs them all).
@@ -396,7 +425,7 @@ impl Registry {
         let Some((module, role)) = self
             .by_collection
             .get(event.collection)
-            .and_then(|&(i, role)| self.modules.get(i).map(|m| (m, role)))
+            .and_then(|&(i, c)| self.modules.get(i).map(|m| (m, c.role)))
         else {
             return Ok(IndexOutcome::Ignored);
         };
@@ -486,9 +515,16 @@ mod tests {
         fn configure(&self, _: &mut ServiceConfig, _: &AppContext) {}
     }
 
-    const A: &[Collection] = &[Collection::writer("x.y.a")];
-    const B: &[Collection] = &[Collection::writer("x.y.b"), Collection::moderator("x.y.bStatus")];
-    const Z: &[Collection] = &[Collection::writer("x.y.z")];
+    fn any(_: &serde_json::Value) -> Result<(), ValidationError> {
+        Ok(())
+    }
+    const fn writes(nsid: &'static str) -> Collection {
+        Collection { nsid, role: Role::Writer, validate: any }
+    }
+    const A: &[Collection] = &[writes("x.y.a")];
+    const B: &[Collection] =
+        &[writes("x.y.b"), Collection { nsid: "x.y.bStatus", role: Role::Moderator, validate: any }];
+    const Z: &[Collection] = &[writes("x.y.z")];
 
     #[test]
     fn names_and_collections_must_be_unique() {

@@ -3,7 +3,8 @@
 //! the writer through a bounded channel (a slow database slows the reader,
 //! never the other way round). Reconnects with exponential back-off and
 //! jitter, resuming a few seconds before the last committed cursor; the
-//! writer skips what it already has.
+//! writer skips what it already has. With several Jetstream instances
+//! configured (comma-separated), each failure moves on to the next.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -30,19 +31,32 @@ pub fn subscribe_url(base: &str, cursor: i64) -> String {
     url
 }
 
+/// The Jetstream instances of a configured list (comma-separated), in order.
+pub fn instances(configured: &str) -> Vec<String> {
+    configured.split(',').map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned).collect()
+}
+
 /// Reads Jetstream until `stop` turns true or the writer goes away.
 pub async fn run(
-    base: String,
+    configured: String,
+    registry: exosphere_core::module::Registry,
     tx: mpsc::Sender<Item>,
     committed: Arc<AtomicI64>,
     mut stop: watch::Receiver<bool>,
 ) {
     let mut backoff = Duration::from_millis(500);
+    let bases = instances(&configured);
+    let mut turn = 0usize;
     loop {
         if *stop.borrow() {
             return;
         }
-        let url = subscribe_url(&base, committed.load(Ordering::SeqCst));
+        let Some(base) = bases.get(turn % bases.len().max(1)) else {
+            tracing::error!("no Jetstream instance is configured (EXOSPHERE_JETSTREAM_URL)");
+            return;
+        };
+        turn += 1;
+        let url = subscribe_url(base, committed.load(Ordering::SeqCst));
         let config =
             WebSocketConfig::default().max_message_size(Some(16 << 20)).max_frame_size(Some(16 << 20));
         let connected = tokio::select! {
@@ -59,7 +73,7 @@ pub async fn run(
                         _ = stop.changed() => return,
                     };
                     let item = match message {
-                        Some(Ok(Message::Text(text))) => parse(text.as_str()),
+                        Some(Ok(Message::Text(text))) => parse(text.as_str()).checked(&registry),
                         Some(Ok(Message::Binary(_))) => {
                             Item::Malformed("binary message (compressed Jetstream is not supported)".into())
                         }
@@ -84,6 +98,10 @@ pub async fn run(
             }
             Err(e) => tracing::warn!(%url, error = %e, "could not reach Jetstream"),
         }
+        // The next instance is tried at once; a full round of failures waits.
+        if bases.len() > 1 && !turn.is_multiple_of(bases.len()) {
+            continue;
+        }
         let jitter = rand::thread_rng().gen_range(0.75..1.25);
         let wait = backoff.mul_f64(jitter);
         tracing::info!(seconds = wait.as_secs_f64(), "reconnecting to Jetstream");
@@ -98,6 +116,15 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn several_instances_are_read_in_order() {
+        assert_eq!(
+            instances(" wss://a/subscribe, ,wss://b/subscribe "),
+            ["wss://a/subscribe", "wss://b/subscribe"]
+        );
+        assert_eq!(instances("wss://a/subscribe"), ["wss://a/subscribe"]);
+    }
 
     #[test]
     fn subscriptions_rewind_a_few_seconds() {

@@ -71,6 +71,32 @@ pub enum Item {
     Event(Box<Event>),
     /// A message that could not be read (counted, never fatal).
     Malformed(String),
+    /// A record that breaks its Lexicon, found on the reader's side: counted
+    /// as rejected, and its time moves the cursor, but it never reaches a
+    /// write transaction (one would make the whole batch run again).
+    Invalid { time_us: i64, did: String, collection: String, why: String },
+}
+
+impl Item {
+    /// Checks a commit's record against its Lexicon (`registry` knows them
+    /// all): an invalid one becomes [`Item::Invalid`].
+    pub fn checked(self, registry: &exosphere_core::module::Registry) -> Self {
+        let Item::Event(event) = &self else { return self };
+        let Some(commit) = &event.commit else { return self };
+        let Some(record) = &commit.record else { return self };
+        if commit.operation == Operation::Delete {
+            return self;
+        }
+        match registry.validate(&commit.collection, record) {
+            Some(Err(why)) => Item::Invalid {
+                time_us: event.time_us,
+                did: event.did.clone(),
+                collection: commit.collection.clone(),
+                why: why.to_string(),
+            },
+            _ => self,
+        }
+    }
 }
 
 /// The largest message accepted (a Jetstream record is at most a few KB; PDS records at most 1 MB).

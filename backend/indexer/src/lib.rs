@@ -5,16 +5,19 @@
 //! batching writer ([`writer`]) through a bounded channel, with the cursor
 //! saved in the same transaction as the rows it covers, and [`rebuild`],
 //! which re-reads Spheres from the PDSes themselves. It runs inside the
-//! server (the default) or alone (`exosphere indexer`), on the same database.
+//! server (the default) or alone (`exosphere indexer`), on the same database;
+//! a supervisor starts reader and writer again, with back-off, when one fails.
 
 pub mod consumer;
 pub mod event;
+pub mod known;
 pub mod rebuild;
 pub mod status;
 pub mod writer;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
+use std::time::{Duration, Instant};
 
 use exosphere_core::AppContext;
 use tokio::sync::{mpsc, watch};
@@ -28,8 +31,7 @@ pub const REPLAY_WINDOW_US: i64 = 36 * 3600 * 1_000_000;
 /// A running indexer.
 pub struct Indexer {
     stop: watch::Sender<bool>,
-    reader: tokio::task::JoinHandle<()>,
-    writer: tokio::task::JoinHandle<()>,
+    supervisor: tokio::task::JoinHandle<()>,
 }
 
 impl Indexer {
@@ -61,25 +63,85 @@ impl Indexer {
                 .await?;
             }
         }
-        let (tx, rx) = mpsc::channel(CHANNEL);
-        let committed = Arc::new(AtomicI64::new(db.read(writer::saved_cursor).await?.unwrap_or(0)));
-        let batch_writer = writer::Writer::new(db, ctx.registry.clone(), Arc::clone(&committed));
-        let writer = tokio::task::spawn_blocking(move || {
-            if let Err(e) = batch_writer.run(rx) {
-                tracing::error!(error = %e, "the indexer writer stopped on an error");
-            }
-        });
         let (stop, stopped) = watch::channel(false);
-        let reader = tokio::spawn(consumer::run(ctx.config.jetstream_url.clone(), tx, committed, stopped));
+        let supervisor = tokio::spawn(supervise(ctx.clone(), stopped));
         tracing::info!(url = %ctx.config.jetstream_url, "indexer started");
-        Ok(Self { stop, reader, writer })
+        Ok(Self { stop, supervisor })
     }
 
     /// Stops reading, commits what was received, and waits for the writer.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        let _ = self.reader.await;
-        let _ = self.writer.await;
+        let _ = self.supervisor.await;
         tracing::info!("indexer stopped");
+    }
+}
+
+/// The first wait before a restart; it doubles after each failure, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// A life that ran this long resets the back-off.
+const HEALTHY_FOR: Duration = Duration::from_secs(60);
+
+/// Runs reader and writer, and runs them again with back-off when either
+/// fails, from the committed cursor: what the failed batch held was not
+/// committed, so Jetstream sends it again, and what was committed is skipped.
+/// The API keeps serving meanwhile; `_ready` and `/metrics` show the state.
+async fn supervise(ctx: AppContext, stopped: watch::Receiver<bool>) {
+    let mut backoff = FIRST_BACKOFF;
+    loop {
+        let began = Instant::now();
+        ctx.indexer.running();
+        let failure = run_once(&ctx, stopped.clone()).await;
+        if *stopped.borrow() {
+            ctx.indexer.stopped();
+            return;
+        }
+        if began.elapsed() > HEALTHY_FOR {
+            backoff = FIRST_BACKOFF;
+        }
+        tracing::error!(error = %failure, retry_in_s = backoff.as_secs_f64(), "the indexer failed; restarting");
+        ctx.indexer.failed(&failure);
+        let mut stopping = stopped.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(backoff) => {},
+            _ = stopping.changed() => {
+                ctx.indexer.stopped();
+                return;
+            }
+        }
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+/// One life of reader and writer; why it ended (meaningless when stopped).
+async fn run_once(ctx: &AppContext, stopped: watch::Receiver<bool>) -> String {
+    let cursor = match ctx.db.read(writer::saved_cursor).await {
+        Ok(cursor) => cursor.unwrap_or(0),
+        Err(e) => return format!("reading the cursor: {e}"),
+    };
+    let (tx, rx) = mpsc::channel(CHANNEL);
+    let committed = Arc::new(AtomicI64::new(cursor));
+    let batch_writer = writer::Writer::new(ctx.db.clone(), ctx.registry.clone(), Arc::clone(&committed));
+    let writer = tokio::task::spawn_blocking(move || batch_writer.run(rx));
+    let reader = tokio::spawn(consumer::run(
+        ctx.config.jetstream_url.clone(),
+        ctx.registry.clone(),
+        tx,
+        committed,
+        stopped,
+    ));
+    // The writer ends when the reader stops (on request, or because it
+    // failed) or when it fails itself; either way the reader goes too.
+    let ended = writer.await;
+    reader.abort();
+    let reader = reader.await;
+    match ended {
+        Ok(Err(e)) => format!("the writer failed: {}", e.detail()),
+        Err(e) => format!("the writer panicked: {e}"),
+        Ok(Ok(())) => match reader {
+            Err(e) if e.is_panic() => format!("the reader panicked: {e}"),
+            _ => "the reader stopped".to_owned(),
+        },
     }
 }

@@ -421,8 +421,14 @@ async fn index_all(ctx: &AppContext, records: Vec<Found>) -> anyhow::Result<Repo
                         },
                     )
                 });
-                if let Err(e) = &outcome {
-                    tracing::warn!(did = %found.did, rkey = %found.rkey, error = %e, "could not index a record");
+                match &outcome {
+                    Ok(IndexOutcome::Indexed | IndexOutcome::Unchanged) => {
+                        exosphere_core::accounts::know(c, &found.did)?;
+                    }
+                    Err(e) => {
+                        tracing::warn!(did = %found.did, rkey = %found.rkey, error = %e, "could not index a record");
+                    }
+                    Ok(_) => {}
                 }
                 round.count(&outcome);
             }

@@ -12,8 +12,7 @@
 
 use exosphere_core::db::sql::sql;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use diesel::connection::SimpleConnection;
 use diesel::sql_types::{BigInt, Text};
@@ -26,6 +25,7 @@ use exosphere_core::{Db, Error, IndexOutcome, RecordEvent, RecordOp, Source};
 use tokio::sync::mpsc;
 
 use crate::event::{Event, Item, Kind, Operation};
+use crate::known::KnownAccounts;
 
 /// Events per transaction at most. Larger batches write the pages every
 /// batch touches (index roots, counters, the board clock) fewer times and
@@ -37,6 +37,15 @@ pub const BATCH: usize = 10_000;
 /// cache smaller than what it touches, SQLite re-reads pages and spills dirty
 /// ones to the WAL before the commit. SQLite only fills it as it needs to.
 const WRITER_CACHE_KIB: u32 = 256 * 1024;
+
+/// Batches applied a second time, event by event, since the process started.
+static REPLAYS: AtomicU64 = AtomicU64::new(0);
+
+/// How many batches had to be applied again, event by event (one event
+/// failed or was rejected inside the transaction), since the process started.
+pub fn batch_replays() -> u64 {
+    REPLAYS.load(Ordering::Relaxed)
+}
 
 /// What happened to the events of a batch.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +98,13 @@ impl Writer {
     pub fn run(self, mut rx: mpsc::Receiver<Item>) -> Result<(), Error> {
         let mut conn = self.db.conn()?;
         conn.batch_execute(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))?;
+        let mut known = KnownAccounts::default();
+        {
+            let _turn = self.db.write_gate();
+            conn.immediate_transaction(|c| exosphere_core::accounts::seed_from_modules(c, &self.registry))?;
+        }
+        known.refresh(&mut conn)?;
+        tracing::info!(known = known.len(), "known accounts loaded");
         let mut cursor = saved_cursor(&mut conn)?.unwrap_or(0);
         self.committed.store(cursor, Ordering::SeqCst);
         while let Some(first) = rx.blocking_recv() {
@@ -102,7 +118,9 @@ impl Writer {
             }
             cursor = {
                 let _turn = self.db.write_gate();
-                self.commit_with_retry(&mut conn, &batch, cursor)?
+                // A failure ends the writer: the supervisor starts it again
+                // from the committed cursor (see `crate::supervise`).
+                self.commit(&mut conn, &mut known, &batch, cursor)?
             };
             self.db.mark_changed();
             self.committed.store(cursor, Ordering::SeqCst);
@@ -113,30 +131,27 @@ impl Writer {
         Ok(())
     }
 
-    fn commit_with_retry(
+    /// Applies one batch in one transaction; returns the new cursor.
+    pub fn commit(
         &self,
         conn: &mut SqliteConnection,
+        known: &mut KnownAccounts,
         batch: &[Item],
         cursor: i64,
     ) -> Result<i64, Error> {
-        let mut attempt = 0;
-        loop {
-            match self.commit(conn, batch, cursor) {
-                Ok(next) => return Ok(next),
-                Err(e) if attempt < 5 => {
-                    attempt += 1;
-                    tracing::warn!(error = %e, attempt, "indexer batch failed; retrying");
-                    std::thread::sleep(Duration::from_millis(200 * attempt));
-                }
-                Err(e) => return Err(e),
+        let mut attempt = |isolate| {
+            let applied = self.apply_batch(conn, known, batch, cursor, isolate);
+            match applied {
+                Ok(_) => known.committed(),
+                Err(_) => known.rolled_back(),
             }
-        }
-    }
-
-    /// Applies one batch in one transaction; returns the new cursor.
-    pub fn commit(&self, conn: &mut SqliteConnection, batch: &[Item], cursor: i64) -> Result<i64, Error> {
-        let next = match self.apply_batch(conn, batch, cursor, false) {
-            Err(BatchError::Retry) => self.apply_batch(conn, batch, cursor, true),
+            applied
+        };
+        let next = match attempt(false) {
+            Err(BatchError::Retry) => {
+                REPLAYS.fetch_add(1, Ordering::Relaxed);
+                attempt(true)
+            }
             other => other,
         }
         .map_err(|e| match e {
@@ -156,25 +171,37 @@ impl Writer {
     fn apply_batch(
         &self,
         conn: &mut SqliteConnection,
+        known: &mut KnownAccounts,
         batch: &[Item],
         cursor: i64,
         isolate: bool,
     ) -> Result<i64, BatchError> {
         conn.immediate_transaction(|c| {
+            // Sign-ins and other processes make accounts known too.
+            known.refresh(c)?;
             let mut counters = Counters::default();
             let mut last = cursor;
             for item in batch {
                 match item {
                     Item::Malformed(_) => counters.malformed += 1,
+                    Item::Invalid { time_us, .. } if *time_us <= last => {}
+                    Item::Invalid { time_us, did, collection, why } => {
+                        counters.events += 1;
+                        counters.rejected += 1;
+                        last = *time_us;
+                        if !isolate {
+                            tracing::info!(%did, %collection, %why, "rejected a record that breaks its Lexicon");
+                        }
+                    }
                     // Replayed after a reconnect's rewind: already committed.
                     Item::Event(event) if event.time_us <= last => {}
                     Item::Event(event) => {
                         counters.events += 1;
                         last = event.time_us;
                         let outcome = if isolate {
-                            c.transaction(|c| apply(c, &self.registry, event))
+                            c.transaction(|c| apply(c, &self.registry, known, event))
                         } else {
-                            apply(c, &self.registry, event)
+                            apply(c, &self.registry, known, event)
                         };
                         match outcome {
                             Ok(IndexOutcome::Rejected(_)) | Err(_) if !isolate => return Err(BatchError::Retry),
@@ -240,13 +267,22 @@ fn save_state(conn: &mut SqliteConnection, cursor: i64, c: &Counters) -> Result<
 /// Sphere?" and "open Sphere or active member (owner/admin for statuses and
 /// moderation)?" live in each record type's indexing function, the same one
 /// the API write path uses.
-pub fn apply(conn: &mut SqliteConnection, registry: &Registry, event: &Event) -> Result<IndexOutcome, Error> {
+///
+/// Identity and account events, which Jetstream sends for the whole
+/// network, are kept only for accounts this server knows; the author of
+/// every record indexed becomes known.
+pub fn apply(
+    conn: &mut SqliteConnection,
+    registry: &Registry,
+    known: &mut KnownAccounts,
+    event: &Event,
+) -> Result<IndexOutcome, Error> {
     match event.kind {
         Kind::Commit => {
             let Some(commit) = &event.commit else { return Ok(IndexOutcome::Ignored) };
-            let known = CORE_COLLECTIONS.contains(&commit.collection.as_str())
+            let ours = CORE_COLLECTIONS.contains(&commit.collection.as_str())
                 || registry.for_collection(&commit.collection).is_some();
-            if !known {
+            if !ours {
                 return Ok(IndexOutcome::Ignored);
             }
             let op = match commit.operation {
@@ -269,7 +305,7 @@ pub fn apply(conn: &mut SqliteConnection, registry: &Registry, event: &Event) ->
                     "cid", "missing",
                 )));
             }
-            registry.index(
+            let outcome = registry.index(
                 conn,
                 &RecordEvent {
                     source: Source::Jetstream,
@@ -280,11 +316,15 @@ pub fn apply(conn: &mut SqliteConnection, registry: &Registry, event: &Event) ->
                     cid: commit.cid.as_deref(),
                     record,
                 },
-            )
+            )?;
+            if matches!(outcome, IndexOutcome::Indexed | IndexOutcome::Unchanged) {
+                known.know(conn, &event.did)?;
+            }
+            Ok(outcome)
         }
         Kind::Identity => {
             let Some(identity) = &event.identity else { return Ok(IndexOutcome::Ignored) };
-            if identity.handle.is_none() {
+            if identity.handle.is_none() || !known.contains(&identity.did) {
                 return Ok(IndexOutcome::Ignored);
             }
             remember_handle(conn, &identity.did, identity.handle.as_deref())?;
@@ -292,6 +332,9 @@ pub fn apply(conn: &mut SqliteConnection, registry: &Registry, event: &Event) ->
         }
         Kind::Account => {
             let Some(account) = &event.account else { return Ok(IndexOutcome::Ignored) };
+            if !known.contains(&account.did) {
+                return Ok(IndexOutcome::Ignored);
+            }
             if account.active {
                 sql("DELETE FROM inactive_accounts WHERE did = ?")
                     .bind::<Text, _>(&account.did)

@@ -18,6 +18,18 @@ use crate::xrpc::{Error, ErrorKind};
 pub const CORE_COLLECTIONS: [&str; 4] =
     [sphere::NSID, sphere_member::NSID, sphere_member_approval::NSID, moderation::NSID];
 
+/// The Lexicon check of one of [`CORE_COLLECTIONS`]; `None` for other collections.
+pub fn core_validator(collection: &str) -> Option<crate::module::Validator> {
+    use crate::module::validate_as;
+    Some(match collection {
+        sphere::NSID => validate_as::<sphere::Record>,
+        sphere_member::NSID => validate_as::<sphere_member::Record>,
+        sphere_member_approval::NSID => validate_as::<sphere_member_approval::Record>,
+        moderation::NSID => validate_as::<moderation::Record>,
+        _ => return None,
+    })
+}
+
 /// Indexes a record of one of [`CORE_COLLECTIONS`]; `None` for other collections.
 pub fn index_core_record(
     conn: &mut SqliteConnection,
@@ -116,6 +128,7 @@ pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
     .bind::<Text, _>(&record.created_at)
     .execute(conn)?;
     if existing.is_none() {
+        crate::accounts::know(conn, event.did)?;
         let sphere = store::sphere_by_uri(conn, &uri)?
             .ok_or_else(|| Error::internal(anyhow::anyhow!("sphere vanished")))?;
         sql(
@@ -224,6 +237,7 @@ pub fn index_member_approval(
             "the owner is the Sphere record's author: approvals grant admin or member",
         )));
     }
+    crate::accounts::know(conn, &record.member)?;
     let mut row = store::member(conn, sphere.id, &record.member)?
         .unwrap_or_else(|| blank_member(sphere.id, &record.member));
     if row.role == "owner" {

@@ -273,7 +273,7 @@ pub fn remember_handle(conn: &mut SqliteConnection, did: &str, handle: Option<&s
     .bind::<Text, _>(did)
     .bind::<Nullable<Text>, _>(handle)
     .execute(conn)?;
-    Ok(())
+    crate::accounts::know(conn, did)
 }
 
 /// Whether a subject has a moderation flag (`locked`, `pinned`).

@@ -82,6 +82,8 @@ pub struct Error {
     message: String,
     /// Seconds after which a rate-limited request may be tried again.
     retry_after: Option<u64>,
+    /// What went wrong inside, for an internal error (logged, never answered).
+    cause: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -93,13 +95,19 @@ struct Body<'a> {
 impl Error {
     /// An error of `kind` with its generic name.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, name: Cow::Borrowed(kind.default_name()), message: message.into(), retry_after: None }
+        Self {
+            kind,
+            name: Cow::Borrowed(kind.default_name()),
+            message: message.into(),
+            retry_after: None,
+            cause: None,
+        }
     }
 
     /// An error with a method-specific name from the Lexicon's `errors`,
     /// e.g. `SphereNotFound`.
     pub fn named(kind: ErrorKind, name: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, name: Cow::Borrowed(name), message: message.into(), retry_after: None }
+        Self { kind, name: Cow::Borrowed(name), message: message.into(), retry_after: None, cause: None }
     }
 
     /// 400 `InvalidRequest`.
@@ -129,9 +137,15 @@ impl Error {
 
     /// 500: logs the cause, answers a generic message.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
-        let cause = cause.into();
-        tracing::error!(error = %format!("{cause:#}"), "internal error");
-        Self::new(ErrorKind::Internal, "internal server error")
+        let cause = format!("{:#}", cause.into());
+        tracing::error!(error = %cause, "internal error");
+        Self { cause: Some(cause), ..Self::new(ErrorKind::Internal, "internal server error") }
+    }
+
+    /// What went wrong, for this server's operators: an internal error's
+    /// cause (which clients are never told), else the message.
+    pub fn detail(&self) -> &str {
+        self.cause.as_deref().unwrap_or(&self.message)
     }
 
     /// What kind of error this is.

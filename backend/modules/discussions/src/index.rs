@@ -16,9 +16,9 @@ use crate::generated::site::exosphere::{discussion, discussion_reaction, discuss
 /// The collections this module indexes, in rebuild order (threads before
 /// the replies and reactions that name them).
 pub const COLLECTIONS: &[Collection] = &[
-    Collection::writer(discussion::NSID),
-    Collection::writer(discussion_reply::NSID),
-    Collection::writer(discussion_reaction::NSID),
+    Collection::writer::<discussion::Record>(),
+    Collection::writer::<discussion_reply::Record>(),
+    Collection::writer::<discussion_reaction::Record>(),
 ];
 
 /// GitHub's eight reactions: the only ones counted.

@@ -1,8 +1,9 @@
 //! Indexer throughput: replays a generated stream of 1M Jetstream events over
 //! a local WebSocket through the real consumer and writer into SQLite, and
 //! prints events/s beside the raw WebSocket + parse rate of the same stream
-//! in the same run, and beside SQLite's own floor on this machine: one
-//! vote-shaped row with its two unique indexes per event.
+//! in the same run, beside the same stream with 10% of its records
+//! Lexicon-invalid (the hostile mix), and beside SQLite's own floor on this
+//! machine: one vote-shaped row with its two unique indexes per event.
 //!
 //! Run: `cargo bench --workspace --bench indexer` (`BENCH_EVENTS` to change the count).
 
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use exosphere_core::Config;
 use exosphere_indexer::event::{Item, parse};
-use exosphere_testkit::jetstream::Replay;
+use exosphere_testkit::jetstream::{Frame, Replay};
 use workload::synthetic_board;
 
 #[path = "../tests/common/workload.rs"]
@@ -32,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
         bytes as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
-    let replay = Replay::start(frames).await?;
+    let replay = Replay::start(frames.clone()).await?;
 
     // Baseline: the same stream over the same WebSocket, only parsed.
     let t = Instant::now();
@@ -54,7 +55,59 @@ async fn main() -> anyhow::Result<()> {
     let raw = parsed as f64 / t.elapsed().as_secs_f64();
     drop(socket);
 
-    // The real consumer and writer into SQLite.
+    // The real consumer and writer into SQLite: the clean stream, then the
+    // same with one create in ten made Lexicon-invalid (hostile publishers).
+    let (indexed, status) = index(frames.clone(), last, events).await?;
+    let (hostile, hostile_status) = index(hostile_mix(&frames), last, events).await?;
+    let dir = tempfile::tempdir()?;
+    let floor = sqlite_floor(&dir.path().join("floor.sqlite"), events)?;
+
+    println!("\n{:<44} {:>12}", "stage", "events/s");
+    println!("{:<44} {:>12.0}", "WebSocket + parse only (baseline)", raw);
+    println!(
+        "{:<44} {:>12.0}   ({:.0}% of baseline)",
+        "consumer + batched writer into SQLite",
+        indexed,
+        100.0 * indexed / raw
+    );
+    println!(
+        "{:<44} {:>12.0}   ({:.0}% of the clean rate; target >= 80%)",
+        "the same, 10% of records Lexicon-invalid",
+        hostile,
+        100.0 * hostile / indexed
+    );
+    println!(
+        "{:<44} {:>12.0}   ({:.0}% of baseline)",
+        "SQLite floor: one vote row + its 2 indexes",
+        floor,
+        100.0 * floor / raw
+    );
+    println!(
+        "\nindexed {} / unchanged {} / ignored {} / rejected {} / failed {}; target >= 100000 events/s (Bluesky's whole network: ~2000/s)",
+        status.state.indexed,
+        status.state.unchanged,
+        status.state.ignored,
+        status.state.rejected,
+        status.state.failed
+    );
+    println!(
+        "hostile run: indexed {} / rejected {} / ignored {} / failed {}",
+        hostile_status.state.indexed,
+        hostile_status.state.rejected,
+        hostile_status.state.ignored,
+        hostile_status.state.failed
+    );
+    Ok(())
+}
+
+/// Replays `frames` through the real consumer and writer into a fresh
+/// database with the bench's Sphere; events/s until the cursor reaches `last`.
+async fn index(
+    frames: Vec<Frame>,
+    last: i64,
+    events: usize,
+) -> anyhow::Result<(f64, exosphere_indexer::status::Status)> {
+    let replay = Replay::start(frames).await?;
     let dir = tempfile::tempdir()?;
     let mut config = Config::for_tests(dir.path().join("data"));
     config.jetstream_url = replay.url.clone();
@@ -80,34 +133,35 @@ async fn main() -> anyhow::Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let indexed = events as f64 / t.elapsed().as_secs_f64();
+    let rate = events as f64 / t.elapsed().as_secs_f64();
     indexer.stop().await;
-    let status = ctx.db.read(exosphere_indexer::status::read).await?;
-    let floor = sqlite_floor(&dir.path().join("floor.sqlite"), events)?;
+    Ok((rate, ctx.db.read(exosphere_indexer::status::read).await?))
+}
 
-    println!("\n{:<44} {:>12}", "stage", "events/s");
-    println!("{:<44} {:>12.0}", "WebSocket + parse only (baseline)", raw);
-    println!(
-        "{:<44} {:>12.0}   ({:.0}% of baseline)",
-        "consumer + batched writer into SQLite",
-        indexed,
-        100.0 * indexed / raw
-    );
-    println!(
-        "{:<44} {:>12.0}   ({:.0}% of baseline)",
-        "SQLite floor: one vote row + its 2 indexes",
-        floor,
-        100.0 * floor / raw
-    );
-    println!(
-        "\nindexed {} / unchanged {} / ignored {} / rejected {} / failed {}; target >= 100000 events/s (Bluesky's whole network: ~2000/s)",
-        status.state.indexed,
-        status.state.unchanged,
-        status.state.ignored,
-        status.state.rejected,
-        status.state.failed
-    );
-    Ok(())
+/// One create in ten with a `createdAt` that is no datetime: invalid under
+/// every record's Lexicon, as anyone may publish.
+fn hostile_mix(frames: &[Frame]) -> Vec<Frame> {
+    let mut creates = 0usize;
+    frames
+        .iter()
+        .map(|frame| {
+            let (Some(time_us), Message::Text(text)) = (frame.time_us, &frame.message) else {
+                return frame.clone();
+            };
+            let Ok(mut event) = serde_json::from_str::<serde_json::Value>(text.as_str()) else {
+                return frame.clone();
+            };
+            if event["commit"]["operation"] != "create" {
+                return frame.clone();
+            }
+            creates += 1;
+            if !creates.is_multiple_of(10) {
+                return frame.clone();
+            }
+            event["commit"]["record"]["createdAt"] = serde_json::json!("yesterday");
+            Frame::event(time_us, event.to_string())
+        })
+        .collect()
 }
 
 /// What SQLite alone does here: per event, one row shaped like a vote

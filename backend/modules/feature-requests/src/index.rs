@@ -21,11 +21,11 @@ use crate::ranking::{now_us, weight};
 /// The collections this module indexes, in rebuild order (subjects first),
 /// with who may publish each: statuses are the owner's and admins'.
 pub const COLLECTIONS: &[Collection] = &[
-    Collection::writer(feature_request::NSID),
-    Collection::writer(feature_request_vote::NSID),
-    Collection::writer(feature_request_comment::NSID),
-    Collection::writer(feature_request_comment_vote::NSID),
-    Collection::moderator(feature_request_status::NSID),
+    Collection::writer::<feature_request::Record>(),
+    Collection::writer::<feature_request_vote::Record>(),
+    Collection::writer::<feature_request_comment::Record>(),
+    Collection::writer::<feature_request_comment_vote::Record>(),
+    Collection::moderator::<feature_request_status::Record>(),
 ];
 
 /// Dispatches a gated create or update to its record type's indexing function.
