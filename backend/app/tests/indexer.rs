@@ -238,3 +238,104 @@ async fn a_jetstream_that_fails_is_passed_over_for_the_next() -> anyhow::Result<
     assert_eq!(status["indexed"], 1, "{status}");
     Ok(())
 }
+
+/// A Sphere's member count as an anonymous visitor gets it (never from a cache).
+async fn member_count(server: &TestServer, slug: &str) -> anyhow::Result<(u16, i64)> {
+    let response = server
+        .client
+        .get(server.url(&format!("/xrpc/site.exosphere.sphere.getSphere?sphere={slug}")))
+        .header("cache-control", "no-cache")
+        .send()
+        .await?;
+    let status = response.status().as_u16();
+    let body: Value = response.json().await?;
+    Ok((status, body["sphere"]["memberCount"].as_i64().unwrap_or(-1)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuild_switches_at_once_and_keeps_what_arrives_meanwhile() -> anyhow::Result<()> {
+    use exosphere_indexer::rebuild::{ProgressBar, Reader, SphereRebuild};
+    use exosphere_testkit::world::World;
+    use exosphere_testkit::xrpc::{get, ok};
+    let w = World::new().await?;
+    let s = &w.server;
+    let ctx = s.running.ctx.clone();
+    // garden: alice owns it, bob is an admin, carol a member, dave invited.
+    let garden = w.sphere("garden", "public", "open").await?;
+    let uri = garden["uri"].as_str().unwrap_or_default().to_owned();
+    ok(s, &w.bob, "site.exosphere.sphere.createSphere", json!({ "name": "Marker", "slug": "marker" }))
+        .await?;
+    let marker =
+        get(s, &w.bob, "site.exosphere.sphere.getSphere", &[("sphere", "marker")]).await?["sphere"].clone();
+    let (bob, carol, dave, erin) = (
+        w.net.account("bob").clone(),
+        w.net.account("carol").clone(),
+        w.net.account("dave").clone(),
+        w.net.account("erin").clone(),
+    );
+    let now = exosphere_core::write::now;
+    let member = |sphere: &str| json!({ "$type": "site.exosphere.sphereMember", "sphere": sphere, "createdAt": now() });
+    let marker_uri = marker["uri"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(member_count(s, "garden").await?, (200, 3));
+
+    // Readers, all along: the old Sphere or the new one, never a missing or a half-built one.
+    let watching = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let watcher = {
+        let (watching, base, client) = (watching.clone(), s.base.clone(), s.client.clone());
+        tokio::spawn(async move {
+            let mut seen = std::collections::BTreeSet::new();
+            while watching.load(std::sync::atomic::Ordering::Relaxed) {
+                let response = client
+                    .get(format!("{base}/xrpc/site.exosphere.sphere.getSphere?sphere=garden"))
+                    .header("cache-control", "no-cache")
+                    .send()
+                    .await?;
+                let status = response.status().as_u16();
+                let body: Value = response.json().await?;
+                seen.insert((status, body["sphere"]["memberCount"].as_i64().unwrap_or(-1)));
+            }
+            anyhow::Ok(seen)
+        })
+    };
+
+    // The indexer reads the network live (erin's request to join the marker Sphere shows it).
+    let indexer = Indexer::start(ctx.clone()).await?;
+    w.net.create_record(&erin, "site.exosphere.sphereMember", member(&marker_uri)).await?;
+    eventually("the indexer is live", || requested(&w, &erin.did)).await?;
+
+    // The rebuild begins; bob approves erin and erin joins, straight on their PDSes, before it reads.
+    let rebuild = SphereRebuild::begin(&ctx, &uri).await?;
+    w.net.create_record(&bob, "site.exosphere.sphereMemberApproval",
+        json!({ "$type": "site.exosphere.sphereMemberApproval", "sphere": uri, "member": erin.did, "role": "member", "createdAt": now() })).await?;
+    w.net.create_record(&erin, "site.exosphere.sphereMember", member(&uri)).await?;
+    let mut reader = Reader::new(&ctx);
+    let fetched = rebuild
+        .fetch(&mut reader, &ProgressBar::hidden())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("nothing fetched"))?;
+    // After it read: dave accepts his invitation. carol's request to join the marker Sphere,
+    // published after all these, is indexed: the indexer has read past them, and held them back.
+    w.net.create_record(&dave, "site.exosphere.sphereMember", member(&uri)).await?;
+    w.net.create_record(&carol, "site.exosphere.sphereMember", member(&marker_uri)).await?;
+    eventually("carol's request to join the marker Sphere is indexed", || requested(&w, &carol.did)).await?;
+    assert_eq!(member_count(s, "garden").await?, (200, 3), "garden's events wait for the switch");
+    let report = rebuild.switch(fetched).await?;
+    assert!(report.indexed > 0, "{report:?}");
+    eventually("dave's acceptance is applied after the switch", || async {
+        Ok(member_count(s, "garden").await? == (200, 5))
+    })
+    .await?;
+    indexer.stop().await;
+    watching.store(false, std::sync::atomic::Ordering::Relaxed);
+    let seen = watcher.await??;
+    assert!(seen.iter().all(|seen| [(200, 3), (200, 4), (200, 5)].contains(seen)), "readers saw {seen:?}");
+    Ok(())
+}
+
+/// Whether `did` asked to join the marker Sphere (as its owner, bob, sees it).
+async fn requested(w: &exosphere_testkit::world::World, did: &str) -> anyhow::Result<bool> {
+    let params = [("sphere", "marker"), ("status", "requested")];
+    let members =
+        exosphere_testkit::xrpc::get(&w.server, &w.bob, "site.exosphere.sphere.listMembers", &params).await?;
+    Ok(members.to_string().contains(did))
+}

@@ -322,6 +322,7 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0004_subject_flags", sql: include_str!("../migrations/0004_subject_flags.sql") },
     Migration { id: "0005_instance", sql: include_str!("../migrations/0005_instance.sql") },
     Migration { id: "0006_known_accounts", sql: include_str!("../migrations/0006_known_accounts.sql") },
+    Migration { id: "0007_rebuilds", sql: include_str!("../migrations/0007_rebuilds.sql") },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.

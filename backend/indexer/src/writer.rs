@@ -9,6 +9,11 @@
 //! half-indexed. (Savepoints per event are costly: SQLite journals every
 //! page an event touches and FTS5 flushes its index at every release, so
 //! the common, clean batch goes without them.)
+//!
+//! While a Sphere is rebuilt (`crate::rebuild::SphereRebuild`, by any
+//! process), its events, and every delete, are held back in memory and
+//! applied after the rebuild's switch; the saved cursor stays before the
+//! oldest held event, so a restart reads them again.
 
 use exosphere_core::db::sql::sql;
 use std::sync::Arc;
@@ -105,42 +110,83 @@ impl Writer {
         }
         known.refresh(&mut conn)?;
         tracing::info!(known = known.len(), "known accounts loaded");
-        let mut cursor = saved_cursor(&mut conn)?.unwrap_or(0);
-        self.committed.store(cursor, Ordering::SeqCst);
-        while let Some(first) = rx.blocking_recv() {
-            let mut batch = Vec::with_capacity(BATCH);
-            batch.push(first);
-            while batch.len() < BATCH {
+        let mut high = saved_cursor(&mut conn)?.unwrap_or(0);
+        self.committed.store(high, Ordering::SeqCst);
+        // Events held back while their Sphere is rebuilt, oldest first.
+        let mut held: Vec<Item> = Vec::new();
+        loop {
+            // While events are held, look again now and then for the rebuild's end.
+            let first = if held.is_empty() {
+                rx.blocking_recv()
+            } else {
                 match rx.try_recv() {
-                    Ok(item) => batch.push(item),
+                    Ok(item) => Some(item),
+                    Err(mpsc::error::TryRecvError::Empty) => {
+                        std::thread::sleep(HELD_RECHECK);
+                        rx.try_recv().ok()
+                    }
+                    Err(mpsc::error::TryRecvError::Disconnected) => None,
+                }
+            };
+            let closed = first.is_none() && (held.is_empty() || rx.is_closed());
+            if closed {
+                break;
+            }
+            // The held events come first, in their order, then the new ones.
+            let carried = held.len();
+            let mut work = std::mem::take(&mut held);
+            work.extend(first);
+            while work.len() < carried + BATCH {
+                match rx.try_recv() {
+                    Ok(item) => work.push(item),
                     Err(_) => break,
                 }
             }
-            cursor = {
+            if work.len() == carried {
+                let still = rebuilding(&mut conn)?;
+                if work.iter().all(|item| matches!(item, Item::Event(e) if holds_back(&still, e))) {
+                    held = work;
+                    continue;
+                }
+            }
+            let done = {
                 let _turn = self.db.write_gate();
                 // A failure ends the writer: the supervisor starts it again
                 // from the committed cursor (see `crate::supervise`).
-                self.commit(&mut conn, &mut known, &batch, cursor)?
+                self.commit(&mut conn, &mut known, &work, carried, high)?
             };
+            high = done.high;
+            let mut keep = done.held.into_iter().peekable();
+            held = work
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    keep.next_if_eq(&i)?;
+                    Some(item)
+                })
+                .collect();
             self.db.mark_changed();
-            self.committed.store(cursor, Ordering::SeqCst);
+            self.committed.store(done.saved, Ordering::SeqCst);
         }
-        tracing::info!(cursor, "indexer writer stopped");
+        tracing::info!(cursor = high, held = held.len(), "indexer writer stopped");
         // The connection goes back to the pool: with the pool's cache size, and its memory freed.
         conn.batch_execute(&format!("PRAGMA cache_size = -{}", exosphere_core::db::CACHE_KIB))?;
         Ok(())
     }
 
-    /// Applies one batch in one transaction; returns the new cursor.
+    /// Applies one batch in one transaction. Its first `carried` items are
+    /// events held back before (never skipped as already seen); `high` is the
+    /// newest event time seen so far.
     pub fn commit(
         &self,
         conn: &mut SqliteConnection,
         known: &mut KnownAccounts,
         batch: &[Item],
-        cursor: i64,
-    ) -> Result<i64, Error> {
+        carried: usize,
+        high: i64,
+    ) -> Result<Committed, Error> {
         let mut attempt = |isolate| {
-            let applied = self.apply_batch(conn, known, batch, cursor, isolate);
+            let applied = self.apply_batch(conn, known, batch, carried, high, isolate);
             match applied {
                 Ok(_) => known.committed(),
                 Err(_) => known.rolled_back(),
@@ -173,57 +219,125 @@ impl Writer {
         conn: &mut SqliteConnection,
         known: &mut KnownAccounts,
         batch: &[Item],
-        cursor: i64,
+        carried: usize,
+        high: i64,
         isolate: bool,
-    ) -> Result<i64, BatchError> {
+    ) -> Result<Committed, BatchError> {
         conn.immediate_transaction(|c| {
             // Sign-ins and other processes make accounts known too.
             known.refresh(c)?;
+            let rebuilding = rebuilding(c)?;
+            let mut held = Vec::new();
             let mut counters = Counters::default();
-            let mut last = cursor;
-            for item in batch {
-                match item {
-                    Item::Malformed(_) => counters.malformed += 1,
-                    Item::Invalid { time_us, .. } if *time_us <= last => {}
-                    Item::Invalid { time_us, did, collection, why } => {
-                        counters.events += 1;
-                        counters.rejected += 1;
-                        last = *time_us;
-                        if !isolate {
-                            tracing::info!(%did, %collection, %why, "rejected a record that breaks its Lexicon");
-                        }
+            let mut last = high;
+            for (i, item) in batch.iter().enumerate() {
+                let event = match item {
+                    Item::Malformed(_) => {
+                        counters.malformed += 1;
+                        continue;
                     }
-                    // Replayed after a reconnect's rewind: already committed.
-                    Item::Event(event) if event.time_us <= last => {}
-                    Item::Event(event) => {
-                        counters.events += 1;
-                        last = event.time_us;
-                        let outcome = if isolate {
-                            c.transaction(|c| apply(c, &self.registry, known, event))
-                        } else {
-                            apply(c, &self.registry, known, event)
-                        };
-                        match outcome {
-                            Ok(IndexOutcome::Rejected(_)) | Err(_) if !isolate => return Err(BatchError::Retry),
-                            Ok(outcome) => {
-                                if let IndexOutcome::Rejected(why) = &outcome {
-                                    tracing::info!(did = %event.did, %why, "rejected a record that breaks its Lexicon");
-                                }
-                                counters.count(&outcome);
-                            }
-                            Err(e) => {
-                                counters.failed += 1;
-                                tracing::warn!(did = %event.did, time_us = event.time_us, error = %e, "could not index an event");
+                    Item::Invalid { time_us, did, collection, why } => {
+                        if *time_us > last {
+                            counters.events += 1;
+                            counters.rejected += 1;
+                            last = *time_us;
+                            if !isolate {
+                                tracing::info!(%did, %collection, %why, "rejected a record that breaks its Lexicon");
                             }
                         }
+                        continue;
+                    }
+                    Item::Event(event) => event,
+                };
+                // Replayed after a reconnect's rewind: already committed (events
+                // held back before are older than what was seen, and are not).
+                if i >= carried && event.time_us <= last {
+                    continue;
+                }
+                last = last.max(event.time_us);
+                if holds_back(&rebuilding, event) {
+                    held.push(i);
+                    continue;
+                }
+                counters.events += 1;
+                let outcome = if isolate {
+                    c.transaction(|c| apply(c, &self.registry, known, event))
+                } else {
+                    apply(c, &self.registry, known, event)
+                };
+                match outcome {
+                    Ok(IndexOutcome::Rejected(_)) | Err(_) if !isolate => return Err(BatchError::Retry),
+                    Ok(outcome) => {
+                        if let IndexOutcome::Rejected(why) = &outcome {
+                            tracing::info!(did = %event.did, %why, "rejected a record that breaks its Lexicon");
+                        }
+                        counters.count(&outcome);
+                    }
+                    Err(e) => {
+                        counters.failed += 1;
+                        tracing::warn!(did = %event.did, time_us = event.time_us, error = %e, "could not index an event");
                     }
                 }
             }
             self.db.before_commit(c)?;
-            save_state(c, last, &counters)?;
-            Ok(last)
+            // Held events are not committed: a restart must read them again.
+            let saved = held
+                .first()
+                .and_then(|&i| match &batch[i] {
+                    Item::Event(e) => Some(e.time_us - 1),
+                    _ => None,
+                })
+                .map_or(last, |t| t.min(last));
+            save_state(c, saved, &counters)?;
+            Ok(Committed { high: last, saved, held })
         })
     }
+}
+
+/// What a committed batch leaves.
+pub struct Committed {
+    /// The newest event time seen.
+    pub high: i64,
+    /// The cursor saved (before the oldest held event).
+    pub saved: i64,
+    /// Indexes in the batch of events held back, in order.
+    pub held: Vec<usize>,
+}
+
+/// How long the writer waits, while it holds events back, before looking
+/// again whether their Sphere's rebuild ended.
+const HELD_RECHECK: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Spheres being rebuilt now (by any process: see `crate::rebuild::SphereRebuild`).
+fn rebuilding(conn: &mut SqliteConnection) -> Result<Vec<String>, Error> {
+    #[derive(diesel::QueryableByName)]
+    struct Uri {
+        #[diesel(sql_type = Text)]
+        sphere_uri: String,
+    }
+    let rows: Vec<Uri> = sql(format!(
+        "SELECT sphere_uri FROM rebuilds
+         WHERE heartbeat_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-{} seconds')",
+        crate::rebuild::STALE_REBUILD_S
+    ))
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.sphere_uri).collect())
+}
+
+/// Whether an event waits for a rebuild: one of a Sphere being rebuilt, or a
+/// delete (which names no Sphere) while any is.
+fn holds_back(rebuilding: &[String], event: &Event) -> bool {
+    if rebuilding.is_empty() {
+        return false;
+    }
+    let Some(commit) = &event.commit else { return false };
+    if commit.operation == Operation::Delete {
+        return true;
+    }
+    let named = commit.record.as_ref().and_then(|r| r.get("sphere")).and_then(|s| s.as_str());
+    let own = (commit.collection == exosphere_core::lexicon::site::exosphere::sphere::NSID)
+        .then(|| format!("at://{}/{}/{}", event.did, commit.collection, commit.rkey));
+    rebuilding.iter().any(|uri| named == Some(uri.as_str()) || own.as_deref() == Some(uri.as_str()))
 }
 
 /// Why a batch attempt ended.
