@@ -27,9 +27,16 @@ async fn server_reading(
     frames: Vec<Frame>,
     jetstream: impl FnOnce(&str) -> String,
 ) -> anyhow::Result<(Replay, TestServer)> {
-    let replay = Replay::start(frames).await?;
-    let url = jetstream(&replay.url);
-    let server = TestServer::start_with(|c| c.jetstream_url = url).await?;
+    server_of(Replay::start(frames).await?, |c, replay| c.jetstream_url = jetstream(replay)).await
+}
+
+/// A server whose configuration `tweak` sets (given the replay's URL), with the Sphere.
+async fn server_of(
+    replay: Replay,
+    tweak: impl FnOnce(&mut exosphere_core::Config, &str),
+) -> anyhow::Result<(Replay, TestServer)> {
+    let url = replay.url.clone();
+    let server = TestServer::start_with(|c| tweak(c, &url)).await?;
     server
         .running
         .ctx
@@ -338,4 +345,36 @@ async fn requested(w: &exosphere_testkit::world::World, did: &str) -> anyhow::Re
     let members =
         exosphere_testkit::xrpc::get(&w.server, &w.bob, "site.exosphere.sphere.listMembers", &params).await?;
     Ok(members.to_string().contains(did))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_compressed_stream_is_read_with_the_dictionary_in_under_half_the_bytes() -> anyhow::Result<()> {
+    let start = now_us() - 60_000_000;
+    let frames: Vec<Frame> = (0..2_000i64)
+        .map(|i| join(start + i, &format!("did:plc:joiner{i}"), "2026-12-01T00:00:00.000Z"))
+        .collect();
+    let raw: u64 = frames.iter().map(|f| f.message.len() as u64).sum();
+    let samples: Vec<String> =
+        frames.iter().take(500).map(|f| f.message.to_text().unwrap_or_default().to_owned()).collect();
+    let dictionary = exosphere_testkit::jetstream::train_dictionary(&samples, 16 * 1024)?;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("zstd_dictionary");
+    std::fs::write(&path, &dictionary)?;
+    let replay = Replay::start_with(frames, Some(dictionary)).await?;
+    let (replay, server) = server_of(replay, |c, url| {
+        c.jetstream_url = url.to_owned();
+        c.jetstream_zstd_dictionary = Some(path);
+    })
+    .await?;
+    let indexer = Indexer::start(server.running.ctx.clone()).await?;
+    let status = caught_up(&server, start + 1_999).await?;
+    indexer.stop().await;
+    assert_eq!(
+        (status["indexed"].as_i64(), status["malformed"].as_i64()),
+        (Some(2_000), Some(0)),
+        "{status}"
+    );
+    let sent = replay.bytes_sent();
+    assert!(sent * 2 < raw, "compressed {sent} bytes against {raw} raw");
+    Ok(())
 }

@@ -59,6 +59,11 @@ pub struct Config {
     )]
     pub jetstream_url: String,
 
+    /// Jetstream's zstd dictionary (a file): with it, the indexer asks for
+    /// the compressed stream (`compress=true`), about half the bytes.
+    #[arg(long, env = "EXOSPHERE_JETSTREAM_ZSTD_DICTIONARY")]
+    pub jetstream_zstd_dictionary: Option<PathBuf>,
+
     /// did:plc directory used to resolve DIDs.
     #[arg(long, env = "EXOSPHERE_PLC_URL", default_value = "https://plc.directory")]
     pub plc_url: String,
@@ -178,6 +183,7 @@ impl Config {
             public_url: "http://127.0.0.1:3000".into(),
             data_dir: data_dir.into(),
             jetstream_url: "ws://127.0.0.1:1/subscribe".into(),
+            jetstream_zstd_dictionary: None,
             plc_url: "http://127.0.0.1:1".into(),
             // Never DNS or the web in tests: an unreachable loopback resolver unless a test sets one.
             handle_resolver: Some("http://127.0.0.1:1".into()),

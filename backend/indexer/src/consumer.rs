@@ -16,15 +16,18 @@ use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
-use crate::event::{Item, parse};
+use crate::event::{Item, MAX_MESSAGE_BYTES, parse};
 
 /// How far before the committed cursor a reconnect resumes.
 pub const REWIND_US: i64 = 5_000_000;
 
-/// The subscription URL for a cursor.
-pub fn subscribe_url(base: &str, cursor: i64) -> String {
+/// The subscription URL for a cursor (`compress`: ask for zstd frames).
+pub fn subscribe_url(base: &str, cursor: i64, compress: bool) -> String {
     let separator = if base.contains('?') { '&' } else { '?' };
     let mut url = format!("{base}{separator}wantedCollections=site.exosphere.*");
+    if compress {
+        url.push_str("&compress=true");
+    }
     if cursor > 0 {
         url.push_str(&format!("&cursor={}", (cursor - REWIND_US).max(1)));
     }
@@ -39,6 +42,7 @@ pub fn instances(configured: &str) -> Vec<String> {
 /// Reads Jetstream until `stop` turns true or the writer goes away.
 pub async fn run(
     configured: String,
+    dictionary: Option<std::sync::Arc<Vec<u8>>>,
     registry: exosphere_core::module::Registry,
     tx: mpsc::Sender<Item>,
     committed: Arc<AtomicI64>,
@@ -56,7 +60,17 @@ pub async fn run(
             return;
         };
         turn += 1;
-        let url = subscribe_url(base, committed.load(Ordering::SeqCst));
+        let url = subscribe_url(base, committed.load(Ordering::SeqCst), dictionary.is_some());
+        let mut decompressor = match dictionary.as_deref() {
+            Some(d) => match zstd::bulk::Decompressor::with_dictionary(d) {
+                Ok(decompressor) => Some(decompressor),
+                Err(e) => {
+                    tracing::error!(error = %e, "the zstd dictionary is unusable");
+                    return;
+                }
+            },
+            None => None,
+        };
         let config =
             WebSocketConfig::default().max_message_size(Some(16 << 20)).max_frame_size(Some(16 << 20));
         let connected = tokio::select! {
@@ -74,9 +88,18 @@ pub async fn run(
                     };
                     let item = match message {
                         Some(Ok(Message::Text(text))) => parse(text.as_str()).checked(&registry),
-                        Some(Ok(Message::Binary(_))) => {
-                            Item::Malformed("binary message (compressed Jetstream is not supported)".into())
-                        }
+                        Some(Ok(Message::Binary(bytes))) => match decompressor.as_mut() {
+                            Some(d) => match d.decompress(&bytes, MAX_MESSAGE_BYTES) {
+                                Ok(text) => match std::str::from_utf8(&text) {
+                                    Ok(text) => parse(text).checked(&registry),
+                                    Err(_) => Item::Malformed("a compressed message that is not UTF-8".into()),
+                                },
+                                Err(e) => Item::Malformed(format!("a compressed message that can't be read: {e}")),
+                            },
+                            None => Item::Malformed(
+                                "binary message (compressed Jetstream needs EXOSPHERE_JETSTREAM_ZSTD_DICTIONARY)".into(),
+                            ),
+                        },
                         Some(Ok(Message::Close(_))) | None => {
                             tracing::warn!("Jetstream closed the connection");
                             break;
@@ -129,12 +152,16 @@ mod tests {
     #[test]
     fn subscriptions_rewind_a_few_seconds() {
         assert_eq!(
-            subscribe_url("ws://h/subscribe", 0),
+            subscribe_url("ws://h/subscribe", 0, false),
             "ws://h/subscribe?wantedCollections=site.exosphere.*"
         );
         assert_eq!(
-            subscribe_url("ws://h/subscribe?compress=false", 10_000_000),
-            "ws://h/subscribe?compress=false&wantedCollections=site.exosphere.*&cursor=5000000"
+            subscribe_url("ws://h/subscribe?x=1", 10_000_000, false),
+            "ws://h/subscribe?x=1&wantedCollections=site.exosphere.*&cursor=5000000"
+        );
+        assert_eq!(
+            subscribe_url("ws://h/subscribe", 0, true),
+            "ws://h/subscribe?wantedCollections=site.exosphere.*&compress=true"
         );
     }
 }

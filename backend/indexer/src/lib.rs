@@ -124,8 +124,16 @@ async fn run_once(ctx: &AppContext, stopped: watch::Receiver<bool>) -> String {
     let committed = Arc::new(AtomicI64::new(cursor));
     let batch_writer = writer::Writer::new(ctx.db.clone(), ctx.registry.clone(), Arc::clone(&committed));
     let writer = tokio::task::spawn_blocking(move || batch_writer.run(rx));
+    let dictionary = match &ctx.config.jetstream_zstd_dictionary {
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => Some(Arc::new(bytes)),
+            Err(e) => return format!("reading the zstd dictionary {}: {e}", path.display()),
+        },
+        None => None,
+    };
     let reader = tokio::spawn(consumer::run(
         ctx.config.jetstream_url.clone(),
+        dictionary,
         ctx.registry.clone(),
         tx,
         committed,

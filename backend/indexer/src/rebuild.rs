@@ -486,15 +486,20 @@ impl<'a> SphereRebuild<'a> {
             .ctx
             .db
             .write(move |c| {
-                // A clean slate for this Sphere, so the result equals a rebuild on an empty database.
-                if let Some(existing) = spheres::sphere_by_uri(c, &uri)? {
-                    diesel::sql_query("DELETE FROM spheres WHERE id = ?")
-                        .bind::<BigInt, _>(existing.id)
-                        .execute(c)?;
+                // A clean slate for this Sphere, so the result equals a rebuild on
+                // an empty database; its row, and so its id, stays.
+                let existing = spheres::sphere_by_uri(c, &uri)?;
+                if let Some(existing) = &existing {
+                    exosphere_core::sphere::index::clear_sphere(c, existing.id)?;
                 }
                 let mut report =
                     Report { repos: fetched.repos, records: fetched.records(), ..Report::default() };
                 report.add(&index_records(c, &registry, std::slice::from_ref(&fetched.sphere))?);
+                if existing.is_some()
+                    && let Some(sphere) = spheres::sphere_by_uri(c, &uri)?
+                {
+                    exosphere_core::sphere::index::seat_owner(c, &sphere)?;
+                }
                 // Membership in rounds: an admin's approvals count once the admin is active.
                 for _ in 0..8 {
                     let round = index_records(c, &registry, &fetched.membership)?;

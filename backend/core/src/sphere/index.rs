@@ -131,16 +131,52 @@ pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
         crate::accounts::know(conn, event.did)?;
         let sphere = store::sphere_by_uri(conn, &uri)?
             .ok_or_else(|| Error::internal(anyhow::anyhow!("sphere vanished")))?;
-        sql(
-            "INSERT INTO sphere_members (sphere_id, did, role, status, joined_at) VALUES (?, ?, 'owner', 'active', ?)
-             ON CONFLICT (sphere_id, did) DO UPDATE SET role = 'owner', status = 'active'",
-        )
-        .bind::<BigInt, _>(sphere.id)
-        .bind::<Text, _>(event.did)
-        .bind::<Text, _>(&record.created_at)
-        .execute(conn)?;
+        seat_owner(conn, &sphere)?;
     }
     Ok(IndexOutcome::Indexed)
+}
+
+/// The Sphere's owner, an active member by the Sphere record itself.
+pub fn seat_owner(conn: &mut SqliteConnection, sphere: &SphereRow) -> Result<(), Error> {
+    sql(
+        "INSERT INTO sphere_members (sphere_id, did, role, status, joined_at) VALUES (?, ?, 'owner', 'active', ?)
+         ON CONFLICT (sphere_id, did) DO UPDATE SET role = 'owner', status = 'active'",
+    )
+    .bind::<BigInt, _>(sphere.id)
+    .bind::<Text, _>(&sphere.owner_did)
+    .bind::<Text, _>(&sphere.created_at)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Deletes everything that hangs off a Sphere's row, core's and every
+/// module's: the rows of each table whose foreign key names `spheres(id)`,
+/// and what cascades from them. The row itself stays, and keeps its id (a
+/// rebuild's switch, so that a request that read the id before it still
+/// finds the Sphere after).
+pub fn clear_sphere(conn: &mut SqliteConnection, sphere_id: i64) -> Result<(), Error> {
+    #[derive(QueryableByName)]
+    struct Link {
+        #[diesel(sql_type = Text)]
+        tbl: String,
+        #[diesel(sql_type = Text)]
+        col: String,
+    }
+    let links: Vec<Link> =
+        sql("SELECT m.name AS tbl, f.\"from\" AS col FROM sqlite_schema m, pragma_foreign_key_list(m.name) f
+         WHERE m.type = 'table' AND f.\"table\" = 'spheres'")
+        .load(conn)?;
+    for link in links {
+        // Names from the schema itself, quoted: never input.
+        sql(format!(
+            "DELETE FROM \"{}\" WHERE \"{}\" = ?",
+            link.tbl.replace('"', ""),
+            link.col.replace('"', "")
+        ))
+        .bind::<BigInt, _>(sphere_id)
+        .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// The status both sides of a membership add up to.
