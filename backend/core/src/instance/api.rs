@@ -9,20 +9,11 @@ use crate::lexicon::site::exosphere::instance::defs::{ContentCount, CreatorView,
 use crate::lexicon::site::exosphere::instance::{self as api, Handlers};
 use crate::sphere::store::{Listing, SphereRow};
 use crate::sphere::{self, Access, sphere_not_found};
-use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult, page, split_cursor, split_id_cursor};
 use crate::{AppContext, module::Registry};
 
 /// Serves `site.exosphere.instance.*`.
 pub struct InstanceApi;
-
-/// `<time>~<key>` page cursors.
-fn parse_cursor(cursor: Option<&str>) -> XrpcResult<Option<(String, String)>> {
-    let Some(cursor) = cursor else { return Ok(None) };
-    let (at, key) = cursor
-        .rsplit_once('~')
-        .ok_or_else(|| Error::invalid_request("cursor: not a cursor from this server"))?;
-    Ok(Some((at.to_owned(), key.to_owned())))
-}
 
 fn creator_view(row: CreatorRow) -> CreatorView {
     CreatorView { did: row.did, handle: row.handle, granted_by: row.granted_by, granted_at: row.granted_at }
@@ -51,7 +42,11 @@ fn new_code() -> String {
 
 /// A Sphere as the instance's administrators see it.
 fn summary(conn: &mut SqliteConnection, registry: &Registry, row: SphereRow) -> XrpcResult<SphereSummary> {
-    let standing = store::standing(conn, &row.uri)?;
+    // The row knows whether there is a standing; its reason and time are asked only then.
+    let standing = match row.standing {
+        Some(_) => store::standing(conn, &row.uri)?,
+        None => None,
+    };
     let mut content = Vec::new();
     for module in sphere::activity::enabled(registry, &row) {
         for (label, count) in module.content_counts(conn, row.id)? {
@@ -72,16 +67,16 @@ fn summary(conn: &mut SqliteConnection, registry: &Registry, row: SphereRow) -> 
 
 /// Starts re-reading a public Sphere from its PDSes: what the indexer
 /// ignored while the Sphere was suspended comes back.
-fn refresh(app: &AppContext, sphere: &SphereRow) {
-    if !sphere.is_public() {
-        return;
-    }
+fn refresh(app: &AppContext, uri: &str) {
     match app.sphere_refresher.get() {
         Some(refresh) => {
-            tokio::spawn(refresh(app.clone(), sphere.uri.clone()));
+            tokio::spawn(refresh(app.clone(), uri.to_owned()));
         }
         None => {
-            tracing::warn!(uri = %sphere.uri, "no rebuild runs in this process: run `exosphere rebuild --sphere` for what was published while suspended")
+            tracing::warn!(
+                uri,
+                "no rebuild runs in this process: run `exosphere rebuild --sphere` for what was published while suspended"
+            )
         }
     }
 }
@@ -118,27 +113,16 @@ impl Handlers for InstanceApi {
         params: api::list_spheres::Params,
     ) -> XrpcResult<api::list_spheres::Output> {
         require_admin(ctx).await?;
-        let after = match parse_cursor(params.cursor.as_deref())? {
-            Some((at, id)) => Some((
-                at,
-                id.parse().map_err(|_| Error::invalid_request("cursor: not a cursor from this server"))?,
-            )),
-            None => None,
-        };
+        let after = split_id_cursor(params.cursor.as_deref())?;
         let (limit, registry) = (params.limit, ctx.app()?.registry.clone());
         ctx.app()?
             .db
             .read(move |c| {
                 let rows = crate::sphere::store::list_spheres(c, Listing::All, after, limit + 1)?;
-                let more = rows.len() as i64 > limit;
-                let cursor =
-                    more.then(|| rows.get(limit as usize - 1).map(|r| format!("{}~{}", r.created_at, r.id)));
-                let spheres = rows
-                    .into_iter()
-                    .take(limit as usize)
-                    .map(|row| summary(c, &registry, row))
-                    .collect::<XrpcResult<Vec<_>>>()?;
-                Ok(api::list_spheres::Output { spheres, cursor: cursor.flatten() })
+                let (rows, cursor) = page(rows, limit, |r| format!("{}~{}", r.created_at, r.id));
+                let spheres =
+                    rows.into_iter().map(|row| summary(c, &registry, row)).collect::<XrpcResult<Vec<_>>>()?;
+                Ok(api::list_spheres::Output { spheres, cursor })
             })
             .await
     }
@@ -155,7 +139,7 @@ impl Handlers for InstanceApi {
         let app = ctx.app()?;
         let registry = app.registry.clone();
         let (param, standing, reason) = (input.sphere.clone(), input.standing.clone(), input.reason.clone());
-        let (was, summary) = app
+        let (was, public, summary) = app
             .db
             .write(move |c| {
                 let row = crate::sphere::store::sphere_by_param(c, &param)?
@@ -164,15 +148,12 @@ impl Handlers for InstanceApi {
                 store::set_standing(c, &row.uri, &standing, reason.as_deref(), &admin.did)?;
                 let row = crate::sphere::store::sphere_by_uri(c, &row.uri)?
                     .ok_or_else(|| sphere_not_found(&param))?;
-                Ok((was, summary(c, &registry, row)?))
+                Ok((was, row.is_public(), summary(c, &registry, row)?))
             })
             .await?;
         tracing::info!(sphere = %summary.sphere.uri, standing = %input.standing, "an instance administrator set a Sphere's standing");
-        if was.as_deref() == Some("suspended") && input.standing != "suspended" {
-            let param = input.sphere.clone();
-            if let Some(row) = app.db.read(move |c| crate::sphere::store::sphere_by_param(c, &param)).await? {
-                refresh(app, &row);
-            }
+        if was.as_deref() == Some("suspended") && input.standing != "suspended" && public {
+            refresh(app, &summary.sphere.uri);
         }
         Ok(api::set_sphere_standing::Output { sphere: summary })
     }
@@ -183,17 +164,14 @@ impl Handlers for InstanceApi {
         params: api::list_creators::Params,
     ) -> XrpcResult<api::list_creators::Output> {
         require_admin(ctx).await?;
-        let after = parse_cursor(params.cursor.as_deref())?;
+        let after = split_cursor(params.cursor.as_deref())?;
         let limit = params.limit;
         ctx.app()?
             .db
             .read(move |c| {
                 let rows = store::list_creators(c, after, limit + 1)?;
-                let more = rows.len() as i64 > limit;
-                let creators: Vec<CreatorView> =
-                    rows.into_iter().take(limit as usize).map(creator_view).collect();
-                let cursor =
-                    if more { creators.last().map(|c| format!("{}~{}", c.granted_at, c.did)) } else { None };
+                let (rows, cursor) = page(rows, limit, |r| format!("{}~{}", r.granted_at, r.did));
+                let creators = rows.into_iter().map(creator_view).collect();
                 Ok(api::list_creators::Output { creators, cursor })
             })
             .await
@@ -252,17 +230,14 @@ impl Handlers for InstanceApi {
         params: api::list_invite_codes::Params,
     ) -> XrpcResult<api::list_invite_codes::Output> {
         require_admin(ctx).await?;
-        let after = parse_cursor(params.cursor.as_deref())?;
+        let after = split_cursor(params.cursor.as_deref())?;
         let limit = params.limit;
         ctx.app()?
             .db
             .read(move |c| {
                 let rows = store::list_invites(c, after, limit + 1)?;
-                let more = rows.len() as i64 > limit;
-                let invites: Vec<InviteView> =
-                    rows.into_iter().take(limit as usize).map(invite_view).collect();
-                let cursor =
-                    if more { invites.last().map(|i| format!("{}~{}", i.created_at, i.code)) } else { None };
+                let (rows, cursor) = page(rows, limit, |r| format!("{}~{}", r.created_at, r.code));
+                let invites = rows.into_iter().map(invite_view).collect();
                 Ok(api::list_invite_codes::Output { invites, cursor })
             })
             .await

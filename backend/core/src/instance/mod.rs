@@ -102,12 +102,16 @@ impl Instance {
 
     /// What the viewer is and may do here.
     pub fn viewer_state(&self, conn: &mut SqliteConnection, viewer: &Viewer) -> XrpcResult<ViewerState> {
-        let admin = self.is_admin(Some(viewer));
-        let can_create = admin
-            || !self.has_admin()
+        let can_create = !self.has_admin() || self.has_right(conn, viewer)?;
+        Ok(ViewerState { admin: self.is_admin(Some(viewer)), can_create_spheres: can_create })
+    }
+
+    /// Whether `viewer` may create Spheres with nothing to claim: an
+    /// administrator, an account they allowed, or anyone under `anyone`.
+    fn has_right(&self, conn: &mut SqliteConnection, viewer: &Viewer) -> XrpcResult<bool> {
+        Ok(self.is_admin(Some(viewer))
             || self.creation == SphereCreation::Anyone
-            || store::is_creator(conn, &viewer.did)?;
-        Ok(ViewerState { admin, can_create_spheres: can_create })
+            || store::is_creator(conn, &viewer.did)?)
     }
 
     fn claim_first(&self, did: &str) {
@@ -164,9 +168,8 @@ impl CreationRight {
                 return Ok(Self::FirstAdmin(viewer.did.clone()));
             }
         }
-        let did = viewer.did.clone();
-        let creator = app.db.read(move |c| store::is_creator(c, &did)).await?;
-        if instance.is_admin(Some(viewer)) || creator || instance.creation == SphereCreation::Anyone {
+        let (checking, asking) = (instance.clone(), viewer.clone());
+        if app.db.read(move |c| checking.has_right(c, &asking)).await? {
             return Ok(Self::Standing);
         }
         let refuse =

@@ -110,16 +110,6 @@ fn known_modules(registry: &Registry, requested: Vec<String>, had: &[String]) ->
     Ok(modules)
 }
 
-/// `(created_at, id)` page cursors.
-fn parse_cursor(cursor: Option<&str>) -> XrpcResult<Option<(String, i64)>> {
-    let Some(cursor) = cursor else { return Ok(None) };
-    let (created, id) = cursor
-        .rsplit_once('~')
-        .ok_or_else(|| Error::invalid_request("cursor: not a cursor from this server"))?;
-    let id = id.parse().map_err(|_| Error::invalid_request("cursor: not a cursor from this server"))?;
-    Ok(Some((created.to_owned(), id)))
-}
-
 impl Handlers for SphereApi {
     async fn create_sphere(
         &self,
@@ -214,7 +204,7 @@ impl Handlers for SphereApi {
         params: api::list_spheres::Params,
     ) -> XrpcResult<api::list_spheres::Output> {
         let viewer = ctx.viewer().await?;
-        let after = parse_cursor(params.cursor.as_deref())?;
+        let after = crate::xrpc::split_id_cursor(params.cursor.as_deref())?;
         let limit = params.limit;
         let instance = ctx.app()?.instance.clone();
         // A single-community instance lists its home Sphere; its administrators see them all.
@@ -227,27 +217,15 @@ impl Handlers for SphereApi {
                     only: only.as_deref(),
                 };
                 let rows = store::list_spheres(c, listing, after, limit + 1)?;
-                let more = rows.len() as i64 > limit;
+                let (rows, cursor) = crate::xrpc::page(rows, limit, |r| format!("{}~{}", r.created_at, r.id));
                 let mut spheres = Vec::new();
-                for row in rows.into_iter().take(limit as usize) {
+                for row in rows {
                     let member = match &viewer {
                         Some(v) => store::member(c, row.id, &v.did)?,
                         None => None,
                     };
                     spheres.push(sphere_view(c, &Access { sphere: row, viewer: viewer.clone(), member })?);
                 }
-                let cursor = more
-                    .then(|| {
-                        spheres.last().map(|s| {
-                            let id = store::sphere_by_uri(c, &s.uri)
-                                .ok()
-                                .flatten()
-                                .map(|r| r.id)
-                                .unwrap_or_default();
-                            format!("{}~{id}", s.created_at)
-                        })
-                    })
-                    .flatten();
                 Ok(api::list_spheres::Output { spheres, cursor })
             })
             .await
@@ -384,10 +362,8 @@ impl Handlers for SphereApi {
                     return Ok(api::list_members::Output { members: vec![], cursor: None });
                 }
                 let rows = store::list_members(c, sphere_id, &statuses, &after, limit + 1)?;
-                let more = rows.len() as i64 > limit;
-                let members: Vec<MemberView> =
-                    rows.into_iter().take(limit as usize).map(|(m, h)| member_view(&m, h)).collect();
-                let cursor = if more { members.last().map(|m| m.did.clone()) } else { None };
+                let (rows, cursor) = crate::xrpc::page(rows, limit, |(m, _)| m.did.clone());
+                let members: Vec<MemberView> = rows.into_iter().map(|(m, h)| member_view(&m, h)).collect();
                 Ok(api::list_members::Output { members, cursor })
             })
             .await

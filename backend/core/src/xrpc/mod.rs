@@ -1,13 +1,15 @@
-//! XRPC plumbing: the error type, query-string parsing, and the request
-//! helpers that the generated route table calls.
+//! XRPC plumbing: the error type, query-string parsing, list pages and
+//! their cursors, and the request helpers that the generated route table calls.
 
 pub mod cache;
 mod error;
+mod page;
 mod params;
 pub mod queries;
 pub mod serve;
 
 pub use error::{Error, ErrorKind, XrpcResult};
+pub use page::{page, split_cursor, split_id_cursor};
 pub use params::QueryPairs;
 pub use serve::{
     Caller, XrpcContext, method_not_allowed, method_not_implemented, resource, serve_procedure,

@@ -332,9 +332,7 @@ impl<'a> SphereRebuild<'a> {
                 for records in &fetched.content {
                     report.add(&index_records(c, &registry, records)?);
                 }
-                diesel::sql_query("DELETE FROM rebuilds WHERE sphere_uri = ?")
-                    .bind::<Text, _>(&uri)
-                    .execute(c)?;
+                forget(c, &uri)?;
                 Ok(report)
             })
             .await;
@@ -357,20 +355,17 @@ impl<'a> SphereRebuild<'a> {
 
     async fn end(&self) {
         let uri = self.uri.clone();
-        let ended = self
-            .ctx
-            .db
-            .write(move |c| {
-                diesel::sql_query("DELETE FROM rebuilds WHERE sphere_uri = ?")
-                    .bind::<Text, _>(&uri)
-                    .execute(c)?;
-                Ok(())
-            })
-            .await;
+        let ended = self.ctx.db.write(move |c| forget(c, &uri)).await;
         if let Err(e) = ended {
             tracing::warn!(error = %e, "could not end a rebuild: the indexer disregards it after its heartbeat stops");
         }
     }
+}
+
+/// Ends a rebuild's announcement, inside the caller's transaction.
+fn forget(c: &mut diesel::SqliteConnection, uri: &str) -> Result<(), exosphere_core::Error> {
+    diesel::sql_query("DELETE FROM rebuilds WHERE sphere_uri = ?").bind::<Text, _>(uri).execute(c)?;
+    Ok(())
 }
 
 fn collections(ctx: &AppContext) -> Vec<String> {

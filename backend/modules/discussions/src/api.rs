@@ -206,9 +206,7 @@ impl Handlers for Api {
             .db
             .read(move |c| store::list_replies(c, id, viewer.as_deref(), moderator, after, limit + 1))
             .await?;
-        let more = rows.len() as i64 > limit;
-        let rows: Vec<ReplyRow> = rows.into_iter().take(limit as usize).collect();
-        let cursor = if more { rows.last().map(|r| r.path.clone()) } else { None };
+        let (rows, cursor) = exosphere_core::xrpc::page(rows, limit, |r| r.path.clone());
         let signed_in = access.viewer.is_some();
         Ok(api::list_replies::Output {
             replies: rows.into_iter().map(|r| reply_view(r, signed_in)).collect(),

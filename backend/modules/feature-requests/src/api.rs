@@ -316,9 +316,8 @@ impl Handlers for Api {
             .db
             .read(move |c| store::list_comments(c, id, viewer.as_deref(), moderator, after, limit + 1))
             .await?;
-        let more = rows.len() as i64 > limit;
-        let rows: Vec<CommentRow> = rows.into_iter().take(limit as usize).collect();
-        let cursor = if more { rows.last().map(|r| format!("{}~{}", r.created_at, r.id)) } else { None };
+        let (rows, cursor) =
+            exosphere_core::xrpc::page(rows, limit, |r| format!("{}~{}", r.created_at, r.id));
         let signed_in = access.viewer.is_some();
         Ok(api::list_comments::Output {
             comments: rows.into_iter().map(|r| comment_view(r, signed_in)).collect(),
