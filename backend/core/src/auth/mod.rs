@@ -10,6 +10,7 @@
 mod http;
 mod keys;
 pub mod routes;
+mod sessions;
 mod store;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use sha2::{Digest, Sha256};
 
 pub use self::http::ReqwestClient;
 pub use self::keys::KEY_FILE;
+use self::sessions::SessionCache;
 use self::store::{SqliteSessionStore, SqliteStateStore, now};
 use crate::db::sql::sql;
 use crate::identity::{IdentityResolver, OAuthDidResolver, OAuthHandleResolver};
@@ -61,6 +63,8 @@ pub struct Auth {
     identity: IdentityResolver,
     secure_cookies: bool,
     scopes: Vec<Scope>,
+    /// Sessions read lately (see [`sessions`]).
+    sessions: SessionCache,
 }
 
 /// The OAuth scopes Exosphere asks for: `atproto` plus `repo:` scopes of the
@@ -166,7 +170,14 @@ impl Auth {
         if let Err(why) = &client {
             tracing::warn!("{why}");
         }
-        Ok(Self { client, db, identity, secure_cookies: url.scheme() == "https", scopes })
+        Ok(Self {
+            client,
+            db,
+            identity,
+            secure_cookies: url.scheme() == "https",
+            scopes,
+            sessions: SessionCache::default(),
+        })
     }
 
     fn client(&self) -> Result<&Arc<Client>, Error> {
@@ -289,19 +300,31 @@ impl Auth {
             did: String,
             #[diesel(sql_type = Nullable<Text>)]
             handle: Option<String>,
+            #[diesel(sql_type = BigInt)]
+            expires_at: i64,
         }
         let hash = hash_sid(sid);
+        if let Some(viewer) = self.sessions.get(&hash, now()) {
+            return Ok(Some(viewer));
+        }
+        let key = hash.clone();
         let row = self
             .db
             .read(move |c| {
-                Ok(sql("SELECT did, handle FROM auth_sessions WHERE sid_hash = ? AND expires_at > ?")
-                    .bind::<Text, _>(hash)
-                    .bind::<BigInt, _>(now())
-                    .get_result::<Row>(c)
-                    .optional()?)
+                Ok(sql(
+                    "SELECT did, handle, expires_at FROM auth_sessions WHERE sid_hash = ? AND expires_at > ?",
+                )
+                .bind::<Text, _>(key)
+                .bind::<BigInt, _>(now())
+                .get_result::<Row>(c)
+                .optional()?)
             })
             .await?;
-        Ok(row.map(|r| Viewer { did: r.did, handle: r.handle }))
+        Ok(row.map(|r| {
+            let viewer = Viewer { did: r.did, handle: r.handle };
+            self.sessions.put(hash, viewer.clone(), r.expires_at);
+            viewer
+        }))
     }
 
     /// Ends a browser session. When it was the account's last one, the
@@ -309,6 +332,7 @@ impl Auth {
     pub async fn logout(&self, sid: &str) -> Result<(), Error> {
         let Some(viewer) = self.viewer(sid).await? else { return Ok(()) };
         let hash = hash_sid(sid);
+        self.sessions.end(&hash);
         let did = viewer.did.clone();
         let others = self
             .db
@@ -375,7 +399,11 @@ fn e_kind(e: &crate::identity::IdentityError) -> ErrorKind {
 
 /// How a `sid` cookie is stored: its SHA-256, hex (a leaked database reveals no live cookie).
 pub fn hash_sid(sid: &str) -> String {
-    Sha256::digest(sid.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    Sha256::digest(sid.as_bytes()).iter().fold(String::with_capacity(64), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 #[cfg(test)]

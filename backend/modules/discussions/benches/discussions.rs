@@ -13,7 +13,8 @@
 //!
 //! Run: `cargo bench --workspace --bench discussions`
 //! (`BENCH_SECONDS` per phase, default 8; `BENCH_CLIENTS`, default 64;
-//! `BENCH_THREADS` and `BENCH_REPLIES` change the size.)
+//! `BENCH_THREADS` and `BENCH_REPLIES` change the size; `BENCH_DATA=<dir>`
+//! keeps the seeded database there for the next run to reuse.)
 
 use std::time::Instant;
 
@@ -105,33 +106,17 @@ async fn index(ctx: &exosphere_core::AppContext, batch: Vec<Generated>) -> anyho
         .await?)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let seconds = env("BENCH_SECONDS", 8);
-    let clients = env("BENCH_CLIENTS", 64) as usize;
-    let threads = env("BENCH_THREADS", 100_000);
-    let replies = env("BENCH_REPLIES", 1_000_000);
-    let dir = tempfile::tempdir()?;
-    let mut config = Config::for_tests(dir.path().join("data"));
-    config.workers = 0;
-    config.web_dir = exosphere_testkit::server::web_dist()?;
-    let registry = exosphere::modules::registry()?;
-    let modules = serde_json::to_string(&registry.names())?;
-    let running = exosphere::server::start(config, registry, false).await?;
-    let ctx = running.ctx.clone();
-    let base = format!("http://{}", running.addr);
-    let sid = "bench-reader-session";
-    let setup = format!(
-        "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
-         VALUES (1, '{SPHERE}', 'bafybench', 'did:plc:benchowner', 'bench', 'Bench', 'public', 'open', '{modules}',
-                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
-         INSERT INTO sphere_members (sphere_id, did, role, status) VALUES (1, 'did:plc:benchowner', 'owner', 'active');
-         INSERT INTO auth_sessions (sid_hash, did, handle, created_at, expires_at)
-         VALUES ('{}', 'did:plc:reader', 'reader.test', 0, 9999999999);",
-        exosphere_core::auth::hash_sid(sid)
-    );
+/// Creates the Sphere and the reader's session, then indexes the threads,
+/// replies and reactions through the indexing functions.
+async fn seed(
+    ctx: &exosphere_core::AppContext,
+    setup: String,
+    threads: u64,
+    replies: u64,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<()> {
     ctx.db.write(move |c| Ok(c.batch_execute(&setup)?)).await?;
-
     let t = Instant::now();
     let mut indexed = 0;
     let mut batch = Vec::with_capacity(10_000);
@@ -152,10 +137,10 @@ async fn main() -> anyhow::Result<()> {
             batch.push(reaction(i, k));
         }
         if batch.len() >= 10_000 {
-            indexed += index(&ctx, std::mem::take(&mut batch)).await?;
+            indexed += index(ctx, std::mem::take(&mut batch)).await?;
         }
     }
-    indexed += index(&ctx, batch).await?;
+    indexed += index(ctx, batch).await?;
     ctx.db.write(|c| Ok(c.batch_execute("ANALYZE;")?)).await?;
     ctx.db.read(|c| Ok(c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?)).await?;
     println!(
@@ -163,6 +148,45 @@ async fn main() -> anyhow::Result<()> {
         t.elapsed().as_secs_f64(),
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
+    Ok(())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let seconds = env("BENCH_SECONDS", 8);
+    let clients = env("BENCH_CLIENTS", 64) as usize;
+    let threads = env("BENCH_THREADS", 100_000);
+    let replies = env("BENCH_REPLIES", 1_000_000);
+    let dir = tempfile::tempdir()?;
+    // BENCH_DATA=<dir> keeps the seeded database there, and a later run with
+    // the same setting and size reuses it instead of seeding again.
+    let data = std::env::var_os("BENCH_DATA").map_or_else(|| dir.path().join("data"), Into::into);
+    let marker = data.join(format!("seeded-{threads}-{replies}"));
+    let seeded = marker.exists();
+    let mut config = Config::for_tests(data);
+    config.workers = 0;
+    config.web_dir = exosphere_testkit::server::web_dist()?;
+    let registry = exosphere::modules::registry()?;
+    let modules = serde_json::to_string(&registry.names())?;
+    let running = exosphere::server::start(config, registry, false).await?;
+    let ctx = running.ctx.clone();
+    let base = format!("http://{}", running.addr);
+    let sid = "bench-reader-session";
+    let setup = format!(
+        "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+         VALUES (1, '{SPHERE}', 'bafybench', 'did:plc:benchowner', 'bench', 'Bench', 'public', 'open', '{modules}',
+                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+         INSERT INTO sphere_members (sphere_id, did, role, status) VALUES (1, 'did:plc:benchowner', 'owner', 'active');
+         INSERT INTO auth_sessions (sid_hash, did, handle, created_at, expires_at)
+         VALUES ('{}', 'did:plc:reader', 'reader.test', 0, 9999999999);",
+        exosphere_core::auth::hash_sid(sid)
+    );
+    if seeded {
+        println!("reusing the database seeded before at {}", marker.display());
+    } else {
+        seed(&ctx, setup, threads, replies, clients, seconds).await?;
+        std::fs::write(&marker, b"")?;
+    }
 
     let signed_in = || {
         let mut headers = reqwest::header::HeaderMap::new();

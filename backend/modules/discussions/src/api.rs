@@ -1,5 +1,6 @@
 //! The `site.exosphere.discussion.*` XRPC methods.
 
+use diesel::sqlite::SqliteConnection;
 use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
@@ -15,7 +16,7 @@ use crate::generated::site::exosphere::discussion::defs::{
 use crate::generated::site::exosphere::discussion::{self as api, Handlers};
 use crate::generated::site::exosphere::{discussion, discussion_reaction, discussion_reply};
 use crate::index::EMOJI;
-use crate::store::{self, ListQuery, ReplyRow, ThreadRow};
+use crate::store::{self, ListQuery, Mine, ReplyRow, ThreadRow};
 
 pub struct Api;
 
@@ -35,8 +36,10 @@ fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
 const THREAD_HEADINGS: u8 = 2;
 const REPLY_HEADINGS: u8 = 3;
 
-fn thread_view(row: ThreadRow, access: &Access) -> ThreadView {
-    let signed_in = access.viewer.is_some();
+/// A thread as the API shows it; `mine` holds the viewer's emoji (taken from it).
+fn thread_view(row: ThreadRow, access: &Access, mine: &mut Mine) -> ThreadView {
+    let viewer =
+        access.viewer.is_some().then(|| ViewerState { reactions: mine.remove(&row.uri).unwrap_or_default() });
     ThreadView {
         uri: row.uri,
         cid: Some(row.cid),
@@ -55,11 +58,13 @@ fn thread_view(row: ThreadRow, access: &Access) -> ThreadView {
         pinned: row.pinned.then_some(true),
         locked: row.locked.then_some(true),
         hidden: row.hidden.then_some(true),
-        viewer: signed_in.then(|| ViewerState { reactions: json_list(&row.viewer_reactions) }),
+        viewer,
     }
 }
 
-fn reply_view(row: ReplyRow, signed_in: bool) -> ReplyView {
+/// A reply as the API shows it; `mine` holds the viewer's emoji (taken from it).
+fn reply_view(row: ReplyRow, signed_in: bool, mine: &mut Mine) -> ReplyView {
+    let viewer = signed_in.then(|| ViewerState { reactions: mine.remove(&row.uri).unwrap_or_default() });
     ReplyView {
         uri: row.uri,
         cid: Some(row.cid),
@@ -72,34 +77,47 @@ fn reply_view(row: ReplyRow, signed_in: bool) -> ReplyView {
         created_at: row.created_at,
         updated_at: row.updated_at,
         hidden: row.hidden.then_some(true),
-        viewer: signed_in.then(|| ViewerState { reactions: json_list(&row.viewer_reactions) }),
+        viewer,
     }
 }
 
-async fn thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<ThreadRow> {
-    let (sphere_id, viewer, moderator) =
-        (access.sphere.id, access.viewer_did(), access.can(Action::Moderate));
-    ctx.app()?
-        .db
-        .read(move |c| store::get_thread(c, sphere_id, number, viewer.as_deref(), moderator))
-        .await?
+/// A thread of this Sphere that the viewer may see.
+fn find_thread(c: &mut SqliteConnection, access: &Access, number: i64) -> XrpcResult<ThreadRow> {
+    store::get_thread(c, access.sphere.id, number, access.can(Action::Moderate))?
         .ok_or_else(|| thread_not_found(number))
 }
 
-/// A reply of this Sphere that the viewer may see, with its thread.
-async fn reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<ReplyRow> {
+/// A thread of this Sphere that the viewer may see, with the viewer's emoji on it.
+async fn thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<(ThreadRow, Mine)> {
+    let access = access.clone();
+    ctx.app()?
+        .db
+        .read(move |c| {
+            let row = find_thread(c, &access, number)?;
+            let mine = store::viewer_reactions(c, access.viewer_did().as_deref(), [row.uri.as_str()])?;
+            Ok((row, mine))
+        })
+        .await
+}
+
+/// A reply of this Sphere that the viewer may see, with the viewer's emoji on it.
+async fn reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<(ReplyRow, Mine)> {
     let (uri, viewer) = (uri.to_owned(), access.viewer_did());
     let (sphere_id, moderator) = (access.sphere.id, access.can(Action::Moderate));
-    let row = ctx
+    let (row, mine) = ctx
         .app()?
         .db
-        .read(move |c| store::reply(c, &uri, sphere_id, viewer.as_deref()))
+        .read(move |c| {
+            let Some(row) = store::reply(c, &uri, sphere_id)? else { return Ok(None) };
+            let mine = store::viewer_reactions(c, viewer.as_deref(), [row.uri.as_str()])?;
+            Ok(Some((row, mine)))
+        })
         .await?
         .ok_or_else(reply_not_found)?;
     if row.hidden && !moderator {
         return Err(reply_not_found());
     }
-    Ok(row)
+    Ok((row, mine))
 }
 
 async fn writable(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Access> {
@@ -152,7 +170,7 @@ impl Handlers for Api {
         let sort = Sort::parse(&params.sort)?;
         let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
         let caller = ctx.caller().await?;
-        let (rows, cursor, access) = ctx
+        let (rows, mut mine, cursor, access) = ctx
             .app()?
             .db
             .read(move |c| {
@@ -160,7 +178,6 @@ impl Handlers for Api {
                 access.require(Action::Read)?;
                 let query = ListQuery {
                     sphere_id: access.sphere.id,
-                    viewer: access.viewer_did(),
                     moderator: access.can(Action::Moderate),
                     sort,
                     tag: params.tag.filter(|t| !t.trim().is_empty()),
@@ -170,11 +187,16 @@ impl Handlers for Api {
                     cursor,
                 };
                 let (rows, cursor) = store::list_threads(c, &query)?;
-                Ok((rows, cursor, access))
+                let mine = store::viewer_reactions(
+                    c,
+                    access.viewer_did().as_deref(),
+                    rows.iter().map(|r| r.uri.as_str()),
+                )?;
+                Ok((rows, mine, cursor, access))
             })
             .await?;
         Ok(api::list_threads::Output {
-            threads: rows.into_iter().map(|r| thread_view(r, &access)).collect(),
+            threads: rows.into_iter().map(|r| thread_view(r, &access, &mut mine)).collect(),
             cursor,
         })
     }
@@ -184,10 +206,19 @@ impl Handlers for Api {
         ctx: &XrpcContext,
         params: api::get_thread::Params,
     ) -> XrpcResult<api::get_thread::Output> {
-        let access = Access::load(ctx, &params.sphere).await?;
-        access.require(Action::Read)?;
-        let row = thread(ctx, &access, params.number).await?;
-        Ok(api::get_thread::Output { thread: thread_view(row, &access) })
+        let caller = ctx.caller().await?;
+        let (row, mut mine, access) = ctx
+            .app()?
+            .db
+            .read(move |c| {
+                let access = Access::resolve(c, &caller, &params.sphere)?;
+                access.require(Action::Read)?;
+                let row = find_thread(c, &access, params.number)?;
+                let mine = store::viewer_reactions(c, access.viewer_did().as_deref(), [row.uri.as_str()])?;
+                Ok((row, mine, access))
+            })
+            .await?;
+        Ok(api::get_thread::Output { thread: thread_view(row, &access, &mut mine) })
     }
 
     async fn list_replies(
@@ -195,21 +226,25 @@ impl Handlers for Api {
         ctx: &XrpcContext,
         params: api::list_replies::Params,
     ) -> XrpcResult<api::list_replies::Output> {
-        let access = Access::load(ctx, &params.sphere).await?;
-        access.require(Action::Read)?;
-        let row = thread(ctx, &access, params.number).await?;
-        let (id, viewer, moderator, limit) =
-            (row.id, access.viewer_did(), access.can(Action::Moderate), params.limit);
-        let after = params.cursor.clone();
-        let rows = ctx
+        let caller = ctx.caller().await?;
+        let limit = params.limit;
+        let (rows, mut mine, signed_in) = ctx
             .app()?
             .db
-            .read(move |c| store::list_replies(c, id, viewer.as_deref(), moderator, after, limit + 1))
+            .read(move |c| {
+                let access = Access::resolve(c, &caller, &params.sphere)?;
+                access.require(Action::Read)?;
+                let thread = find_thread(c, &access, params.number)?;
+                let moderator = access.can(Action::Moderate);
+                let rows = store::list_replies(c, thread.id, moderator, params.cursor, limit + 1)?;
+                let shown = rows.iter().take(limit as usize).map(|r| r.uri.as_str());
+                let mine = store::viewer_reactions(c, access.viewer_did().as_deref(), shown)?;
+                Ok((rows, mine, access.viewer.is_some()))
+            })
             .await?;
         let (rows, cursor) = exosphere_core::xrpc::page(rows, limit, |r| r.path.clone());
-        let signed_in = access.viewer.is_some();
         Ok(api::list_replies::Output {
-            replies: rows.into_iter().map(|r| reply_view(r, signed_in)).collect(),
+            replies: rows.into_iter().map(|r| reply_view(r, signed_in, &mut mine)).collect(),
             cursor,
         })
     }
@@ -232,8 +267,8 @@ impl Handlers for Api {
         let written = writer.create(&record).await?;
         let (uri, sphere_id) = (written.uri.clone(), access.sphere.id);
         let number = ctx.app()?.db.read(move |c| store::thread_number(c, &uri, sphere_id)).await?;
-        let row = thread(ctx, &access, number).await?;
-        Ok(api::create_thread::Output { thread: thread_view(row, &access) })
+        let (row, mut mine) = thread(ctx, &access, number).await?;
+        Ok(api::create_thread::Output { thread: thread_view(row, &access, &mut mine) })
     }
 
     async fn update_thread(
@@ -242,7 +277,7 @@ impl Handlers for Api {
         input: api::update_thread::Input,
     ) -> XrpcResult<api::update_thread::Output> {
         let access = writable(ctx, &input.sphere).await?;
-        let row = thread(ctx, &access, input.number).await?;
+        let (row, _) = thread(ctx, &access, input.number).await?;
         access.require_author(&row.author_did, "thread")?;
         let record = discussion::Record {
             sphere: access.sphere.uri.clone(),
@@ -257,15 +292,15 @@ impl Handlers for Api {
         };
         let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.put(&rkey_of(&row.uri), &record).await?;
-        let row = thread(ctx, &access, input.number).await?;
-        Ok(api::update_thread::Output { thread: thread_view(row, &access) })
+        let (row, mut mine) = thread(ctx, &access, input.number).await?;
+        Ok(api::update_thread::Output { thread: thread_view(row, &access, &mut mine) })
     }
 
     async fn delete_thread(&self, ctx: &XrpcContext, input: api::delete_thread::Input) -> XrpcResult<()> {
         ctx.require_viewer().await?;
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Read)?;
-        let row = thread(ctx, &access, input.number).await?;
+        let (row, _) = thread(ctx, &access, input.number).await?;
         access.require_author(&row.author_did, "thread")?;
         let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.delete(discussion::NSID, &rkey_of(&row.uri)).await
@@ -277,7 +312,7 @@ impl Handlers for Api {
         input: api::create_reply::Input,
     ) -> XrpcResult<api::create_reply::Output> {
         let access = writable(ctx, &input.sphere).await?;
-        let row = thread(ctx, &access, input.number).await?;
+        let (row, _) = thread(ctx, &access, input.number).await?;
         if row.locked && !access.can(Action::Moderate) {
             return Err(Error::named(
                 ErrorKind::Conflict,
@@ -287,7 +322,7 @@ impl Handlers for Api {
         }
         let parent = match &input.parent {
             Some(uri) => {
-                let parent = reply(ctx, &access, uri).await?;
+                let (parent, _) = reply(ctx, &access, uri).await?;
                 if parent.thread_id != row.id {
                     return Err(Error::invalid_request("parent: must be a reply in the same thread"));
                 }
@@ -305,7 +340,8 @@ impl Handlers for Api {
         };
         let writer = RecordWriter::for_content(ctx, &access).await?;
         let written = writer.create(&record).await?;
-        Ok(api::create_reply::Output { reply: reply_view(reply(ctx, &access, &written.uri).await?, true) })
+        let (row, mut mine) = reply(ctx, &access, &written.uri).await?;
+        Ok(api::create_reply::Output { reply: reply_view(row, true, &mut mine) })
     }
 
     async fn update_reply(
@@ -314,7 +350,7 @@ impl Handlers for Api {
         input: api::update_reply::Input,
     ) -> XrpcResult<api::update_reply::Output> {
         let access = writable(ctx, &input.sphere).await?;
-        let existing = reply(ctx, &access, &input.reply).await?;
+        let (existing, _) = reply(ctx, &access, &input.reply).await?;
         access.require_author(&existing.author_did, "reply")?;
         let (thread_id, parent_uri) = (existing.thread_id, existing.parent_uri.clone());
         let (root, parent) =
@@ -329,14 +365,15 @@ impl Handlers for Api {
         };
         let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.put(&rkey_of(&existing.uri), &record).await?;
-        Ok(api::update_reply::Output { reply: reply_view(reply(ctx, &access, &existing.uri).await?, true) })
+        let (row, mut mine) = reply(ctx, &access, &existing.uri).await?;
+        Ok(api::update_reply::Output { reply: reply_view(row, true, &mut mine) })
     }
 
     async fn delete_reply(&self, ctx: &XrpcContext, input: api::delete_reply::Input) -> XrpcResult<()> {
         ctx.require_viewer().await?;
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Read)?;
-        let existing = reply(ctx, &access, &input.reply).await?;
+        let (existing, _) = reply(ctx, &access, &input.reply).await?;
         access.require_author(&existing.author_did, "reply")?;
         let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.delete(discussion_reply::NSID, &rkey_of(&existing.uri)).await

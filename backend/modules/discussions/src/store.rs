@@ -41,8 +41,6 @@ pub struct ThreadRow {
     #[diesel(sql_type = Text)]
     pub reactions: String,
     #[diesel(sql_type = Text)]
-    pub viewer_reactions: String,
-    #[diesel(sql_type = Text)]
     pub active_at: String,
     #[diesel(sql_type = BigInt)]
     pub reaction_count: i64,
@@ -73,6 +71,41 @@ fn viewer_reactions_of(uri_column: &str) -> String {
     )
 }
 
+/// The viewer's own emoji on some of the page's subjects (AT URIs), by
+/// subject: one statement for a whole page (each subject one index lookup),
+/// and none when no one is signed in.
+pub fn viewer_reactions<'a>(
+    conn: &mut SqliteConnection,
+    viewer: Option<&str>,
+    subjects: impl IntoIterator<Item = &'a str>,
+) -> Result<Mine, Error> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        subject_uri: String,
+        #[diesel(sql_type = Text)]
+        emoji: String,
+    }
+    let mut mine = Mine::new();
+    let Some(viewer) = viewer else { return Ok(mine) };
+    let subjects = serde_json::to_string(&subjects.into_iter().collect::<Vec<_>>())
+        .map_err(|e| Error::internal(anyhow::anyhow!("subjects as JSON: {e}")))?;
+    let rows: Vec<Row> = sql(
+        "SELECT subject_uri, emoji FROM disc_reactions
+         WHERE subject_uri IN (SELECT value FROM json_each(?)) AND reactor_did = ? ORDER BY subject_uri, emoji",
+    )
+    .bind::<Text, _>(subjects)
+    .bind::<Text, _>(viewer)
+    .load(conn)?;
+    for row in rows {
+        mine.entry(row.subject_uri).or_default().push(row.emoji);
+    }
+    Ok(mine)
+}
+
+/// The viewer's emoji by subject URI (see [`viewer_reactions`]).
+pub type Mine = std::collections::HashMap<String, Vec<String>>;
+
 /// The columns of a thread view; `pinned` is the SQL of its pinned flag
 /// (a list's part already knows it), `body` of its body (lists leave bodies
 /// out), `hidden` of its hidden flag (known false where only shown threads
@@ -80,11 +113,10 @@ fn viewer_reactions_of(uri_column: &str) -> String {
 fn thread_select(pinned: &str, body: &str, hidden: &str) -> String {
     format!(
         "SELECT t.id, t.uri, t.cid, t.number, t.author_did, {handle} AS handle, t.title, {body} AS body,
-                t.tags, t.reply_count, t.reactions, {viewer} AS viewer_reactions, t.active_at,
+                t.tags, t.reply_count, t.reactions, t.active_at,
                 t.reaction_count, t.created_at, t.updated_at, {pinned} AS pinned, {locked} AS locked, {hidden} AS hidden
          FROM disc_threads t ",
         handle = read::handle("t.author_did"),
-        viewer = viewer_reactions_of("t.uri"),
         locked = read::flagged("t.uri", "locked"),
     )
 }
@@ -102,7 +134,6 @@ static HIDDEN: LazyLock<String> = LazyLock::new(|| read::hidden("t.uri"));
 /// What listThreads asks for.
 pub struct ListQuery {
     pub sphere_id: i64,
-    pub viewer: Option<String>,
     pub moderator: bool,
     pub sort: Sort,
     pub tag: Option<String>,
@@ -122,7 +153,6 @@ fn list_part(
     limit: i64,
 ) -> Result<Vec<ThreadRow>, Error> {
     let mut sql = Sql::default();
-    let viewer = q.viewer.clone().unwrap_or_default();
     // The sort's index, named: SQLite's statistics say every thread of a
     // one-Sphere database matches `sphere_id`, and the planner then prefers
     // sorting them all over walking the index and stopping after a page.
@@ -137,7 +167,7 @@ fn list_part(
         ),
         _ => part.clone(),
     };
-    sql.push(&select).text(viewer).push("WHERE t.sphere_id = ? AND ").int(q.sphere_id);
+    sql.push(&select).push("WHERE t.sphere_id = ? AND ").int(q.sphere_id);
     sql.push(&read::author_active("t.author_did"));
     sql.push(if pinned { " AND t.uri IN " } else { " AND t.uri NOT IN " })
         .push(&read::flagged_subjects("pinned"))
@@ -206,12 +236,10 @@ pub fn get_thread(
     conn: &mut SqliteConnection,
     sphere_id: i64,
     number: i64,
-    viewer: Option<&str>,
     moderator: bool,
 ) -> Result<Option<ThreadRow>, Error> {
     let mut sql = Sql::default();
     sql.push(&THREAD_SELECT)
-        .text(viewer.unwrap_or_default().to_owned())
         .push("WHERE t.sphere_id = ? AND t.number = ? AND ")
         .int(sphere_id)
         .int(number)
@@ -248,8 +276,6 @@ pub struct ReplyRow {
     #[diesel(sql_type = Text)]
     pub reactions: String,
     #[diesel(sql_type = Text)]
-    pub viewer_reactions: String,
-    #[diesel(sql_type = Text)]
     pub created_at: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub updated_at: Option<String>,
@@ -260,10 +286,9 @@ pub struct ReplyRow {
 static REPLY_SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT r.id, r.thread_id, r.uri, r.cid, r.parent_uri, r.path, r.depth, r.author_did, {handle} AS handle, r.text,
-                r.reactions, {viewer} AS viewer_reactions, r.created_at, r.updated_at, {hidden} AS hidden
+                r.reactions, r.created_at, r.updated_at, {hidden} AS hidden
          FROM disc_replies r ",
         handle = read::handle("r.author_did"),
-        viewer = viewer_reactions_of("r.uri"),
         hidden = read::hidden("r.uri"),
     )
 });
@@ -285,14 +310,12 @@ static NOT_AFTER_LOCK: LazyLock<String> = LazyLock::new(|| {
 pub fn list_replies(
     conn: &mut SqliteConnection,
     thread_id: i64,
-    viewer: Option<&str>,
     moderator: bool,
     after: Option<String>,
     limit: i64,
 ) -> Result<Vec<ReplyRow>, Error> {
     let mut sql = Sql::default();
     sql.push(&REPLY_SELECT)
-        .text(viewer.unwrap_or_default().to_owned())
         .push("WHERE r.thread_id = ? AND ")
         .int(thread_id)
         .push(&read::author_active("r.author_did"))
@@ -308,15 +331,9 @@ pub fn list_replies(
 }
 
 /// One reply by URI, if it is in a thread of the Sphere `sphere_id`.
-pub fn reply(
-    conn: &mut SqliteConnection,
-    uri: &str,
-    sphere_id: i64,
-    viewer: Option<&str>,
-) -> Result<Option<ReplyRow>, Error> {
+pub fn reply(conn: &mut SqliteConnection, uri: &str, sphere_id: i64) -> Result<Option<ReplyRow>, Error> {
     let mut sql = Sql::default();
     sql.push(&REPLY_SELECT)
-        .text(viewer.unwrap_or_default().to_owned())
         .push("WHERE r.uri = ? AND r.thread_id IN (SELECT id FROM disc_threads WHERE sphere_id = ?)")
         .text(uri.to_owned())
         .int(sphere_id);
