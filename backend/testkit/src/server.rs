@@ -92,6 +92,22 @@ impl TestServer {
         })
     }
 
+    /// Waits until the database watcher has seen every commit made so far
+    /// (it looked twice since), so that the data's generation, and with it
+    /// every cache's, holds still until the next write.
+    pub async fn settle(&self) -> anyhow::Result<()> {
+        let db = &self.running.ctx.db;
+        let (start, waiting) = (db.watcher_looks(), std::time::Instant::now());
+        while db.watcher_looks() < start + 2 {
+            anyhow::ensure!(
+                waiting.elapsed() < std::time::Duration::from_secs(10),
+                "the database watcher stopped"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        Ok(())
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

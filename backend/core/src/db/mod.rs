@@ -74,6 +74,8 @@ pub struct Db {
     pool: Pool<ConnectionManager<SqliteConnection>>,
     /// Bumped after every committed write (see [`Db::generation`]).
     generation: Arc<AtomicU64>,
+    /// How many times the watcher of other processes has looked (see [`Db::watcher_looks`]).
+    looks: Arc<AtomicU64>,
     /// Held by whoever writes in this process (see the module docs).
     gate: Arc<Mutex<()>>,
     /// Run inside every write transaction before it commits.
@@ -106,6 +108,7 @@ impl Db {
         let db = Self {
             pool,
             generation: Arc::new(AtomicU64::new(1)),
+            looks: Arc::new(AtomicU64::new(0)),
             gate: Arc::new(Mutex::new(())),
             before_commit: Arc::new(OnceLock::new()),
         };
@@ -179,8 +182,17 @@ impl Db {
                     db.mark_changed();
                     last = now;
                 }
+                db.looks.fetch_add(1, Ordering::AcqRel);
             }
         });
+    }
+
+    /// How many times the watcher started by [`Db::watch_other_processes`]
+    /// has looked for other processes' commits. Once it has looked twice
+    /// after a commit, that commit has moved [`Db::generation`] for the last
+    /// time (tests wait on this before asserting cache hits).
+    pub fn watcher_looks(&self) -> u64 {
+        self.looks.load(Ordering::Acquire)
     }
 
     /// Sets the work every write transaction ends with (once; later calls are ignored).
@@ -352,7 +364,12 @@ mod tests {
         here.write(|c| Ok(c.batch_execute("CREATE TABLE t (v TEXT)")?)).await?;
         let after_write = here.generation();
         assert!(after_write > start);
-        // Another pool stands for another process: its commit is noticed by polling.
+        // The watcher has read its first version (a commit before that would go unseen)...
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while here.watcher_looks() == 0 && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        // ...and another pool stands for another process: its commit is noticed by polling.
         elsewhere.write(|c| Ok(c.batch_execute("INSERT INTO t VALUES ('x')")?)).await?;
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         while here.generation() == after_write && std::time::Instant::now() < deadline {
@@ -362,47 +379,77 @@ mod tests {
         Ok(())
     }
 
-    #[tokio::test]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_backup_taken_during_writes_is_consistent() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let db = Db::open(&dir.path().join("live.sqlite"))?;
-        db.write(|c| Ok(c.batch_execute("CREATE TABLE a (n INTEGER); CREATE TABLE b (n INTEGER);")?)).await?;
-        // Every transaction adds one row to each table: a torn copy would show it.
-        let writer = {
+        // Some bulk, so that the copy takes long enough for writes to land while it runs.
+        db.write(|c| {
+            Ok(c.batch_execute(
+                "CREATE TABLE a (n INTEGER); CREATE TABLE b (n INTEGER); CREATE TABLE bulk (x BLOB);
+                 WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i WHERE k < 20000)
+                 INSERT INTO bulk SELECT randomblob(512) FROM i;",
+            )?)
+        })
+        .await?;
+        let rows = |db: &Db| {
             let db = db.clone();
+            async move {
+                #[derive(QueryableByName)]
+                struct Counts {
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    a: i64,
+                    #[diesel(sql_type = diesel::sql_types::BigInt)]
+                    b: i64,
+                }
+                db.read(|c| {
+                    Ok(diesel::sql_query(
+                        "SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM b) AS b",
+                    )
+                    .get_result::<Counts>(c)?)
+                })
+                .await
+                .map(|c| (c.a, c.b))
+            }
+        };
+        // Every transaction adds one row to each table, until told to stop: a torn copy would show it.
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (db, stop) = (db.clone(), Arc::clone(&stop));
             tokio::spawn(async move {
-                for n in 0..400 {
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
                     db.write(move |c| {
                         Ok(c.batch_execute(&format!(
                             "INSERT INTO a VALUES ({n}); INSERT INTO b VALUES ({n});"
                         ))?)
                     })
                     .await?;
+                    n += 1;
                 }
                 Ok::<_, Error>(())
             })
         };
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // The copy starts once the writes are under way...
+        let waiting = std::time::Instant::now();
+        while rows(&db).await?.0 < 20 {
+            anyhow::ensure!(waiting.elapsed() < Duration::from_secs(10), "the writer wrote nothing");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let before = rows(&db).await?.0;
         let copy = dir.path().join("backup.sqlite");
         assert!(db.backup(&copy).await? > 0);
-        assert!(db.backup(&copy).await.is_err(), "an existing file is never overwritten");
+        let after = rows(&db).await?.0;
+        stop.store(true, Ordering::Relaxed);
         writer.await??;
-
-        #[derive(QueryableByName)]
-        struct Counts {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            a: i64,
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            b: i64,
-        }
+        assert!(db.backup(&copy).await.is_err(), "an existing file is never overwritten");
         let restored = Db::open(&copy)?;
-        let counts = restored
-            .read(|c| {
-                Ok(diesel::sql_query("SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM b) AS b")
-                    .get_result::<Counts>(c)?)
-            })
-            .await?;
-        assert_eq!(counts.a, counts.b, "the copy holds whole transactions only");
+        let (a, b) = rows(&restored).await?;
+        assert_eq!(a, b, "the copy holds whole transactions only");
+        assert!((before..=after).contains(&a), "the copy is a snapshot from while it ran: {a} rows");
+        // Writers were not held up while it copied (tens of milliseconds): many
+        // commits landed after its snapshot and before it returned.
+        assert!(after >= a + 10, "writes went on during the copy: {a} rows in it, {after} when it ended");
         #[derive(QueryableByName)]
         struct Check {
             #[diesel(sql_type = Text)]

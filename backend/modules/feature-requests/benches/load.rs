@@ -13,7 +13,7 @@
 mod load;
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::time::{Duration, Instant};
 
 fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -45,7 +45,9 @@ async fn main() -> anyhow::Result<()> {
     let mix =
         load::Mix { clients, duration: Duration::from_secs(seconds), write_share: 0.3, think_ms: (lo, hi) };
     let t = Instant::now();
-    let mut report = load::run(&server.base, &sids, &mix, Arc::new(AtomicBool::new(false))).await;
+    let mut report =
+        load::run(&server.base, &sids, &mix, Arc::new(AtomicBool::new(false)), Arc::new(AtomicU64::new(0)))
+            .await;
     let elapsed = t.elapsed().as_secs_f64();
     let total = report.reads + report.writes;
     let (p50, p99) = (report.quantile_ms(0.50), report.quantile_ms(0.99));

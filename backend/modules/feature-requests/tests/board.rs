@@ -771,9 +771,9 @@ async fn anonymous_answers_are_cached_until_the_data_changes() -> anyhow::Result
     let get_one = [("sphere", "cached"), ("number", "1")];
     let nsid = format!("{FR}.getRequest");
 
-    // The database watcher may notice this process's own last write up to 100 ms later
-    // (and invalidate once more): let it settle so hit and miss below are certain.
-    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    // The database watcher may notice this process's own last write a little
+    // later (and invalidate once more): wait until it has, so hit and miss below are certain.
+    w.server.settle().await?;
     let (first, body) = cached(&w, &anon, &nsid, &get_one).await?;
     let (second, again) = cached(&w, &anon, &nsid, &get_one).await?;
     assert_eq!((first.as_str(), second.as_str()), ("miss", "hit"));

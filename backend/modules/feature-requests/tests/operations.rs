@@ -4,8 +4,8 @@
 mod common;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use common::load::{self, Mix};
 
@@ -19,12 +19,20 @@ async fn sigterm_under_load_keeps_every_accepted_write() -> anyhow::Result<()> {
     let mut server = load::start(&binary, &data, port).await?;
 
     let stop = Arc::new(AtomicBool::new(false));
-    let mix = Mix { clients: 100, duration: Duration::from_secs(20), write_share: 0.7, think_ms: (2, 20) };
+    let confirmed = Arc::new(AtomicU64::new(0));
+    let mix = Mix { clients: 100, duration: Duration::from_secs(60), write_share: 0.7, think_ms: (2, 20) };
     let driver = {
-        let (base, sids, stop) = (server.base.clone(), sids.clone(), Arc::clone(&stop));
-        tokio::spawn(async move { load::run(&base, &sids, &mix, stop).await })
+        let (base, sids, stop, confirmed) =
+            (server.base.clone(), sids.clone(), Arc::clone(&stop), Arc::clone(&confirmed));
+        tokio::spawn(async move { load::run(&base, &sids, &mix, stop, confirmed).await })
     };
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // SIGTERM once the load is in full swing: a good number of writes confirmed, and more coming.
+    let waiting = Instant::now();
+    while confirmed.load(Ordering::Relaxed) < 100 {
+        anyhow::ensure!(waiting.elapsed() < Duration::from_secs(30), "the load confirmed no writes");
+        anyhow::ensure!(!driver.is_finished(), "the load ended before the server was stopped");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let clean = tokio::task::spawn_blocking(move || {
         let clean = load::terminate(&mut server);
         (clean, server)

@@ -146,9 +146,9 @@ async fn anonymous_pages_are_cached_until_the_sphere_changes() -> anyhow::Result
             Ok::<_, anyhow::Error>((state, response.text().await?))
         }
     };
-    // The database watcher may notice this process's own last write up to 100 ms later
-    // (and invalidate once more): let it settle so hit and miss below are certain.
-    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    // The database watcher may notice this process's own last write a little
+    // later (and invalidate once more): wait until it has, so hit and miss below are certain.
+    w.server.settle().await?;
     let (first, _) = get("/s/cache/feature-requests").await?;
     let (second, _) = get("/s/cache/feature-requests").await?;
     assert_eq!((first.as_str(), second.as_str()), ("miss", "hit"));

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use exosphere_core::Db;
@@ -144,14 +144,23 @@ pub struct Mix {
     pub think_ms: (u64, u64),
 }
 
-/// Runs the load; `stop_early` ends it sooner (set by the caller, e.g. after SIGTERM).
-pub async fn run(base: &str, sids: &[String], mix: &Mix, stop_early: Arc<AtomicBool>) -> Report {
+/// Runs the load; `stop_early` ends it sooner (set by the caller, e.g. after
+/// SIGTERM), and `confirmed` counts the requests whose creation the server
+/// confirmed as they come (what a caller waits on).
+pub async fn run(
+    base: &str,
+    sids: &[String],
+    mix: &Mix,
+    stop_early: Arc<AtomicBool>,
+    confirmed: Arc<AtomicU64>,
+) -> Report {
     let deadline = Instant::now() + mix.duration;
     let mut tasks = Vec::new();
     for worker in 0..mix.clients {
         let sid = sids[worker % sids.len()].clone();
         let base = base.to_owned();
         let stop = Arc::clone(&stop_early);
+        let confirmed = Arc::clone(&confirmed);
         let (write_share, think) = (mix.write_share, mix.think_ms);
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder()
@@ -209,6 +218,7 @@ pub async fn run(base: &str, sids: &[String], mix: &Mix, stop_early: Arc<AtomicB
                             && let Some(n) = value["request"]["number"].as_i64()
                         {
                             report.accepted.push(n);
+                            confirmed.fetch_add(1, Ordering::Relaxed);
                             known = known.max(n);
                         }
                         if let Some(n) = value["requests"][0]["number"].as_i64() {
