@@ -266,6 +266,12 @@ async fn metrics(req: actix_web::HttpRequest, ctx: web::Data<AppContext>) -> Htt
     }
     let mut text = ctx.metrics.render();
     text.push_str(&indexer_health(&ctx.indexer.get()));
+    text.push_str(&format!(
+        "# HELP exosphere_db_writes_total API writes handed to the database's writer.\n# TYPE exosphere_db_writes_total counter\nexosphere_db_writes_total {}\n\
+         # HELP exosphere_db_write_transactions_total Transactions those writes committed in (group commit: fewer under load).\n# TYPE exosphere_db_write_transactions_total counter\nexosphere_db_write_transactions_total {}\n",
+        ctx.db.writes_queued(),
+        ctx.db.write_groups()
+    ));
     if let Ok(status) = ctx.db.read(exosphere_indexer::status::read).await {
         text.push_str(&exosphere_indexer::status::prometheus(&status));
     }

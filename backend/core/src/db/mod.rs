@@ -4,8 +4,9 @@
 //! `busy_timeout`, `foreign_keys`, and memory-mapped reads so the pool's
 //! connections share the OS page cache instead of each copying pages in).
 //! [`Db::read`] runs short reads inline (WAL readers never wait on a lock);
-//! [`Db::write`] runs on tokio's blocking pool, since a writer may wait for
-//! another. Writers in this process take turns at one gate ([`Db::write_gate`])
+//! [`Db::write`] hands its work to one writer thread, which runs concurrent
+//! writes in shared transactions (group commit, see [`group`]). Writers in
+//! this process take turns at one gate ([`Db::write_gate`])
 //! before they even take a connection: a waiting writer is woken the moment
 //! the previous one commits (SQLite's busy handler would sleep 1, 2, 5, 10...
 //! ms between tries) and never holds a pooled connection a reader needs.
@@ -13,6 +14,7 @@
 //! stand-alone indexer) is waited for on the busy timeout instead of failing
 //! with "database is locked" halfway through a transaction.
 
+mod group;
 pub mod migrations;
 pub mod sql;
 
@@ -80,6 +82,12 @@ pub struct Db {
     gate: Arc<Mutex<()>>,
     /// Run inside every write transaction before it commits.
     before_commit: Arc<OnceLock<BeforeCommit>>,
+    /// The writer thread's queue (see [`group`]).
+    writer: std::sync::mpsc::Sender<group::Job>,
+    /// Transactions the writer thread has committed.
+    groups: Arc<AtomicU64>,
+    /// Writes handed to the writer thread.
+    queued: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -105,12 +113,25 @@ impl Db {
             .connection_customizer(Box::new(Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(url))
             .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))?;
+        let (generation, gate, before_commit) =
+            (Arc::new(AtomicU64::new(1)), Arc::new(Mutex::new(())), Arc::new(OnceLock::new()));
+        let groups = Arc::new(AtomicU64::new(0));
+        let writer = group::start(group::Parts {
+            pool: pool.clone(),
+            gate: Arc::clone(&gate),
+            before_commit: Arc::clone(&before_commit),
+            generation: Arc::downgrade(&generation),
+            groups: Arc::clone(&groups),
+        })?;
         let db = Self {
             pool,
-            generation: Arc::new(AtomicU64::new(1)),
+            generation,
             looks: Arc::new(AtomicU64::new(0)),
-            gate: Arc::new(Mutex::new(())),
-            before_commit: Arc::new(OnceLock::new()),
+            gate,
+            before_commit,
+            writer,
+            groups,
+            queued: Arc::new(AtomicU64::new(0)),
         };
         db.checkpoint_in_background();
         Ok(db)
@@ -271,29 +292,32 @@ impl Db {
         work(&mut conn)
     }
 
-    /// Runs work inside one `BEGIN IMMEDIATE` transaction on the blocking
-    /// pool: all of it is committed, or none of it.
+    /// Runs work in a `BEGIN IMMEDIATE` transaction on the writer thread,
+    /// together with the other writes waiting then (see [`group`]): all of
+    /// this work is committed, or none of it, and the answer comes once the
+    /// transaction has committed. A write that fails fails alone.
     pub async fn write<T, F>(&self, work: F) -> Result<T, Error>
     where
         T: Send + 'static,
         F: FnOnce(&mut SqliteConnection) -> Result<T, Error> + Send + 'static,
     {
-        let db = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let _turn = db.write_gate();
-            let mut conn = db.conn()?;
-            let done = conn.immediate_transaction(|c| {
-                let out = work(c)?;
-                db.before_commit(c)?;
-                Ok(out)
-            });
-            if done.is_ok() {
-                db.mark_changed();
-            }
-            done
-        })
-        .await
-        .map_err(|e| Error::internal(anyhow::anyhow!("database task failed: {e}")))?
+        let (job, answer) = group::job(work);
+        self.writer
+            .send(job)
+            .map_err(|_| Error::internal(anyhow::anyhow!("the database writer has stopped")))?;
+        self.queued.fetch_add(1, Ordering::AcqRel);
+        answer.await.map_err(|_| Error::internal(anyhow::anyhow!("the write was not run (see the log)")))?
+    }
+
+    /// How many transactions [`Db::write`]'s writes have committed (fewer
+    /// than the writes when they share them).
+    pub fn write_groups(&self) -> u64 {
+        self.groups.load(Ordering::Acquire)
+    }
+
+    /// How many writes have been handed to the writer thread.
+    pub fn writes_queued(&self) -> u64 {
+        self.queued.load(Ordering::Acquire)
     }
 }
 
@@ -340,6 +364,68 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert!(std::fs::metadata(&path)?.len() >= 1_000_000, "the rows reached the database file");
+        Ok(())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    // The gate is held on purpose while the writes queue: only the writer thread waits for it.
+    #[allow(clippy::await_holding_lock)]
+    async fn concurrent_writes_share_a_commit_and_a_failing_one_fails_alone() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("x.sqlite");
+        let db = Db::open(&path)?;
+        db.write(|c| Ok(c.batch_execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")?)).await?;
+        let (groups, queued) = (db.write_groups(), db.writes_queued());
+        // Fifty writes queue while another writer holds the gate; the 10th fails after writing its row.
+        let held = db.write_gate();
+        let mut writes = Vec::new();
+        for n in 0..50 {
+            let db = db.clone();
+            writes.push(tokio::spawn(async move {
+                db.write(move |c| {
+                    c.batch_execute(&format!("INSERT INTO t VALUES ({n})"))?;
+                    if n == 10 {
+                        return Err(Error::invalid_request("write 10 is refused"));
+                    }
+                    Ok(n)
+                })
+                .await
+            }));
+        }
+        let waiting = std::time::Instant::now();
+        while db.writes_queued() < queued + 50 {
+            anyhow::ensure!(waiting.elapsed() < Duration::from_secs(10), "the writes were not queued");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        drop(held);
+        let other = Db::open(&path)?;
+        for (n, write) in writes.into_iter().enumerate() {
+            match write.await? {
+                Ok(answer) => {
+                    assert_eq!(answer, n as i64);
+                    // Answered once committed: another connection sees the row already.
+                    let seen = other
+                        .read(move |c| {
+                            Ok(diesel::sql_query(format!("SELECT n FROM t WHERE n = {n}"))
+                                .load::<Row>(c)?
+                                .len())
+                        })
+                        .await?;
+                    assert_eq!(seen, 1, "write {n} answered before its commit");
+                }
+                Err(e) => assert_eq!((n, e.message()), (10, "write 10 is refused")),
+            }
+        }
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            #[allow(dead_code)]
+            n: i64,
+        }
+        let rows = other.read(|c| Ok(diesel::sql_query("SELECT n FROM t").load::<Row>(c)?.len())).await?;
+        assert_eq!(rows, 49, "the refused write's row is rolled back, and only it");
+        let used = db.write_groups() - groups;
+        assert!(used < 10, "50 queued writes took {used} commits");
         Ok(())
     }
 

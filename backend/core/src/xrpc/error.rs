@@ -74,7 +74,7 @@ impl ErrorKind {
 }
 
 /// An error answered as XRPC JSON with the status of its [`ErrorKind`].
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{name}: {message}")]
 pub struct Error {
     kind: ErrorKind,

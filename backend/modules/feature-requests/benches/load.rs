@@ -85,6 +85,15 @@ async fn main() -> anyhow::Result<()> {
             over.iter().map(|p| format!("{:>7.3}%", p)).collect::<Vec<_>>().join(" ")
         );
     }
+    let counter = |name: &str| {
+        metrics.lines().find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok()).unwrap_or(0.0)
+    };
+    let (writes, transactions) =
+        (counter("exosphere_db_writes_total "), counter("exosphere_db_write_transactions_total "));
+    println!(
+        "database writes: {writes} in {transactions} transactions ({:.1} per transaction)",
+        writes / transactions.max(1.0)
+    );
     let clean = load::terminate(&mut server)?;
     println!("SIGTERM: {}", if clean { "clean exit" } else { "unclean exit" });
     Ok(())
