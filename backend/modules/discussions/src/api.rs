@@ -88,16 +88,23 @@ fn find_thread(c: &mut SqliteConnection, access: &Access, number: i64) -> XrpcRe
 }
 
 /// A thread of this Sphere that the viewer may see, with the viewer's emoji on it.
-async fn thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<(ThreadRow, Mine)> {
+fn find_thread_seen(c: &mut SqliteConnection, access: &Access, number: i64) -> XrpcResult<(ThreadRow, Mine)> {
+    let row = find_thread(c, access, number)?;
+    let mine = store::viewer_reactions(c, access.viewer_did().as_deref(), [row.uri.as_str()])?;
+    Ok((row, mine))
+}
+
+/// A thread of this Sphere that the viewer may see (for a write's checks).
+async fn thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<ThreadRow> {
     let access = access.clone();
-    ctx.app()?
-        .db
-        .read(move |c| {
-            let row = find_thread(c, &access, number)?;
-            let mine = store::viewer_reactions(c, access.viewer_did().as_deref(), [row.uri.as_str()])?;
-            Ok((row, mine))
-        })
-        .await
+    ctx.app()?.db.read(move |c| find_thread(c, &access, number)).await
+}
+
+/// A thread as the API shows it to the viewer (a write's answer).
+async fn shown_thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<ThreadView> {
+    let shown = access.clone();
+    let (row, mut mine) = ctx.app()?.db.read(move |c| find_thread_seen(c, &shown, number)).await?;
+    Ok(thread_view(row, access, &mut mine))
 }
 
 /// A reply of this Sphere that the viewer may see, with the viewer's emoji on it.
@@ -213,8 +220,7 @@ impl Handlers for Api {
             .read(move |c| {
                 let access = Access::resolve(c, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
-                let row = find_thread(c, &access, params.number)?;
-                let mine = store::viewer_reactions(c, access.viewer_did().as_deref(), [row.uri.as_str()])?;
+                let (row, mine) = find_thread_seen(c, &access, params.number)?;
                 Ok((row, mine, access))
             })
             .await?;
@@ -267,8 +273,7 @@ impl Handlers for Api {
         let written = writer.create(&record).await?;
         let (uri, sphere_id) = (written.uri.clone(), access.sphere.id);
         let number = ctx.app()?.db.read(move |c| store::thread_number(c, &uri, sphere_id)).await?;
-        let (row, mut mine) = thread(ctx, &access, number).await?;
-        Ok(api::create_thread::Output { thread: thread_view(row, &access, &mut mine) })
+        Ok(api::create_thread::Output { thread: shown_thread(ctx, &access, number).await? })
     }
 
     async fn update_thread(
@@ -277,7 +282,7 @@ impl Handlers for Api {
         input: api::update_thread::Input,
     ) -> XrpcResult<api::update_thread::Output> {
         let access = writable(ctx, &input.sphere).await?;
-        let (row, _) = thread(ctx, &access, input.number).await?;
+        let row = thread(ctx, &access, input.number).await?;
         access.require_author(&row.author_did, "thread")?;
         let record = discussion::Record {
             sphere: access.sphere.uri.clone(),
@@ -292,15 +297,14 @@ impl Handlers for Api {
         };
         let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.put(&rkey_of(&row.uri), &record).await?;
-        let (row, mut mine) = thread(ctx, &access, input.number).await?;
-        Ok(api::update_thread::Output { thread: thread_view(row, &access, &mut mine) })
+        Ok(api::update_thread::Output { thread: shown_thread(ctx, &access, input.number).await? })
     }
 
     async fn delete_thread(&self, ctx: &XrpcContext, input: api::delete_thread::Input) -> XrpcResult<()> {
         ctx.require_viewer().await?;
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Read)?;
-        let (row, _) = thread(ctx, &access, input.number).await?;
+        let row = thread(ctx, &access, input.number).await?;
         access.require_author(&row.author_did, "thread")?;
         let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.delete(discussion::NSID, &rkey_of(&row.uri)).await
@@ -312,7 +316,7 @@ impl Handlers for Api {
         input: api::create_reply::Input,
     ) -> XrpcResult<api::create_reply::Output> {
         let access = writable(ctx, &input.sphere).await?;
-        let (row, _) = thread(ctx, &access, input.number).await?;
+        let row = thread(ctx, &access, input.number).await?;
         if row.locked && !access.can(Action::Moderate) {
             return Err(Error::named(
                 ErrorKind::Conflict,
