@@ -142,7 +142,7 @@ async fn seed(
     }
     indexed += index(ctx, batch).await?;
     ctx.db.write(|c| Ok(c.batch_execute("ANALYZE;")?)).await?;
-    ctx.db.read(|c| Ok(c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?)).await?;
+    ctx.db.conn()?.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
     println!(
         "indexed {indexed} records ({threads} threads, {serial} replies, reactions) through the indexing functions in {:.1} s; {} cores, {clients} clients, {seconds} s per phase",
         t.elapsed().as_secs_f64(),

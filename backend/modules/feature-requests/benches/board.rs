@@ -73,7 +73,7 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     running.ctx.db.write(|c| Ok(c.batch_execute(&seed_sql())?)).await?;
     // A server in steady state has its WAL checkpointed into the database file.
-    running.ctx.db.read(|c| Ok(c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?)).await?;
+    running.ctx.db.conn()?.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
     println!(
         "seeded {REQUESTS} requests, {VOTES} votes, {COMMENTS} comments in {:.1} s ({} cores, {clients} clients, {seconds} s per phase)",
         t.elapsed().as_secs_f64(),
