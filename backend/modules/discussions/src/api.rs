@@ -107,24 +107,33 @@ async fn shown_thread(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcRe
     Ok(thread_view(row, access, &mut mine))
 }
 
-/// A reply of this Sphere that the viewer may see, with the viewer's emoji on it.
-async fn reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<(ReplyRow, Mine)> {
-    let (uri, viewer) = (uri.to_owned(), access.viewer_did());
-    let (sphere_id, moderator) = (access.sphere.id, access.can(Action::Moderate));
-    let (row, mine) = ctx
+/// A reply of this Sphere that the viewer may see.
+fn find_reply(c: &mut SqliteConnection, access: &Access, uri: &str) -> XrpcResult<ReplyRow> {
+    match store::reply(c, uri, access.sphere.id)? {
+        Some(row) if !row.hidden || access.can(Action::Moderate) => Ok(row),
+        _ => Err(reply_not_found()),
+    }
+}
+
+/// A reply of this Sphere that the viewer may see (for a write's checks).
+async fn reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<ReplyRow> {
+    let (access, uri) = (access.clone(), uri.to_owned());
+    ctx.app()?.db.read(move |c| find_reply(c, &access, &uri)).await
+}
+
+/// A reply as the API shows it to the viewer (a write's answer).
+async fn shown_reply(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<ReplyView> {
+    let (shown, uri) = (access.clone(), uri.to_owned());
+    let (row, mut mine) = ctx
         .app()?
         .db
         .read(move |c| {
-            let Some(row) = store::reply(c, &uri, sphere_id)? else { return Ok(None) };
-            let mine = store::viewer_reactions(c, viewer.as_deref(), [row.uri.as_str()])?;
-            Ok(Some((row, mine)))
+            let row = find_reply(c, &shown, &uri)?;
+            let mine = store::viewer_reactions(c, shown.viewer_did().as_deref(), [row.uri.as_str()])?;
+            Ok((row, mine))
         })
-        .await?
-        .ok_or_else(reply_not_found)?;
-    if row.hidden && !moderator {
-        return Err(reply_not_found());
-    }
-    Ok((row, mine))
+        .await?;
+    Ok(reply_view(row, access.viewer().is_ok(), &mut mine))
 }
 
 async fn writable(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Access> {
@@ -326,7 +335,7 @@ impl Handlers for Api {
         }
         let parent = match &input.parent {
             Some(uri) => {
-                let (parent, _) = reply(ctx, &access, uri).await?;
+                let parent = reply(ctx, &access, uri).await?;
                 if parent.thread_id != row.id {
                     return Err(Error::invalid_request("parent: must be a reply in the same thread"));
                 }
@@ -344,8 +353,7 @@ impl Handlers for Api {
         };
         let writer = RecordWriter::for_content(ctx, &access).await?;
         let written = writer.create(&record).await?;
-        let (row, mut mine) = reply(ctx, &access, &written.uri).await?;
-        Ok(api::create_reply::Output { reply: reply_view(row, true, &mut mine) })
+        Ok(api::create_reply::Output { reply: shown_reply(ctx, &access, &written.uri).await? })
     }
 
     async fn update_reply(
@@ -354,7 +362,7 @@ impl Handlers for Api {
         input: api::update_reply::Input,
     ) -> XrpcResult<api::update_reply::Output> {
         let access = writable(ctx, &input.sphere).await?;
-        let (existing, _) = reply(ctx, &access, &input.reply).await?;
+        let existing = reply(ctx, &access, &input.reply).await?;
         access.require_author(&existing.author_did, "reply")?;
         let (thread_id, parent_uri) = (existing.thread_id, existing.parent_uri.clone());
         let (root, parent) =
@@ -369,15 +377,14 @@ impl Handlers for Api {
         };
         let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.put(&rkey_of(&existing.uri), &record).await?;
-        let (row, mut mine) = reply(ctx, &access, &existing.uri).await?;
-        Ok(api::update_reply::Output { reply: reply_view(row, true, &mut mine) })
+        Ok(api::update_reply::Output { reply: shown_reply(ctx, &access, &existing.uri).await? })
     }
 
     async fn delete_reply(&self, ctx: &XrpcContext, input: api::delete_reply::Input) -> XrpcResult<()> {
         ctx.require_viewer().await?;
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Read)?;
-        let (existing, _) = reply(ctx, &access, &input.reply).await?;
+        let existing = reply(ctx, &access, &input.reply).await?;
         access.require_author(&existing.author_did, "reply")?;
         let writer = RecordWriter::for_content(ctx, &access).await?;
         writer.delete(discussion_reply::NSID, &rkey_of(&existing.uri)).await
