@@ -20,9 +20,9 @@ trait BindValue {
     fn push<'b>(&'b self, out: &mut AstPass<'_, 'b, Sqlite>) -> QueryResult<()>;
 }
 
-struct Typed<V, ST>(V, PhantomData<ST>);
+struct Bound<V, ST>(V, PhantomData<ST>);
 
-impl<V, ST> BindValue for Typed<V, ST>
+impl<V, ST> BindValue for Bound<V, ST>
 where
     Sqlite: HasSqlType<ST>,
     V: ToSql<ST, Sqlite>,
@@ -72,7 +72,7 @@ impl<'a> Sql<'a> {
         V: ToSql<ST, Sqlite> + 'a,
         ST: 'a,
     {
-        self.binds.push(Box::new(Typed::<V, ST>(value, PhantomData)));
+        self.binds.push(Box::new(Bound::<V, ST>(value, PhantomData)));
         self
     }
 }
@@ -111,17 +111,17 @@ impl DynSql {
     }
     /// Binds a text value to the next `?`.
     pub fn text(&mut self, value: impl Into<String>) -> &mut Self {
-        self.binds.push(Box::new(Typed::<String, Text>(value.into(), PhantomData)));
+        self.binds.push(Box::new(Bound::<String, Text>(value.into(), PhantomData)));
         self
     }
     /// Binds an integer to the next `?`.
     pub fn int(&mut self, value: i64) -> &mut Self {
-        self.binds.push(Box::new(Typed::<i64, BigInt>(value, PhantomData)));
+        self.binds.push(Box::new(Bound::<i64, BigInt>(value, PhantomData)));
         self
     }
     /// Binds a float to the next `?`.
     pub fn real(&mut self, value: f64) -> &mut Self {
-        self.binds.push(Box::new(Typed::<f64, Double>(value, PhantomData)));
+        self.binds.push(Box::new(Bound::<f64, Double>(value, PhantomData)));
         self
     }
 }
@@ -142,6 +142,45 @@ impl Query for DynSql {
 }
 
 impl<Conn> RunQueryDsl<Conn> for DynSql {}
+
+impl DynSql {
+    /// The statement with its columns' SQL types (see [`TypedSql`]).
+    pub fn typed<ST>(self) -> TypedSql<Self, ST> {
+        TypedSql { sql: self, columns: PhantomData }
+    }
+}
+
+impl<'a> Sql<'a> {
+    /// The statement with its columns' SQL types (see [`TypedSql`]).
+    pub fn typed<ST>(self) -> TypedSql<Self, ST> {
+        TypedSql { sql: self, columns: PhantomData }
+    }
+}
+
+/// A statement ([`Sql`], [`DynSql`]) with its columns' SQL types `ST`, in
+/// order (a tuple): rows deriving `Queryable` are read by position, where
+/// `QueryableByName` looks each column up by its name on every row.
+pub struct TypedSql<Q, ST> {
+    sql: Q,
+    columns: PhantomData<fn() -> ST>,
+}
+
+impl<Q: QueryFragment<Sqlite>, ST> QueryFragment<Sqlite> for TypedSql<Q, ST> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        self.sql.walk_ast(out)
+    }
+}
+
+impl<Q, ST> QueryId for TypedSql<Q, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, ST: 'static> Query for TypedSql<Q, ST> {
+    type SqlType = ST;
+}
+
+impl<Q, ST, Conn> RunQueryDsl<Conn> for TypedSql<Q, ST> {}
 
 #[cfg(test)]
 mod tests {
@@ -178,6 +217,15 @@ mod tests {
         let mut dynamic = DynSql::default();
         dynamic.push("SELECT n, s FROM t WHERE n = ? AND s = ?").int(2).text("v2");
         assert_eq!(dynamic.load::<Row>(&mut conn)?.len(), 1);
+        let mut typed = DynSql::default();
+        typed.push("SELECT s, n FROM t WHERE n >= ? ORDER BY n").int(1);
+        let rows: Vec<(String, i64)> = typed.typed::<(Text, BigInt)>().load(&mut conn)?;
+        assert_eq!(rows, vec![("v1".to_owned(), 1), ("v2".to_owned(), 2)]);
+        let one: (i64, String) = sql("SELECT n, s FROM t WHERE n = ?")
+            .bind::<BigInt, _>(0)
+            .typed::<(BigInt, Text)>()
+            .get_result(&mut conn)?;
+        assert_eq!(one, (0, "v0".to_owned()));
         Ok(())
     }
 }

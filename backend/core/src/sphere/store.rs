@@ -3,12 +3,12 @@
 use crate::db::sql::sql;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
-use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
+use diesel::{OptionalExtension, Queryable, QueryableByName, RunQueryDsl};
 
 use crate::Error;
 
 /// A Sphere as indexed.
-#[derive(Debug, Clone, PartialEq, QueryableByName)]
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName)]
 pub struct SphereRow {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
@@ -68,7 +68,7 @@ impl SphereRow {
 }
 
 /// One account's membership of a Sphere.
-#[derive(Debug, Clone, PartialEq, QueryableByName)]
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName)]
 pub struct MemberRow {
     #[diesel(sql_type = BigInt)]
     pub sphere_id: i64,
@@ -110,13 +110,31 @@ const SPHERE_COLUMNS: &str =
     "id, uri, cid, owner_did, slug, name, description, visibility, write_mode, modules, created_at, standing";
 /// Spheres with their standing (the joined table shares no column name with `spheres`).
 const SPHERES: &str = "spheres LEFT JOIN sphere_standing ON sphere_standing.sphere_uri = spheres.uri";
+/// The SQL types of `SPHERE_COLUMNS`, in order (the fields of [`SphereRow`]): the hot lookups read by position.
+type SphereColumns =
+    (BigInt, Text, Text, Text, Text, Text, Nullable<Text>, Text, Text, Text, Text, Nullable<Text>);
 const MEMBER_COLUMNS: &str = "sphere_id, did, role, status, invited_by, invited_at, joined_at, approval_uri, approval_cid, member_uri, member_cid";
+/// The SQL types of `MEMBER_COLUMNS`, in order (the fields of [`MemberRow`]).
+type MemberColumns = (
+    BigInt,
+    Text,
+    Text,
+    Text,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+);
 
 /// A Sphere by its slug or the AT URI of its record.
 pub fn sphere_by_param(conn: &mut SqliteConnection, param: &str) -> Result<Option<SphereRow>, Error> {
     let column = if param.starts_with("at://") { "uri" } else { "slug" };
     Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM {SPHERES} WHERE {column} = ?"))
         .bind::<Text, _>(param)
+        .typed::<SphereColumns>()
         .get_result(conn)
         .optional()?)
 }
@@ -125,6 +143,7 @@ pub fn sphere_by_param(conn: &mut SqliteConnection, param: &str) -> Result<Optio
 pub fn sphere_by_uri(conn: &mut SqliteConnection, uri: &str) -> Result<Option<SphereRow>, Error> {
     Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM {SPHERES} WHERE uri = ?"))
         .bind::<Text, _>(uri)
+        .typed::<SphereColumns>()
         .get_result(conn)
         .optional()?)
 }
@@ -133,6 +152,7 @@ pub fn sphere_by_uri(conn: &mut SqliteConnection, uri: &str) -> Result<Option<Sp
 pub fn sphere_by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<SphereRow>, Error> {
     Ok(sql(format!("SELECT {SPHERE_COLUMNS} FROM {SPHERES} WHERE id = ?"))
         .bind::<BigInt, _>(id)
+        .typed::<SphereColumns>()
         .get_result(conn)
         .optional()?)
 }
@@ -195,6 +215,7 @@ pub fn member(conn: &mut SqliteConnection, sphere_id: i64, did: &str) -> Result<
     Ok(sql(format!("SELECT {MEMBER_COLUMNS} FROM sphere_members WHERE sphere_id = ? AND did = ?"))
         .bind::<BigInt, _>(sphere_id)
         .bind::<Text, _>(did)
+        .typed::<MemberColumns>()
         .get_result(conn)
         .optional()?)
 }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
-use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
+use diesel::{OptionalExtension, Queryable, QueryableByName, RunQueryDsl};
 use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
@@ -15,46 +15,50 @@ use exosphere_core::{Error, read};
 
 use crate::cursor::{Cursor, Sort};
 
-/// A thread with what its view shows.
-#[derive(Debug, Clone, QueryableByName)]
+/// A thread with what its view shows: its fields in the order of `thread_select`'s columns (read by position).
+#[derive(Debug, Clone, Queryable)]
 pub struct ThreadRow {
-    #[diesel(sql_type = BigInt)]
     pub id: i64,
-    #[diesel(sql_type = Text)]
     pub uri: String,
-    #[diesel(sql_type = Text)]
     pub cid: String,
-    #[diesel(sql_type = BigInt)]
     pub number: i64,
-    #[diesel(sql_type = Text)]
     pub author_did: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub handle: Option<String>,
-    #[diesel(sql_type = Text)]
     pub title: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub body: Option<String>,
-    #[diesel(sql_type = Text)]
     pub tags: String,
-    #[diesel(sql_type = BigInt)]
     pub reply_count: i64,
-    #[diesel(sql_type = Text)]
     pub reactions: String,
-    #[diesel(sql_type = Text)]
     pub active_at: String,
-    #[diesel(sql_type = BigInt)]
     pub reaction_count: i64,
-    #[diesel(sql_type = Text)]
     pub created_at: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub updated_at: Option<String>,
-    #[diesel(sql_type = Bool)]
     pub pinned: bool,
-    #[diesel(sql_type = Bool)]
     pub locked: bool,
-    #[diesel(sql_type = Bool)]
     pub hidden: bool,
 }
+
+/// The SQL types of [`ThreadRow`]'s columns, in the order `thread_select` names them.
+type ThreadColumns = (
+    BigInt,
+    Text,
+    Text,
+    BigInt,
+    Text,
+    Nullable<Text>,
+    Text,
+    Nullable<Text>,
+    Text,
+    BigInt,
+    Text,
+    Text,
+    BigInt,
+    Text,
+    Nullable<Text>,
+    Bool,
+    Bool,
+    Bool,
+);
 
 /// `{emoji: count}` of a subject as a JSON array of `{"emoji","count"}`, most used first.
 fn reactions_of(uri_column: &str) -> String {
@@ -195,7 +199,7 @@ fn list_part(
         sql.int(after.id);
     }
     sql.push(&format!(" ORDER BY {column} DESC, t.id DESC LIMIT ?")).int(limit);
-    Ok(sql.load(conn)?)
+    Ok(sql.typed::<ThreadColumns>().load(conn)?)
 }
 
 /// A page of threads, pinned ones first, and the cursor of the next page.
@@ -247,41 +251,45 @@ pub fn get_thread(
     if !moderator {
         sql.push(" AND ").push(&read::not_hidden("t.uri"));
     }
-    Ok(sql.get_result(conn).optional()?)
+    Ok(sql.typed::<ThreadColumns>().get_result(conn).optional()?)
 }
 
-/// A reply with what its view shows.
-#[derive(Debug, Clone, QueryableByName)]
+/// A reply with what its view shows: its fields in the order of `REPLY_SELECT`'s columns (read by position).
+#[derive(Debug, Clone, Queryable)]
 pub struct ReplyRow {
-    #[diesel(sql_type = BigInt)]
     pub id: i64,
-    #[diesel(sql_type = BigInt)]
     pub thread_id: i64,
-    #[diesel(sql_type = Text)]
     pub uri: String,
-    #[diesel(sql_type = Text)]
     pub cid: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub parent_uri: Option<String>,
-    #[diesel(sql_type = Text)]
     pub path: String,
-    #[diesel(sql_type = BigInt)]
     pub depth: i64,
-    #[diesel(sql_type = Text)]
     pub author_did: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub handle: Option<String>,
-    #[diesel(sql_type = Text)]
     pub text: String,
-    #[diesel(sql_type = Text)]
     pub reactions: String,
-    #[diesel(sql_type = Text)]
     pub created_at: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub updated_at: Option<String>,
-    #[diesel(sql_type = Bool)]
     pub hidden: bool,
 }
+
+/// The SQL types of [`ReplyRow`]'s columns, in the order `REPLY_SELECT` names them.
+type ReplyColumns = (
+    BigInt,
+    BigInt,
+    Text,
+    Text,
+    Nullable<Text>,
+    Text,
+    BigInt,
+    Text,
+    Nullable<Text>,
+    Text,
+    Text,
+    Text,
+    Nullable<Text>,
+    Bool,
+);
 
 static REPLY_SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -327,7 +335,7 @@ pub fn list_replies(
         sql.push(" AND r.path > ?").text(path);
     }
     sql.push(" ORDER BY r.path LIMIT ?").int(limit);
-    Ok(sql.load(conn)?)
+    Ok(sql.typed::<ReplyColumns>().load(conn)?)
 }
 
 /// One reply by URI, if it is in a thread of the Sphere `sphere_id`.
@@ -337,7 +345,7 @@ pub fn reply(conn: &mut SqliteConnection, uri: &str, sphere_id: i64) -> Result<O
         .push("WHERE r.uri = ? AND r.thread_id IN (SELECT id FROM disc_threads WHERE sphere_id = ?)")
         .text(uri.to_owned())
         .int(sphere_id);
-    Ok(sql.get_result(conn).optional()?)
+    Ok(sql.typed::<ReplyColumns>().get_result(conn).optional()?)
 }
 
 /// A subject's reaction counts and the viewer's reactions, as JSON arrays.
