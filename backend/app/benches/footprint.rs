@@ -1,6 +1,8 @@
-//! Footprint of the release binary: its size, cold start to ready (a fresh
-//! data folder, so migrations included, and a restart on existing data),
-//! and resident memory when idle. Targets: < 40 MB, < 300 ms, < 60 MB.
+//! Footprint of the release binary, run as `cargo run` runs it from the
+//! repository (the built web app served, server rendering loaded): its size,
+//! cold start to ready (a fresh data folder, so migrations included, and a
+//! restart on existing data), resident memory when idle, and after 1,000
+//! server-rendered pages. Targets: < 40 MB, < 300 ms, < 60 MB idle.
 //!
 //! `cargo bench -p exosphere --bench footprint` (also `scripts/footprint`).
 
@@ -8,13 +10,17 @@ use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn ready(port: u16) -> bool {
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
-    if s.write_all(b"GET /xrpc/_ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_err() {
-        return false;
-    }
+/// GET `path`: the whole reply, status line first (`None` when the server doesn't answer).
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()).ok()?;
     let mut reply = String::new();
-    s.read_to_string(&mut reply).is_ok() && reply.starts_with("HTTP/1.1 200")
+    s.read_to_string(&mut reply).ok()?;
+    Some(reply)
+}
+
+fn ready(port: u16) -> bool {
+    get(port, "/xrpc/_ready").is_some_and(|r| r.starts_with("HTTP/1.1 200"))
 }
 
 fn start(data: &std::path::Path, port: u16) -> anyhow::Result<(Child, Duration)> {
@@ -23,6 +29,8 @@ fn start(data: &std::path::Path, port: u16) -> anyhow::Result<(Child, Duration)>
         .env_clear()
         .env("EXOSPHERE_BIND", format!("127.0.0.1:{port}"))
         .env("EXOSPHERE_DATA_DIR", data)
+        // From the repository, as `cargo run` serves it: web/dist, built before.
+        .current_dir(exosphere_testkit::server::repo_root())
         .env("EXOSPHERE_BUILD_WEB", "0")
         // The indexer runs, but toward a closed loopback port: no traffic leaves the machine.
         .env("EXOSPHERE_JETSTREAM_URL", "ws://127.0.0.1:9/subscribe")
@@ -61,9 +69,29 @@ fn main() -> anyhow::Result<()> {
     let data = dir.path().join("data");
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
 
+    exosphere_testkit::server::web_dist()?;
+
     let (child, cold) = start(&data, port)?;
     std::thread::sleep(Duration::from_secs(3));
     let idle = rss_mb(child.id())?;
+    // Pages a crawler might ask for: each URL is rendered once by QuickJS
+    // (and kept in the anonymous page cache, as a server would keep it).
+    for i in 0..1000 {
+        let page = get(port, &format!("/?from={i}")).unwrap_or_default();
+        anyhow::ensure!(
+            page.starts_with("HTTP/1.1 200"),
+            "page {i}: {}",
+            page.lines().next().unwrap_or("no answer")
+        );
+        let app = page.split_once("<div id=\"app\">").map_or("", |(_, app)| app);
+        anyhow::ensure!(
+            page.contains("x-exosphere-cache: miss")
+                && !app.starts_with("</div>")
+                && !app.starts_with("<!--"),
+            "page {i} was not rendered by the server"
+        );
+    }
+    let rendered = rss_mb(child.id())?;
     stop(child)?;
     let (child, warm) = start(&data, port)?;
     stop(child)?;
@@ -83,5 +111,6 @@ fn main() -> anyhow::Result<()> {
         "< 300"
     );
     println!("{:<44} {:>7.1} MB {:>7} MB", "idle resident memory (3 s after ready)", idle, "< 60");
+    println!("{:<44} {:>7.1} MB {:>10}", "resident memory after 1,000 rendered pages", rendered, "");
     Ok(())
 }

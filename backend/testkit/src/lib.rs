@@ -15,6 +15,7 @@
 pub mod jetstream;
 pub mod load_driver;
 mod oauth;
+pub mod seed;
 pub mod server;
 pub mod world;
 pub mod xrpc;

@@ -159,6 +159,42 @@ pub fn web_dist() -> anyhow::Result<PathBuf> {
     Ok(repo_root().join("web/dist"))
 }
 
+/// What Node (V8) takes to render the same page from the same bundle.
+#[derive(Debug, serde::Deserialize)]
+pub struct NodeRender {
+    pub p50: f64,
+    pub p99: f64,
+}
+
+/// Renders a page `renders` times in Node from the web build's server
+/// bundle and the data the server embedded in `html` (its `__SSR_DATA__`),
+/// with web/scripts/render-time.mjs: the benchmarks print it beside
+/// QuickJS's time. `None` when Node can't be run here.
+pub fn node_render_time(html: &str, url: &str, renders: u32) -> anyhow::Result<Option<NodeRender>> {
+    const OPEN: &str = "<script type=\"application/json\" id=\"ssr-data\">";
+    let start =
+        html.find(OPEN).ok_or_else(|| anyhow::anyhow!("the page carries no server data"))? + OPEN.len();
+    let len =
+        html[start..].find("</script>").ok_or_else(|| anyhow::anyhow!("the data script is not closed"))?;
+    let data = tempfile::NamedTempFile::new()?;
+    std::fs::write(data.path(), &html[start..start + len])?;
+    let root = repo_root();
+    let out = match std::process::Command::new("node")
+        .arg(root.join("web/scripts/render-time.mjs"))
+        .arg(root.join("web/dist/server/render.js"))
+        .arg(url)
+        .arg(data.path())
+        .arg(renders.to_string())
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    anyhow::ensure!(out.status.success(), "render-time.mjs failed: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(Some(serde_json::from_slice(&out.stdout)?))
+}
+
 /// The part of a page inside `<div id="app">`, before the data script.
 pub fn app_html(page: &str) -> &str {
     let start = page.find("<div id=\"app\">").unwrap_or(0);

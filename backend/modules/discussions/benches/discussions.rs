@@ -19,8 +19,9 @@
 use std::time::Instant;
 
 use diesel::connection::SimpleConnection;
-use exosphere_core::{Config, RecordEvent, RecordOp, Source};
+use exosphere_core::Config;
 use exosphere_testkit::load_driver as http;
+use exosphere_testkit::seed::{self, Record};
 use serde_json::json;
 
 const SPHERE: &str = "at://did:plc:benchowner/site.exosphere.sphere/bench";
@@ -34,8 +35,19 @@ fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
 }
 
-/// One generated record: (did, collection, rkey, cid, record).
-type Generated = (String, &'static str, String, String, serde_json::Value);
+/// The signed-in reader: a member who reacted to every tenth thread.
+const READER: &str = "did:plc:reader";
+const READER_SID: &str = "bench-reader-session";
+
+fn record(
+    did: String,
+    collection: &'static str,
+    rkey: String,
+    cid: String,
+    value: serde_json::Value,
+) -> Record {
+    Record { did, collection, rkey, cid, value }
+}
 
 fn created(i: u64) -> String {
     let (d, s) = (i / 86_400, i % 86_400);
@@ -49,13 +61,13 @@ fn created(i: u64) -> String {
     )
 }
 
-fn thread(i: u64) -> Generated {
+fn thread(i: u64) -> Record {
     let did = format!("did:plc:author{}", i % 2000);
     let topic = ["dark mode", "exports", "shortcuts", "mobile", "integrations"][(i % 5) as usize];
-    let record = json!({ "$type": THREAD, "sphere": SPHERE, "title": format!("Thread {i} about {topic}"),
+    let value = json!({ "$type": THREAD, "sphere": SPHERE, "title": format!("Thread {i} about {topic}"),
         "body": format!("Why **{topic}** matters, thread {i}: a paragraph of Markdown with a [link](https://example.com/{i})."),
         "tags": [topic.replace(' ', "-")], "createdAt": created(i * 30) });
-    (did, THREAD, format!("t{i}"), format!("bafythread{i}"), record)
+    record(did, THREAD, format!("t{i}"), format!("bafythread{i}"), value)
 }
 
 fn thread_ref(i: u64) -> serde_json::Value {
@@ -63,47 +75,22 @@ fn thread_ref(i: u64) -> serde_json::Value {
 }
 
 /// Reply `j` in thread `t`: every third answers the reply before it.
-fn reply(t: u64, j: u64, serial: u64) -> Generated {
+fn reply(t: u64, j: u64, serial: u64) -> Record {
     let did = format!("did:plc:replier{}", serial % 5000);
-    let mut record = json!({ "$type": REPLY, "sphere": SPHERE, "root": thread_ref(t),
+    let mut value = json!({ "$type": REPLY, "sphere": SPHERE, "root": thread_ref(t),
         "text": format!("Reply {j} in thread {t}: me too, and here is *why*."), "createdAt": created(t * 30 + j + 1) });
     if j % 3 == 2 {
         let parent_did = format!("did:plc:replier{}", (serial - 1) % 5000);
-        record["parent"] = json!({ "uri": format!("at://{parent_did}/{REPLY}/r{}", serial - 1), "cid": format!("bafyreply{}", serial - 1) });
+        value["parent"] = json!({ "uri": format!("at://{parent_did}/{REPLY}/r{}", serial - 1), "cid": format!("bafyreply{}", serial - 1) });
     }
-    (did, REPLY, format!("r{serial}"), format!("bafyreply{serial}"), record)
+    record(did, REPLY, format!("r{serial}"), format!("bafyreply{serial}"), value)
 }
 
-fn reaction(t: u64, k: u64) -> Generated {
-    let did = format!("did:plc:reactor{k}");
+/// Reaction `k` on thread `t`, by reactor `k` (or the reader).
+fn reaction(t: u64, k: u64, did: String) -> Record {
     let emoji = ["+1", "heart", "rocket", "eyes"][(k % 4) as usize];
-    let record = json!({ "$type": REACTION, "sphere": SPHERE, "subject": thread_ref(t), "emoji": emoji, "createdAt": created(t * 30) });
-    (did, REACTION, format!("x{t}-{k}"), format!("bafyreact{t}-{k}"), record)
-}
-
-async fn index(ctx: &exosphere_core::AppContext, batch: Vec<Generated>) -> anyhow::Result<usize> {
-    let registry = ctx.registry.clone();
-    Ok(ctx
-        .db
-        .write(move |c| {
-            let mut indexed = 0;
-            for (did, collection, rkey, cid, record) in &batch {
-                let event = RecordEvent {
-                    source: Source::Rebuild,
-                    did,
-                    collection,
-                    rkey,
-                    op: RecordOp::Create,
-                    cid: Some(cid),
-                    record: Some(record),
-                };
-                if registry.index(c, &event)? == exosphere_core::IndexOutcome::Indexed {
-                    indexed += 1;
-                }
-            }
-            Ok(indexed)
-        })
-        .await?)
+    let value = json!({ "$type": REACTION, "sphere": SPHERE, "subject": thread_ref(t), "emoji": emoji, "createdAt": created(t * 30) });
+    record(did, REACTION, format!("x{t}-{k}"), format!("bafyreact{t}-{k}"), value)
 }
 
 /// Creates the Sphere and the reader's session, then indexes the threads,
@@ -118,29 +105,21 @@ async fn seed(
 ) -> anyhow::Result<()> {
     ctx.db.write(move |c| Ok(c.batch_execute(&setup)?)).await?;
     let t = Instant::now();
-    let mut indexed = 0;
-    let mut batch = Vec::with_capacity(10_000);
-    let mut serial = 0;
-    for i in 1..=threads {
-        batch.push(thread(i));
-        // Threads 1-50 have exactly 100 replies each (the pages the render bench reads).
-        let in_this = if i <= RENDERED {
-            100
-        } else {
-            replies.saturating_sub(100 * RENDERED).div_ceil(threads.saturating_sub(RENDERED).max(1))
-        };
-        for j in 0..in_this {
-            serial += 1;
-            batch.push(reply(i, j, serial));
-        }
-        for k in 0..(i % 4) {
-            batch.push(reaction(i, k));
-        }
-        if batch.len() >= 10_000 {
-            indexed += index(ctx, std::mem::take(&mut batch)).await?;
-        }
-    }
-    indexed += index(ctx, batch).await?;
+    // Threads 1-50 have exactly 100 replies each (the pages the render bench
+    // reads), the others share the rest; replies are numbered in thread order.
+    let per = replies.saturating_sub(100 * RENDERED).div_ceil(threads.saturating_sub(RENDERED).max(1));
+    let in_thread = move |i: u64| {
+        if i <= RENDERED { (100, (i - 1) * 100) } else { (per, 100 * RENDERED + (i - 1 - RENDERED) * per) }
+    };
+    let records = (1..=threads).flat_map(|i| {
+        let (count, first) = in_thread(i);
+        let replies = (0..count).map(move |j| reply(i, j, first + j + 1));
+        let reactions = (0..(i % 4)).map(move |k| reaction(i, k, format!("did:plc:reactor{k}")));
+        let own = (i % 10 == 0).then(|| reaction(i, 9, READER.to_owned()));
+        std::iter::once(thread(i)).chain(replies).chain(reactions).chain(own)
+    });
+    let indexed = seed::index_all(ctx, records, 10_000).await?;
+    let serial = (1..=threads).map(|i| in_thread(i).0).sum::<u64>();
     ctx.db.write(|c| Ok(c.batch_execute("ANALYZE;")?)).await?;
     ctx.db.conn()?.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
     println!(
@@ -161,7 +140,7 @@ async fn main() -> anyhow::Result<()> {
     // BENCH_DATA=<dir> keeps the seeded database there, and a later run with
     // the same setting and size reuses it instead of seeding again.
     let data = std::env::var_os("BENCH_DATA").map_or_else(|| dir.path().join("data"), Into::into);
-    let marker = data.join(format!("seeded-{threads}-{replies}"));
+    let marker = data.join(format!("seeded-{threads}-{replies}-v2"));
     let seeded = marker.exists();
     let mut config = Config::for_tests(data);
     config.workers = 0;
@@ -171,15 +150,11 @@ async fn main() -> anyhow::Result<()> {
     let running = exosphere::server::start(config, registry, false).await?;
     let ctx = running.ctx.clone();
     let base = format!("http://{}", running.addr);
-    let sid = "bench-reader-session";
     let setup = format!(
         "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
          VALUES (1, '{SPHERE}', 'bafybench', 'did:plc:benchowner', 'bench', 'Bench', 'public', 'open', '{modules}',
                  '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
-         INSERT INTO sphere_members (sphere_id, did, role, status) VALUES (1, 'did:plc:benchowner', 'owner', 'active');
-         INSERT INTO auth_sessions (sid_hash, did, handle, created_at, expires_at)
-         VALUES ('{}', 'did:plc:reader', 'reader.test', 0, 9999999999);",
-        exosphere_core::auth::hash_sid(sid)
+         INSERT INTO sphere_members (sphere_id, did, role, status) VALUES (1, 'did:plc:benchowner', 'owner', 'active');"
     );
     if seeded {
         println!("reusing the database seeded before at {}", marker.display());
@@ -187,18 +162,12 @@ async fn main() -> anyhow::Result<()> {
         seed(&ctx, setup, threads, replies, clients, seconds).await?;
         std::fs::write(&marker, b"")?;
     }
+    seed::session(&ctx, READER_SID, READER, "reader.test").await?;
 
-    let signed_in = || {
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(
-            reqwest::header::COOKIE,
-            reqwest::header::HeaderValue::from_static("sid=bench-reader-session"),
-        );
-        headers
-    };
+    let signed_in = || seed::cookie(READER_SID);
     let probe = reqwest::Client::new()
         .get(format!("{base}/xrpc/{THREAD}.listThreads?sphere=bench"))
-        .headers(signed_in())
+        .headers(signed_in()?)
         .send()
         .await?;
     let cache = probe.headers().get(exosphere_core::xrpc::cache::CACHE_HEADER).cloned();
@@ -208,6 +177,11 @@ async fn main() -> anyhow::Result<()> {
         "listThreads answers 30 threads: {body}"
     );
     anyhow::ensure!(body["threads"][0]["viewer"].is_object(), "the requests are signed in");
+    let own = |t: &serde_json::Value| t["viewer"]["reactions"].as_array().is_some_and(|r| !r.is_empty());
+    anyhow::ensure!(
+        body["threads"].as_array().is_some_and(|t| t.iter().any(own)),
+        "the reader's own reactions are on the page, as an active member's are"
+    );
     anyhow::ensure!(cache.is_none_or(|c| c != "hit"), "signed-in answers must not come from the cache");
 
     let warm = base.clone();
@@ -218,17 +192,17 @@ async fn main() -> anyhow::Result<()> {
     })
     .await;
     let b = base.clone();
-    let list = http::drive_with("listThreads active, signed in", clients, seconds, signed_in(), move |_| {
+    let list = http::drive_with("listThreads active, signed in", clients, seconds, signed_in()?, move |_| {
         format!("{b}/xrpc/{THREAD}.listThreads?sphere=bench")
     })
     .await;
     let b = base.clone();
-    let one = http::drive_with("getThread random, signed in", clients, seconds, signed_in(), move |n| {
+    let one = http::drive_with("getThread random, signed in", clients, seconds, signed_in()?, move |n| {
         format!("{b}/xrpc/{THREAD}.getThread?sphere=bench&number={}", 1 + n % threads)
     })
     .await;
     let b = base.clone();
-    let page = http::drive_with("listReplies of 100, signed in", clients, seconds, signed_in(), move |_| {
+    let page = http::drive_with("listReplies of 100, signed in", clients, seconds, signed_in()?, move |_| {
         format!("{b}/xrpc/{THREAD}.listReplies?sphere=bench&number=1")
     })
     .await;
@@ -236,7 +210,7 @@ async fn main() -> anyhow::Result<()> {
     println!("\ntargets: p99 < 10 ms for listThreads and getThread");
 
     // Server renders, one at a time, signed in.
-    let client = reqwest::Client::builder().no_proxy().default_headers(signed_in()).build()?;
+    let client = reqwest::Client::builder().no_proxy().default_headers(signed_in()?).build()?;
     let render = async |number: u64| -> anyhow::Result<(f64, usize)> {
         let t = Instant::now();
         let response = client.get(format!("{base}/s/bench/discussions/{number}")).send().await?;

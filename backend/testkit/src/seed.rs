@@ -1,0 +1,99 @@
+//! Seeding the benchmarks' databases the way real data arrives: records go
+//! through the registry's indexing functions (the path of the API, Jetstream
+//! and rebuilds), and readers sign in with a session row the server looks
+//! up like any other.
+
+use exosphere_core::{AppContext, IndexOutcome, RecordEvent, RecordOp, Source};
+
+/// One record as a PDS would hold it.
+pub struct Record {
+    pub did: String,
+    pub collection: &'static str,
+    pub rkey: String,
+    pub cid: String,
+    pub value: serde_json::Value,
+}
+
+/// The AT URI of the record `rkey` of `collection` in `did`'s repository.
+pub fn uri(did: &str, collection: &str, rkey: &str) -> String {
+    format!("at://{did}/{collection}/{rkey}")
+}
+
+/// Indexes records in one write transaction and answers how many; fails on
+/// the first record that the indexing rules refuse or that changes nothing.
+pub async fn index(ctx: &AppContext, batch: Vec<Record>) -> anyhow::Result<usize> {
+    let registry = ctx.registry.clone();
+    Ok(ctx
+        .db
+        .write(move |c| {
+            let mut indexed = 0;
+            for r in &batch {
+                let event = RecordEvent {
+                    source: Source::Rebuild,
+                    did: &r.did,
+                    collection: r.collection,
+                    rkey: &r.rkey,
+                    op: RecordOp::Create,
+                    cid: Some(&r.cid),
+                    record: Some(&r.value),
+                };
+                match registry.index(c, &event)? {
+                    IndexOutcome::Indexed => indexed += 1,
+                    // A seed whose records don't all land measures less than it says.
+                    other => {
+                        return Err(exosphere_core::Error::internal(anyhow::anyhow!(
+                            "the seed's record {} was not indexed: {other:?}",
+                            event.uri()
+                        )));
+                    }
+                }
+            }
+            Ok(indexed)
+        })
+        .await?)
+}
+
+/// Indexes records from an iterator in transactions of `batch` records.
+pub async fn index_all(
+    ctx: &AppContext,
+    records: impl IntoIterator<Item = Record>,
+    batch: usize,
+) -> anyhow::Result<usize> {
+    let (mut indexed, mut pending) = (0, Vec::with_capacity(batch));
+    for record in records {
+        pending.push(record);
+        if pending.len() >= batch {
+            indexed += index(ctx, std::mem::replace(&mut pending, Vec::with_capacity(batch))).await?;
+        }
+    }
+    Ok(indexed + index(ctx, pending).await?)
+}
+
+/// A signed-in session of `did` for the cookie `sid=<sid>`: the row sign-in
+/// leaves, found by the server's session lookup like any other.
+pub async fn session(ctx: &AppContext, sid: &str, did: &str, handle: &str) -> anyhow::Result<()> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Text;
+    let (hash, did, handle) = (exosphere_core::auth::hash_sid(sid), did.to_owned(), handle.to_owned());
+    ctx.db
+        .write(move |c| {
+            diesel::sql_query(
+                "INSERT OR REPLACE INTO auth_sessions (sid_hash, did, handle, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, unixepoch(), unixepoch() + 86400 * 365)",
+            )
+            .bind::<Text, _>(hash)
+            .bind::<Text, _>(did)
+            .bind::<Text, _>(handle)
+            .execute(c)?;
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// Request headers carrying the session cookie `sid`.
+pub fn cookie(sid: &str) -> anyhow::Result<reqwest::header::HeaderMap> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, format!("sid={sid}").parse()?);
+    Ok(headers)
+}
