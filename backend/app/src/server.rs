@@ -272,6 +272,10 @@ async fn metrics(req: actix_web::HttpRequest, ctx: web::Data<AppContext>) -> Htt
         ctx.db.writes_queued(),
         ctx.db.write_groups()
     ));
+    let (hits, computed) = ctx.db.shared_reads();
+    text.push_str(&format!(
+        "# HELP exosphere_shared_reads_total Shared answers (a list page without the viewer's state): used as kept since the last write, or computed.\n# TYPE exosphere_shared_reads_total counter\nexosphere_shared_reads_total{{outcome=\"kept\"}} {hits}\nexosphere_shared_reads_total{{outcome=\"computed\"}} {computed}\n"
+    ));
     if let Ok(status) = ctx.db.read(exosphere_indexer::status::read).await {
         text.push_str(&exosphere_indexer::status::prometheus(&status));
     }

@@ -16,7 +16,10 @@
 
 mod group;
 pub mod migrations;
+mod shared;
 pub mod sql;
+
+pub use shared::{Shared, SharedReads};
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -88,6 +91,8 @@ pub struct Db {
     groups: Arc<AtomicU64>,
     /// Writes handed to the writer thread.
     queued: Arc<AtomicU64>,
+    /// Answers every reader with the same access gets alike (see [`Db::read_shared`]).
+    shared: Arc<SharedReads>,
 }
 
 impl Db {
@@ -132,6 +137,7 @@ impl Db {
             writer,
             groups,
             queued: Arc::new(AtomicU64::new(0)),
+            shared: Arc::default(),
         };
         db.checkpoint_in_background();
         Ok(db)
@@ -292,6 +298,26 @@ impl Db {
     {
         let mut conn = self.conn()?;
         diesel::Connection::transaction(&mut *conn, work)
+    }
+
+    /// Runs work like [`Db::read`], with the [`Shared`] answers of this
+    /// generation: what every reader with the same access gets alike, kept
+    /// until the next committed write (see the `shared` module). `fresh`
+    /// computes them again (a request sent with `Cache-Control: no-cache`).
+    pub async fn read_shared<T, F>(&self, fresh: bool, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteConnection, &Shared<'_>) -> Result<T, Error> + Send + 'static,
+    {
+        // Before the transaction's snapshot: what it computes is at least this new.
+        let shared = Shared { memo: &self.shared, generation: self.generation(), fresh };
+        let mut conn = self.conn()?;
+        diesel::Connection::transaction(&mut *conn, |c| work(c, &shared))
+    }
+
+    /// How often shared answers were used and computed (see [`Db::read_shared`]).
+    pub fn shared_reads(&self) -> (u64, u64) {
+        self.shared.counts()
     }
 
     /// Runs work in a `BEGIN IMMEDIATE` transaction on the writer thread,
@@ -455,6 +481,47 @@ mod tests {
         assert_eq!((before, after), (1, 1), "both statements of one read see the same snapshot");
         let now = db.read(move |c| Ok(diesel::sql_query(count).get_result::<Count>(c)?.n)).await?;
         assert_eq!(now, 2, "the next read sees the commit");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn shared_answers_are_kept_until_the_next_write() -> anyhow::Result<()> {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        db.write(|c| Ok(c.batch_execute("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1);")?)).await?;
+        let computed = Arc::new(AtomicU64::new(0));
+        let count = |fresh: bool| {
+            let (db, computed) = (db.clone(), Arc::clone(&computed));
+            async move {
+                db.read_shared(fresh, move |c, shared| {
+                    let n = shared.get_or("count".to_owned(), || {
+                        computed.fetch_add(1, Ordering::Relaxed);
+                        Ok(diesel::sql_query("SELECT count(*) AS n FROM t").get_result::<Count>(c)?.n)
+                    })?;
+                    Ok(*n)
+                })
+                .await
+            }
+        };
+        assert_eq!((count(false).await?, count(false).await?), (1, 1));
+        assert_eq!(computed.load(Ordering::Relaxed), 1, "the second read used the kept answer");
+        assert_eq!(db.shared_reads(), (1, 1), "one hit, one miss");
+
+        db.write(|c| Ok(c.batch_execute("INSERT INTO t VALUES (2);")?)).await?;
+        assert_eq!(count(false).await?, 2, "a committed write ends the kept answer");
+        assert_eq!(count(true).await?, 2);
+        assert_eq!(computed.load(Ordering::Relaxed), 3, "a fresh read computes again");
+
+        // The same key for an answer of another type is another answer.
+        let text = db
+            .read_shared(false, |_, shared| shared.get_or("count".to_owned(), || Ok("two".to_owned())))
+            .await?;
+        assert_eq!(text.as_str(), "two");
         Ok(())
     }
 

@@ -71,11 +71,15 @@ fn cacheable(req: &ServiceRequest) -> bool {
         && req.path().starts_with("/xrpc/site.exosphere.")
         && req.cookie(SESSION_COOKIE).is_none()
         && !req.headers().contains_key(header::AUTHORIZATION)
-        && !req
-            .headers()
-            .get(header::CACHE_CONTROL)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("no-cache") || v.contains("no-store"))
+        && !no_cache(req.headers())
+}
+
+/// The request asks for an answer computed afresh (`Cache-Control: no-cache` or `no-store`).
+pub fn no_cache(headers: &header::HeaderMap) -> bool {
+    headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-cache") || v.contains("no-store"))
 }
 
 fn json(body: Bytes, state: &'static str) -> HttpResponse {

@@ -64,6 +64,12 @@ impl XrpcContext {
         Ok(Caller { viewer, module: self.module, instance_admin })
     }
 
+    /// The caller asked for answers computed afresh (`Cache-Control:
+    /// no-cache`): no response cache, no shared reads ([`crate::Db::read_shared`]).
+    pub fn fresh(&self) -> bool {
+        super::cache::no_cache(self.request.headers())
+    }
+
     /// The underlying HTTP request (headers, cookies, app data).
     pub fn request(&self) -> &HttpRequest {
         &self.request

@@ -186,15 +186,23 @@ impl Handlers for Api {
         let sort = Sort::parse(&params.sort)?;
         let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
         let caller = ctx.caller().await?;
-        let (rows, mut mine, cursor, access) = ctx
+        // The page is the same for every reader who may read the Sphere and
+        // doesn't moderate it (moderators see hidden threads): it is shared
+        // until the next write, and the viewer's own emoji are laid over it.
+        let (page, mut mine, access) = ctx
             .app()?
             .db
-            .read(move |c| {
+            .read_shared(ctx.fresh(), move |c, shared| {
                 let access = Access::resolve(c, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
+                let moderator = access.can(Action::Moderate);
+                let key = format!(
+                    "listThreads {} {moderator} {sort:?} {:?} {:?} {:?} {} {:?}",
+                    access.sphere.id, params.tag, params.author, params.q, params.limit, params.cursor
+                );
                 let query = ListQuery {
                     sphere_id: access.sphere.id,
-                    moderator: access.can(Action::Moderate),
+                    moderator,
                     sort,
                     tag: params.tag.filter(|t| !t.trim().is_empty()),
                     author: params.author,
@@ -202,18 +210,19 @@ impl Handlers for Api {
                     limit: params.limit,
                     cursor,
                 };
-                let (rows, cursor) = store::list_threads(c, &query)?;
+                let page = shared.get_or(key, || store::list_threads(c, &query))?;
                 let mine = store::viewer_reactions(
                     c,
                     access.viewer_did().as_deref(),
-                    rows.iter().map(|r| r.uri.as_str()),
+                    page.0.iter().map(|r| r.uri.as_str()),
                 )?;
-                Ok((rows, mine, cursor, access))
+                Ok((page, mine, access))
             })
             .await?;
+        let (rows, cursor) = &*page;
         Ok(api::list_threads::Output {
-            threads: rows.into_iter().map(|r| thread_view(r, &access, &mut mine)).collect(),
-            cursor,
+            threads: rows.iter().map(|r| thread_view(r.clone(), &access, &mut mine)).collect(),
+            cursor: cursor.clone(),
         })
     }
 
@@ -243,25 +252,36 @@ impl Handlers for Api {
     ) -> XrpcResult<api::list_replies::Output> {
         let caller = ctx.caller().await?;
         let limit = params.limit;
-        let (rows, mut mine, signed_in) = ctx
+        // A page of replies, rendered, is the same for every reader who may
+        // read the thread and doesn't moderate the Sphere: shared until the
+        // next write, with the viewer's own emoji laid over it.
+        let (page, mut mine, signed_in) = ctx
             .app()?
             .db
-            .read(move |c| {
+            .read_shared(ctx.fresh(), move |c, shared| {
                 let access = Access::resolve(c, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
                 let thread = find_thread(c, &access, params.number)?;
                 let moderator = access.can(Action::Moderate);
-                let rows = store::list_replies(c, thread.id, moderator, params.cursor, limit + 1)?;
-                let shown = rows.iter().take(limit as usize).map(|r| r.uri.as_str());
+                let key = format!("listReplies {} {moderator} {limit} {:?}", thread.id, params.cursor);
+                let page = shared.get_or(key, || {
+                    let rows = store::list_replies(c, thread.id, moderator, params.cursor, limit + 1)?;
+                    let (rows, cursor) = exosphere_core::xrpc::page(rows, limit, |r| r.path.clone());
+                    let views: Vec<ReplyView> =
+                        rows.into_iter().map(|r| reply_view(r, false, &mut Mine::new())).collect();
+                    Ok((views, cursor))
+                })?;
+                let shown = page.0.iter().map(|r| r.uri.as_str());
                 let mine = store::viewer_reactions(c, access.viewer_did().as_deref(), shown)?;
-                Ok((rows, mine, access.viewer.is_some()))
+                Ok((page, mine, access.viewer.is_some()))
             })
             .await?;
-        let (rows, cursor) = exosphere_core::xrpc::page(rows, limit, |r| r.path.clone());
-        Ok(api::list_replies::Output {
-            replies: rows.into_iter().map(|r| reply_view(r, signed_in, &mut mine)).collect(),
-            cursor,
-        })
+        let (replies, cursor) = &*page;
+        let seen = |reply: &ReplyView| ReplyView {
+            viewer: signed_in.then(|| ViewerState { reactions: mine.remove(&reply.uri).unwrap_or_default() }),
+            ..reply.clone()
+        };
+        Ok(api::list_replies::Output { replies: replies.iter().map(seen).collect(), cursor: cursor.clone() })
     }
 
     async fn create_thread(

@@ -152,6 +152,23 @@ async fn threads_replies_and_reactions_live_on_their_authors_pds() -> anyhow::Re
     assert_eq!(thread["body"], "About **Welcome**", "a thread carries its body");
     let list = get(s, &w.carol, &format!("{D}.listThreads"), &[("sphere", "talk")]).await?;
     assert!(list["threads"][0].get("body").is_none(), "lists leave bodies out: {list}");
+    // Readers share pages until the next write; each sees only their own emoji on them.
+    assert_eq!(list["threads"][0]["viewer"]["reactions"], json!(["heart"]));
+    let theirs = get(s, &w.bob, &format!("{D}.listThreads"), &[("sphere", "talk")]).await?;
+    assert_eq!(theirs["threads"][0]["viewer"]["reactions"], json!([]), "bob reacted to nothing");
+    let on_top = |page: &Value| {
+        page["replies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["uri"] == top["uri"])
+            .map(|r| r["viewer"].clone())
+    };
+    let first = &[("sphere", "talk"), ("number", "1")];
+    let alices = get(s, &w.alice, &format!("{D}.listReplies"), first).await?;
+    assert_eq!(on_top(&alices), Some(json!({ "reactions": ["+1"] })));
+    let carols = get(s, &w.carol, &format!("{D}.listReplies"), first).await?;
+    assert_eq!(on_top(&carols), Some(json!({ "reactions": [] })), "carol's view of the same page");
     let out = ok(
         s,
         &w.carol,

@@ -147,17 +147,26 @@ impl Handlers for Api {
         let sort = Sort::parse(&params.sort)?;
         let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
         let caller = ctx.caller().await?;
-        // One trip to the database for the access check and the page: this is the board's hottest path.
-        let (rows, cursor, signed_in) = ctx
+        // One trip to the database for the access check and the page: this is
+        // the board's hottest path. The page is the same for every reader who
+        // may read the Sphere and doesn't moderate it (moderators see hidden
+        // requests), so it is shared until the next write; the viewer's own
+        // votes are laid over it.
+        let (page, voted, signed_in) = ctx
             .app()?
             .db
-            .read(move |c| {
+            .read_shared(ctx.fresh(), move |c, shared| {
                 let access = Access::resolve(c, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
+                let moderator = access.can(Action::Moderate);
+                let key = format!(
+                    "listRequests {} {moderator} {sort:?} {:?} {:?} {:?} {} {:?}",
+                    access.sphere.id, params.status, params.author, params.q, params.limit, params.cursor
+                );
                 let query = ListQuery {
                     sphere_id: access.sphere.id,
-                    viewer: access.viewer.as_ref().map(|v| v.did.clone()),
-                    moderator: access.can(Action::Moderate),
+                    viewer: None,
+                    moderator,
                     sort,
                     statuses: params.status,
                     author: params.author,
@@ -165,13 +174,19 @@ impl Handlers for Api {
                     limit: params.limit,
                     cursor,
                 };
-                let (rows, cursor) = store::list_requests(c, &query)?;
-                Ok((rows, cursor, access.viewer.is_some()))
+                let page = shared.get_or(key, || store::list_requests(c, &query))?;
+                let viewer = access.viewer_did();
+                let voted = store::viewer_votes(c, viewer.as_deref(), page.0.iter().map(|r| r.id))?;
+                Ok((page, voted, access.viewer.is_some()))
             })
             .await?;
+        let (rows, cursor) = &*page;
         Ok(api::list_requests::Output {
-            requests: rows.into_iter().map(|r| request_view(r, signed_in)).collect(),
-            cursor,
+            requests: rows
+                .iter()
+                .map(|r| request_view(RequestRow { voted: voted.contains(&r.id), ..r.clone() }, signed_in))
+                .collect(),
+            cursor: cursor.clone(),
         })
     }
 

@@ -200,6 +200,30 @@ pub fn list_requests(
     Ok((rows, next))
 }
 
+/// Which of `requests` (ids) the viewer voted for: one statement for a page
+/// (each request one lookup in the votes' unique index), none for no one.
+pub fn viewer_votes(
+    conn: &mut SqliteConnection,
+    viewer: Option<&str>,
+    requests: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashSet<i64>, Error> {
+    #[derive(QueryableByName)]
+    struct Voted {
+        #[diesel(sql_type = BigInt)]
+        request_id: i64,
+    }
+    let Some(viewer) = viewer else { return Ok(Default::default()) };
+    let ids = serde_json::to_string(&requests.into_iter().collect::<Vec<_>>())
+        .map_err(|e| Error::internal(anyhow::anyhow!("request ids as JSON: {e}")))?;
+    let rows: Vec<Voted> = sql(
+        "SELECT request_id FROM fr_votes WHERE request_id IN (SELECT value FROM json_each(?)) AND voter_did = ?",
+    )
+    .bind::<Text, _>(ids)
+    .bind::<Text, _>(viewer)
+    .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.request_id).collect())
+}
+
 /// One request by its number (hidden ones only for moderators).
 pub fn get_request(
     conn: &mut SqliteConnection,

@@ -346,6 +346,13 @@ async fn votes_are_idempotent_and_unvote_removes_the_record() -> anyhow::Result<
         assert_eq!(voted, json!({ "voteCount": 1, "voted": true }));
     }
     assert_eq!(w.net.list_records(&w.alice.did, RECORDS[1]).await?.len(), 1, "one vote record");
+    // Readers share the page until the next write; each sees only their own vote on it.
+    let voted = |list: &Value| requests(list)[0]["viewer"]["voted"].as_bool();
+    assert_eq!(voted(&list(&w, &w.alice, &[("sphere", "votes")]).await?), Some(true));
+    assert_eq!(voted(&list(&w, &w.bob, &[("sphere", "votes")]).await?), Some(false), "bob didn't vote");
+    assert_eq!(voted(&list(&w, &w.alice, &[("sphere", "votes")]).await?), Some(true));
+    let anonymous = list(&w, &Caller::anonymous(), &[("sphere", "votes")]).await?;
+    assert!(requests(&anonymous)[0].get("viewer").is_none(), "no viewer state for anonymous readers");
     for _ in 0..2 {
         let unvoted =
             ok(s, &w.alice, &format!("{FR}.unvote"), json!({ "sphere": "votes", "number": 1 })).await?;
