@@ -14,6 +14,25 @@ pub struct Record {
     pub value: serde_json::Value,
 }
 
+/// A benchmark's setting from the environment (`BENCH_SECONDS`, …), or `default`.
+pub fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}
+
+/// A `datetime` `seconds` into generated time (2026, months of 28 days):
+/// distinct, ordered and valid for every `seconds` a seed uses.
+pub fn datetime(seconds: u64) -> String {
+    let (d, s) = (seconds / 86_400, seconds % 86_400);
+    format!(
+        "2026-{:02}-{:02}T{:02}:{:02}:{:02}.000Z",
+        1 + (d / 28) % 12,
+        1 + d % 28,
+        s / 3600,
+        (s / 60) % 60,
+        s % 60
+    )
+}
+
 /// The AT URI of the record `rkey` of `collection` in `did`'s repository.
 pub fn uri(did: &str, collection: &str, rkey: &str) -> String {
     format!("at://{did}/{collection}/{rkey}")

@@ -357,6 +357,12 @@ mod tests {
     use super::*;
 
     #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+
+    #[derive(QueryableByName)]
     struct Mode {
         #[diesel(sql_type = Text)]
         journal_mode: String,
@@ -459,11 +465,6 @@ mod tests {
 
     #[tokio::test]
     async fn a_read_sees_one_snapshot_while_others_commit() -> anyhow::Result<()> {
-        #[derive(QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
         let dir = tempfile::tempdir()?;
         let db = Db::open(&dir.path().join("x.sqlite"))?;
         db.conn()?.batch_execute("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1);")?;
@@ -486,11 +487,6 @@ mod tests {
 
     #[tokio::test]
     async fn shared_answers_are_kept_until_the_next_write() -> anyhow::Result<()> {
-        #[derive(QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
         let dir = tempfile::tempdir()?;
         let db = Db::open(&dir.path().join("x.sqlite"))?;
         db.write(|c| Ok(c.batch_execute("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1);")?)).await?;
@@ -673,11 +669,6 @@ mod tests {
             })
             .await;
         assert!(failed.is_err());
-        #[derive(QueryableByName)]
-        struct Count {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
         let count =
             db.read(|c| Ok(diesel::sql_query("SELECT count(*) AS n FROM t").get_result::<Count>(c)?)).await?;
         assert_eq!(count.n, 0);

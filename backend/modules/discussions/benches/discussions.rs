@@ -23,7 +23,7 @@ use std::time::Instant;
 use diesel::connection::SimpleConnection;
 use exosphere_core::Config;
 use exosphere_testkit::load_driver as http;
-use exosphere_testkit::seed::{self, Record};
+use exosphere_testkit::seed::{self, Record, datetime, env};
 use serde_json::json;
 
 const SPHERE: &str = "at://did:plc:benchowner/site.exosphere.sphere/bench";
@@ -32,10 +32,6 @@ const REPLY: &str = "site.exosphere.discussionReply";
 const REACTION: &str = "site.exosphere.discussionReaction";
 /// Threads with exactly 100 replies, for the render bench.
 const RENDERED: u64 = 50;
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
-}
 
 /// The signed-in reader: a member who reacted to every tenth thread.
 const READER: &str = "did:plc:reader";
@@ -51,24 +47,12 @@ fn record(
     Record { did, collection, rkey, cid, value }
 }
 
-fn created(i: u64) -> String {
-    let (d, s) = (i / 86_400, i % 86_400);
-    format!(
-        "2026-{:02}-{:02}T{:02}:{:02}:{:02}.000Z",
-        1 + (d / 28) % 12,
-        1 + d % 28,
-        s / 3600,
-        (s / 60) % 60,
-        s % 60
-    )
-}
-
 fn thread(i: u64) -> Record {
     let did = format!("did:plc:author{}", i % 2000);
     let topic = ["dark mode", "exports", "shortcuts", "mobile", "integrations"][(i % 5) as usize];
     let value = json!({ "$type": THREAD, "sphere": SPHERE, "title": format!("Thread {i} about {topic}"),
         "body": format!("Why **{topic}** matters, thread {i}: a paragraph of Markdown with a [link](https://example.com/{i})."),
-        "tags": [topic.replace(' ', "-")], "createdAt": created(i * 30) });
+        "tags": [topic.replace(' ', "-")], "createdAt": datetime(i * 30) });
     record(did, THREAD, format!("t{i}"), format!("bafythread{i}"), value)
 }
 
@@ -80,7 +64,7 @@ fn thread_ref(i: u64) -> serde_json::Value {
 fn reply(t: u64, j: u64, serial: u64) -> Record {
     let did = format!("did:plc:replier{}", serial % 5000);
     let mut value = json!({ "$type": REPLY, "sphere": SPHERE, "root": thread_ref(t),
-        "text": format!("Reply {j} in thread {t}: me too, and here is *why*."), "createdAt": created(t * 30 + j + 1) });
+        "text": format!("Reply {j} in thread {t}: me too, and here is *why*."), "createdAt": datetime(t * 30 + j + 1) });
     if j % 3 == 2 {
         let parent_did = format!("did:plc:replier{}", (serial - 1) % 5000);
         value["parent"] = json!({ "uri": format!("at://{parent_did}/{REPLY}/r{}", serial - 1), "cid": format!("bafyreply{}", serial - 1) });
@@ -91,7 +75,7 @@ fn reply(t: u64, j: u64, serial: u64) -> Record {
 /// Reaction `k` on thread `t`, by reactor `k` (or the reader).
 fn reaction(t: u64, k: u64, did: String) -> Record {
     let emoji = ["+1", "heart", "rocket", "eyes"][(k % 4) as usize];
-    let value = json!({ "$type": REACTION, "sphere": SPHERE, "subject": thread_ref(t), "emoji": emoji, "createdAt": created(t * 30) });
+    let value = json!({ "$type": REACTION, "sphere": SPHERE, "subject": thread_ref(t), "emoji": emoji, "createdAt": datetime(t * 30) });
     record(did, REACTION, format!("x{t}-{k}"), format!("bafyreact{t}-{k}"), value)
 }
 

@@ -22,7 +22,7 @@ use std::time::Instant;
 use diesel::connection::SimpleConnection;
 use exosphere_core::Config;
 use exosphere_testkit::load_driver as http;
-use exosphere_testkit::seed::{self, Record};
+use exosphere_testkit::seed::{self, Record, datetime, env};
 use serde_json::json;
 
 const SPHERE: &str = "at://did:plc:benchowner/site.exosphere.sphere/bench";
@@ -41,22 +41,6 @@ const READER_SID: &str = "bench-reader-session";
 const LIST: &str = "site.exosphere.featureRequest.listRequests";
 const GET: &str = "site.exosphere.featureRequest.getRequest";
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
-}
-
-fn at(seconds: u64) -> String {
-    let (d, s) = (seconds / 86_400, seconds % 86_400);
-    format!(
-        "2026-{:02}-{:02}T{:02}:{:02}:{:02}.000Z",
-        1 + (d / 28) % 12,
-        1 + d % 28,
-        s / 3600,
-        (s / 60) % 60,
-        s % 60
-    )
-}
-
 fn author(i: u64) -> String {
     format!("did:plc:author{}", i % AUTHORS)
 }
@@ -70,25 +54,25 @@ fn request(i: u64) -> Record {
         ["dark mode", "exports", "keyboard shortcuts", "mobile app", "integrations"][(i % 5) as usize];
     let value = json!({ "$type": REQUEST, "sphere": SPHERE, "title": format!("Request number {i} about {topic}"),
         "description": format!("A longer description of request {i}, explaining why it matters to the people who asked for it."),
-        "createdAt": at(i * 60) });
+        "createdAt": datetime(i * 60) });
     Record { did: author(i), collection: REQUEST, rkey: format!("r{i}"), cid: format!("bafyreq{i}"), value }
 }
 
 fn vote(voter: String, rkey: String, request: u64, serial: u64) -> Record {
-    let value = json!({ "$type": VOTE, "sphere": SPHERE, "subject": request_ref(request), "createdAt": at(REQUESTS * 60 + request) });
+    let value = json!({ "$type": VOTE, "sphere": SPHERE, "subject": request_ref(request), "createdAt": datetime(REQUESTS * 60 + request) });
     Record { did: voter, collection: VOTE, cid: format!("bafyvote{serial}"), rkey, value }
 }
 
 fn comment(i: u64, request: u64) -> Record {
     let value = json!({ "$type": COMMENT, "sphere": SPHERE, "subject": request_ref(request),
-        "text": format!("Comment {i}: me too, please."), "createdAt": at(REQUESTS * 60 + i) });
+        "text": format!("Comment {i}: me too, please."), "createdAt": datetime(REQUESTS * 60 + i) });
     let did = format!("did:plc:commenter{}", i % 5000);
     Record { did, collection: COMMENT, rkey: format!("c{i}"), cid: format!("bafycomment{i}"), value }
 }
 
 fn status(i: u64, status: &str) -> Record {
     let value = json!({ "$type": STATUS, "sphere": SPHERE, "subject": request_ref(i), "status": status,
-        "createdAt": at(REQUESTS * 60 + i) });
+        "createdAt": datetime(REQUESTS * 60 + i) });
     Record {
         did: OWNER.to_owned(),
         collection: STATUS,
