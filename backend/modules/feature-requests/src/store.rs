@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
-use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
+use diesel::{OptionalExtension, Queryable, QueryableByName, RunQueryDsl};
 use exosphere_core::Error;
 use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
@@ -13,47 +13,51 @@ use exosphere_core::read;
 
 use crate::ranking::{Cursor, CursorKey, Sort};
 
-/// A request with what its views show.
-#[derive(Debug, Clone, QueryableByName)]
+/// A request with what its views show: its fields in the order of `REQUEST_SELECT`'s columns and the score after them (read by position).
+#[derive(Debug, Clone, Queryable)]
 pub struct RequestRow {
-    #[diesel(sql_type = BigInt)]
     pub id: i64,
-    #[diesel(sql_type = Text)]
     pub uri: String,
-    #[diesel(sql_type = Text)]
     pub cid: String,
-    #[diesel(sql_type = BigInt)]
     pub number: i64,
-    #[diesel(sql_type = Text)]
     pub sphere_uri: String,
-    #[diesel(sql_type = Text)]
     pub author_did: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub handle: Option<String>,
-    #[diesel(sql_type = Text)]
     pub title: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub description: Option<String>,
-    #[diesel(sql_type = Text)]
     pub status: String,
-    #[diesel(sql_type = BigInt)]
     pub vote_count: i64,
-    #[diesel(sql_type = BigInt)]
     pub comment_count: i64,
-    #[diesel(sql_type = Text)]
     pub created_at: String,
-    #[diesel(sql_type = Nullable<Text>)]
     pub updated_at: Option<String>,
-    #[diesel(sql_type = Bool)]
     pub hidden: bool,
-    #[diesel(sql_type = Bool)]
     pub voted: bool,
-    #[diesel(sql_type = Double)]
-    pub score: f64,
     /// The board clock in the snapshot this row was read from.
-    #[diesel(sql_type = BigInt)]
     pub clock: i64,
+    pub score: f64,
 }
+
+/// The SQL types of [`RequestRow`]'s columns, in the order `REQUEST_SELECT` and its score name them.
+type RequestColumns = (
+    BigInt,
+    Text,
+    Text,
+    BigInt,
+    Text,
+    Text,
+    Nullable<Text>,
+    Text,
+    Nullable<Text>,
+    Text,
+    BigInt,
+    BigInt,
+    Text,
+    Nullable<Text>,
+    Bool,
+    Bool,
+    BigInt,
+    Double,
+);
 
 static REQUEST_SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -184,7 +188,7 @@ pub fn list_requests(
         (_, true) => " ORDER BY score DESC, r.id DESC",
     });
     sql.push(" LIMIT ?").int(q.limit + 1);
-    let mut rows: Vec<RequestRow> = sql.load(conn)?;
+    let mut rows: Vec<RequestRow> = sql.typed::<RequestColumns>().load(conn)?;
     let next = if rows.len() as i64 > q.limit {
         rows.truncate(q.limit as usize);
         rows.last().map(|last| {
@@ -243,7 +247,7 @@ pub fn get_request(
     if !moderator {
         sql.push(&NOT_HIDDEN);
     }
-    Ok(sql.get_result(conn).optional()?)
+    Ok(sql.typed::<RequestColumns>().get_result(conn).optional()?)
 }
 
 /// A status change.
