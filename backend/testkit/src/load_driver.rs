@@ -31,14 +31,15 @@ pub async fn drive(
     drive_with(name, clients, seconds, reqwest::header::HeaderMap::new(), url).await
 }
 
-/// Bypasses the anonymous response cache, as a signed-in reader would.
+/// `drive_with` asking for answers computed afresh (`Cache-Control:
+/// no-cache`): no response cache, no shared list pages.
 pub async fn drive_uncached(
     name: &'static str,
     clients: usize,
     seconds: u64,
+    mut headers: reqwest::header::HeaderMap,
     url: impl Fn(u64) -> String + Send + Sync + 'static,
 ) -> Phase {
-    let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::CACHE_CONTROL, reqwest::header::HeaderValue::from_static("no-cache"));
     drive_with(name, clients, seconds, headers, url).await
 }

@@ -185,14 +185,15 @@ async fn main() -> anyhow::Result<()> {
     .await;
     let shared = ctx.db.shared_reads();
     let shared = (shared.0 - kept, shared.1 - computed);
-    let mut fresh = signed_in()?;
-    fresh.insert(reqwest::header::CACHE_CONTROL, reqwest::header::HeaderValue::from_static("no-cache"));
     let b = base.clone();
-    let list_fresh =
-        http::drive_with("listThreads active, signed in, no-cache", clients, seconds, fresh, move |_| {
-            format!("{b}/xrpc/{THREAD}.listThreads?sphere=bench")
-        })
-        .await;
+    let list_fresh = http::drive_uncached(
+        "listThreads active, signed in, no-cache",
+        clients,
+        seconds,
+        signed_in()?,
+        move |_| format!("{b}/xrpc/{THREAD}.listThreads?sphere=bench"),
+    )
+    .await;
     let b = base.clone();
     let one = http::drive_with("getThread random, signed in", clients, seconds, signed_in()?, move |n| {
         format!("{b}/xrpc/{THREAD}.getThread?sphere=bench&number={}", 1 + n % threads)

@@ -36,10 +36,14 @@ fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
 const THREAD_HEADINGS: u8 = 2;
 const REPLY_HEADINGS: u8 = 3;
 
+/// The viewer's state on a subject (`None` for anonymous readers); their emoji are taken from `mine`.
+fn seen(signed_in: bool, uri: &str, mine: &mut Mine) -> Option<ViewerState> {
+    signed_in.then(|| ViewerState { reactions: mine.remove(uri).unwrap_or_default() })
+}
+
 /// A thread as the API shows it; `mine` holds the viewer's emoji (taken from it).
 fn thread_view(row: ThreadRow, access: &Access, mine: &mut Mine) -> ThreadView {
-    let viewer =
-        access.viewer.is_some().then(|| ViewerState { reactions: mine.remove(&row.uri).unwrap_or_default() });
+    let viewer = seen(access.viewer.is_some(), &row.uri, mine);
     ThreadView {
         uri: row.uri,
         cid: Some(row.cid),
@@ -64,7 +68,7 @@ fn thread_view(row: ThreadRow, access: &Access, mine: &mut Mine) -> ThreadView {
 
 /// A reply as the API shows it; `mine` holds the viewer's emoji (taken from it).
 fn reply_view(row: ReplyRow, signed_in: bool, mine: &mut Mine) -> ReplyView {
-    let viewer = signed_in.then(|| ViewerState { reactions: mine.remove(&row.uri).unwrap_or_default() });
+    let viewer = seen(signed_in, &row.uri, mine);
     ReplyView {
         uri: row.uri,
         cid: Some(row.cid),
@@ -277,11 +281,9 @@ impl Handlers for Api {
             })
             .await?;
         let (replies, cursor) = &*page;
-        let seen = |reply: &ReplyView| ReplyView {
-            viewer: signed_in.then(|| ViewerState { reactions: mine.remove(&reply.uri).unwrap_or_default() }),
-            ..reply.clone()
-        };
-        Ok(api::list_replies::Output { replies: replies.iter().map(seen).collect(), cursor: cursor.clone() })
+        let shown =
+            |reply: &ReplyView| ReplyView { viewer: seen(signed_in, &reply.uri, &mut mine), ..reply.clone() };
+        Ok(api::list_replies::Output { replies: replies.iter().map(shown).collect(), cursor: cursor.clone() })
     }
 
     async fn create_thread(

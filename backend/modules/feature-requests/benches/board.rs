@@ -193,15 +193,12 @@ async fn main() -> anyhow::Result<()> {
     .await;
     let shared = ctx.db.shared_reads();
     let shared = (shared.0 - kept, shared.1 - computed);
-    let mut fresh_headers = seed::cookie(READER_SID)?;
-    fresh_headers
-        .insert(reqwest::header::CACHE_CONTROL, reqwest::header::HeaderValue::from_static("no-cache"));
     let b = base.clone();
-    let top_fresh = http::drive_with(
+    let top_fresh = http::drive_uncached(
         "listRequests top, signed in, no-cache",
         clients,
         seconds,
-        fresh_headers,
+        seed::cookie(READER_SID)?,
         move |_| format!("{b}/xrpc/{LIST}?sphere=bench&sort=top"),
     )
     .await;
