@@ -342,7 +342,8 @@ pub fn list_replies(
 pub fn reply(conn: &mut SqliteConnection, uri: &str, sphere_id: i64) -> Result<Option<ReplyRow>, Error> {
     let mut sql = Sql::default();
     sql.push(&REPLY_SELECT)
-        .push("WHERE r.uri = ? AND r.thread_id IN (SELECT id FROM disc_threads WHERE sphere_id = ?)")
+        // A correlated lookup of the one thread: `IN (SELECT id …)` would list every thread of the Sphere first.
+        .push("WHERE r.uri = ? AND EXISTS (SELECT 1 FROM disc_threads q WHERE q.id = r.thread_id AND q.sphere_id = ?)")
         .text(uri.to_owned())
         .int(sphere_id);
     Ok(sql.typed::<ReplyColumns>().get_result(conn).optional()?)

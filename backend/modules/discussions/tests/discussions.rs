@@ -228,6 +228,16 @@ async fn threads_replies_and_reactions_live_on_their_authors_pds() -> anyhow::Re
         json!({ "sphere": "talk", "reply": nested["uri"], "text": "Hi, Carol!" }),
     )
     .await?;
+    // A reply is found only through its own Sphere.
+    w.sphere("elsewhere", "public", "members").await?;
+    let (status, body) = procedure(
+        s,
+        &w.alice,
+        &format!("{D}.updateReply"),
+        json!({ "sphere": "elsewhere", "reply": nested["uri"], "text": "Moved" }),
+    )
+    .await?;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("ReplyNotFound")));
     ok(s, &w.carol, &format!("{D}.deleteThread"), json!({ "sphere": "talk", "number": 2 })).await?;
     assert_eq!(titles(&w, &anyone, &[("sphere", "talk")]).await?, ["Welcome, all"]);
     assert_eq!(replies(&w, &anyone, "talk", 1).await?[1], (1, "Hi, Carol!".to_owned()));

@@ -355,7 +355,8 @@ pub fn comment(
     let mut sql = Sql::default();
     sql.push(&COMMENT_SELECT)
         .text(viewer.unwrap_or_default())
-        .push("WHERE c.uri = ? AND c.request_id IN (SELECT id FROM fr_requests WHERE sphere_id = ?)")
+        // A correlated lookup of the one request: `IN (SELECT id …)` would list every request of the Sphere first.
+        .push("WHERE c.uri = ? AND EXISTS (SELECT 1 FROM fr_requests q WHERE q.id = c.request_id AND q.sphere_id = ?)")
         .text(uri)
         .int(sphere_id);
     Ok(sql.get_result(conn).optional()?)

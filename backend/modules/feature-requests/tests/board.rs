@@ -446,6 +446,25 @@ async fn authors_edit_and_delete_their_own_requests_and_comments() -> anyhow::Re
     )
     .await?;
     assert_eq!(changed["comment"]["text"], "Strongly agreed");
+    // A comment is found only through its own Sphere.
+    w.sphere("elsewhere", "public", "members").await?;
+    create(&w, &w.carol, "elsewhere", "Another board").await?;
+    let (status, body) = procedure(
+        s,
+        &w.carol,
+        &format!("{FR}.updateComment"),
+        json!({ "sphere": "elsewhere", "comment": curi, "text": "Moved" }),
+    )
+    .await?;
+    assert_eq!((status.as_u16(), body["error"].as_str()), (404, Some("CommentNotFound")));
+    let (status, body) = procedure(
+        s,
+        &w.carol,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "elsewhere", "number": 1, "text": "Here", "parent": curi }),
+    )
+    .await?;
+    assert_eq!((status.as_u16(), body["error"].as_str()), (404, Some("CommentNotFound")));
     let (status, _) =
         procedure(s, &w.bob, &format!("{FR}.deleteComment"), json!({ "sphere": "edits", "comment": curi }))
             .await?;
