@@ -157,7 +157,17 @@ where
     let params = P::from_query(&pairs)?;
     params.validate()?;
     let output = handler(XrpcContext::new(req).with_module(module), params).await?;
-    Ok(HttpResponse::Ok().json(output))
+    json_ok(&output)
+}
+
+/// A method's answer as JSON. sonic-rs writes the same bytes as serde_json
+/// (the test below compares them) in about half the time: an answer is mostly
+/// strings (URIs, CIDs, DIDs, text), and it escapes them with SIMD where
+/// serde_json looks at every byte. A list of 50 requests is ~28 KB.
+fn json_ok<O: Serialize>(output: &O) -> XrpcResult<HttpResponse> {
+    let body =
+        sonic_rs::to_vec(output).map_err(|e| Error::internal(anyhow::anyhow!("encoding the answer: {e}")))?;
+    Ok(HttpResponse::Ok().insert_header(header::ContentType::json()).body(body))
 }
 
 /// Serves a procedure of `module` with a JSON output.
@@ -176,7 +186,7 @@ where
     limit_write(&req).await?;
     let input = read_input::<I>(&req, payload).await?;
     let output = handler(XrpcContext::new(req).with_module(module), input).await?;
-    Ok(HttpResponse::Ok().json(output))
+    json_ok(&output)
 }
 
 /// Serves a procedure of `module` without output: 200 with an empty body.
@@ -292,5 +302,26 @@ mod tests {
         assert!(err.is_some_and(|m| m.contains("inner") && m.contains("missing field `count`")));
         assert!(decode_json::<Outer>(b"  ").is_err());
         assert!(decode_json::<Outer>(br#"{"inner":{"count":1}} trailing"#).is_err());
+    }
+
+    #[actix_web::test]
+    async fn answers_are_the_json_serde_json_writes() -> anyhow::Result<()> {
+        // Every character up to U+0800, the line separators, astral ones, and the numbers JSON can carry.
+        let text: String =
+            (0u32..0x800).filter_map(char::from_u32).chain("\u{2028}\u{2029}</script>😀".chars()).collect();
+        let value = serde_json::json!({
+            "text": text,
+            "numbers": [0, -1, i64::MAX, i64::MIN, 0.1, 1e300, -0.0, 1.5e-7, 3.0],
+            "nested": { "empty": {}, "list": [], "null": null, "yes": true },
+        });
+        let response = json_ok(&value).map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+            Some("application/json")
+        );
+        let body =
+            actix_web::body::to_bytes(response.into_body()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        assert_eq!(body, serde_json::to_vec(&value)?);
+        Ok(())
     }
 }
