@@ -243,21 +243,34 @@ impl Rendered {
     }
 }
 
-/// Runs the page's queries in order, as the visitor; failures are kept as `$error` entries.
-async fn prefetch(req: &HttpRequest, list: Vec<PageQuery>) -> serde_json::Map<String, Value> {
-    let mut data = serde_json::Map::new();
+/// Runs the page's queries in order, as the visitor; failures are kept as
+/// `$error` entries. The answer is the JSON object of their answers by key,
+/// written from the answers' own JSON (never parsed here).
+async fn prefetch(req: &HttpRequest, list: Vec<PageQuery>) -> String {
+    let mut data = String::from("{");
+    let mut seen = std::collections::HashSet::new();
     for q in list {
+        if !seen.insert(q.key.clone()) {
+            continue;
+        }
         let query = q.key.split_once('?').map(|(_, q)| q).unwrap_or_default();
-        let value = match queries::call(XrpcContext::new(req.clone()), &q.nsid, query).await {
-            Ok(value) => value,
+        let answer = match queries::call(XrpcContext::new(req.clone()), &q.nsid, query).await {
+            Ok(raw) => raw.get().to_owned(),
             Err(e) => json!({ "$error": {
                 "status": actix_web::ResponseError::status_code(&e).as_u16(),
                 "error": e.name(),
                 "message": e.message(),
-            }}),
+            }})
+            .to_string(),
         };
-        data.insert(q.key, value);
+        if data.len() > 1 {
+            data.push(',');
+        }
+        data.push_str(&Value::String(q.key).to_string());
+        data.push(':');
+        data.push_str(&answer);
     }
+    data.push('}');
     data
 }
 
@@ -346,7 +359,7 @@ pub async fn page(req: &HttpRequest, assets: &WebAssets, renderer: &Renderer, kn
     };
     let listed = started.elapsed();
     let fetching = Instant::now();
-    let data = Value::Object(prefetch(req, list).await).to_string();
+    let data = prefetch(req, list).await;
     ctx.metrics.prefetch.observe(fetching.elapsed());
     let page_url = format!("{}{}", ctx.config.public_url.trim_end_matches('/'), req.path());
     let rendering = Instant::now();

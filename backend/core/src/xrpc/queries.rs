@@ -10,12 +10,13 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::{Error, ErrorKind, QueryPairs, XrpcContext, XrpcResult};
 use crate::lexicon::{FromQuery, Validate};
 
-/// A query's answer as JSON.
-pub type QueryFuture = Pin<Box<dyn Future<Output = XrpcResult<serde_json::Value>>>>;
+/// A query's answer, encoded: the JSON its HTTP route answers with.
+pub type QueryFuture = Pin<Box<dyn Future<Output = XrpcResult<Box<RawValue>>>>>;
 /// A registered query.
 pub type QueryFn = Arc<dyn Fn(XrpcContext, QueryPairs) -> QueryFuture + Send + Sync>;
 
@@ -33,7 +34,7 @@ pub fn register(nsid: &'static str, query: QueryFn) {
 
 /// Calls a query by NSID with an encoded query string (`a=1&b=x`), as if it
 /// came over HTTP on `ctx`'s request: parameters are parsed and validated first.
-pub async fn call(ctx: XrpcContext, nsid: &str, query: &str) -> XrpcResult<serde_json::Value> {
+pub async fn call(ctx: XrpcContext, nsid: &str, query: &str) -> XrpcResult<Box<RawValue>> {
     let found = table().read().ok().and_then(|t| t.get(nsid).cloned());
     let Some(query_fn) = found else {
         return Err(Error::new(
@@ -44,12 +45,10 @@ pub async fn call(ctx: XrpcContext, nsid: &str, query: &str) -> XrpcResult<serde
     query_fn(ctx, QueryPairs::parse(query)).await
 }
 
-/// Parses and validates the parameters, runs the handler, encodes its output.
-pub async fn run<P, O, F, Fut>(
-    ctx: XrpcContext,
-    query: &QueryPairs,
-    handler: F,
-) -> XrpcResult<serde_json::Value>
+/// Parses and validates the parameters, runs the handler, encodes its output
+/// as its HTTP route does (no `Value` tree between: a page's data is tens of
+/// kilobytes, and server rendering hands it on as a string).
+pub async fn run<P, O, F, Fut>(ctx: XrpcContext, query: &QueryPairs, handler: F) -> XrpcResult<Box<RawValue>>
 where
     P: FromQuery + Validate,
     O: Serialize,
@@ -59,6 +58,6 @@ where
     let params = P::from_query(query)?;
     params.validate()?;
     let output = handler(ctx, params).await?;
-    serde_json::to_value(output)
-        .map_err(|e| Error::internal(anyhow::anyhow!("encoding a query's output: {e}")))
+    super::serve::encode(&output)
+        .and_then(|json| RawValue::from_string(json).map_err(|e| Error::internal(anyhow::anyhow!("{e}"))))
 }

@@ -165,9 +165,12 @@ where
 /// strings (URIs, CIDs, DIDs, text), and it escapes them with SIMD where
 /// serde_json looks at every byte. A list of 50 requests is ~28 KB.
 fn json_ok<O: Serialize>(output: &O) -> XrpcResult<HttpResponse> {
-    let body =
-        sonic_rs::to_vec(output).map_err(|e| Error::internal(anyhow::anyhow!("encoding the answer: {e}")))?;
-    Ok(HttpResponse::Ok().insert_header(header::ContentType::json()).body(body))
+    Ok(HttpResponse::Ok().insert_header(header::ContentType::json()).body(encode(output)?))
+}
+
+/// A method's output as JSON text (see [`json_ok`]); in-process queries use it too.
+pub(crate) fn encode<O: Serialize>(output: &O) -> XrpcResult<String> {
+    sonic_rs::to_string(output).map_err(|e| Error::internal(anyhow::anyhow!("encoding the answer: {e}")))
 }
 
 /// Serves a procedure of `module` with a JSON output.
