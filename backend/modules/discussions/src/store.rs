@@ -95,8 +95,9 @@ pub fn viewer_reactions<'a>(
     let subjects = serde_json::to_string(&subjects.into_iter().collect::<Vec<_>>())
         .map_err(|e| Error::internal(anyhow::anyhow!("subjects as JSON: {e}")))?;
     let rows: Vec<Row> = sql(
-        "SELECT subject_uri, emoji FROM disc_reactions
-         WHERE subject_uri IN (SELECT value FROM json_each(?)) AND reactor_did = ? ORDER BY subject_uri, emoji",
+        // Driven by the listed subjects, one seek each (`IN (SELECT …)` would build a temporary index of them first).
+        "SELECT r.subject_uri, r.emoji FROM json_each(?) j
+         JOIN disc_reactions r ON r.subject_uri = j.value AND r.reactor_did = ? ORDER BY r.subject_uri, r.emoji",
     )
     .bind::<Text, _>(subjects)
     .bind::<Text, _>(viewer)

@@ -220,7 +220,8 @@ pub fn viewer_votes(
     let ids = serde_json::to_string(&requests.into_iter().collect::<Vec<_>>())
         .map_err(|e| Error::internal(anyhow::anyhow!("request ids as JSON: {e}")))?;
     let rows: Vec<Voted> = sql(
-        "SELECT request_id FROM fr_votes WHERE request_id IN (SELECT value FROM json_each(?)) AND voter_did = ?",
+        // Driven by the listed ids, one seek each (`IN (SELECT …)` would build a temporary index of them first).
+        "SELECT v.request_id FROM json_each(?) j JOIN fr_votes v ON v.request_id = j.value AND v.voter_did = ?",
     )
     .bind::<Text, _>(ids)
     .bind::<Text, _>(viewer)
