@@ -255,7 +255,7 @@ async fn prefetch(req: &HttpRequest, list: Vec<PageQuery>) -> String {
         }
         let query = q.key.split_once('?').map(|(_, q)| q).unwrap_or_default();
         let answer = match queries::call(XrpcContext::new(req.clone()), &q.nsid, query).await {
-            Ok(raw) => raw.get().to_owned(),
+            Ok(json) => json,
             Err(e) => json!({ "$error": {
                 "status": actix_web::ResponseError::status_code(&e).as_u16(),
                 "error": e.name(),

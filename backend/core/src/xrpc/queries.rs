@@ -10,13 +10,12 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use super::{Error, ErrorKind, QueryPairs, XrpcContext, XrpcResult};
 use crate::lexicon::{FromQuery, Validate};
 
-/// A query's answer, encoded: the JSON its HTTP route answers with.
-pub type QueryFuture = Pin<Box<dyn Future<Output = XrpcResult<Box<RawValue>>>>>;
+/// A query's answer, encoded: the JSON text its HTTP route answers with.
+pub type QueryFuture = Pin<Box<dyn Future<Output = XrpcResult<String>>>>;
 /// A registered query.
 pub type QueryFn = Arc<dyn Fn(XrpcContext, QueryPairs) -> QueryFuture + Send + Sync>;
 
@@ -34,7 +33,7 @@ pub fn register(nsid: &'static str, query: QueryFn) {
 
 /// Calls a query by NSID with an encoded query string (`a=1&b=x`), as if it
 /// came over HTTP on `ctx`'s request: parameters are parsed and validated first.
-pub async fn call(ctx: XrpcContext, nsid: &str, query: &str) -> XrpcResult<Box<RawValue>> {
+pub async fn call(ctx: XrpcContext, nsid: &str, query: &str) -> XrpcResult<String> {
     let found = table().read().ok().and_then(|t| t.get(nsid).cloned());
     let Some(query_fn) = found else {
         return Err(Error::new(
@@ -48,7 +47,7 @@ pub async fn call(ctx: XrpcContext, nsid: &str, query: &str) -> XrpcResult<Box<R
 /// Parses and validates the parameters, runs the handler, encodes its output
 /// as its HTTP route does (no `Value` tree between: a page's data is tens of
 /// kilobytes, and server rendering hands it on as a string).
-pub async fn run<P, O, F, Fut>(ctx: XrpcContext, query: &QueryPairs, handler: F) -> XrpcResult<Box<RawValue>>
+pub async fn run<P, O, F, Fut>(ctx: XrpcContext, query: &QueryPairs, handler: F) -> XrpcResult<String>
 where
     P: FromQuery + Validate,
     O: Serialize,
@@ -59,5 +58,4 @@ where
     params.validate()?;
     let output = handler(ctx, params).await?;
     super::serve::encode(&output)
-        .and_then(|json| RawValue::from_string(json).map_err(|e| Error::internal(anyhow::anyhow!("{e}"))))
 }
