@@ -46,6 +46,13 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
     pub public_url: String,
 
+    /// This server's service DID: the `aud` that atproto service-auth tokens
+    /// must name, and the DID a PDS proxies to (`atproto-proxy`). Unset:
+    /// `did:web` of the public URL's host (`did:web:localhost%3APORT` for a
+    /// loopback URL, which PDSes accept as a token audience).
+    #[arg(long, env = "EXOSPHERE_SERVICE_DID")]
+    pub service_did: Option<String>,
+
     /// Folder for the SQLite database and the OAuth signing key; created if missing.
     #[arg(long, env = "EXOSPHERE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
@@ -164,6 +171,30 @@ impl Config {
         self.data_dir.join("exosphere.sqlite")
     }
 
+    /// This server's service DID (see the `service_did` field): the configured
+    /// one, or `did:web` of the public URL's host and port.
+    pub fn service_did(&self) -> anyhow::Result<String> {
+        if let Some(did) = &self.service_did {
+            anyhow::ensure!(
+                crate::lexicon::format::is_did(did),
+                "EXOSPHERE_SERVICE_DID {did:?} is not a DID"
+            );
+            return Ok(did.clone());
+        }
+        let url = url::Url::parse(&self.public_url)
+            .map_err(|e| anyhow::anyhow!("EXOSPHERE_PUBLIC_URL {:?} is not a URL: {e}", self.public_url))?;
+        let host = match url.host_str() {
+            // PDSes refuse an IP address as a did:web host, and accept localhost.
+            Some("127.0.0.1" | "[::1]" | "localhost") => "localhost",
+            Some(host) => host,
+            None => anyhow::bail!("EXOSPHERE_PUBLIC_URL {:?} has no host", self.public_url),
+        };
+        Ok(match url.port() {
+            Some(port) => format!("did:web:{host}%3A{port}"),
+            None => format!("did:web:{host}"),
+        })
+    }
+
     /// What outgoing requests may reach (see [`crate::outbound`]).
     pub fn network_policy(&self) -> anyhow::Result<crate::outbound::NetworkPolicy> {
         let policy = match &self.allow_private_networks {
@@ -181,6 +212,7 @@ impl Config {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_url: "http://127.0.0.1:3000".into(),
+            service_did: None,
             data_dir: data_dir.into(),
             jetstream_url: "ws://127.0.0.1:1/subscribe".into(),
             jetstream_zstd_dictionary: None,
@@ -212,6 +244,22 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_service_did_is_did_web_of_the_public_host_unless_configured() -> anyhow::Result<()> {
+        let mut config = Config::for_tests("/tmp/x");
+        config.public_url = "http://127.0.0.1:4100".into();
+        assert_eq!(config.service_did()?, "did:web:localhost%3A4100");
+        config.public_url = "https://feedback.example.com".into();
+        assert_eq!(config.service_did()?, "did:web:feedback.example.com");
+        config.public_url = "https://feedback.example.com:8443/".into();
+        assert_eq!(config.service_did()?, "did:web:feedback.example.com%3A8443");
+        config.service_did = Some("did:plc:ewvi7nxzyoun6zhxrhs64oiz".into());
+        assert_eq!(config.service_did()?, "did:plc:ewvi7nxzyoun6zhxrhs64oiz");
+        config.service_did = Some("exosphere".into());
+        assert!(config.service_did().is_err());
+        Ok(())
+    }
 
     #[test]
     fn flags_accept_common_spellings_and_reject_others() {

@@ -33,8 +33,22 @@ pub fn tid() -> String {
 /// A CIDv1 (raw codec, sha2-256, base32) of some bytes: the content id of
 /// a record that only exists in this server's database.
 pub fn local_cid(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut raw = vec![0x01, 0x55, 0x12, 0x20];
+    cid_v1(0x55, bytes)
+}
+
+/// The CID a PDS gives a record (CIDv1, DAG-CBOR, sha2-256, base32): the
+/// hash of the record's DAG-CBOR encoding, computed from its JSON form
+/// (`$link` and `$bytes` objects as CIDs and bytes). `None` when the JSON
+/// is not atproto data (a float, a malformed `$link`).
+pub fn record_cid(record: &serde_json::Value) -> Option<String> {
+    let mut cbor = Vec::with_capacity(512);
+    dag_cbor(record, &mut cbor)?;
+    Some(cid_v1(0x71, &cbor))
+}
+
+fn cid_v1(codec: u8, content: &[u8]) -> String {
+    let digest = Sha256::digest(content);
+    let mut raw = vec![0x01, codec, 0x12, 0x20];
     raw.extend_from_slice(&digest);
     let mut out = String::from("b");
     let mut buffer = 0u32;
@@ -51,6 +65,83 @@ pub fn local_cid(bytes: &[u8]) -> String {
         out.push(BASE32[((buffer << (5 - bits)) & 31) as usize] as char);
     }
     out
+}
+
+/// A CBOR head: major type and argument, in the shortest form (as DAG-CBOR requires).
+fn head(major: u8, n: u64, out: &mut Vec<u8>) {
+    let major = major << 5;
+    match n {
+        0..=23 => out.push(major | n as u8),
+        24..=0xff => out.extend_from_slice(&[major | 24, n as u8]),
+        0x100..=0xffff => {
+            out.push(major | 25);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        0x1_0000..=0xffff_ffff => {
+            out.push(major | 26);
+            out.extend_from_slice(&(n as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(major | 27);
+            out.extend_from_slice(&n.to_be_bytes());
+        }
+    }
+}
+
+/// Appends the DAG-CBOR encoding of atproto data in its JSON form.
+fn dag_cbor(value: &serde_json::Value, out: &mut Vec<u8>) -> Option<()> {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.push(0xf6),
+        Value::Bool(b) => out.push(if *b { 0xf5 } else { 0xf4 }),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => head(0, u, out),
+            (None, Some(i)) => head(1, (-1 - i) as u64, out),
+            _ => return None,
+        },
+        Value::String(s) => {
+            head(3, s.len() as u64, out);
+            out.extend_from_slice(s.as_bytes());
+        }
+        Value::Array(items) => {
+            head(4, items.len() as u64, out);
+            for item in items {
+                dag_cbor(item, out)?;
+            }
+        }
+        Value::Object(map) => {
+            if map.len() == 1 {
+                if let Some(link) = map.get("$link") {
+                    let (_, bytes) = multibase::decode(link.as_str()?).ok()?;
+                    // Tag 42: a CID, as binary with the multibase identity prefix 0x00.
+                    out.extend_from_slice(&[0xd8, 42]);
+                    head(2, bytes.len() as u64 + 1, out);
+                    out.push(0);
+                    out.extend_from_slice(&bytes);
+                    return Some(());
+                }
+                if let Some(bytes) = map.get("$bytes") {
+                    use base64::Engine;
+                    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+                        .decode(bytes.as_str()?.trim_end_matches('='))
+                        .ok()?;
+                    head(2, bytes.len() as u64, out);
+                    out.extend_from_slice(&bytes);
+                    return Some(());
+                }
+            }
+            // Keys sorted by length, then bytewise (DAG-CBOR's canonical order).
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.as_bytes().cmp(b.as_bytes())));
+            head(5, keys.len() as u64, out);
+            for key in keys {
+                head(3, key.len() as u64, out);
+                out.extend_from_slice(key.as_bytes());
+                dag_cbor(&map[key], out)?;
+            }
+        }
+    }
+    Some(())
 }
 
 /// The record key of an AT URI (its last segment).
@@ -78,5 +169,38 @@ mod tests {
         assert_eq!(cid, local_cid(b"hello"));
         assert_ne!(cid, local_cid(b"hello!"));
         assert!(is_cid(&cid));
+    }
+
+    #[test]
+    fn record_cids_hash_the_dag_cbor_encoding() {
+        // The record and CID of the atproto data-model spec's example are not
+        // published as a pair; these bytes are checked by hand against RFC 8949
+        // and DAG-CBOR's rules (shortest heads, keys by length then bytes).
+        let mut cbor = Vec::new();
+        let record =
+            serde_json::json!({ "text": "hi", "$type": "a.b", "n": -2, "big": 300, "ok": true, "x": null });
+        dag_cbor(&record, &mut cbor).unwrap_or_default();
+        let expected: Vec<u8> = [
+            &[0xa6][..],
+            &[0x61, b'n', 0x21],
+            &[0x61, b'x', 0xf6],
+            &[0x62, b'o', b'k', 0xf5],
+            &[0x63, b'b', b'i', b'g', 0x19, 0x01, 0x2c],
+            &[0x64, b't', b'e', b'x', b't', 0x62, b'h', b'i'],
+            &[0x65, b'$', b't', b'y', b'p', b'e', 0x63, b'a', b'.', b'b'],
+        ]
+        .concat();
+        assert_eq!(cbor, expected);
+        let cid = record_cid(&record).unwrap_or_default();
+        assert!(cid.starts_with("bafyrei") && is_cid(&cid), "{cid}");
+        // A link is tag 42 over the binary CID; bytes are a byte string.
+        let mut cbor = Vec::new();
+        dag_cbor(&serde_json::json!({ "$link": cid }), &mut cbor).unwrap_or_default();
+        assert_eq!(&cbor[..5], &[0xd8, 42, 0x58, 37, 0x00]);
+        assert_eq!(&cbor[5..9], &[0x01, 0x71, 0x12, 0x20]);
+        let mut cbor = Vec::new();
+        dag_cbor(&serde_json::json!({ "$bytes": "AQID" }), &mut cbor).unwrap_or_default();
+        assert_eq!(cbor, [0x43, 1, 2, 3]);
+        assert_eq!(record_cid(&serde_json::json!({ "f": 1.5 })), None, "floats are not atproto data");
     }
 }

@@ -37,6 +37,9 @@ pub enum Source {
     Jetstream,
     /// A rebuild re-read it from a PDS.
     Rebuild,
+    /// A client asked for it (`site.exosphere.sphere.indexRecord`), and this
+    /// server read it from its author's PDS: trusted no more than Jetstream.
+    Requested,
 }
 
 /// One record event, from whatever source: the API's write-through, the

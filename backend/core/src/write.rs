@@ -33,7 +33,7 @@ impl<'a> RecordWriter<'a> {
     pub async fn new(ctx: &'a XrpcContext, viewer: &Viewer, placement: Placement) -> XrpcResult<Self> {
         let pds = match placement {
             Placement::Pds => {
-                let session = ctx.app()?.auth.pds_session(&viewer.did).await?;
+                let session = ctx.pds_session(viewer).await?;
                 Some(PdsClient::new(viewer.did.clone(), session))
             }
             Placement::Local => None,

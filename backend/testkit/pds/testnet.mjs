@@ -12,10 +12,17 @@
 //   {"cmd":"createAccount","name":"dave"}          -> {"ok":true,"account":{...}}
 //   {"cmd":"deactivate","did":"did:plc:..."}        -> {"ok":true}
 //   {"cmd":"activate","did":"did:plc:..."}          -> {"ok":true}
+//   {"cmd":"serviceJwt","did":"did:plc:...","aud":"did:web:...","lxm":"...","exp":N,"iat":N}
+//                                                   -> {"ok":true,"token":"..."}
+//     a service-auth token signed by the PDS with the account's own key, as
+//     com.atproto.server.getServiceAuth makes them, but with any exp and iat
+//     (getServiceAuth refuses times in the past, which tests of expiry need).
 import http from 'node:http'
 import net from 'node:net'
 import readline from 'node:readline'
 import { TestNetworkNoAppView } from '@atproto/dev-env'
+// Installed with the PDS (a dependency of @atproto/pds); what the PDS signs service tokens with.
+import { createServiceJwt } from '@atproto/xrpc-server'
 import { IdResolver } from '@atproto/identity'
 import { lexToJson } from '@atproto/lex-json'
 import { Firehose, MemoryRunner } from '@atproto/sync'
@@ -198,6 +205,11 @@ rl.on('line', async (line) => {
     if (msg.cmd === 'createAccount') reply = { ok: true, account: await createAccount(msg.name) }
     else if (msg.cmd === 'deactivate') reply = (await setStatus(msg.did, false), { ok: true })
     else if (msg.cmd === 'activate') reply = (await setStatus(msg.did, true), { ok: true })
+    else if (msg.cmd === 'serviceJwt') {
+      const keypair = await network.pds.ctx.actorStore.keypair(msg.did)
+      const token = await createServiceJwt({ iss: msg.did, aud: msg.aud, lxm: msg.lxm, exp: msg.exp, iat: msg.iat, keypair })
+      reply = { ok: true, token }
+    }
     else reply = { ok: false, error: `unknown command ${msg.cmd}` }
   } catch (err) {
     reply = { ok: false, error: String(err?.message ?? err) }

@@ -181,6 +181,37 @@ impl Testnet {
         self.command(serde_json::json!({ "cmd": cmd, "did": did })).await.map(drop)
     }
 
+    /// A service-auth token from the account's PDS, as a client gets one
+    /// (`com.atproto.server.getServiceAuth`): for `aud`, method `lxm`.
+    pub async fn service_auth(&self, account: &Account, aud: &str, lxm: &str) -> anyhow::Result<String> {
+        let response: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/xrpc/com.atproto.server.getServiceAuth", self.pds))
+            .bearer_auth(&account.access_jwt)
+            .query(&[("aud", aud), ("lxm", lxm)])
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(response["token"].as_str().context("getServiceAuth answered no token")?.to_owned())
+    }
+
+    /// A service token signed by the PDS with the account's own key, with
+    /// any `exp` and `iat` (`getServiceAuth` refuses past times).
+    pub async fn service_jwt(
+        &mut self,
+        did: &str,
+        aud: &str,
+        lxm: &str,
+        iat: i64,
+        exp: i64,
+    ) -> anyhow::Result<String> {
+        let reply = self
+            .command(serde_json::json!({ "cmd": "serviceJwt", "did": did, "aud": aud, "lxm": lxm, "iat": iat, "exp": exp }))
+            .await?;
+        Ok(reply["token"].as_str().context("serviceJwt answered no token")?.to_owned())
+    }
+
     /// Reads a record straight from the PDS (`com.atproto.repo.getRecord`);
     /// `None` when the PDS says it does not exist.
     pub async fn get_record(&self, uri: &str) -> anyhow::Result<Option<serde_json::Value>> {

@@ -804,6 +804,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.sphere.indexRecord": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Index one record now: the server reads it from its author's PDS, checks its CID, and indexes it through the same function as the network's events, so a client that wrote the record to its own repo sees it at once instead of waiting for the firehose. A record its PDS no longer has is removed from the index. Anyone may call it (it only reads public data); it counts as a write against the rate limit.
+         * @description Index one record now: the server reads it from its author's PDS, checks its CID, and indexes it through the same function as the network's events, so a client that wrote the record to its own repo sees it at once instead of waiting for the firehose. A record its PDS no longer has is removed from the index. Anyone may call it (it only reads public data); it counts as a write against the rate limit.
+         */
+        post: operations["site.exosphere.sphere.indexRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.sphere.inviteMember": {
         parameters: {
             query?: never;
@@ -1806,6 +1826,29 @@ export interface components {
         };
         "site.exosphere.sphere.getSphere.Output": {
             sphere: components["schemas"]["site.exosphere.sphere.defs.sphereView"];
+        };
+        "site.exosphere.sphere.indexRecord.Input": {
+            /**
+             * Format: cid
+             * @description The version expected (the CID createRecord or putRecord answered); refused with RecordChanged when the PDS holds another.
+             */
+            cid?: string;
+            /**
+             * Format: at-uri
+             * @description The record: at://DID/COLLECTION/RKEY, with the author's DID.
+             */
+            uri: string;
+        };
+        "site.exosphere.sphere.indexRecord.Output": {
+            /**
+             * Format: cid
+             * @description The version indexed; absent when the record was removed.
+             */
+            cid?: string;
+            /** @description indexed: the index changed; unchanged: it already held this version; removed: the PDS no longer has the record, and the index dropped it. Known values: indexed, unchanged, removed. */
+            outcome: string;
+            /** Format: at-uri */
+            uri: string;
         };
         "site.exosphere.sphere.inviteMember.Input": {
             /** @description Handle or DID of the account to invite. At most 2048 bytes of UTF-8. */
@@ -5286,6 +5329,93 @@ export interface operations {
             };
             /** @description NotFound, or a method error naming what was not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.sphere.indexRecord": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.sphere.indexRecord.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.sphere.indexRecord.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `RecordNotFound`: The author's PDS does not have the record, and the index did not hold it either.; `RecordChanged`: The PDS holds another version than the cid given.; `BadRecordCid`: The PDS answered with a CID that is not the hash of the record it sent.; `NotIndexable`: The record is not one of this server's collections, or breaks a rule of its Sphere (not a member, module disabled, Lexicon-invalid). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

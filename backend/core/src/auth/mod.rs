@@ -9,7 +9,9 @@
 
 mod http;
 mod keys;
+pub mod multikey;
 pub mod routes;
+pub mod service;
 mod sessions;
 mod store;
 
@@ -65,6 +67,8 @@ pub struct Auth {
     scopes: Vec<Scope>,
     /// Sessions read lately (see [`sessions`]).
     sessions: SessionCache,
+    /// Verifies atproto service-auth tokens (`Authorization: Bearer`).
+    pub service: service::ServiceAuth,
 }
 
 /// The OAuth scopes Exosphere asks for: `atproto` plus `repo:` scopes of the
@@ -173,10 +177,11 @@ impl Auth {
         Ok(Self {
             client,
             db,
-            identity,
+            identity: identity.clone(),
             secure_cookies: url.scheme() == "https",
             scopes,
             sessions: SessionCache::default(),
+            service: service::ServiceAuth::new(config.service_did()?, identity),
         })
     }
 

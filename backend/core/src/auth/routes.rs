@@ -1,6 +1,7 @@
 //! Sign-in endpoints: `/oauth/login`, `/oauth/callback`, `/oauth/logout`,
-//! the client metadata document and the JWKS; and the cross-site check
-//! that guards cookie-authenticated writes.
+//! the client metadata document and the JWKS; this service's DID document
+//! (`/.well-known/did.json`); and the cross-site check that guards
+//! cookie-authenticated writes.
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
@@ -21,7 +22,35 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/oauth/callback", web::get().to(callback))
         .route("/oauth/logout", web::post().to(logout))
         .route("/oauth-client-metadata.json", web::get().to(client_metadata))
-        .route("/oauth/jwks.json", web::get().to(jwks));
+        .route("/oauth/jwks.json", web::get().to(jwks))
+        .route("/.well-known/did.json", web::get().to(did_document));
+}
+
+/// The id and type of this server's entry in its DID document: what a
+/// client names in `atproto-proxy: <service DID>#exosphere_appview`.
+pub const SERVICE_ID: &str = "#exosphere_appview";
+const SERVICE_TYPE: &str = "ExosphereAppView";
+
+/// The `did:web` document of this server's service DID, with the service
+/// entry PDSes look up to proxy calls here. 404 when the service DID is not
+/// a `did:web` (its document then lives elsewhere, e.g. in the PLC directory).
+async fn did_document(req: HttpRequest) -> Result<HttpResponse, Error> {
+    let ctx = app(&req)?;
+    let did = ctx.auth.service.service_did();
+    if !did.starts_with("did:web:") {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            format!("this server's service DID is {did}, whose document is not served here"),
+        ));
+    }
+    let endpoint = reqwest::Url::parse(&ctx.config.public_url)
+        .map(|u| u.origin().ascii_serialization())
+        .map_err(Error::internal)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "@context": ["https://www.w3.org/ns/did/v1"],
+        "id": did,
+        "service": [{ "id": SERVICE_ID, "type": SERVICE_TYPE, "serviceEndpoint": endpoint }],
+    })))
 }
 
 fn app(req: &HttpRequest) -> Result<&AppContext, Error> {
@@ -148,7 +177,10 @@ pub async fn reject_cross_site(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
     let safe_method = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe_method && req.cookie(SESSION_COOKIE).is_some() {
+    // A Bearer call to XRPC is its token's issuer, never the cookie's (see
+    // `XrpcContext::viewer`): no ambient credential to abuse.
+    let by_token = req.path().starts_with("/xrpc/") && crate::xrpc::bearer_token(req.request()).is_some();
+    if !safe_method && !by_token && req.cookie(SESSION_COOKIE).is_some() {
         let public_origin = req
             .app_data::<web::Data<AppContext>>()
             .and_then(|ctx| reqwest::Url::parse(&ctx.config.public_url).ok())

@@ -441,6 +441,14 @@ impl Handlers for SphereApi {
         Ok(api::update_member::Output { member: member_view_of(app, access.sphere.id, &target.did).await? })
     }
 
+    async fn index_record(
+        &self,
+        ctx: &XrpcContext,
+        input: api::index_record::Input,
+    ) -> XrpcResult<api::index_record::Output> {
+        super::fetch::index_record(ctx, input).await
+    }
+
     async fn leave_sphere(&self, ctx: &XrpcContext, input: api::leave_sphere::Input) -> XrpcResult<()> {
         let access = Access::load(ctx, &input.sphere).await?;
         let viewer = access.viewer()?.clone();

@@ -96,7 +96,7 @@ pub fn index_sphere(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Res
     }
     // Only Spheres this instance knows are indexed: a Sphere record seen on
     // the network is not adopted by merely existing.
-    if existing.is_none() && event.source == Source::Jetstream {
+    if existing.is_none() && matches!(event.source, Source::Jetstream | Source::Requested) {
         return Ok(IndexOutcome::Ignored);
     }
     let taken: Option<SphereRow> = store::sphere_by_param(conn, &record.slug)?;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod activity;
 pub(crate) mod api;
+mod fetch;
 pub mod index;
 pub mod store;
 

@@ -12,6 +12,6 @@ pub use error::{Error, ErrorKind, XrpcResult};
 pub use page::{page, split_cursor, split_id_cursor};
 pub use params::QueryPairs;
 pub use serve::{
-    Caller, XrpcContext, method_not_allowed, method_not_implemented, resource, serve_procedure,
-    serve_procedure_no_output, serve_query,
+    Caller, Credential, XrpcContext, bearer_token, method_not_allowed, method_not_implemented, resource,
+    serve_procedure, serve_procedure_no_output, serve_query,
 };

@@ -36,9 +36,26 @@ pub struct Caller {
     pub instance_admin: bool,
 }
 
+/// How the viewer of a request proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// The browser session cookie (`sid`), from an OAuth sign-in here.
+    Cookie,
+    /// An atproto service-auth token (`Authorization: Bearer`), signed by
+    /// the account's PDS for this one call (see [`crate::auth::service`]).
+    ServiceToken,
+}
+
 /// The viewer of a request, once looked up (see [`XrpcContext::viewer`]).
 #[derive(Clone)]
-struct SeenViewer(Option<Viewer>);
+struct SeenViewer(Option<(Viewer, Credential)>);
+
+/// The token of an `Authorization: Bearer` header.
+pub fn bearer_token(request: &HttpRequest) -> Option<&str> {
+    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
 
 impl XrpcContext {
     /// Wraps the HTTP request (a core method's context).
@@ -86,16 +103,50 @@ impl XrpcContext {
     /// The signed-in viewer, if any: looked up once per HTTP request, and
     /// remembered there for every context of it (the rate limit of a write
     /// and its handler, the queries a server-rendered page prefetches).
+    ///
+    /// An XRPC call with `Authorization: Bearer` is its token's issuer, or
+    /// refused (401) when the token does not hold; it never falls back to
+    /// a cookie. Anything else is the `sid` cookie's session, if any.
     pub async fn viewer(&self) -> XrpcResult<Option<Viewer>> {
+        Ok(self.authenticated().await?.map(|(viewer, _)| viewer))
+    }
+
+    /// The viewer and how they proved who they are.
+    pub async fn authenticated(&self) -> XrpcResult<Option<(Viewer, Credential)>> {
         if let Some(SeenViewer(seen)) = self.request.extensions().get::<SeenViewer>() {
             return Ok(seen.clone());
         }
-        let viewer = match self.request.cookie(SESSION_COOKIE) {
-            Some(sid) => self.app()?.auth.viewer(sid.value()).await?,
-            None => None,
+        let method = self.request.path().strip_prefix("/xrpc/");
+        let seen = match (bearer_token(&self.request), method) {
+            (Some(token), Some(method)) => {
+                let viewer = self.app()?.auth.service.verify(token, method).await?;
+                Some((viewer, Credential::ServiceToken))
+            }
+            _ => match self.request.cookie(SESSION_COOKIE) {
+                Some(sid) => self.app()?.auth.viewer(sid.value()).await?.map(|v| (v, Credential::Cookie)),
+                None => None,
+            },
         };
-        self.request.extensions_mut().insert(SeenViewer(viewer.clone()));
-        Ok(viewer)
+        self.request.extensions_mut().insert(SeenViewer(seen.clone()));
+        Ok(seen)
+    }
+
+    /// The OAuth session through which this server writes to the viewer's
+    /// PDS. A caller with a service token proved who they are but gave this
+    /// server no right to write as them: without a session from an earlier
+    /// sign-in here, 403 `PdsSessionRequired` says what to do instead.
+    pub async fn pds_session(&self, viewer: &Viewer) -> XrpcResult<crate::auth::PdsSession> {
+        let by_token = matches!(self.authenticated().await?, Some((_, Credential::ServiceToken)));
+        match self.app()?.auth.pds_session(&viewer.did).await {
+            Err(e) if by_token && e.kind() == ErrorKind::AuthRequired => Err(Error::named(
+                ErrorKind::Forbidden,
+                "PdsSessionRequired",
+                "this server holds no sign-in session for your account, so it cannot write to your PDS: \
+                 write the record to your own repo, then call site.exosphere.sphere.indexRecord with its URI \
+                 (or sign in here once, with OAuth)",
+            )),
+            other => other,
+        }
     }
 
     /// The signed-in viewer, or 401 `AuthRequired`.
@@ -106,7 +157,7 @@ impl XrpcContext {
     /// A client for the signed-in viewer's own PDS repo (401 when not signed in).
     pub async fn viewer_pds(&self) -> XrpcResult<PdsClient> {
         let viewer = self.require_viewer().await?;
-        let session = self.app()?.auth.pds_session(&viewer.did).await?;
+        let session = self.pds_session(&viewer).await?;
         Ok(PdsClient::new(viewer.did, session))
     }
 }

@@ -35,6 +35,7 @@ pub const PROCEDURES: &[&str] = &[
     "site.exosphere.markdown.render",
     "site.exosphere.sphere.acceptInvite",
     "site.exosphere.sphere.createSphere",
+    "site.exosphere.sphere.indexRecord",
     "site.exosphere.sphere.inviteMember",
     "site.exosphere.sphere.leaveSphere",
     "site.exosphere.sphere.moderate",

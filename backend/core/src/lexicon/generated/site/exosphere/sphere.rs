@@ -6,6 +6,7 @@ pub mod create_sphere;
 pub mod defs;
 pub mod get_activity;
 pub mod get_sphere;
+pub mod index_record;
 pub mod invite_member;
 pub mod leave_sphere;
 pub mod list_members;
@@ -127,6 +128,18 @@ pub trait Handlers: Send + Sync + 'static {
     ) -> crate::xrpc::XrpcResult<get_sphere::Output> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(get_sphere::NSID))
+    }
+
+    /// Index one record now: the server reads it from its author's PDS, checks its CID, and indexes it through the same function as the network's events, so a client that wrote the record to its own repo sees it at once instead of waiting for the firehose. A record its PDS no longer has is removed from the index. Anyone may call it (it only reads public data); it counts as a write against the rate limit.
+    ///
+    /// `site.exosphere.sphere.indexRecord` (procedure, POST).
+    async fn index_record(
+        &self,
+        ctx: &crate::xrpc::XrpcContext,
+        input: index_record::Input,
+    ) -> crate::xrpc::XrpcResult<index_record::Output> {
+        let _ = (ctx, input);
+        Err(crate::xrpc::Error::method_not_implemented(index_record::NSID))
     }
 
     /// Invite an account (owner or admin): publishes a site.exosphere.sphereMemberApproval record on the inviter's PDS.
@@ -306,6 +319,20 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 },
             ),
         );
+    }
+    {
+        let h = handlers.clone();
+        cfg.service(crate::xrpc::resource(index_record::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
+                        h.index_record(&ctx, input).await
+                    })
+                    .await
+                }
+            },
+        )));
     }
     {
         let h = handlers.clone();
