@@ -277,7 +277,25 @@ pub fn generate(corpus: &Corpus, version: &str) -> anyhow::Result<String> {
             "license": { "name": "MIT", "identifier": "MIT" }
         },
         "paths": paths,
-        "components": { "schemas": schemas },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "serviceAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "An atproto service-auth token from the caller's PDS (com.atproto.server.getServiceAuth with aud = this server's service DID, from /.well-known/did.json, and lxm = the method's NSID); one token per call."
+                },
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "sid",
+                    "description": "The browser session of an OAuth sign-in at /oauth/login."
+                }
+            }
+        },
+        // Anonymous calls are fine for public data; either credential makes the caller its person.
+        "security": [{}, { "serviceAuth": [] }, { "session": [] }],
     });
     let api: utoipa::openapi::OpenApi =
         serde_json::from_value(doc).context("the generated document does not fit utoipa's OpenAPI model")?;
