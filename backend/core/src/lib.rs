@@ -17,6 +17,7 @@ pub mod instance;
 pub mod lexicon;
 pub mod limits;
 pub mod markdown;
+pub mod mcp;
 pub mod metrics;
 pub mod module;
 pub mod outbound;

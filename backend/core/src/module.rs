@@ -326,6 +326,7 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0005_instance", sql: include_str!("../migrations/0005_instance.sql") },
     Migration { id: "0006_known_accounts", sql: include_str!("../migrations/0006_known_accounts.sql") },
     Migration { id: "0007_rebuilds", sql: include_str!("../migrations/0007_rebuilds.sql") },
+    Migration { id: "0008_access_tokens", sql: include_str!("../migrations/0008_access_tokens.sql") },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.

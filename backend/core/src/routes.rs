@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     markdown::configure(cfg, Arc::new(MarkdownApi));
     instance::configure(cfg, Arc::new(crate::instance::api::InstanceApi));
     crate::sphere::activity::configure(cfg);
+    crate::mcp::configure(cfg);
 }
 
 struct AuthApi;
@@ -33,6 +34,52 @@ impl auth::Handlers for AuthApi {
             }
             None => auth::get_session::Output { logged_in: false, did: None, handle: None },
         })
+    }
+
+    async fn create_token(
+        &self,
+        ctx: &XrpcContext,
+        input: auth::create_token::Input,
+    ) -> XrpcResult<auth::create_token::Output> {
+        let viewer = signed_in_browser(ctx).await?;
+        let (token, info) = crate::auth::tokens::create(
+            &ctx.app()?.db,
+            &viewer.did,
+            &input.name,
+            &input.access,
+            input.expires_in_days,
+        )
+        .await?;
+        Ok(auth::create_token::Output { token, info })
+    }
+
+    async fn list_tokens(
+        &self,
+        ctx: &XrpcContext,
+        _params: auth::list_tokens::Params,
+    ) -> XrpcResult<auth::list_tokens::Output> {
+        let viewer = signed_in_browser(ctx).await?;
+        Ok(auth::list_tokens::Output {
+            tokens: crate::auth::tokens::list(&ctx.app()?.db, &viewer.did).await?,
+        })
+    }
+
+    async fn revoke_token(&self, ctx: &XrpcContext, input: auth::revoke_token::Input) -> XrpcResult<()> {
+        let viewer = signed_in_browser(ctx).await?;
+        crate::auth::tokens::revoke(&ctx.app()?.db, &viewer.did, &input.id).await
+    }
+}
+
+/// The viewer of a browser session: tokens are managed from one, never with a token.
+async fn signed_in_browser(ctx: &XrpcContext) -> XrpcResult<crate::auth::Viewer> {
+    match ctx.authenticated().await? {
+        Some((viewer, crate::xrpc::Credential::Cookie)) => Ok(viewer),
+        Some(_) => Err(crate::xrpc::Error::named(
+            crate::xrpc::ErrorKind::Forbidden,
+            "SignInRequired",
+            "access tokens are managed from a browser session, not with a token",
+        )),
+        None => Err(crate::xrpc::Error::auth_required()),
     }
 }
 

@@ -233,6 +233,80 @@ fn operation(
     Ok(op)
 }
 
+/// The JSON Schemas of a method as an MCP tool shows them: its input (the
+/// query's parameters as one object, or the procedure's body; an empty
+/// object when it takes none) and its output, if any. Each is
+/// self-contained: the definitions it references are inlined under `$defs`.
+pub fn tool_schemas(
+    corpus: &Corpus,
+    id: &str,
+    method: &Method,
+    query: bool,
+) -> anyhow::Result<(String, Option<String>)> {
+    let input = if query {
+        match &method.parameters {
+            Some(params) => object(corpus, id, params.object())?,
+            None => json!({ "type": "object", "properties": {} }),
+        }
+    } else {
+        match method.input.as_ref().and_then(|i| i.schema.as_deref()) {
+            Some(def) => schema(corpus, id, def)?,
+            None => json!({ "type": "object", "properties": {} }),
+        }
+    };
+    let output = match method.output.as_ref().and_then(|o| o.schema.as_deref()) {
+        Some(def) => Some(self_contained(corpus, schema(corpus, id, def)?)?.to_string()),
+        None => None,
+    };
+    Ok((self_contained(corpus, input)?.to_string(), output))
+}
+
+/// Rewrites `#/components/schemas/X` references to `#/$defs/X`, with every
+/// definition they reach (transitively) added under `$defs`.
+fn self_contained(corpus: &Corpus, mut root: Value) -> anyhow::Result<Value> {
+    fn rewrite(value: &mut Value, wanted: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get_mut("$ref")
+                    && let Some(name) = target.strip_prefix("#/components/schemas/").map(str::to_owned)
+                {
+                    *target = format!("#/$defs/{name}");
+                    wanted.push(name);
+                }
+                map.values_mut().for_each(|v| rewrite(v, wanted));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, wanted)),
+            _ => {}
+        }
+    }
+    let mut wanted = Vec::new();
+    rewrite(&mut root, &mut wanted);
+    let mut defs = Map::new();
+    while let Some(name) = wanted.pop() {
+        if defs.contains_key(&name) {
+            continue;
+        }
+        let (doc_id, def_name) = match name.rsplit_once('.') {
+            Some((doc_id, def_name)) if !corpus.docs.contains_key(&name) => {
+                (doc_id.to_owned(), def_name.to_owned())
+            }
+            _ => (name.clone(), "main".to_owned()),
+        };
+        let def = corpus
+            .docs
+            .get(&doc_id)
+            .and_then(|doc| doc.defs.get(&def_name))
+            .ok_or_else(|| anyhow!("unresolved schema {name}"))?;
+        let mut target = schema(corpus, &doc_id, def)?;
+        rewrite(&mut target, &mut wanted);
+        defs.insert(name, target);
+    }
+    if !defs.is_empty() {
+        root["$defs"] = Value::Object(defs);
+    }
+    Ok(root)
+}
+
 /// The OpenAPI document, pretty JSON with a trailing newline.
 pub fn generate(corpus: &Corpus, version: &str) -> anyhow::Result<String> {
     let mut schemas = Map::new();

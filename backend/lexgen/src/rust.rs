@@ -241,6 +241,17 @@ fn emit_doc(scope: &Scope<'_>, corpus: &Corpus, id: &str, doc: &Doc) -> anyhow::
                 let query = matches!(def, Def::Query(_));
                 w!(out, "/// The method's NSID.");
                 w!(out, "pub const NSID: &str = {id:?};\n");
+                let (input_schema, output_schema) = crate::openapi::tool_schemas(corpus, id, m, query)?;
+                w!(out, "/// What the method does, from its Lexicon (an MCP tool's description).");
+                w!(out, "pub const DESCRIPTION: &str = {:?};\n", m.description.clone().unwrap_or_default());
+                w!(
+                    out,
+                    "/// JSON Schema of its {}, self-contained (an MCP tool's `inputSchema`).",
+                    if query { "parameters" } else { "input" }
+                );
+                w!(out, "pub const INPUT_SCHEMA: &str = {input_schema:?};\n");
+                w!(out, "/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).");
+                w!(out, "pub const OUTPUT_SCHEMA: Option<&str> = {output_schema:?};\n");
                 if query {
                     let empty = Object {
                         description: None,
@@ -610,7 +621,7 @@ fn emit_handlers(group: &str, methods: &[(&str, &Method, bool)], in_module: bool
 
     w!(
         out,
-        "/// Mounts every `{group}.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering)."
+        "/// Mounts every `{group}.*` method at `/xrpc/<nsid>`, and registers each for in-process calls (server rendering's queries, MCP tools)."
     );
     w!(
         out,
@@ -639,16 +650,15 @@ fn emit_handlers(group: &str, methods: &[(&str, &Method, bool)], in_module: bool
             w!(out, "        let h = handlers.clone();");
             w!(
                 out,
-                "        crate::xrpc::queries::register({module}::NSID, std::sync::Arc::new(move |ctx: crate::xrpc::XrpcContext, query: crate::xrpc::QueryPairs| -> crate::xrpc::queries::QueryFuture {{"
+                "        crate::xrpc::methods::register(crate::xrpc::methods::Method {{ nsid: {module}::NSID, module, description: {module}::DESCRIPTION, input_schema: {module}::INPUT_SCHEMA, output_schema: {module}::OUTPUT_SCHEMA, call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(move |ctx: crate::xrpc::XrpcContext, query: crate::xrpc::QueryPairs| -> crate::xrpc::methods::CallFuture {{"
             );
             w!(out, "            let h = h.clone();");
             w!(
                 out,
                 "            Box::pin(async move {{ crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {{ h.{ident}(&ctx, params).await }}).await }})"
             );
-            w!(out, "        }}));");
+            w!(out, "        }})) }});");
             w!(out, "    }}");
-            continue;
         } else {
             let serve = if method.output.is_some() { "serve_procedure" } else { "serve_procedure_no_output" };
             w!(
@@ -660,9 +670,20 @@ fn emit_handlers(group: &str, methods: &[(&str, &Method, bool)], in_module: bool
                 out,
                 "            async move {{ crate::xrpc::{serve}(req, body, module, |ctx, input| async move {{ h.{ident}(&ctx, input).await }}).await }}"
             );
+            w!(out, "        }})));");
+            w!(out, "        let h = handlers.clone();");
+            w!(
+                out,
+                "        crate::xrpc::methods::register(crate::xrpc::methods::Method {{ nsid: {module}::NSID, module, description: {module}::DESCRIPTION, input_schema: {module}::INPUT_SCHEMA, output_schema: {module}::OUTPUT_SCHEMA, call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(move |ctx: crate::xrpc::XrpcContext, input: crate::xrpc::methods::Json| -> crate::xrpc::methods::CallFuture {{"
+            );
+            w!(out, "            let h = h.clone();");
+            w!(
+                out,
+                "            Box::pin(async move {{ crate::xrpc::methods::run_procedure(ctx.with_module(module), input, |ctx, input| async move {{ h.{ident}(&ctx, input).await }}).await }})"
+            );
+            w!(out, "        }})) }});");
+            w!(out, "    }}");
         }
-        w!(out, "        }})));");
-        w!(out, "    }}");
     }
     w!(out, "}}");
     out

@@ -14,6 +14,7 @@
 
 pub mod jetstream;
 pub mod load_driver;
+pub mod mcp;
 mod oauth;
 pub mod seed;
 pub mod server;

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/xrpc/site.exosphere.auth.createToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a personal access token for the signed-in person: scripts and AI agents (MCP) send it as Authorization: Bearer to act as them. The secret is in this answer only; the server keeps its hash. Needs a browser session (a token can't create tokens).
+         * @description Create a personal access token for the signed-in person: scripts and AI agents (MCP) send it as Authorization: Bearer to act as them. The secret is in this answer only; the server keeps its hash. Needs a browser session (a token can't create tokens).
+         */
+        post: operations["site.exosphere.auth.createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.auth.getSession": {
         parameters: {
             query?: never;
@@ -18,6 +38,46 @@ export interface paths {
         get: operations["site.exosphere.auth.getSession"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.auth.listTokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in person's personal access tokens, newest first, with when each was last used (never their secrets).
+         * @description The signed-in person's personal access tokens, newest first, with when each was last used (never their secrets).
+         */
+        get: operations["site.exosphere.auth.listTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.auth.revokeToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke one of the signed-in person's personal access tokens: calls with it are refused from now on.
+         * @description Revoke one of the signed-in person's personal access tokens: calls with it are refused from now on.
+         */
+        post: operations["site.exosphere.auth.revokeToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -981,12 +1041,56 @@ export interface components {
             /** Format: at-uri */
             uri: string;
         };
+        "site.exosphere.auth.createToken.Input": {
+            /** @description read: queries only; write: queries and procedures. Known values: read, write. */
+            access: string;
+            /**
+             * Format: int64
+             * @description Absent: it never expires.
+             */
+            expiresInDays?: number;
+            /** @description What it is for, e.g. "Claude on my laptop". At most 100 graphemes. At most 300 bytes of UTF-8. */
+            name: string;
+        };
+        "site.exosphere.auth.createToken.Output": {
+            info: components["schemas"]["site.exosphere.auth.defs.tokenView"];
+            /** @description The secret (exo_…), shown this once. */
+            token: string;
+        };
+        /** @description A personal access token, without its secret. */
+        "site.exosphere.auth.defs.tokenView": {
+            /** @description read: queries only; write: queries and procedures. Known values: read, write. */
+            access: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Absent: it does not expire.
+             */
+            expiresAt?: string;
+            /** @description The token's id, for revokeToken. At most 64 bytes of UTF-8. */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The last call made with it (to the minute); absent if never used.
+             */
+            lastUsedAt?: string;
+            /** @description What its owner called it. At most 100 graphemes. At most 300 bytes of UTF-8. */
+            name: string;
+        };
         "site.exosphere.auth.getSession.Output": {
             /** Format: did */
             did?: string;
             /** Format: handle */
             handle?: string;
             loggedIn: boolean;
+        };
+        "site.exosphere.auth.listTokens.Output": {
+            tokens: components["schemas"]["site.exosphere.auth.defs.tokenView"][];
+        };
+        "site.exosphere.auth.revokeToken.Input": {
+            /** @description At most 64 bytes of UTF-8. */
+            id: string;
         };
         /** @description An account, with its handle when known. */
         "site.exosphere.defs.actorView": {
@@ -1974,6 +2078,93 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "site.exosphere.auth.createToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.auth.createToken.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.auth.createToken.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SignInRequired`: Tokens are managed from a browser session, not with a token.; `TooManyTokens`: The person has the most tokens allowed; revoke one first. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
     "site.exosphere.auth.getSession": {
         parameters: {
             query?: never;
@@ -2021,6 +2212,165 @@ export interface operations {
             };
             /** @description NotFound, or a method error naming what was not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.auth.listTokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.auth.listTokens.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SignInRequired`: Tokens are managed from a browser session, not with a token. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.auth.revokeToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.auth.revokeToken.Input"];
+            };
+        };
+        responses: {
+            /** @description OK, no body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SignInRequired`: Tokens are managed from a browser session, not with a token.; `TokenNotFound`: The person has no token with this id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

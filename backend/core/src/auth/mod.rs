@@ -14,6 +14,7 @@ pub mod routes;
 pub mod service;
 mod sessions;
 mod store;
+pub mod tokens;
 
 use std::sync::Arc;
 

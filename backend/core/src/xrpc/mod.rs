@@ -3,6 +3,7 @@
 
 pub mod cache;
 mod error;
+pub mod methods;
 mod page;
 mod params;
 pub mod queries;

@@ -44,11 +44,34 @@ pub enum Credential {
     /// An atproto service-auth token (`Authorization: Bearer`), signed by
     /// the account's PDS for this one call (see [`crate::auth::service`]).
     ServiceToken,
+    /// A personal access token (`Authorization: Bearer exo_…`, see
+    /// [`crate::auth::tokens`]); `write: false` allows queries only.
+    AccessToken { write: bool },
 }
 
 /// The viewer of a request, once looked up (see [`XrpcContext::viewer`]).
 #[derive(Clone)]
 struct SeenViewer(Option<(Viewer, Credential)>);
+
+/// 403 `ReadOnlyToken`: a read-only access token calling a procedure.
+pub fn read_only() -> Error {
+    Error::named(
+        ErrorKind::Forbidden,
+        "ReadOnlyToken",
+        "this access token is read-only: it may call queries, not procedures",
+    )
+}
+
+/// Settles who the viewer of `request` is, for every context of it: what
+/// an in-process caller (the MCP endpoint) authenticated itself.
+pub(crate) fn assume_viewer(request: &HttpRequest, seen: Option<(Viewer, Credential)>) {
+    request.extensions_mut().insert(SeenViewer(seen));
+}
+
+/// Counts a write against an account (or, without one, the caller's address).
+pub(crate) fn limit_write_for(req: &HttpRequest, account: Option<&str>) -> XrpcResult<()> {
+    limit(req, Kind::Write, account)
+}
 
 /// The token of an `Authorization: Bearer` header.
 pub fn bearer_token(request: &HttpRequest) -> Option<&str> {
@@ -118,6 +141,13 @@ impl XrpcContext {
         }
         let method = self.request.path().strip_prefix("/xrpc/");
         let seen = match (bearer_token(&self.request), method) {
+            (Some(token), Some(_)) if token.starts_with(crate::auth::tokens::PREFIX) => {
+                let holder = crate::auth::tokens::authenticate(&self.app()?.db, token).await?;
+                if !holder.write && self.request.method() == actix_web::http::Method::POST {
+                    return Err(read_only());
+                }
+                Some((holder.viewer, Credential::AccessToken { write: holder.write }))
+            }
             (Some(token), Some(method)) => {
                 let viewer = self.app()?.auth.service.verify(token, method).await?;
                 Some((viewer, Credential::ServiceToken))
@@ -136,7 +166,10 @@ impl XrpcContext {
     /// server no right to write as them: without a session from an earlier
     /// sign-in here, 403 `PdsSessionRequired` says what to do instead.
     pub async fn pds_session(&self, viewer: &Viewer) -> XrpcResult<crate::auth::PdsSession> {
-        let by_token = matches!(self.authenticated().await?, Some((_, Credential::ServiceToken)));
+        let by_token = matches!(
+            self.authenticated().await?,
+            Some((_, Credential::ServiceToken | Credential::AccessToken { .. }))
+        );
         match self.app()?.auth.pds_session(&viewer.did).await {
             Err(e) if by_token && e.kind() == ErrorKind::AuthRequired => Err(Error::named(
                 ErrorKind::Forbidden,

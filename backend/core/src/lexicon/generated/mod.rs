@@ -15,6 +15,7 @@ pub const RECORD_COLLECTIONS: &[&str] = &[
 /// Every query NSID (GET).
 pub const QUERIES: &[&str] = &[
     "site.exosphere.auth.getSession",
+    "site.exosphere.auth.listTokens",
     "site.exosphere.instance.getInstance",
     "site.exosphere.instance.listCreators",
     "site.exosphere.instance.listInviteCodes",
@@ -27,6 +28,8 @@ pub const QUERIES: &[&str] = &[
 
 /// Every procedure NSID (POST).
 pub const PROCEDURES: &[&str] = &[
+    "site.exosphere.auth.createToken",
+    "site.exosphere.auth.revokeToken",
     "site.exosphere.instance.createInviteCode",
     "site.exosphere.instance.grantCreation",
     "site.exosphere.instance.revokeCreation",

@@ -7,5 +7,6 @@ pub mod dump;
 pub mod load;
 pub mod workload;
 
+pub use exosphere_testkit::mcp::run as mcp_run;
 pub use exosphere_testkit::server::*;
 pub use exosphere_testkit::{world, xrpc};

@@ -125,7 +125,7 @@ pub trait Handlers: Send + Sync + 'static {
     }
 }
 
-/// Mounts every `site.exosphere.instance.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
+/// Mounts every `site.exosphere.instance.*` method at `/xrpc/<nsid>`, and registers each for in-process calls (server rendering's queries, MCP tools).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     let module: Option<&'static str> = None;
     {
@@ -141,6 +141,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: create_invite_code::NSID,
+            module,
+            description: create_invite_code::DESCRIPTION,
+            input_schema: create_invite_code::INPUT_SCHEMA,
+            output_schema: create_invite_code::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.create_invite_code(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -156,12 +179,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
-            get_instance::NSID,
-            std::sync::Arc::new(
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: get_instance::NSID,
+            module,
+            description: get_instance::DESCRIPTION,
+            input_schema: get_instance::INPUT_SCHEMA,
+            output_schema: get_instance::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: crate::xrpc::XrpcContext,
                       query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                      -> crate::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
@@ -170,8 +197,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -186,6 +213,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: grant_creation::NSID,
+            module,
+            description: grant_creation::DESCRIPTION,
+            input_schema: grant_creation::INPUT_SCHEMA,
+            output_schema: grant_creation::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.grant_creation(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -201,12 +251,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
-            list_creators::NSID,
-            std::sync::Arc::new(
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: list_creators::NSID,
+            module,
+            description: list_creators::DESCRIPTION,
+            input_schema: list_creators::INPUT_SCHEMA,
+            output_schema: list_creators::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: crate::xrpc::XrpcContext,
                       query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                      -> crate::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
@@ -215,8 +269,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -232,12 +286,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
-            list_invite_codes::NSID,
-            std::sync::Arc::new(
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: list_invite_codes::NSID,
+            module,
+            description: list_invite_codes::DESCRIPTION,
+            input_schema: list_invite_codes::INPUT_SCHEMA,
+            output_schema: list_invite_codes::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: crate::xrpc::XrpcContext,
                       query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                      -> crate::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
@@ -246,8 +304,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -263,12 +321,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
-            list_spheres::NSID,
-            std::sync::Arc::new(
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: list_spheres::NSID,
+            module,
+            description: list_spheres::DESCRIPTION,
+            input_schema: list_spheres::INPUT_SCHEMA,
+            output_schema: list_spheres::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: crate::xrpc::XrpcContext,
                       query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                      -> crate::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
@@ -277,8 +339,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -293,6 +355,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: revoke_creation::NSID,
+            module,
+            description: revoke_creation::DESCRIPTION,
+            input_schema: revoke_creation::INPUT_SCHEMA,
+            output_schema: revoke_creation::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.revoke_creation(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -307,6 +392,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: revoke_invite_code::NSID,
+            module,
+            description: revoke_invite_code::DESCRIPTION,
+            input_schema: revoke_invite_code::INPUT_SCHEMA,
+            output_schema: revoke_invite_code::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.revoke_invite_code(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -321,5 +429,28 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: set_sphere_standing::NSID,
+            module,
+            description: set_sphere_standing::DESCRIPTION,
+            input_schema: set_sphere_standing::INPUT_SCHEMA,
+            output_schema: set_sphere_standing::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.set_sphere_standing(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
 }

@@ -20,7 +20,7 @@ pub trait Handlers: Send + Sync + 'static {
     }
 }
 
-/// Mounts every `site.exosphere.markdown.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
+/// Mounts every `site.exosphere.markdown.*` method at `/xrpc/<nsid>`, and registers each for in-process calls (server rendering's queries, MCP tools).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     let module: Option<&'static str> = None;
     {
@@ -36,5 +36,28 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: render::NSID,
+            module,
+            description: render::DESCRIPTION,
+            input_schema: render::INPUT_SCHEMA,
+            output_schema: render::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.render(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
 }

@@ -227,7 +227,7 @@ pub trait Handlers: Send + Sync + 'static {
     }
 }
 
-/// Mounts every `site.exosphere.sphere.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
+/// Mounts every `site.exosphere.sphere.*` method at `/xrpc/<nsid>`, and registers each for in-process calls (server rendering's queries, MCP tools).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     let module: Option<&'static str> = None;
     {
@@ -243,6 +243,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: accept_invite::NSID,
+            module,
+            description: accept_invite::DESCRIPTION,
+            input_schema: accept_invite::INPUT_SCHEMA,
+            output_schema: accept_invite::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.accept_invite(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -257,6 +280,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: create_sphere::NSID,
+            module,
+            description: create_sphere::DESCRIPTION,
+            input_schema: create_sphere::INPUT_SCHEMA,
+            output_schema: create_sphere::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.create_sphere(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -272,12 +318,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
-            get_activity::NSID,
-            std::sync::Arc::new(
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: get_activity::NSID,
+            module,
+            description: get_activity::DESCRIPTION,
+            input_schema: get_activity::INPUT_SCHEMA,
+            output_schema: get_activity::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: crate::xrpc::XrpcContext,
                       query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                      -> crate::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
@@ -286,8 +336,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -303,12 +353,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
-            get_sphere::NSID,
-            std::sync::Arc::new(
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: get_sphere::NSID,
+            module,
+            description: get_sphere::DESCRIPTION,
+            input_schema: get_sphere::INPUT_SCHEMA,
+            output_schema: get_sphere::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: crate::xrpc::XrpcContext,
                       query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                      -> crate::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
@@ -317,8 +371,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -333,6 +387,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: index_record::NSID,
+            module,
+            description: index_record::DESCRIPTION,
+            input_schema: index_record::INPUT_SCHEMA,
+            output_schema: index_record::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.index_record(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -347,6 +424,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: invite_member::NSID,
+            module,
+            description: invite_member::DESCRIPTION,
+            input_schema: invite_member::INPUT_SCHEMA,
+            output_schema: invite_member::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.invite_member(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -361,6 +461,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: leave_sphere::NSID,
+            module,
+            description: leave_sphere::DESCRIPTION,
+            input_schema: leave_sphere::INPUT_SCHEMA,
+            output_schema: leave_sphere::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.leave_sphere(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -376,12 +499,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
-            list_members::NSID,
-            std::sync::Arc::new(
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: list_members::NSID,
+            module,
+            description: list_members::DESCRIPTION,
+            input_schema: list_members::INPUT_SCHEMA,
+            output_schema: list_members::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: crate::xrpc::XrpcContext,
                       query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                      -> crate::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
@@ -390,8 +517,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -407,12 +534,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        crate::xrpc::queries::register(
-            list_spheres::NSID,
-            std::sync::Arc::new(
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: list_spheres::NSID,
+            module,
+            description: list_spheres::DESCRIPTION,
+            input_schema: list_spheres::INPUT_SCHEMA,
+            output_schema: list_spheres::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: crate::xrpc::XrpcContext,
                       query: crate::xrpc::QueryPairs|
-                      -> crate::xrpc::queries::QueryFuture {
+                      -> crate::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {
@@ -421,8 +552,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -437,6 +568,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: moderate::NSID,
+            module,
+            description: moderate::DESCRIPTION,
+            input_schema: moderate::INPUT_SCHEMA,
+            output_schema: moderate::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.moderate(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -451,6 +605,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: update_member::NSID,
+            module,
+            description: update_member::DESCRIPTION,
+            input_schema: update_member::INPUT_SCHEMA,
+            output_schema: update_member::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.update_member(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -465,5 +642,28 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        crate::xrpc::methods::register(crate::xrpc::methods::Method {
+            nsid: update_sphere::NSID,
+            module,
+            description: update_sphere::DESCRIPTION,
+            input_schema: update_sphere::INPUT_SCHEMA,
+            output_schema: update_sphere::OUTPUT_SCHEMA,
+            call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: crate::xrpc::XrpcContext,
+                      input: crate::xrpc::methods::Json|
+                      -> crate::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        crate::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.update_sphere(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
 }

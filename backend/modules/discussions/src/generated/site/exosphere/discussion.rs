@@ -216,7 +216,7 @@ pub trait Handlers: Send + Sync + 'static {
     }
 }
 
-/// Mounts every `site.exosphere.discussion.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
+/// Mounts every `site.exosphere.discussion.*` method at `/xrpc/<nsid>`, and registers each for in-process calls (server rendering's queries, MCP tools).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     let module: Option<&'static str> = Some(crate::generated::MODULE);
     {
@@ -232,6 +232,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: create_reply::NSID,
+            module,
+            description: create_reply::DESCRIPTION,
+            input_schema: create_reply::INPUT_SCHEMA,
+            output_schema: create_reply::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.create_reply(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -246,6 +269,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: create_thread::NSID,
+            module,
+            description: create_thread::DESCRIPTION,
+            input_schema: create_thread::INPUT_SCHEMA,
+            output_schema: create_thread::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.create_thread(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -263,6 +309,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: delete_reply::NSID,
+            module,
+            description: delete_reply::DESCRIPTION,
+            input_schema: delete_reply::INPUT_SCHEMA,
+            output_schema: delete_reply::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.delete_reply(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -280,6 +349,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: delete_thread::NSID,
+            module,
+            description: delete_thread::DESCRIPTION,
+            input_schema: delete_thread::INPUT_SCHEMA,
+            output_schema: delete_thread::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.delete_thread(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -295,12 +387,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        exosphere_core::xrpc::queries::register(
-            get_thread::NSID,
-            std::sync::Arc::new(
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: get_thread::NSID,
+            module,
+            description: get_thread::DESCRIPTION,
+            input_schema: get_thread::INPUT_SCHEMA,
+            output_schema: get_thread::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: exosphere_core::xrpc::XrpcContext,
                       query: exosphere_core::xrpc::QueryPairs|
-                      -> exosphere_core::xrpc::queries::QueryFuture {
+                      -> exosphere_core::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         exosphere_core::xrpc::queries::run(
@@ -311,8 +407,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -328,12 +424,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        exosphere_core::xrpc::queries::register(
-            list_replies::NSID,
-            std::sync::Arc::new(
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: list_replies::NSID,
+            module,
+            description: list_replies::DESCRIPTION,
+            input_schema: list_replies::INPUT_SCHEMA,
+            output_schema: list_replies::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: exosphere_core::xrpc::XrpcContext,
                       query: exosphere_core::xrpc::QueryPairs|
-                      -> exosphere_core::xrpc::queries::QueryFuture {
+                      -> exosphere_core::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         exosphere_core::xrpc::queries::run(
@@ -344,8 +444,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -361,12 +461,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        exosphere_core::xrpc::queries::register(
-            list_threads::NSID,
-            std::sync::Arc::new(
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: list_threads::NSID,
+            module,
+            description: list_threads::DESCRIPTION,
+            input_schema: list_threads::INPUT_SCHEMA,
+            output_schema: list_threads::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: exosphere_core::xrpc::XrpcContext,
                       query: exosphere_core::xrpc::QueryPairs|
-                      -> exosphere_core::xrpc::queries::QueryFuture {
+                      -> exosphere_core::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         exosphere_core::xrpc::queries::run(
@@ -377,8 +481,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -393,6 +497,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: react::NSID,
+            module,
+            description: react::DESCRIPTION,
+            input_schema: react::INPUT_SCHEMA,
+            output_schema: react::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.react(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -407,6 +534,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: unreact::NSID,
+            module,
+            description: unreact::DESCRIPTION,
+            input_schema: unreact::INPUT_SCHEMA,
+            output_schema: unreact::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.unreact(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -421,6 +571,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: update_reply::NSID,
+            module,
+            description: update_reply::DESCRIPTION,
+            input_schema: update_reply::INPUT_SCHEMA,
+            output_schema: update_reply::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.update_reply(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -435,5 +608,28 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: update_thread::NSID,
+            module,
+            description: update_thread::DESCRIPTION,
+            input_schema: update_thread::INPUT_SCHEMA,
+            output_schema: update_thread::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.update_thread(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
 }

@@ -243,7 +243,7 @@ pub trait Handlers: Send + Sync + 'static {
     }
 }
 
-/// Mounts every `site.exosphere.featureRequest.*` method at `/xrpc/<nsid>`, and registers its queries for in-process calls (server rendering).
+/// Mounts every `site.exosphere.featureRequest.*` method at `/xrpc/<nsid>`, and registers each for in-process calls (server rendering's queries, MCP tools).
 pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers: std::sync::Arc<H>) {
     let module: Option<&'static str> = Some(crate::generated::MODULE);
     {
@@ -259,6 +259,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: create_comment::NSID,
+            module,
+            description: create_comment::DESCRIPTION,
+            input_schema: create_comment::INPUT_SCHEMA,
+            output_schema: create_comment::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.create_comment(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -273,6 +296,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: create_request::NSID,
+            module,
+            description: create_request::DESCRIPTION,
+            input_schema: create_request::INPUT_SCHEMA,
+            output_schema: create_request::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.create_request(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -290,6 +336,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: delete_comment::NSID,
+            module,
+            description: delete_comment::DESCRIPTION,
+            input_schema: delete_comment::INPUT_SCHEMA,
+            output_schema: delete_comment::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.delete_comment(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -307,6 +376,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: delete_request::NSID,
+            module,
+            description: delete_request::DESCRIPTION,
+            input_schema: delete_request::INPUT_SCHEMA,
+            output_schema: delete_request::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.delete_request(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -322,12 +414,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        exosphere_core::xrpc::queries::register(
-            get_request::NSID,
-            std::sync::Arc::new(
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: get_request::NSID,
+            module,
+            description: get_request::DESCRIPTION,
+            input_schema: get_request::INPUT_SCHEMA,
+            output_schema: get_request::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: exosphere_core::xrpc::XrpcContext,
                       query: exosphere_core::xrpc::QueryPairs|
-                      -> exosphere_core::xrpc::queries::QueryFuture {
+                      -> exosphere_core::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         exosphere_core::xrpc::queries::run(
@@ -338,8 +434,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -355,12 +451,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        exosphere_core::xrpc::queries::register(
-            list_comments::NSID,
-            std::sync::Arc::new(
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: list_comments::NSID,
+            module,
+            description: list_comments::DESCRIPTION,
+            input_schema: list_comments::INPUT_SCHEMA,
+            output_schema: list_comments::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: exosphere_core::xrpc::XrpcContext,
                       query: exosphere_core::xrpc::QueryPairs|
-                      -> exosphere_core::xrpc::queries::QueryFuture {
+                      -> exosphere_core::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         exosphere_core::xrpc::queries::run(
@@ -371,8 +471,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -388,12 +488,16 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             },
         )));
         let h = handlers.clone();
-        exosphere_core::xrpc::queries::register(
-            list_requests::NSID,
-            std::sync::Arc::new(
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: list_requests::NSID,
+            module,
+            description: list_requests::DESCRIPTION,
+            input_schema: list_requests::INPUT_SCHEMA,
+            output_schema: list_requests::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Query(std::sync::Arc::new(
                 move |ctx: exosphere_core::xrpc::XrpcContext,
                       query: exosphere_core::xrpc::QueryPairs|
-                      -> exosphere_core::xrpc::queries::QueryFuture {
+                      -> exosphere_core::xrpc::methods::CallFuture {
                     let h = h.clone();
                     Box::pin(async move {
                         exosphere_core::xrpc::queries::run(
@@ -404,8 +508,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         .await
                     })
                 },
-            ),
-        );
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -420,6 +524,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: set_status::NSID,
+            module,
+            description: set_status::DESCRIPTION,
+            input_schema: set_status::INPUT_SCHEMA,
+            output_schema: set_status::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.set_status(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -434,6 +561,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: unvote::NSID,
+            module,
+            description: unvote::DESCRIPTION,
+            input_schema: unvote::INPUT_SCHEMA,
+            output_schema: unvote::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.unvote(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -448,6 +598,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: unvote_comment::NSID,
+            module,
+            description: unvote_comment::DESCRIPTION,
+            input_schema: unvote_comment::INPUT_SCHEMA,
+            output_schema: unvote_comment::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.unvote_comment(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -462,6 +635,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: update_comment::NSID,
+            module,
+            description: update_comment::DESCRIPTION,
+            input_schema: update_comment::INPUT_SCHEMA,
+            output_schema: update_comment::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.update_comment(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -476,6 +672,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: update_request::NSID,
+            module,
+            description: update_request::DESCRIPTION,
+            input_schema: update_request::INPUT_SCHEMA,
+            output_schema: update_request::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.update_request(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -490,6 +709,29 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: vote::NSID,
+            module,
+            description: vote::DESCRIPTION,
+            input_schema: vote::INPUT_SCHEMA,
+            output_schema: vote::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.vote(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
     {
         let h = handlers.clone();
@@ -504,5 +746,28 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                 }
             },
         )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: vote_comment::NSID,
+            module,
+            description: vote_comment::DESCRIPTION,
+            input_schema: vote_comment::INPUT_SCHEMA,
+            output_schema: vote_comment::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, input| async move { h.vote_comment(&ctx, input).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
     }
 }

@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.auth.getSession";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Who the viewer is: their DID and handle when signed in.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{},\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"},\"loggedIn\":{\"type\":\"boolean\"}},\"required\":[\"loggedIn\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {}

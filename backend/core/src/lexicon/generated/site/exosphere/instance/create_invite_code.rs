@@ -4,6 +4,18 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.instance.createInviteCode";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str =
+    "Make a single-use code that lets its holder create one Sphere here (instance administrators).";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"note\":{\"description\":\"Whom it is for, as a reminder. At most 100 graphemes. At most 1000 bytes of UTF-8.\",\"maxLength\":1000,\"type\":\"string\"}},\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.instance.defs.inviteView\":{\"description\":\"A single-use code that lets its holder create one Sphere.\",\"properties\":{\"code\":{\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"createdBy\":{\"format\":\"did\",\"type\":\"string\"},\"note\":{\"description\":\"What the administrator noted about whom it is for.\",\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere created with it.\",\"format\":\"at-uri\",\"type\":\"string\"},\"usedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"usedBy\":{\"description\":\"Who used it (then it can't be used again).\",\"format\":\"did\",\"type\":\"string\"}},\"required\":[\"code\",\"createdBy\",\"createdAt\"],\"type\":\"object\"}},\"properties\":{\"invite\":{\"$ref\":\"#/$defs/site.exosphere.instance.defs.inviteView\"}},\"required\":[\"invite\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// Whom it is for, as a reminder.

@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.instance.getInstance";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "What this instance is and who may create Spheres here. Needs no sign-in; signed in, it also tells what the viewer may do.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{},\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.instance.defs.viewerState\":{\"description\":\"What the signed-in viewer is and may do on this instance.\",\"properties\":{\"admin\":{\"description\":\"The viewer is an administrator of this instance.\",\"type\":\"boolean\"},\"canCreateSpheres\":{\"description\":\"The viewer may create a Sphere here now, without an invite code.\",\"type\":\"boolean\"}},\"required\":[\"admin\",\"canCreateSpheres\"],\"type\":\"object\"}},\"properties\":{\"homeSphere\":{\"description\":\"Slug of the Sphere this instance's home page shows, when it is a single-community instance.\",\"type\":\"string\"},\"needsSetup\":{\"description\":\"The instance has no administrator yet: the first account to create a Sphere becomes it.\",\"type\":\"boolean\"},\"sphereCount\":{\"description\":\"How many Spheres this instance holds, whatever their visibility or standing (0: a fresh instance).\",\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"sphereCreation\":{\"description\":\"Who may create Spheres: admins (the instance's administrators and the accounts they allow), anyone signed in, or invite (an invite code from an administrator is needed). Known values: admins, anyone, invite.\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.instance.defs.viewerState\"}},\"required\":[\"sphereCreation\",\"needsSetup\",\"sphereCount\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {}

@@ -4,6 +4,18 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.instance.grantCreation";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str =
+    "Allow an account to create Spheres on this instance (instance administrators).";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"account\":{\"description\":\"Handle or DID of the account.\",\"format\":\"at-identifier\",\"type\":\"string\"}},\"required\":[\"account\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.instance.defs.creatorView\":{\"description\":\"An account an administrator allowed to create Spheres.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"grantedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"grantedBy\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\",\"grantedBy\",\"grantedAt\"],\"type\":\"object\"}},\"properties\":{\"creator\":{\"$ref\":\"#/$defs/site.exosphere.instance.defs.creatorView\"}},\"required\":[\"creator\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// Handle or DID of the account.

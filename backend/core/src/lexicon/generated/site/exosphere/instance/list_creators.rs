@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.instance.listCreators";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Accounts the instance's administrators allowed to create Spheres, newest first (instance administrators).";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":50,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}},\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.instance.defs.creatorView\":{\"description\":\"An account an administrator allowed to create Spheres.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"grantedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"grantedBy\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\",\"grantedBy\",\"grantedAt\"],\"type\":\"object\"}},\"properties\":{\"creators\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.instance.defs.creatorView\"},\"type\":\"array\"},\"cursor\":{\"type\":\"string\"}},\"required\":[\"creators\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

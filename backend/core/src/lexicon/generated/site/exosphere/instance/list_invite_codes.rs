@@ -4,6 +4,18 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.instance.listInviteCodes";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str =
+    "Invite codes of this instance, newest first, used or not (instance administrators).";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":50,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}},\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.instance.defs.inviteView\":{\"description\":\"A single-use code that lets its holder create one Sphere.\",\"properties\":{\"code\":{\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"createdBy\":{\"format\":\"did\",\"type\":\"string\"},\"note\":{\"description\":\"What the administrator noted about whom it is for.\",\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere created with it.\",\"format\":\"at-uri\",\"type\":\"string\"},\"usedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"usedBy\":{\"description\":\"Who used it (then it can't be used again).\",\"format\":\"did\",\"type\":\"string\"}},\"required\":[\"code\",\"createdBy\",\"createdAt\"],\"type\":\"object\"}},\"properties\":{\"cursor\":{\"type\":\"string\"},\"invites\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.instance.defs.inviteView\"},\"type\":\"array\"}},\"required\":[\"invites\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

@@ -4,6 +4,15 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.instance.revokeCreation";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Take back an account's right to create Spheres here (instance administrators). Spheres it already created stay.";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = None;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     pub did: String,

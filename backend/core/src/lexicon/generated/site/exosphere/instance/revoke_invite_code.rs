@@ -4,6 +4,15 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.instance.revokeInviteCode";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Delete an unused invite code (instance administrators).";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"code\":{\"description\":\"At most 64 bytes of UTF-8.\",\"maxLength\":64,\"type\":\"string\"}},\"required\":[\"code\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = None;
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     pub code: String,

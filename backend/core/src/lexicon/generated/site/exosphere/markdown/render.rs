@@ -4,6 +4,16 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.markdown.render";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Render Markdown as Exosphere shows it: the HTML that threads, replies and other Markdown texts carry in their views (`bodyHtml`, `textHtml`), for a composer's preview. No raw HTML passes (it shows as text), images read as links, links keep only http, https and mailto URLs or paths on this site, each with rel=\"nofollow ugc noopener\", and bare URLs become links. Needs no sign-in.";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"headingBase\":{\"default\":2,\"description\":\"The level a `#` heading renders at (2 under a page's own h1); deeper headings follow, h6 at most.\",\"format\":\"int64\",\"maximum\":6,\"minimum\":1,\"type\":\"integer\"},\"text\":{\"description\":\"Markdown. At most 100000 bytes of UTF-8.\",\"maxLength\":100000,\"type\":\"string\"}},\"required\":[\"text\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> =
+    Some("{\"properties\":{\"html\":{\"type\":\"string\"}},\"required\":[\"html\"],\"type\":\"object\"}");
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// Markdown.

@@ -4,6 +4,18 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.sphere.acceptInvite";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str =
+    "Accept the viewer's invitation: publishes a site.exosphere.sphereMember record on their PDS.";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.sphere.defs.memberView\":{\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"},\"invitedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"invitedBy\":{\"format\":\"did\",\"type\":\"string\"},\"joinedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"role\":{\"description\":\"Role in the Sphere. Known values: owner, admin, member.\",\"type\":\"string\"},\"status\":{\"description\":\"Known values: invited, active, revoked, requested.\",\"type\":\"string\"}},\"required\":[\"did\",\"role\",\"status\"],\"type\":\"object\"}},\"properties\":{\"member\":{\"$ref\":\"#/$defs/site.exosphere.sphere.defs.memberView\"}},\"required\":[\"member\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// The Sphere: its slug or the AT URI of its site.exosphere.sphere record.

@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.sphere.getActivity";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "A Sphere's activity feed: what every module the Sphere enables contributes, newest first. Hidden content and content of inactive accounts are left out, for everyone; a private Sphere's feed is its members' only.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":30,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere's slug or the AT URI of its record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"}},\"required\":[\"sphere\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.sphere.defs.activityItem\":{\"description\":\"One thing that happened in a Sphere, contributed by one of its modules: a new request, a status change, a new thread, a reply.\",\"properties\":{\"actor\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"detail\":{\"description\":\"A short module-defined detail, e.g. the new status.\",\"type\":\"string\"},\"kind\":{\"description\":\"What happened, as the module names it, e.g. request (a new feature request) or status (a status change). At most 64 bytes of UTF-8.\",\"maxLength\":64,\"type\":\"string\"},\"module\":{\"description\":\"The module that contributed the item (a name from the Sphere's modules).\",\"type\":\"string\"},\"path\":{\"description\":\"Where the item is shown in the web app, a path on this server (e.g. /s/demo/polls/3).\",\"type\":\"string\"},\"subject\":{\"description\":\"What the item is about, when that is another record (the request whose status changed).\",\"format\":\"at-uri\",\"type\":\"string\"},\"text\":{\"description\":\"More of the item, plain text, shortened: a description, a status note, a reply.\",\"type\":\"string\"},\"title\":{\"description\":\"A one-line summary: the request's or thread's title.\",\"type\":\"string\"},\"uri\":{\"description\":\"The record the item comes from.\",\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"module\",\"kind\",\"uri\",\"title\",\"path\",\"actor\",\"createdAt\"],\"type\":\"object\"}},\"properties\":{\"cursor\":{\"type\":\"string\"},\"items\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.sphere.defs.activityItem\"},\"type\":\"array\"}},\"required\":[\"items\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.sphere.indexRecord";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Index one record now: the server reads it from its author's PDS, checks its CID, and indexes it through the same function as the network's events, so a client that wrote the record to its own repo sees it at once instead of waiting for the firehose. A record its PDS no longer has is removed from the index. Anyone may call it (it only reads public data); it counts as a write against the rate limit.";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"cid\":{\"description\":\"The version expected (the CID createRecord or putRecord answered); refused with RecordChanged when the PDS holds another.\",\"format\":\"cid\",\"type\":\"string\"},\"uri\":{\"description\":\"The record: at://DID/COLLECTION/RKEY, with the author's DID.\",\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"uri\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"properties\":{\"cid\":{\"description\":\"The version indexed; absent when the record was removed.\",\"format\":\"cid\",\"type\":\"string\"},\"outcome\":{\"description\":\"indexed: the index changed; unchanged: it already held this version; removed: the PDS no longer has the record, and the index dropped it. Known values: indexed, unchanged, removed.\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"uri\",\"outcome\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// The record: at://DID/COLLECTION/RKEY, with the author's DID.

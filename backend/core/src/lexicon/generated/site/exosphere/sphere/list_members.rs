@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.sphere.listMembers";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Members and invitations of a Sphere.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":50,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"status\":{\"description\":\"Only members with this status. Known values: invited, active, revoked, requested.\",\"type\":\"string\"}},\"required\":[\"sphere\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.sphere.defs.memberView\":{\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"},\"invitedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"invitedBy\":{\"format\":\"did\",\"type\":\"string\"},\"joinedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"role\":{\"description\":\"Role in the Sphere. Known values: owner, admin, member.\",\"type\":\"string\"},\"status\":{\"description\":\"Known values: invited, active, revoked, requested.\",\"type\":\"string\"}},\"required\":[\"did\",\"role\",\"status\"],\"type\":\"object\"}},\"properties\":{\"cursor\":{\"type\":\"string\"},\"members\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.sphere.defs.memberView\"},\"type\":\"array\"}},\"required\":[\"members\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

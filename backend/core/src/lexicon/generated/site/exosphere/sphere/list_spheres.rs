@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.sphere.listSpheres";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Spheres on this instance the viewer can see, newest first.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":50,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"}},\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.sphere.defs.sphereView\":{\"properties\":{\"cid\":{\"format\":\"cid\",\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"memberCount\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"modules\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"},\"owner\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"slug\":{\"type\":\"string\"},\"standing\":{\"description\":\"Present when an instance administrator hid the Sphere from the instance's list (hidden) or suspended it (suspended: only they see it). Known values: hidden, suspended.\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.sphere.defs.viewerState\"},\"visibility\":{\"description\":\"public: content on members' PDSes, readable by anyone. private: members only, content stays in the server's database. Unknown values are treated as private. Known values: public, private.\",\"type\":\"string\"},\"writeMode\":{\"description\":\"open: any signed-in user may write. members: only active members may write. Unknown values are treated as members. Known values: open, members.\",\"type\":\"string\"}},\"required\":[\"uri\",\"slug\",\"name\",\"visibility\",\"writeMode\",\"modules\",\"owner\",\"memberCount\",\"createdAt\"],\"type\":\"object\"},\"site.exosphere.sphere.defs.viewerState\":{\"description\":\"What the signed-in viewer is and may do in a Sphere.\",\"properties\":{\"canModerate\":{\"description\":\"Whether the viewer may change statuses, moderate and manage members.\",\"type\":\"boolean\"},\"canWrite\":{\"description\":\"Whether the viewer may create content here.\",\"type\":\"boolean\"},\"role\":{\"description\":\"Role in the Sphere. Known values: owner, admin, member.\",\"type\":\"string\"},\"status\":{\"description\":\"Known values: invited, active, revoked, requested.\",\"type\":\"string\"}},\"required\":[\"canWrite\",\"canModerate\"],\"type\":\"object\"}},\"properties\":{\"cursor\":{\"type\":\"string\"},\"spheres\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.sphere.defs.sphereView\"},\"type\":\"array\"}},\"required\":[\"spheres\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

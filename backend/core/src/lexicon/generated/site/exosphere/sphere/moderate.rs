@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.sphere.moderate";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Hide or restore any content of a Sphere, lock or pin a thread (owner or admin): publishes a site.exosphere.moderation record on the moderator's PDS.";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"action\":{\"description\":\"hide removes the content from every view but the admins', restore undoes it; lock closes a thread to new replies, unlock reopens it; pin lists a thread first, unpin undoes it. Which actions apply depends on the content. Known values: hide, restore, lock, unlock, pin, unpin.\",\"type\":\"string\"},\"reason\":{\"description\":\"At most 300 graphemes. At most 3000 bytes of UTF-8.\",\"maxLength\":3000,\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"subject\":{\"description\":\"AT URI of the content.\",\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"sphere\",\"subject\",\"action\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"properties\":{\"hidden\":{\"type\":\"boolean\"},\"locked\":{\"description\":\"Whether the subject is locked now (threads).\",\"type\":\"boolean\"},\"pinned\":{\"description\":\"Whether the subject is pinned now (threads).\",\"type\":\"boolean\"},\"uri\":{\"description\":\"AT URI of the moderation record, when one was published.\",\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"hidden\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// The Sphere: its slug or the AT URI of its site.exosphere.sphere record.

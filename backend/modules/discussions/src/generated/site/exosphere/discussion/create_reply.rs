@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.discussion.createReply";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Reply in a thread, or to a reply in it.";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"number\":{\"description\":\"The thread's number within its Sphere.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"parent\":{\"description\":\"AT URI of the reply answered.\",\"format\":\"at-uri\",\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"text\":{\"description\":\"The reply, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8.\",\"maxLength\":100000,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"number\",\"text\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.reactionCount\":{\"properties\":{\"count\":{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"emoji\":{\"type\":\"string\"}},\"required\":[\"emoji\",\"count\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.replyView\":{\"properties\":{\"author\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"cid\":{\"format\":\"cid\",\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"depth\":{\"description\":\"0 for an answer to the thread, 1 for an answer to such a reply, and so on.\",\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"hidden\":{\"description\":\"Hidden by a moderator (only moderators see hidden replies).\",\"type\":\"boolean\"},\"parent\":{\"description\":\"The reply answered (absent for answers to the thread).\",\"format\":\"at-uri\",\"type\":\"string\"},\"reactions\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.reactionCount\"},\"type\":\"array\"},\"text\":{\"description\":\"Markdown.\",\"type\":\"string\"},\"textHtml\":{\"description\":\"The text rendered as HTML that is safe to insert as it is (as the thread's bodyHtml, with headings from h3).\",\"type\":\"string\"},\"updatedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.viewerState\"}},\"required\":[\"uri\",\"text\",\"textHtml\",\"author\",\"depth\",\"reactions\",\"createdAt\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.viewerState\":{\"properties\":{\"reactions\":{\"description\":\"The emoji the viewer reacted with.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"reactions\"],\"type\":\"object\"}},\"properties\":{\"reply\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.replyView\"}},\"required\":[\"reply\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// The Sphere: its slug or the AT URI of its site.exosphere.sphere record.

@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.discussion.getThread";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "One thread by its number.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"number\":{\"description\":\"The thread's number within its Sphere.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"number\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.reactionCount\":{\"properties\":{\"count\":{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"emoji\":{\"type\":\"string\"}},\"required\":[\"emoji\",\"count\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.threadView\":{\"properties\":{\"author\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"body\":{\"description\":\"Markdown. Only getThread carries it: lists leave bodies out.\",\"type\":\"string\"},\"bodyHtml\":{\"description\":\"The body rendered as HTML that is safe to insert as it is (no raw HTML, only http, https and mailto links, each rel=\\\"nofollow ugc noopener\\\"; headings from h2). Only getThread carries it.\",\"type\":\"string\"},\"cid\":{\"format\":\"cid\",\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"hidden\":{\"description\":\"Hidden by a moderator (only moderators see hidden threads).\",\"type\":\"boolean\"},\"lastReplyAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"locked\":{\"type\":\"boolean\"},\"number\":{\"description\":\"The thread's number within its Sphere.\",\"format\":\"int64\",\"type\":\"integer\"},\"pinned\":{\"type\":\"boolean\"},\"reactions\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.reactionCount\"},\"type\":\"array\"},\"replyCount\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"sphere\":{\"format\":\"at-uri\",\"type\":\"string\"},\"tags\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"title\":{\"type\":\"string\"},\"updatedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.viewerState\"}},\"required\":[\"uri\",\"number\",\"sphere\",\"title\",\"tags\",\"author\",\"replyCount\",\"reactions\",\"createdAt\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.viewerState\":{\"properties\":{\"reactions\":{\"description\":\"The emoji the viewer reacted with.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"reactions\"],\"type\":\"object\"}},\"properties\":{\"thread\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.threadView\"}},\"required\":[\"thread\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

@@ -4,6 +4,18 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.discussion.listReplies";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str =
+    "A thread's replies in thread order: each reply followed by its answers, oldest first at every level.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":100,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":200,\"minimum\":1,\"type\":\"integer\"},\"number\":{\"description\":\"The thread's number within its Sphere.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"number\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.reactionCount\":{\"properties\":{\"count\":{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"emoji\":{\"type\":\"string\"}},\"required\":[\"emoji\",\"count\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.replyView\":{\"properties\":{\"author\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"cid\":{\"format\":\"cid\",\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"depth\":{\"description\":\"0 for an answer to the thread, 1 for an answer to such a reply, and so on.\",\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"hidden\":{\"description\":\"Hidden by a moderator (only moderators see hidden replies).\",\"type\":\"boolean\"},\"parent\":{\"description\":\"The reply answered (absent for answers to the thread).\",\"format\":\"at-uri\",\"type\":\"string\"},\"reactions\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.reactionCount\"},\"type\":\"array\"},\"text\":{\"description\":\"Markdown.\",\"type\":\"string\"},\"textHtml\":{\"description\":\"The text rendered as HTML that is safe to insert as it is (as the thread's bodyHtml, with headings from h3).\",\"type\":\"string\"},\"updatedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.viewerState\"}},\"required\":[\"uri\",\"text\",\"textHtml\",\"author\",\"depth\",\"reactions\",\"createdAt\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.viewerState\":{\"properties\":{\"reactions\":{\"description\":\"The emoji the viewer reacted with.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"reactions\"],\"type\":\"object\"}},\"properties\":{\"cursor\":{\"type\":\"string\"},\"replies\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.replyView\"},\"type\":\"array\"}},\"required\":[\"replies\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.discussion.react";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "React to a thread or a reply (idempotent).";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"emoji\":{\"description\":\"Known values: +1, -1, laugh, hooray, confused, heart, rocket, eyes. At most 32 bytes of UTF-8.\",\"maxLength\":32,\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"subject\":{\"description\":\"AT URI of the thread or reply.\",\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"sphere\",\"subject\",\"emoji\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.discussion.defs.reactionCount\":{\"properties\":{\"count\":{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"emoji\":{\"type\":\"string\"}},\"required\":[\"emoji\",\"count\"],\"type\":\"object\"},\"site.exosphere.discussion.defs.viewerState\":{\"properties\":{\"reactions\":{\"description\":\"The emoji the viewer reacted with.\",\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"required\":[\"reactions\"],\"type\":\"object\"}},\"properties\":{\"reactions\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.reactionCount\"},\"type\":\"array\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.discussion.defs.viewerState\"}},\"required\":[\"reactions\",\"viewer\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// The Sphere: its slug or the AT URI of its site.exosphere.sphere record.

@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.featureRequest.getRequest";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "One feature request by its number, with its status history.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"number\":{\"description\":\"The request's number within its Sphere.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"number\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.requestView\":{\"properties\":{\"author\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"cid\":{\"format\":\"cid\",\"type\":\"string\"},\"commentCount\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"hidden\":{\"description\":\"Hidden by a moderator: only owners and admins see it.\",\"type\":\"boolean\"},\"number\":{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"format\":\"at-uri\",\"type\":\"string\"},\"status\":{\"description\":\"Known values: open, planned, in-progress, done, declined.\",\"type\":\"string\"},\"title\":{\"type\":\"string\"},\"updatedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.requestViewerState\"},\"voteCount\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"}},\"required\":[\"uri\",\"number\",\"sphere\",\"title\",\"author\",\"status\",\"voteCount\",\"commentCount\",\"createdAt\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.requestViewerState\":{\"properties\":{\"voted\":{\"type\":\"boolean\"}},\"required\":[\"voted\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.statusView\":{\"properties\":{\"actor\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"note\":{\"type\":\"string\"},\"status\":{\"description\":\"Known values: open, planned, in-progress, done, declined.\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"status\",\"actor\",\"createdAt\"],\"type\":\"object\"}},\"properties\":{\"request\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.requestView\"},\"statusHistory\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.statusView\"},\"type\":\"array\"}},\"required\":[\"request\",\"statusHistory\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

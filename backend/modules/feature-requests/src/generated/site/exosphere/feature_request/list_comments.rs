@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.featureRequest.listComments";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Comments of a feature request, oldest first.";
+
+/// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":50,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"},\"number\":{\"description\":\"The request's number within its Sphere.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"number\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.commentView\":{\"properties\":{\"author\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"cid\":{\"format\":\"cid\",\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"hidden\":{\"type\":\"boolean\"},\"parent\":{\"format\":\"at-uri\",\"type\":\"string\"},\"text\":{\"type\":\"string\"},\"updatedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.requestViewerState\"},\"voteCount\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"}},\"required\":[\"uri\",\"text\",\"author\",\"voteCount\",\"createdAt\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.requestViewerState\":{\"properties\":{\"voted\":{\"type\":\"boolean\"}},\"required\":[\"voted\"],\"type\":\"object\"}},\"properties\":{\"comments\":{\"items\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.commentView\"},\"type\":\"array\"},\"cursor\":{\"type\":\"string\"}},\"required\":[\"comments\"],\"type\":\"object\"}",
+);
+
 /// Query parameters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {

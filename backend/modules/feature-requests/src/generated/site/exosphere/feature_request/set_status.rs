@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.featureRequest.setStatus";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Change a request's status (owner or admin): publishes a site.exosphere.featureRequestStatus record on their PDS.";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"note\":{\"description\":\"At most 1000 graphemes. At most 10000 bytes of UTF-8.\",\"maxLength\":10000,\"type\":\"string\"},\"number\":{\"description\":\"The request's number within its Sphere.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"status\":{\"description\":\"Known values: open, planned, in-progress, done, declined. At most 64 bytes of UTF-8.\",\"maxLength\":64,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"number\",\"status\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.statusView\":{\"properties\":{\"actor\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"note\":{\"type\":\"string\"},\"status\":{\"description\":\"Known values: open, planned, in-progress, done, declined.\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"status\",\"actor\",\"createdAt\"],\"type\":\"object\"}},\"properties\":{\"status\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.statusView\"}},\"required\":[\"status\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// The Sphere: its slug or the AT URI of its site.exosphere.sphere record.

@@ -4,6 +4,17 @@
 /// The method's NSID.
 pub const NSID: &str = "site.exosphere.featureRequest.voteComment";
 
+/// What the method does, from its Lexicon (an MCP tool's description).
+pub const DESCRIPTION: &str = "Upvote a comment (idempotent).";
+
+/// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"comment\":{\"format\":\"at-uri\",\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"comment\"],\"type\":\"object\"}";
+
+/// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
+pub const OUTPUT_SCHEMA: Option<&str> = Some(
+    "{\"properties\":{\"voteCount\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"},\"voted\":{\"type\":\"boolean\"}},\"required\":[\"voteCount\",\"voted\"],\"type\":\"object\"}",
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// The Sphere: its slug or the AT URI of its site.exosphere.sphere record.
