@@ -634,56 +634,46 @@ fn emit_handlers(group: &str, methods: &[(&str, &Method, bool)], in_module: bool
         let name = id.rsplit('.').next().unwrap_or(id);
         let module = snake(name);
         let ident = module.trim_start_matches("r#");
-        w!(out, "    {{");
-        w!(out, "        let h = handlers.clone();");
-        if *query {
-            w!(
-                out,
-                "        cfg.service(crate::xrpc::resource({module}::NSID).route(actix_web::web::get().to(move |req: actix_web::HttpRequest| {{"
-            );
-            w!(out, "            let h = h.clone();");
-            w!(
-                out,
-                "            async move {{ crate::xrpc::serve_query(req, module, |ctx, params| async move {{ h.{ident}(&ctx, params).await }}).await }}"
-            );
-            w!(out, "        }})));");
-            w!(out, "        let h = handlers.clone();");
-            w!(
-                out,
-                "        crate::xrpc::methods::register(crate::xrpc::methods::Method {{ nsid: {module}::NSID, module, description: {module}::DESCRIPTION, input_schema: {module}::INPUT_SCHEMA, output_schema: {module}::OUTPUT_SCHEMA, call: crate::xrpc::methods::Call::Query(std::sync::Arc::new(move |ctx: crate::xrpc::XrpcContext, query: crate::xrpc::QueryPairs| -> crate::xrpc::methods::CallFuture {{"
-            );
-            w!(out, "            let h = h.clone();");
-            w!(
-                out,
-                "            Box::pin(async move {{ crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params| async move {{ h.{ident}(&ctx, params).await }}).await }})"
-            );
-            w!(out, "        }})) }});");
-            w!(out, "    }}");
+        // The HTTP route, then the same handler for in-process calls (server rendering, MCP).
+        let (route, serve, call, arg, runner) = if *query {
+            (
+                "get().to(move |req: actix_web::HttpRequest|",
+                "serve_query(req, module, |ctx, params|".to_owned(),
+                "Query",
+                "query: crate::xrpc::QueryPairs",
+                "crate::xrpc::queries::run(ctx.with_module(module), &query, |ctx, params|",
+            )
         } else {
             let serve = if method.output.is_some() { "serve_procedure" } else { "serve_procedure_no_output" };
-            w!(
-                out,
-                "        cfg.service(crate::xrpc::resource({module}::NSID).route(actix_web::web::post().to(move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {{"
-            );
-            w!(out, "            let h = h.clone();");
-            w!(
-                out,
-                "            async move {{ crate::xrpc::{serve}(req, body, module, |ctx, input| async move {{ h.{ident}(&ctx, input).await }}).await }}"
-            );
-            w!(out, "        }})));");
-            w!(out, "        let h = handlers.clone();");
-            w!(
-                out,
-                "        crate::xrpc::methods::register(crate::xrpc::methods::Method {{ nsid: {module}::NSID, module, description: {module}::DESCRIPTION, input_schema: {module}::INPUT_SCHEMA, output_schema: {module}::OUTPUT_SCHEMA, call: crate::xrpc::methods::Call::Procedure(std::sync::Arc::new(move |ctx: crate::xrpc::XrpcContext, input: crate::xrpc::methods::Json| -> crate::xrpc::methods::CallFuture {{"
-            );
-            w!(out, "            let h = h.clone();");
-            w!(
-                out,
-                "            Box::pin(async move {{ crate::xrpc::methods::run_procedure(ctx.with_module(module), input, |ctx, input| async move {{ h.{ident}(&ctx, input).await }}).await }})"
-            );
-            w!(out, "        }})) }});");
-            w!(out, "    }}");
-        }
+            (
+                "post().to(move |req: actix_web::HttpRequest, body: actix_web::web::Payload|",
+                format!("{serve}(req, body, module, |ctx, params|"),
+                "Procedure",
+                "input: crate::xrpc::methods::Json",
+                "crate::xrpc::methods::run_procedure(ctx.with_module(module), input, |ctx, params|",
+            )
+        };
+        w!(out, "    {{");
+        w!(out, "        let h = handlers.clone();");
+        w!(out, "        cfg.service(crate::xrpc::resource({module}::NSID).route(actix_web::web::{route} {{");
+        w!(out, "            let h = h.clone();");
+        w!(
+            out,
+            "            async move {{ crate::xrpc::{serve} async move {{ h.{ident}(&ctx, params).await }}).await }}"
+        );
+        w!(out, "        }})));");
+        w!(out, "        let h = handlers.clone();");
+        w!(
+            out,
+            "        crate::xrpc::methods::register(crate::xrpc::methods::Method {{ nsid: {module}::NSID, module, description: {module}::DESCRIPTION, input_schema: {module}::INPUT_SCHEMA, output_schema: {module}::OUTPUT_SCHEMA, call: crate::xrpc::methods::Call::{call}(std::sync::Arc::new(move |ctx: crate::xrpc::XrpcContext, {arg}| -> crate::xrpc::methods::CallFuture {{"
+        );
+        w!(out, "            let h = h.clone();");
+        w!(
+            out,
+            "            Box::pin(async move {{ {runner} async move {{ h.{ident}(&ctx, params).await }}).await }})"
+        );
+        w!(out, "        }})) }});");
+        w!(out, "    }}");
     }
     w!(out, "}}");
     out

@@ -69,8 +69,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.create_token(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.create_token(&ctx, params).await
                     })
                     .await
                 }
@@ -92,7 +92,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.create_token(&ctx, input).await },
+                            |ctx, params| async move { h.create_token(&ctx, params).await },
                         )
                         .await
                     })
@@ -176,8 +176,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, input| async move {
-                        h.revoke_token(&ctx, input).await
+                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, params| async move {
+                        h.revoke_token(&ctx, params).await
                     })
                     .await
                 }
@@ -199,7 +199,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.revoke_token(&ctx, input).await },
+                            |ctx, params| async move { h.revoke_token(&ctx, params).await },
                         )
                         .await
                     })

@@ -134,8 +134,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.create_invite_code(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.create_invite_code(&ctx, params).await
                     })
                     .await
                 }
@@ -157,7 +157,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.create_invite_code(&ctx, input).await },
+                            |ctx, params| async move { h.create_invite_code(&ctx, params).await },
                         )
                         .await
                     })
@@ -206,8 +206,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.grant_creation(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.grant_creation(&ctx, params).await
                     })
                     .await
                 }
@@ -229,7 +229,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.grant_creation(&ctx, input).await },
+                            |ctx, params| async move { h.grant_creation(&ctx, params).await },
                         )
                         .await
                     })
@@ -348,8 +348,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, input| async move {
-                        h.revoke_creation(&ctx, input).await
+                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, params| async move {
+                        h.revoke_creation(&ctx, params).await
                     })
                     .await
                 }
@@ -371,7 +371,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.revoke_creation(&ctx, input).await },
+                            |ctx, params| async move { h.revoke_creation(&ctx, params).await },
                         )
                         .await
                     })
@@ -385,8 +385,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, input| async move {
-                        h.revoke_invite_code(&ctx, input).await
+                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, params| async move {
+                        h.revoke_invite_code(&ctx, params).await
                     })
                     .await
                 }
@@ -408,7 +408,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.revoke_invite_code(&ctx, input).await },
+                            |ctx, params| async move { h.revoke_invite_code(&ctx, params).await },
                         )
                         .await
                     })
@@ -422,8 +422,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.set_sphere_standing(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.set_sphere_standing(&ctx, params).await
                     })
                     .await
                 }
@@ -445,7 +445,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.set_sphere_standing(&ctx, input).await },
+                            |ctx, params| async move { h.set_sphere_standing(&ctx, params).await },
                         )
                         .await
                     })

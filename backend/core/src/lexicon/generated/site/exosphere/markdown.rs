@@ -29,8 +29,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.render(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.render(&ctx, params).await
                     })
                     .await
                 }
@@ -52,7 +52,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.render(&ctx, input).await },
+                            |ctx, params| async move { h.render(&ctx, params).await },
                         )
                         .await
                     })

@@ -236,8 +236,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.accept_invite(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.accept_invite(&ctx, params).await
                     })
                     .await
                 }
@@ -259,7 +259,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.accept_invite(&ctx, input).await },
+                            |ctx, params| async move { h.accept_invite(&ctx, params).await },
                         )
                         .await
                     })
@@ -273,8 +273,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.create_sphere(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.create_sphere(&ctx, params).await
                     })
                     .await
                 }
@@ -296,7 +296,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.create_sphere(&ctx, input).await },
+                            |ctx, params| async move { h.create_sphere(&ctx, params).await },
                         )
                         .await
                     })
@@ -380,8 +380,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.index_record(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.index_record(&ctx, params).await
                     })
                     .await
                 }
@@ -403,7 +403,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.index_record(&ctx, input).await },
+                            |ctx, params| async move { h.index_record(&ctx, params).await },
                         )
                         .await
                     })
@@ -417,8 +417,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.invite_member(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.invite_member(&ctx, params).await
                     })
                     .await
                 }
@@ -440,7 +440,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.invite_member(&ctx, input).await },
+                            |ctx, params| async move { h.invite_member(&ctx, params).await },
                         )
                         .await
                     })
@@ -454,8 +454,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, input| async move {
-                        h.leave_sphere(&ctx, input).await
+                    crate::xrpc::serve_procedure_no_output(req, body, module, |ctx, params| async move {
+                        h.leave_sphere(&ctx, params).await
                     })
                     .await
                 }
@@ -477,7 +477,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.leave_sphere(&ctx, input).await },
+                            |ctx, params| async move { h.leave_sphere(&ctx, params).await },
                         )
                         .await
                     })
@@ -561,8 +561,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.moderate(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.moderate(&ctx, params).await
                     })
                     .await
                 }
@@ -584,7 +584,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.moderate(&ctx, input).await },
+                            |ctx, params| async move { h.moderate(&ctx, params).await },
                         )
                         .await
                     })
@@ -598,8 +598,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.update_member(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.update_member(&ctx, params).await
                     })
                     .await
                 }
@@ -621,7 +621,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.update_member(&ctx, input).await },
+                            |ctx, params| async move { h.update_member(&ctx, params).await },
                         )
                         .await
                     })
@@ -635,8 +635,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    crate::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.update_sphere(&ctx, input).await
+                    crate::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.update_sphere(&ctx, params).await
                     })
                     .await
                 }
@@ -658,7 +658,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         crate::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.update_sphere(&ctx, input).await },
+                            |ctx, params| async move { h.update_sphere(&ctx, params).await },
                         )
                         .await
                     })

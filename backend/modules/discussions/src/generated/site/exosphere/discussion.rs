@@ -225,8 +225,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.create_reply(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.create_reply(&ctx, params).await
                     })
                     .await
                 }
@@ -248,7 +248,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.create_reply(&ctx, input).await },
+                            |ctx, params| async move { h.create_reply(&ctx, params).await },
                         )
                         .await
                     })
@@ -262,8 +262,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.create_thread(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.create_thread(&ctx, params).await
                     })
                     .await
                 }
@@ -285,7 +285,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.create_thread(&ctx, input).await },
+                            |ctx, params| async move { h.create_thread(&ctx, params).await },
                         )
                         .await
                     })
@@ -303,7 +303,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         req,
                         body,
                         module,
-                        |ctx, input| async move { h.delete_reply(&ctx, input).await },
+                        |ctx, params| async move { h.delete_reply(&ctx, params).await },
                     )
                     .await
                 }
@@ -325,7 +325,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.delete_reply(&ctx, input).await },
+                            |ctx, params| async move { h.delete_reply(&ctx, params).await },
                         )
                         .await
                     })
@@ -343,7 +343,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         req,
                         body,
                         module,
-                        |ctx, input| async move { h.delete_thread(&ctx, input).await },
+                        |ctx, params| async move { h.delete_thread(&ctx, params).await },
                     )
                     .await
                 }
@@ -365,7 +365,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.delete_thread(&ctx, input).await },
+                            |ctx, params| async move { h.delete_thread(&ctx, params).await },
                         )
                         .await
                     })
@@ -490,8 +490,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.react(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.react(&ctx, params).await
                     })
                     .await
                 }
@@ -513,7 +513,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.react(&ctx, input).await },
+                            |ctx, params| async move { h.react(&ctx, params).await },
                         )
                         .await
                     })
@@ -527,8 +527,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.unreact(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.unreact(&ctx, params).await
                     })
                     .await
                 }
@@ -550,7 +550,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.unreact(&ctx, input).await },
+                            |ctx, params| async move { h.unreact(&ctx, params).await },
                         )
                         .await
                     })
@@ -564,8 +564,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.update_reply(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.update_reply(&ctx, params).await
                     })
                     .await
                 }
@@ -587,7 +587,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.update_reply(&ctx, input).await },
+                            |ctx, params| async move { h.update_reply(&ctx, params).await },
                         )
                         .await
                     })
@@ -601,8 +601,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.update_thread(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.update_thread(&ctx, params).await
                     })
                     .await
                 }
@@ -624,7 +624,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.update_thread(&ctx, input).await },
+                            |ctx, params| async move { h.update_thread(&ctx, params).await },
                         )
                         .await
                     })

@@ -252,8 +252,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.create_comment(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.create_comment(&ctx, params).await
                     })
                     .await
                 }
@@ -275,7 +275,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.create_comment(&ctx, input).await },
+                            |ctx, params| async move { h.create_comment(&ctx, params).await },
                         )
                         .await
                     })
@@ -289,8 +289,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.create_request(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.create_request(&ctx, params).await
                     })
                     .await
                 }
@@ -312,7 +312,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.create_request(&ctx, input).await },
+                            |ctx, params| async move { h.create_request(&ctx, params).await },
                         )
                         .await
                     })
@@ -330,7 +330,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         req,
                         body,
                         module,
-                        |ctx, input| async move { h.delete_comment(&ctx, input).await },
+                        |ctx, params| async move { h.delete_comment(&ctx, params).await },
                     )
                     .await
                 }
@@ -352,7 +352,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.delete_comment(&ctx, input).await },
+                            |ctx, params| async move { h.delete_comment(&ctx, params).await },
                         )
                         .await
                     })
@@ -370,7 +370,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         req,
                         body,
                         module,
-                        |ctx, input| async move { h.delete_request(&ctx, input).await },
+                        |ctx, params| async move { h.delete_request(&ctx, params).await },
                     )
                     .await
                 }
@@ -392,7 +392,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.delete_request(&ctx, input).await },
+                            |ctx, params| async move { h.delete_request(&ctx, params).await },
                         )
                         .await
                     })
@@ -517,8 +517,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.set_status(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.set_status(&ctx, params).await
                     })
                     .await
                 }
@@ -540,7 +540,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.set_status(&ctx, input).await },
+                            |ctx, params| async move { h.set_status(&ctx, params).await },
                         )
                         .await
                     })
@@ -554,8 +554,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.unvote(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.unvote(&ctx, params).await
                     })
                     .await
                 }
@@ -577,7 +577,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.unvote(&ctx, input).await },
+                            |ctx, params| async move { h.unvote(&ctx, params).await },
                         )
                         .await
                     })
@@ -591,8 +591,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.unvote_comment(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.unvote_comment(&ctx, params).await
                     })
                     .await
                 }
@@ -614,7 +614,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.unvote_comment(&ctx, input).await },
+                            |ctx, params| async move { h.unvote_comment(&ctx, params).await },
                         )
                         .await
                     })
@@ -628,8 +628,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.update_comment(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.update_comment(&ctx, params).await
                     })
                     .await
                 }
@@ -651,7 +651,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.update_comment(&ctx, input).await },
+                            |ctx, params| async move { h.update_comment(&ctx, params).await },
                         )
                         .await
                     })
@@ -665,8 +665,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.update_request(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.update_request(&ctx, params).await
                     })
                     .await
                 }
@@ -688,7 +688,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.update_request(&ctx, input).await },
+                            |ctx, params| async move { h.update_request(&ctx, params).await },
                         )
                         .await
                     })
@@ -702,8 +702,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.vote(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.vote(&ctx, params).await
                     })
                     .await
                 }
@@ -725,7 +725,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.vote(&ctx, input).await },
+                            |ctx, params| async move { h.vote(&ctx, params).await },
                         )
                         .await
                     })
@@ -739,8 +739,8 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
                 async move {
-                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, input| async move {
-                        h.vote_comment(&ctx, input).await
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.vote_comment(&ctx, params).await
                     })
                     .await
                 }
@@ -762,7 +762,7 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                         exosphere_core::xrpc::methods::run_procedure(
                             ctx.with_module(module),
                             input,
-                            |ctx, input| async move { h.vote_comment(&ctx, input).await },
+                            |ctx, params| async move { h.vote_comment(&ctx, params).await },
                         )
                         .await
                     })
