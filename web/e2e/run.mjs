@@ -381,6 +381,41 @@ await step('bob, no administrator, gets none of the operator page', bob, async (
   check((await bob.getByRole('button', { name: 'Create Sphere' }).count()) === 0, 'bob gets the create form');
 });
 
+await step('alice makes an access token for a script on her account page, then revokes it', alice, async () => {
+  // The header's handle leads to the account page.
+  await alice.goto(`${base}/`);
+  await alice.getByTestId('signed-in-as').click();
+  await alice.waitForURL(`${base}/account`);
+  await alice.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+  const form = alice.getByTestId('token-form');
+  await form.getByLabel('Name', { exact: true }).fill(`Script ${stamp}`);
+  await form.getByRole('radio', { name: /Read and write/ }).check();
+  await form.getByRole('button', { name: 'Create token' }).click();
+  const secret = (await alice.getByTestId('new-token-value').textContent()).trim();
+  check(secret.startsWith('exo_'), `the new token is shown: ${secret}`);
+  const row = alice.getByTestId('token-row').filter({ hasText: `Script ${stamp}` });
+  await row.waitFor();
+  check(!(await row.textContent()).includes(secret), 'the list never shows a secret');
+  await axe(alice, 'account');
+  await screenshots(alice, 'account');
+
+  // A script (no browser, no cookie) acts as alice with it.
+  const asScript = () =>
+    fetch(`${base}/xrpc/site.exosphere.auth.getSession`, { headers: { authorization: `Bearer ${secret}` } });
+  const ok = await asScript();
+  const who = await ok.json();
+  check(ok.status === 200 && who.did && who.handle === env.ALICE_HANDLE, `the token acts as alice: ${ok.status} ${JSON.stringify(who)}`);
+  // Its use shows on the page once it reloads.
+  await alice.reload();
+  await row.getByTestId('token-last-used').filter({ hasNotText: 'never used' }).waitFor();
+
+  await row.getByRole('button', { name: `Revoke Script ${stamp}` }).click();
+  await row.waitFor({ state: 'detached' });
+  const refused = await asScript();
+  const body = await refused.json();
+  check(refused.status === 401 && body.error === 'InvalidToken', `a revoked token is refused: ${refused.status} ${JSON.stringify(body)}`);
+});
+
 await step('no page broke its Content-Security-Policy', anon, async () => {
   check(cspViolations.length === 0, `CSP violations:\n${cspViolations.join('\n')}`);
 });

@@ -115,9 +115,14 @@ function AccountControls() {
   }
   return (
     <span class={s.row}>
-      <span class={`${s.small} ${css.handle}`} data-testid="signed-in-as">
+      <a
+        class={`${s.small} ${css.handle}`}
+        href="/account"
+        data-testid="signed-in-as"
+        title="Your account and access tokens"
+      >
         {current.handle ? `@${current.handle}` : current.did}
-      </span>
+      </a>
       <button
         type="button"
         class={s.button.secondary}

@@ -28,4 +28,5 @@ describeLimits('LIMITS mirror the Lexicons', LIMITS, {
     ['instance/revokeInviteCode.json', input('code')],
   ],
   inviteNote: [['instance/createInviteCode.json', input('note')]],
+  tokenName: [['auth/createToken.json', input('name')]],
 });

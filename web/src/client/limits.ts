@@ -18,6 +18,7 @@ export const LIMITS = {
   inviteMember: { minLength: 1, maxLength: 2048 },
   inviteCode: { maxLength: 64 },
   inviteNote: { maxLength: 1000, maxGraphemes: 100 },
+  tokenName: { minLength: 1, maxLength: 300, maxGraphemes: 100 },
 } as const satisfies Record<string, TextLimit>;
 
 /** Slugs: lowercase letters, digits and single hyphens (sphere.json). */

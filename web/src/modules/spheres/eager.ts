@@ -1,5 +1,6 @@
 // Core's pages imported directly, for the server render (one synchronous pass).
 import type { ModuleRoute } from '../../client';
+import { AccountPage } from './pages/account';
 import { AdminPage } from './pages/admin';
 import { HomePage } from './pages/home';
 import { InvitePage } from './pages/invite';
@@ -17,4 +18,5 @@ export const coreRoutes: ModuleRoute[] = [
   { path: paths.members, queries: queries.members, component: MembersPage },
   { path: paths.invite, queries: queries.invite, component: InvitePage },
   { path: paths.admin, queries: queries.admin, component: AdminPage },
+  { path: paths.account, queries: queries.account, component: AccountPage },
 ];

@@ -26,4 +26,9 @@ export const coreRoutes: ModuleRoute[] = [
     component: lazy(() => import('./pages/invite').then((m) => m.InvitePage)),
   },
   { path: paths.admin, queries: queries.admin, component: lazy(() => import('./pages/admin').then((m) => m.AdminPage)) },
+  {
+    path: paths.account,
+    queries: queries.account,
+    component: lazy(() => import('./pages/account').then((m) => m.AccountPage)),
+  },
 ];

@@ -1,5 +1,5 @@
 // Core's pages (the Sphere list, sign-in, a Sphere's home, members, settings,
-// invitation and the instance's administration) and the queries each page
+// invitation, the instance's administration and one's own account) and the queries each page
 // reads first, shared by the lazy (browser, index.ts) and eager (server,
 // eager.ts) pages. Core is not a module: it knows the modules only through
 // client/ (installedModules).
@@ -22,6 +22,9 @@ export const adminSpheresQuery = () => querySpec('site.exosphere.instance.listSp
 export const creatorsQuery = () => querySpec('site.exosphere.instance.listCreators', { limit: ADMIN_PAGE_SIZE });
 export const inviteCodesQuery = () => querySpec('site.exosphere.instance.listInviteCodes', { limit: ADMIN_PAGE_SIZE });
 
+/** The signed-in person's personal access tokens (account page). */
+export const tokensQuery = () => querySpec('site.exosphere.auth.listTokens', {});
+
 /** The whole Sphere's Atom feed (public Spheres; the server serves it). */
 export const sphereFeedPath = (slug: string) => `${spherePath(slug)}/feed.atom`;
 
@@ -33,6 +36,7 @@ export const paths = {
   members: '/s/:sphere/members',
   invite: '/s/:sphere/invite',
   admin: '/admin',
+  account: '/account',
 } as const;
 
 const sphereHomeQueries = (slug: string) => [sphereQuery(slug), activityQuery(slug)];
@@ -50,4 +54,6 @@ export const queries: Record<keyof typeof paths, (route: PageProps) => QuerySpec
   invite: ({ params }) => [sphereQuery(params.sphere ?? '')],
   // Non-administrators get NotAllowed for the lists; the page then shows only that.
   admin: () => [instanceQuery(), adminSpheresQuery(), creatorsQuery(), inviteCodesQuery()],
+  // Signed out, the API answers AuthRequired; the page then asks to sign in.
+  account: () => [tokensQuery()],
 };
