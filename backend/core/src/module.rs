@@ -186,6 +186,32 @@ pub struct Gated<'a> {
     pub sphere: &'a SphereRow,
 }
 
+/// The Spheres the gate has read in one write transaction, by AT URI
+/// (unknown ones too). Only core's records change a Sphere's row, standing
+/// or members, so the gate forgets them all whenever it indexes one; a new
+/// transaction takes a new memo, so what other transactions committed is
+/// read afresh.
+#[derive(Default)]
+pub struct SphereMemo {
+    spheres: std::collections::HashMap<String, Option<SphereRow>>,
+}
+
+impl SphereMemo {
+    /// The Sphere at `uri`, read once.
+    fn get(&mut self, conn: &mut SqliteConnection, uri: &str) -> Result<Option<&SphereRow>, Error> {
+        if !self.spheres.contains_key(uri) {
+            let row = store::sphere_by_uri(conn, uri)?;
+            self.spheres.insert(uri.to_owned(), row);
+        }
+        Ok(self.spheres.get(uri).and_then(Option::as_ref))
+    }
+
+    /// Forgets every Sphere read.
+    pub fn clear(&mut self) {
+        self.spheres.clear();
+    }
+}
+
 /// A page of a Sphere's activity, as asked of each module.
 #[derive(Debug, Clone)]
 pub struct ActivityQuery {
@@ -424,7 +450,21 @@ impl Registry {
     /// (except to a rebuild, which the operator runs); otherwise it is `Ignored`. Deletes go
     /// straight to the module.
     pub fn index(&self, conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
+        self.index_in(conn, event, &mut SphereMemo::default())
+    }
+
+    /// [`Registry::index`] for one of many events of a transaction: the
+    /// Spheres the gate reads are kept in `spheres` (one per transaction, see
+    /// [`SphereMemo`]) instead of read again for each event.
+    pub fn index_in(
+        &self,
+        conn: &mut SqliteConnection,
+        event: &RecordEvent<'_>,
+        spheres: &mut SphereMemo,
+    ) -> Result<IndexOutcome, Error> {
         if let Some(outcome) = crate::sphere::index_core_record(conn, event) {
+            // A Sphere, member or moderation record may have changed what the gate reads.
+            spheres.clear();
             return outcome;
         }
         let Some((module, role)) = self
@@ -446,7 +486,7 @@ impl Registry {
         let Some(sphere_uri) = record.get("sphere").and_then(serde_json::Value::as_str) else {
             return Ok(IndexOutcome::Rejected(ValidationError::required("sphere")));
         };
-        let Some(sphere) = store::sphere_by_uri(conn, sphere_uri)? else {
+        let Some(sphere) = spheres.get(conn, sphere_uri)? else {
             return Ok(IndexOutcome::Ignored);
         };
         if sphere.is_suspended() && event.source != Source::Rebuild {
@@ -458,13 +498,13 @@ impl Registry {
             return Ok(IndexOutcome::Ignored);
         }
         let allowed = match role {
-            Role::Writer => store::may_write(conn, &sphere, event.did)?,
+            Role::Writer => store::may_write(conn, sphere, event.did)?,
             Role::Moderator => store::may_moderate(conn, sphere.id, event.did)?,
         };
         if !allowed {
             return Ok(IndexOutcome::Ignored);
         }
-        module.index_record(conn, &Gated { event, sphere: &sphere })
+        module.index_record(conn, &Gated { event, sphere })
     }
 
     /// Every module's end-of-transaction work (see [`Module::before_commit`]).
@@ -543,6 +583,76 @@ mod tests {
             Registry::new(vec![Arc::new(Fake("a", Z)), Arc::new(Fake("b", Z))]),
             Err(RegistryError::DuplicateCollection { .. })
         ));
+    }
+
+    /// A module that indexes whatever its gate lets through.
+    struct Takes;
+
+    impl Module for Takes {
+        fn name(&self) -> &'static str {
+            "a"
+        }
+        fn label(&self) -> &'static str {
+            "A"
+        }
+        fn collections(&self) -> &'static [Collection] {
+            A
+        }
+        fn configure(&self, _: &mut ServiceConfig, _: &AppContext) {}
+        fn index_record(&self, _: &mut SqliteConnection, _: &Gated<'_>) -> Result<IndexOutcome, Error> {
+            Ok(IndexOutcome::Indexed)
+        }
+    }
+
+    #[test]
+    fn the_gate_reads_a_sphere_again_after_a_core_record_changed_it() -> anyhow::Result<()> {
+        use diesel::connection::SimpleConnection;
+        let dir = tempfile::tempdir()?;
+        let db = crate::Db::open(&dir.path().join("db.sqlite"))?;
+        let registry = Registry::new(vec![Arc::new(Takes)])?;
+        let mut conn = db.conn()?;
+        registry.migrate(&mut conn)?;
+        conn.batch_execute(
+            "INSERT INTO spheres (uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+             VALUES ('at://did:plc:owner/site.exosphere.sphere/s', 'bafyold', 'did:plc:owner', 'memo', 'Memo', 'public',
+                     'open', '[\"a\"]', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        )?;
+        let sphere_uri = "at://did:plc:owner/site.exosphere.sphere/s";
+        let item = serde_json::json!({ "sphere": sphere_uri });
+        let record = |rkey: &'static str| RecordEvent {
+            source: Source::Jetstream,
+            did: "did:plc:writer",
+            collection: "x.y.a",
+            rkey,
+            op: RecordOp::Create,
+            cid: Some("bafyitem"),
+            record: Some(&item),
+        };
+        // The owner turns the module off, in the same transaction as records before and after.
+        let off = serde_json::json!({
+            "$type": crate::lexicon::site::exosphere::sphere::NSID, "slug": "memo", "name": "Memo",
+            "visibility": "public", "writeMode": "open", "modules": [], "createdAt": "2026-01-01T00:00:00.000Z"
+        });
+        let sphere_update = RecordEvent {
+            source: Source::Jetstream,
+            did: "did:plc:owner",
+            collection: crate::lexicon::site::exosphere::sphere::NSID,
+            rkey: "s",
+            op: RecordOp::Update,
+            cid: Some("bafynew"),
+            record: Some(&off),
+        };
+        let outcomes = conn.immediate_transaction(|c| {
+            let mut memo = SphereMemo::default();
+            let before = registry.index_in(c, &record("1"), &mut memo)?;
+            let update = registry.index_in(c, &sphere_update, &mut memo)?;
+            let after = registry.index_in(c, &record("2"), &mut memo)?;
+            Ok::<_, Error>((before, update, after))
+        })?;
+        assert!(matches!(outcomes.0, IndexOutcome::Indexed), "{outcomes:?}");
+        assert!(matches!(outcomes.1, IndexOutcome::Indexed), "{outcomes:?}");
+        assert!(matches!(outcomes.2, IndexOutcome::Ignored), "the module is off now: {outcomes:?}");
+        Ok(())
     }
 
     #[test]

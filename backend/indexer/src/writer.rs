@@ -23,7 +23,7 @@ use diesel::connection::SimpleConnection;
 use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
-use exosphere_core::module::Registry;
+use exosphere_core::module::{Registry, SphereMemo};
 use exosphere_core::sphere::CORE_COLLECTIONS;
 use exosphere_core::sphere::store::remember_handle;
 use exosphere_core::{Db, Error, IndexOutcome, RecordEvent, RecordOp, Source};
@@ -227,6 +227,7 @@ impl Writer {
             // Sign-ins and other processes make accounts known too.
             known.refresh(c)?;
             let rebuilding = rebuilding(c)?;
+            let mut spheres = SphereMemo::default();
             let mut held = Vec::new();
             let mut counters = Counters::default();
             let mut last = high;
@@ -261,9 +262,9 @@ impl Writer {
                 }
                 counters.events += 1;
                 let outcome = if isolate {
-                    c.transaction(|c| apply(c, &self.registry, known, event))
+                    c.transaction(|c| apply(c, &self.registry, known, &mut spheres, event))
                 } else {
-                    apply(c, &self.registry, known, event)
+                    apply(c, &self.registry, known, &mut spheres, event)
                 };
                 match outcome {
                     Ok(IndexOutcome::Rejected(_)) | Err(_) if !isolate => return Err(BatchError::Retry),
@@ -389,6 +390,7 @@ pub fn apply(
     conn: &mut SqliteConnection,
     registry: &Registry,
     known: &mut KnownAccounts,
+    spheres: &mut SphereMemo,
     event: &Event,
 ) -> Result<IndexOutcome, Error> {
     match event.kind {
@@ -419,7 +421,7 @@ pub fn apply(
                     "cid", "missing",
                 )));
             }
-            let outcome = registry.index(
+            let outcome = registry.index_in(
                 conn,
                 &RecordEvent {
                     source: Source::Jetstream,
@@ -430,6 +432,7 @@ pub fn apply(
                     cid: commit.cid.as_deref(),
                     record,
                 },
+                spheres,
             )?;
             if matches!(outcome, IndexOutcome::Indexed | IndexOutcome::Unchanged) {
                 known.know(conn, &event.did)?;

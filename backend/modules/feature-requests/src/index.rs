@@ -159,32 +159,32 @@ fn delete_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<I
 /// `site.exosphere.featureRequestVote`: one live vote per person per request.
 fn index_vote(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexOutcome, Error> {
     let (event, sphere) = (gated.event, gated.sphere);
-    let uri = event.uri();
     let record: feature_request_vote::Record = exosphere_core::decode_or_return!(event);
-    let Some(request) = target(conn, "request", &record.subject.uri)? else {
-        return Ok(IndexOutcome::Ignored);
-    };
-    if sphere.id != request.sphere_id {
-        return Ok(IndexOutcome::Ignored);
-    }
     let w = weight(&record.created_at, chrono::Utc::now());
-    // Voting twice changes nothing (the same record again, or a second record
-    // by the same person): both are uniqueness conflicts, ignored.
-    let inserted = sql(
-        "INSERT OR IGNORE INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind::<Text, _>(&uri)
+    // One statement finds the request (in this Sphere) and inserts the vote;
+    // the migration's trigger notes the count's change. Voting twice changes
+    // nothing (the same record again, or a second record by the same
+    // person): both are uniqueness conflicts, ignored.
+    let inserted = sql("INSERT OR IGNORE INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at)
+         SELECT ?, ?, id, ?, ?, ? FROM fr_requests WHERE uri = ? AND sphere_id = ?")
+    .bind::<Text, _>(event.uri())
     .bind::<Text, _>(event.cid())
-    .bind::<BigInt, _>(request.id)
     .bind::<Text, _>(event.did)
     .bind::<Double, _>(w)
     .bind::<Text, _>(&record.created_at)
+    .bind::<Text, _>(&record.subject.uri)
+    .bind::<BigInt, _>(sphere.id)
     .execute(conn)?;
-    if inserted == 0 {
-        return Ok(IndexOutcome::Unchanged);
+    if inserted > 0 {
+        return Ok(IndexOutcome::Indexed);
     }
-    votes_changed(conn, request.id, 1, w)?;
-    Ok(IndexOutcome::Indexed)
+    // Nothing inserted: a vote already there, or no such request in this Sphere.
+    let request = target(conn, "request", &record.subject.uri)?;
+    Ok(if request.is_some_and(|r| r.sphere_id == sphere.id) {
+        IndexOutcome::Unchanged
+    } else {
+        IndexOutcome::Ignored
+    })
 }
 
 /// Advances the board clock (see the migration's fr_clock) and returns the new value.

@@ -33,6 +33,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration { id: "0001_feature_requests", sql: include_str!("../migrations/0001_feature_requests.sql") },
     Migration { id: "0002_deferred_search", sql: include_str!("../migrations/0002_deferred_search.sql") },
     Migration { id: "0003_deferred_votes", sql: include_str!("../migrations/0003_deferred_votes.sql") },
+    Migration {
+        id: "0004_vote_count_trigger",
+        sql: include_str!("../migrations/0004_vote_count_trigger.sql"),
+    },
 ];
 
 impl Module for FeatureRequests {
