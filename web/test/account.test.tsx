@@ -93,6 +93,23 @@ describe('the account page', () => {
     expect(screen.queryByTestId('token-row')).toBeNull();
   });
 
+  it('keeps a token whose revocation failed, says why, and lets the person try again', async () => {
+    fakeServer({
+      '/xrpc/site.exosphere.auth.revokeToken': () => ({
+        status: 404,
+        body: { error: 'TokenNotFound', message: 'you have no token with this id' },
+      }),
+    });
+    renderAccount(alice, { tokens: [used] });
+    const row = screen.getByTestId('token-row');
+    const revoke = within(row).getByRole('button', { name: 'Revoke Nightly export' }) as HTMLButtonElement;
+    fireEvent.click(revoke);
+    await settle();
+    expect(within(row).getByRole('alert').textContent).toContain('you have no token with this id');
+    expect(screen.getByTestId('token-row')).toBe(row);
+    expect(revoke.disabled).toBe(false);
+  });
+
   it('sends no expiry for a token that never expires', async () => {
     const made = { id: '3kforever', name: 'Cron', access: 'read', createdAt: '2026-01-05T00:00:00Z' };
     const server = fakeServer({

@@ -12,6 +12,7 @@ export * from './sphere';
 export * from './ssr-data';
 export * from './theme';
 export * from './validate';
+export * from './ui/action';
 export * from './ui/alert';
 export * from './ui/field';
 export * from './ui/format';

@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import {
   type ApiError,
+  CopyButton,
   ErrorAlert,
   formatDate,
   LIMITS,
@@ -19,6 +20,7 @@ import {
   styles as s,
   TextField,
   toApiError,
+  useAction,
   usePageMeta,
   useQuery,
   useSignInHref,
@@ -184,8 +186,6 @@ function TokenForm({ onCreated }: { onCreated: (secret: string, token: Token) =>
 
 /** The secret just made: shown this once, with a Copy button where the browser allows it. */
 function NewToken({ secret, token }: { secret: string; token: Token }) {
-  const [copied, setCopied] = useState<string>();
-  const clipboard = typeof navigator !== 'undefined' ? navigator.clipboard : undefined;
   const origin = typeof location !== 'undefined' ? location.origin : '';
   return (
     <div class={`${s.alert.success} ${s.stackSm}`} data-testid="new-token">
@@ -196,25 +196,7 @@ function NewToken({ secret, token }: { secret: string; token: Token }) {
         <code class={css.code} data-testid="new-token-value">
           {secret}
         </code>
-        {clipboard && (
-          <button
-            type="button"
-            class={s.button.secondary}
-            onClick={() =>
-              clipboard.writeText(secret).then(
-                () => setCopied('Copied.'),
-                () => setCopied('Could not copy: select the token instead.'),
-              )
-            }
-          >
-            Copy<span class={s.visuallyHidden}> the token</span>
-          </button>
-        )}
-        {copied && (
-          <span class={s.small} role="status">
-            {copied}
-          </span>
-        )}
+        <CopyButton text={secret} what="the token" />
       </div>
       <span class={s.small}>
         For an MCP client, the server is <code class={css.code}>{origin}/mcp</code> with the header{' '}
@@ -225,8 +207,7 @@ function NewToken({ secret, token }: { secret: string; token: Token }) {
 }
 
 function TokenRow({ token, onRevoked }: { token: Token; onRevoked: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const expired = token.expiresAt !== undefined && Date.parse(token.expiresAt) <= Date.now();
   return (
     <li class={s.card} data-testid="token-row" data-token-id={token.id}>
@@ -251,17 +232,7 @@ function TokenRow({ token, onRevoked }: { token: Token; onRevoked: () => void })
             class={s.button.danger}
             disabled={busy}
             aria-label={`Revoke ${token.name}`}
-            onClick={async () => {
-              setBusy(true);
-              setError(undefined);
-              try {
-                await xrpcProcedure('site.exosphere.auth.revokeToken', { id: token.id });
-                onRevoked();
-              } catch (e) {
-                setError(toApiError(e));
-                setBusy(false);
-              }
-            }}
+            onClick={() => run(() => xrpcProcedure('site.exosphere.auth.revokeToken', { id: token.id }), onRevoked)}
           >
             Revoke
           </button>

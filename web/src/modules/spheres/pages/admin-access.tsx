@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import {
   type ApiError,
+  CopyButton,
   ErrorAlert,
   formatDate,
   LIMITS,
@@ -12,6 +13,7 @@ import {
   styles as s,
   TextField,
   toApiError,
+  useAction,
   usePagedQuery,
   validateText,
   xrpcProcedure,
@@ -140,8 +142,7 @@ function GrantForm({ onGranted }: { onGranted: (c: Creator) => void }) {
 
 function CreatorRow({ creator, onRevoked }: { creator: Creator; onRevoked: () => void }) {
   const name = creator.handle ? `@${creator.handle}` : creator.did;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   return (
     <li class={s.card} data-testid="creator-row">
       <div class={s.spread}>
@@ -154,17 +155,7 @@ function CreatorRow({ creator, onRevoked }: { creator: Creator; onRevoked: () =>
           class={s.button.danger}
           disabled={busy}
           aria-label={`Revoke ${name}`}
-          onClick={async () => {
-            setBusy(true);
-            setError(undefined);
-            try {
-              await xrpcProcedure('site.exosphere.instance.revokeCreation', { did: creator.did });
-              onRevoked();
-            } catch (e) {
-              setError(toApiError(e));
-              setBusy(false);
-            }
-          }}
+          onClick={() => run(() => xrpcProcedure('site.exosphere.instance.revokeCreation', { did: creator.did }), onRevoked)}
         >
           Revoke
         </button>
@@ -265,8 +256,6 @@ function InviteForm({ onCreated }: { onCreated: (invite: Invite) => void }) {
 
 /** The code just made, to hand over: large, in monospace, with a Copy button where the browser allows it. */
 function NewCode({ invite }: { invite: Invite }) {
-  const [copied, setCopied] = useState<string>();
-  const clipboard = typeof navigator !== 'undefined' ? navigator.clipboard : undefined;
   return (
     <div class={`${s.alert.success} ${s.stackSm}`} data-testid="new-invite-code">
       <span role="status">New invite code{invite.note ? ` (${invite.note})` : ''}:</span>
@@ -274,25 +263,7 @@ function NewCode({ invite }: { invite: Invite }) {
         <code class={css.newCode} data-testid="new-invite-code-value">
           {invite.code}
         </code>
-        {clipboard && (
-          <button
-            type="button"
-            class={s.button.secondary}
-            onClick={() =>
-              clipboard.writeText(invite.code).then(
-                () => setCopied('Copied.'),
-                () => setCopied('Could not copy: select the code instead.'),
-              )
-            }
-          >
-            Copy<span class={s.visuallyHidden}> the invite code</span>
-          </button>
-        )}
-        {copied && (
-          <span class={s.small} role="status">
-            {copied}
-          </span>
-        )}
+        <CopyButton text={invite.code} what="the invite code" />
       </div>
       <span class={s.small}>It works once: whoever creates a Sphere with it uses it up.</span>
     </div>
@@ -300,8 +271,7 @@ function NewCode({ invite }: { invite: Invite }) {
 }
 
 function InviteRow({ invite, onRevoked }: { invite: Invite; onRevoked: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const used = invite.usedBy !== undefined;
   return (
     <li class={s.card} data-testid="invite-code" data-code={invite.code}>
@@ -324,17 +294,9 @@ function InviteRow({ invite, onRevoked }: { invite: Invite; onRevoked: () => voi
               class={s.button.danger}
               disabled={busy}
               aria-label={`Revoke invite code ${invite.code}`}
-              onClick={async () => {
-                setBusy(true);
-                setError(undefined);
-                try {
-                  await xrpcProcedure('site.exosphere.instance.revokeInviteCode', { code: invite.code });
-                  onRevoked();
-                } catch (e) {
-                  setError(toApiError(e));
-                  setBusy(false);
-                }
-              }}
+              onClick={() =>
+                run(() => xrpcProcedure('site.exosphere.instance.revokeInviteCode', { code: invite.code }), onRevoked)
+              }
             >
               Revoke
             </button>
