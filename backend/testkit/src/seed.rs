@@ -46,6 +46,7 @@ pub async fn index(ctx: &AppContext, batch: Vec<Record>) -> anyhow::Result<usize
         .db
         .write(move |c| {
             let mut indexed = 0;
+            let mut spheres = exosphere_core::module::SphereMemo::default();
             for r in &batch {
                 let event = RecordEvent {
                     source: Source::Rebuild,
@@ -56,7 +57,7 @@ pub async fn index(ctx: &AppContext, batch: Vec<Record>) -> anyhow::Result<usize
                     cid: Some(&r.cid),
                     record: Some(&r.value),
                 };
-                match registry.index(c, &event)? {
+                match registry.index_in(c, &event, &mut spheres)? {
                     IndexOutcome::Indexed => indexed += 1,
                     // A seed whose records don't all land measures less than it says.
                     other => {

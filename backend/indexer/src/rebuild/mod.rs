@@ -378,7 +378,8 @@ fn collections(ctx: &AppContext) -> Vec<String> {
     all
 }
 
-/// Indexes records inside the caller's transaction, each in its own savepoint.
+/// Indexes records inside the caller's transaction, each in its own savepoint
+/// (the gate reads each Sphere once for all of them).
 fn index_records(
     c: &mut diesel::SqliteConnection,
     registry: &exosphere_core::module::Registry,
@@ -386,9 +387,10 @@ fn index_records(
 ) -> Result<Report, exosphere_core::Error> {
     use diesel::Connection;
     let mut round = Report::default();
+    let mut spheres = exosphere_core::module::SphereMemo::default();
     for found in records {
         let outcome = c.transaction(|c| {
-            registry.index(
+            registry.index_in(
                 c,
                 &RecordEvent {
                     source: Source::Rebuild,
@@ -399,6 +401,7 @@ fn index_records(
                     cid: Some(&found.cid),
                     record: Some(&found.value),
                 },
+                &mut spheres,
             )
         });
         match &outcome {

@@ -3,21 +3,20 @@ import { type ApiError, toApiError } from '../errors';
 import * as s from '../styles.css';
 
 /**
- * A button's API call (revoke, remove): `busy` while it runs and after it
- * succeeded (the row it belongs to goes away), `error` when it failed (the
- * button works again).
+ * A form's or a button's API call: `busy` while it runs, `error` when it
+ * failed (cleared when it runs again); `done` gets the answer.
  */
 export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
-  async function run(work: () => Promise<unknown>, done: () => void) {
+  async function run<T>(work: () => Promise<T>, done: (out: T) => void) {
     setBusy(true);
     setError(undefined);
     try {
-      await work();
-      done();
+      done(await work());
     } catch (e) {
       setError(toApiError(e));
+    } finally {
       setBusy(false);
     }
   }

@@ -5,7 +5,6 @@
 // and last use, and revokes it.
 import { useState } from 'preact/hooks';
 import {
-  type ApiError,
   CopyButton,
   ErrorAlert,
   formatDate,
@@ -19,7 +18,6 @@ import {
   SkeletonList,
   styles as s,
   TextField,
-  toApiError,
   useAction,
   usePageMeta,
   useQuery,
@@ -134,30 +132,26 @@ function TokenForm({ onCreated }: { onCreated: (secret: string, token: Token) =>
   const [access, setAccess] = useState<Access>('read');
   const [expiry, setExpiry] = useState<Expiry>('90');
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const invalid = validateText('Name', name.trim(), LIMITS.tokenName, true);
 
   async function submit(e: Event) {
     e.preventDefault();
     setSubmitted(true);
     if (invalid) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const out = await xrpcProcedure('site.exosphere.auth.createToken', {
-        name: name.trim(),
-        access,
-        expiresInDays: expiry === 'never' ? undefined : Number(expiry),
-      });
-      onCreated(out.token, out.info);
-      setName('');
-      setSubmitted(false);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      () =>
+        xrpcProcedure('site.exosphere.auth.createToken', {
+          name: name.trim(),
+          access,
+          expiresInDays: expiry === 'never' ? undefined : Number(expiry),
+        }),
+      (out) => {
+        onCreated(out.token, out.info);
+        setName('');
+        setSubmitted(false);
+      },
+    );
   }
 
   return (

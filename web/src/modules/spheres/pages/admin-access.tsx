@@ -2,7 +2,6 @@
 // accounts administrators allowed, and single-use invite codes.
 import { useState } from 'preact/hooks';
 import {
-  type ApiError,
   CopyButton,
   ErrorAlert,
   formatDate,
@@ -12,7 +11,6 @@ import {
   SkeletonList,
   styles as s,
   TextField,
-  toApiError,
   useAction,
   usePagedQuery,
   validateText,
@@ -87,8 +85,7 @@ export function CreationSection({ policy }: { policy: string }) {
 function GrantForm({ onGranted }: { onGranted: (c: Creator) => void }) {
   const [account, setAccount] = useState('');
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string>();
   const clean = account.trim().replace(/^@/, '');
   const invalid = validateText('Handle or DID', clean, {}, true);
@@ -97,20 +94,16 @@ function GrantForm({ onGranted }: { onGranted: (c: Creator) => void }) {
     e.preventDefault();
     setSubmitted(true);
     if (invalid) return;
-    setBusy(true);
-    setError(undefined);
     setDone(undefined);
-    try {
-      const out = await xrpcProcedure('site.exosphere.instance.grantCreation', { account: clean });
-      onGranted(out.creator);
-      setDone(`${out.creator.handle ? `@${out.creator.handle}` : out.creator.did} may now create Spheres.`);
-      setAccount('');
-      setSubmitted(false);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      () => xrpcProcedure('site.exosphere.instance.grantCreation', { account: clean }),
+      (out) => {
+        onGranted(out.creator);
+        setDone(`${out.creator.handle ? `@${out.creator.handle}` : out.creator.did} may now create Spheres.`);
+        setAccount('');
+        setSubmitted(false);
+      },
+    );
   }
 
   return (
@@ -214,24 +207,19 @@ export function InvitesSection({ policy }: { policy: string }) {
 
 function InviteForm({ onCreated }: { onCreated: (invite: Invite) => void }) {
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  const { busy, error, run } = useAction();
   const invalid = validateText('Note', note, LIMITS.inviteNote);
 
   async function submit(e: Event) {
     e.preventDefault();
     if (invalid) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const out = await xrpcProcedure('site.exosphere.instance.createInviteCode', { note: note.trim() || undefined });
-      onCreated(out.invite);
-      setNote('');
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      () => xrpcProcedure('site.exosphere.instance.createInviteCode', { note: note.trim() || undefined }),
+      (out) => {
+        onCreated(out.invite);
+        setNote('');
+      },
+    );
   }
 
   return (

@@ -17,6 +17,7 @@ import {
   styles as s,
   TextField,
   toApiError,
+  useAction,
   usePagedQuery,
   usePageMeta,
   useSphere,
@@ -109,8 +110,7 @@ function InviteForm({ sphere, onInvited }: { sphere: SphereView; onInvited: (m: 
   const [handle, setHandle] = useState('');
   const [role, setRole] = useState<'member' | 'admin'>('member');
   const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof toApiError>>();
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string>();
   const invalid = validateText('Handle', handle.trim().replace(/^@/, ''), LIMITS.inviteMember, true);
 
@@ -118,21 +118,17 @@ function InviteForm({ sphere, onInvited }: { sphere: SphereView; onInvited: (m: 
     e.preventDefault();
     setSubmitted(true);
     if (invalid) return;
-    setBusy(true);
-    setError(undefined);
     setDone(undefined);
-    try {
-      const member = handle.trim().replace(/^@/, '');
-      const out = await xrpcProcedure('site.exosphere.sphere.inviteMember', { sphere: sphere.slug, member, role });
-      onInvited(out.member);
-      setDone(`Invited ${out.member.handle ? `@${out.member.handle}` : out.member.did}.`);
-      setHandle('');
-      setSubmitted(false);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    const member = handle.trim().replace(/^@/, '');
+    await run(
+      () => xrpcProcedure('site.exosphere.sphere.inviteMember', { sphere: sphere.slug, member, role }),
+      (out) => {
+        onInvited(out.member);
+        setDone(`Invited ${out.member.handle ? `@${out.member.handle}` : out.member.did}.`);
+        setHandle('');
+        setSubmitted(false);
+      },
+    );
   }
 
   return (
@@ -188,8 +184,7 @@ function MemberRow({
 }) {
   const name = member.handle ? `@${member.handle}` : member.did;
   const [role, setRole] = useState<'member' | 'admin'>(member.role === 'admin' ? 'admin' : 'member');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof toApiError>>();
+  const { busy, error, run } = useAction();
   const self = member.did === viewerDid.value;
   const owner = member.role === 'owner';
   // Only the owner changes roles; owners and admins revoke (the API has the last word).
@@ -198,20 +193,10 @@ function MemberRow({
     manage && !owner && !self && member.status !== 'revoked' && (isOwner(sphere) || member.role === 'member');
 
   async function send(input: { role?: 'member' | 'admin'; revoke?: boolean }) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const out = await xrpcProcedure('site.exosphere.sphere.updateMember', {
-        sphere: sphere.slug,
-        member: member.did,
-        ...input,
-      });
-      onUpdated(out.member);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      () => xrpcProcedure('site.exosphere.sphere.updateMember', { sphere: sphere.slug, member: member.did, ...input }),
+      (out) => onUpdated(out.member),
+    );
   }
 
   return (
