@@ -16,7 +16,8 @@
 //! Run: `cargo bench --workspace --bench discussions`
 //! (`BENCH_SECONDS` per phase, default 8; `BENCH_CLIENTS`, default 64;
 //! `BENCH_THREADS` and `BENCH_REPLIES` change the size; `BENCH_DATA=<dir>`
-//! keeps the seeded database there for the next run to reuse.)
+//! keeps the seeded database there for the next run to reuse; `BENCH_KEEP_PAGE=<file>`
+//! writes the rendered thread page there, to profile its render.)
 
 use std::time::Instant;
 
@@ -218,7 +219,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Server renders, one at a time, signed in.
     let client = reqwest::Client::builder().no_proxy().default_headers(signed_in()?).build()?;
-    let render = async |number: u64| -> anyhow::Result<(f64, usize)> {
+    let render = async |number: u64| -> anyhow::Result<(f64, String)> {
         let t = Instant::now();
         let response = client.get(format!("{base}/s/bench/discussions/{number}")).send().await?;
         anyhow::ensure!(response.status().is_success(), "render failed: {}", response.status());
@@ -229,7 +230,7 @@ async fn main() -> anyhow::Result<()> {
             body.matches("Reply ").count(),
             body.matches(&format!("in thread {number}:")).count()
         );
-        Ok((t.elapsed().as_secs_f64() * 1000.0, body.len()))
+        Ok((t.elapsed().as_secs_f64() * 1000.0, body))
     };
     let quantiles = |mut times: Vec<f64>| {
         times.sort_by(f64::total_cmp);
@@ -260,14 +261,15 @@ async fn main() -> anyhow::Result<()> {
     }
     let after_cold = split().await?;
     let mut warm = Vec::new();
-    let mut size = 0;
+    let mut page = String::new();
     for i in 0..200 {
-        let (ms, bytes) = render(1).await?;
+        let (ms, body) = render(1).await?;
         if i >= 20 {
             warm.push(ms);
         }
-        size = bytes;
+        page = body;
     }
+    let size = page.len();
     let after_warm = split().await?;
     let ((cold50, cold99), (warm50, warm99)) = (quantiles(cold), quantiles(warm));
     println!("\nthread page with 100 replies, signed in (prefetch + QuickJS render + HTTP), {size} B:");
@@ -280,6 +282,16 @@ async fn main() -> anyhow::Result<()> {
         "  the same page again: p50 {warm50:.2} ms, p99 {warm99:.2} ms ({})",
         means(after_cold, after_warm)
     );
+    match exosphere_testkit::server::node_render_time(&page, "/s/bench/discussions/1", 300)? {
+        Some(node) => println!(
+            "  the same bundle and page in Node (V8, warm; data parse + render): p50 {:.2} ms, p99 {:.2} ms",
+            node.p50, node.p99
+        ),
+        None => println!("  (no Node here: its render time of the page is not measured)"),
+    }
+    if let Some(path) = std::env::var_os("BENCH_KEEP_PAGE") {
+        std::fs::write(path, &page)?;
+    }
     println!("target: render p50 < 10 ms");
     running.handle.stop(true).await;
     Ok(())
