@@ -3858,6 +3858,8 @@ export interface operations {
                 status?: string[];
                 /** @description Only requests by this account. */
                 author?: string;
+                /** @description Only requests the viewer voted for: the "I voted" filter. Needs sign-in (AuthRequired without it). */
+                voted?: boolean;
                 /** @description Full-text search over title and description. */
                 q?: string;
                 /** @description Page size. */

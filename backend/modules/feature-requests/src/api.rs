@@ -159,9 +159,17 @@ impl Handlers for Api {
                 let access = Access::resolve(c, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
                 let moderator = access.can(Action::Moderate);
+                let viewer = access.viewer_did();
+                // "I voted" is the viewer's own list: shared only with their own later reads.
+                let voted_by = match params.voted {
+                    Some(true) => Some(viewer.clone().ok_or_else(|| {
+                        Error::new(ErrorKind::AuthRequired, "sign in to list the requests you voted for")
+                    })?),
+                    _ => None,
+                };
                 let key = format!(
-                    "listRequests {} {moderator} {sort:?} {:?} {:?} {:?} {} {:?}",
-                    access.sphere.id, params.status, params.author, params.q, params.limit, params.cursor
+                    "listRequests {} {moderator} {sort:?} {:?} {:?} {:?} {:?} {} {:?}",
+                    access.sphere.id, params.status, params.author, voted_by, params.q, params.limit, params.cursor
                 );
                 let query = ListQuery {
                     sphere_id: access.sphere.id,
@@ -170,12 +178,12 @@ impl Handlers for Api {
                     sort,
                     statuses: params.status,
                     author: params.author,
+                    voted_by,
                     q: params.q.filter(|q| !q.trim().is_empty()),
                     limit: params.limit,
                     cursor,
                 };
                 let page = shared.get_or(key, || store::list_requests(c, &query))?;
-                let viewer = access.viewer_did();
                 let voted = store::viewer_votes(c, viewer.as_deref(), page.0.iter().map(|r| r.id))?;
                 Ok((page, voted, access.viewer.is_some()))
             })

@@ -11,6 +11,7 @@ use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
 use exosphere_core::read;
 
+use crate::generated::site::exosphere::feature_request_vote;
 use crate::ranking::{Cursor, CursorKey, Sort};
 
 /// A request with what its views show: its fields in the order of `REQUEST_SELECT`'s columns and the score after them (read by position).
@@ -121,6 +122,8 @@ pub struct ListQuery {
     pub sort: Sort,
     pub statuses: Vec<String>,
     pub author: Option<String>,
+    /// Only the requests this account voted for ("I voted").
+    pub voted_by: Option<String>,
     pub q: Option<String>,
     pub limit: i64,
     pub cursor: Option<Cursor>,
@@ -135,7 +138,8 @@ pub fn list_requests(
     let mut sql = Sql::default();
     sql.push(&REQUEST_SELECT).text(q.viewer.clone().unwrap_or_default());
     push_score(&mut sql, q.sort, snapshot);
-    let index = board_index(q.sort, q.cursor.is_none()).filter(|_| q.author.is_none() && q.q.is_none());
+    let index = board_index(q.sort, q.cursor.is_none())
+        .filter(|_| q.author.is_none() && q.voted_by.is_none() && q.q.is_none());
     sql.push(" AS score");
     match index {
         Some(index) => sql.push(&REQUEST_FROM.replacen(
@@ -155,6 +159,16 @@ pub fn list_requests(
     }
     if let Some(author) = &q.author {
         sql.push(" AND r.author_did = ?").text(author.clone());
+    }
+    if let Some(voter) = &q.voted_by {
+        // A vote's URI is in its voter's repository, so their votes are one
+        // range of the URIs' unique index (no index on voters to keep up).
+        let prefix = format!("at://{voter}/{}/", feature_request_vote::NSID);
+        let end = format!("at://{voter}/{}0", feature_request_vote::NSID);
+        sql.push(" AND r.id IN (SELECT v.request_id FROM fr_votes v WHERE v.uri > ? AND v.uri < ? AND v.voter_did = ?)")
+            .text(prefix)
+            .text(end)
+            .text(voter.clone());
     }
     if let Some(text) = &q.q {
         match read::fts_query(text) {

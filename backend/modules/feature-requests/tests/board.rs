@@ -101,6 +101,13 @@ async fn a_public_board_keeps_every_action_on_the_actors_pds() -> anyhow::Result
     let anonymous = list(&w, &Caller::anonymous(), &[("sphere", "board")]).await?;
     assert_eq!(titles(&anonymous), ["Dark mode", "Export CSV"]);
     assert!(requests(&anonymous)[0].get("viewer").is_none());
+    // "I voted" over votes that are records on the voters' PDSes.
+    assert_eq!(titles(&list(&w, &w.alice, &[("sphere", "board"), ("voted", "true")]).await?), ["Dark mode"]);
+    assert!(titles(&list(&w, &w.bob, &[("sphere", "board"), ("voted", "true")]).await?).is_empty());
+    let (status, body) =
+        query(s, &Caller::anonymous(), &format!("{FR}.listRequests"), &[("sphere", "board"), ("voted", "true")])
+            .await?;
+    assert_eq!((status.as_u16(), body["error"].as_str()), (401, Some("AuthRequired")), "{body}");
 
     let one = get(s, &w.erin, &format!("{FR}.getRequest"), &[("sphere", "board"), ("number", "1")]).await?;
     assert_eq!(one["statusHistory"][0]["status"], "planned");
@@ -246,6 +253,20 @@ async fn sorting_filtering_and_search() -> anyhow::Result<()> {
         titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("author", &w.carol.did)]).await?),
         ["Carol's idea"]
     );
+    // "I voted": each viewer's own votes, with the other filters.
+    assert_eq!(
+        titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("voted", "true")]).await?),
+        ["Dark mode", "Export to CSV"]
+    );
+    assert_eq!(
+        titles(&list(&w, &w.bob, &[("sphere", "sorts"), ("voted", "true")]).await?),
+        ["Dark mode", "Keyboard shortcuts"]
+    );
+    assert_eq!(
+        titles(&list(&w, &w.bob, &[("sphere", "sorts"), ("voted", "true"), ("status", "open")]).await?),
+        ["Dark mode"]
+    );
+    assert_eq!(titles(&list(&w, &w.bob, &[("sphere", "sorts"), ("voted", "false")]).await?).len(), 5);
     assert_eq!(titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "dark")]).await?), ["Dark mode"]);
     assert_eq!(
         titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "csv expo")]).await?),

@@ -54,24 +54,58 @@ export function statusTone(status: string): 'neutral' | 'accent' | 'success' | '
   }
 }
 
-/** What the board shows, as kept in its URL (`?sort=new&status=open&q=dark`). */
+/** What the board shows by default, as Fider does: what is still to come. */
+export const DEFAULT_STATUSES: readonly Status[] = ['open', 'planned', 'in-progress'];
+
+/**
+ * What the board shows, as kept in its URL
+ * (`?sort=new&status=open,planned&by=did:plc:…&voted=1&q=dark`). `statuses`
+ * empty means every status (`status=all`); no `status` at all means
+ * DEFAULT_STATUSES. `by` is an author's DID ("My requests" is the viewer's
+ * own), `voted` the viewer's votes ("I voted").
+ */
 export interface BoardState {
   sort: Sort;
-  status: Status | '';
+  statuses: readonly Status[];
+  by: string;
+  voted: boolean;
   q: string;
 }
 
 export function boardStateFromQuery(query: Record<string, string | undefined>): BoardState {
   const sort = SORTS.some((s) => s.value === query.sort) ? (query.sort as Sort) : 'top';
-  const status = STATUSES.some((s) => s.value === query.status) ? (query.status as Status) : '';
+  let statuses: readonly Status[] = DEFAULT_STATUSES;
+  if (query.status === 'all') {
+    statuses = [];
+  } else if (query.status !== undefined) {
+    // In the order of STATUSES, each once; nothing valid falls back to the default.
+    const listed = query.status.split(',');
+    const valid = STATUSES.map((s) => s.value).filter((v) => listed.includes(v));
+    if (valid.length > 0) statuses = valid;
+  }
+  const by = /^did:[a-z]+:[A-Za-z0-9._:%-]{1,2000}$/.test(query.by ?? '') ? (query.by as string) : '';
+  const voted = query.voted === '1';
   const q = (query.q ?? '').trim().slice(0, BOARD_LIMITS.searchQuery.maxLength);
-  return { sort, status, q };
+  return { sort, statuses, by, voted, q };
+}
+
+/** Whether `statuses` is the board's default selection. */
+export function isDefaultStatuses(statuses: readonly Status[]): boolean {
+  return statuses.length === DEFAULT_STATUSES.length && DEFAULT_STATUSES.every((s) => statuses.includes(s));
 }
 
 export function boardUrl(slug: string, state: BoardState): string {
   return withQuery(boardPath(slug), {
     sort: state.sort === 'top' ? undefined : state.sort,
-    status: state.status || undefined,
+    status: isDefaultStatuses(state.statuses)
+      ? undefined
+      : state.statuses.length === 0
+        ? 'all'
+        : STATUSES.map((s) => s.value)
+            .filter((v) => state.statuses.includes(v))
+            .join(','),
+    by: state.by || undefined,
+    voted: state.voted ? '1' : undefined,
     q: state.q || undefined,
   });
 }
@@ -80,7 +114,9 @@ export function boardQuery(slug: string, state: BoardState) {
   return querySpec('site.exosphere.featureRequest.listRequests', {
     sphere: slug,
     sort: state.sort,
-    status: state.status ? [state.status] : undefined,
+    status: state.statuses.length > 0 ? [...state.statuses] : undefined,
+    author: state.by || undefined,
+    voted: state.voted || undefined,
     q: state.q || undefined,
     limit: BOARD_PAGE_SIZE,
   });

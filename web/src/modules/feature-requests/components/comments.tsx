@@ -110,6 +110,7 @@ function CommentTree({ nodes, depth, ctx }: { nodes: CommentNode<CommentView>[];
 function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
   const mine = comment.author.did === viewerDid.value;
   const [error, setError] = useState<ApiError>();
+  const [editing, setEditing] = useState(false);
 
   return (
     <article class={`${s.card} ${css.comment}`} data-testid="comment" aria-label={`Comment by ${actorName(comment.author)}`}>
@@ -127,12 +128,21 @@ function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
           {comment.updatedAt && <span>(edited)</span>}
           {comment.hidden && <span class={s.badge.danger}>Hidden</span>}
         </p>
-        <p class={s.pre}>{comment.text}</p>
-        {(ctx.canWrite || mine || ctx.canModerate) && (
+        {editing ? (
+          <EditComment comment={comment} ctx={ctx} onClose={() => setEditing(false)} />
+        ) : (
+          <p class={s.pre}>{comment.text}</p>
+        )}
+        {!editing && (ctx.canWrite || mine || ctx.canModerate) && (
           <div class={s.row}>
             {ctx.canWrite && (
               <button type="button" class={s.button.ghost} onClick={() => ctx.reply(comment)}>
                 Reply
+              </button>
+            )}
+            {mine && (
+              <button type="button" class={s.button.ghost} onClick={() => setEditing(true)}>
+                Edit comment
               </button>
             )}
             {mine && <DeleteComment comment={comment} ctx={ctx} onError={setError} />}
@@ -154,6 +164,59 @@ function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
         )}
       </div>
     </article>
+  );
+}
+
+/** The author's edit form, in place of the comment's text until it is saved or cancelled. */
+function EditComment({ comment, ctx, onClose }: { comment: CommentView; ctx: TreeContext; onClose: () => void }) {
+  const [text, setText] = useState(comment.text);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const invalid = validateText('Comment', text, BOARD_LIMITS.commentText, true);
+  return (
+    <form
+      class={s.stack}
+      noValidate
+      data-testid="edit-comment-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (invalid) return;
+        setBusy(true);
+        setError(undefined);
+        try {
+          await xrpcProcedure('site.exosphere.featureRequest.updateComment', {
+            sphere: ctx.sphere,
+            comment: comment.uri,
+            text: text.trim(),
+          });
+          ctx.reload();
+          onClose();
+        } catch (err) {
+          setError(toApiError(err));
+          setBusy(false);
+        }
+      }}
+    >
+      <TextField
+        label="Edit your comment"
+        value={text}
+        onInput={setText}
+        limit={BOARD_LIMITS.commentText}
+        error={invalid}
+        multiline
+        rows={4}
+        required
+      />
+      {error && <ErrorAlert error={error} />}
+      <div class={s.row}>
+        <button type="submit" class={s.button.primary} disabled={busy}>
+          {busy ? 'Saving…' : 'Save comment'}
+        </button>
+        <button type="button" class={s.button.secondary} onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }
 

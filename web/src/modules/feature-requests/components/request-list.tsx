@@ -6,7 +6,18 @@ import type { RequestView } from '../types';
 import * as css from './request-list.css';
 
 /** The board's list: one row per request with its vote button, title, status and counts. */
-export function RequestList({ slug, requests, canVote }: { slug: string; requests: RequestView[]; canVote: boolean }) {
+export function RequestList({
+  slug,
+  requests,
+  canVote,
+  signInHref,
+}: {
+  slug: string;
+  requests: RequestView[];
+  canVote: boolean;
+  /** For visitors who aren't signed in: each count links there. */
+  signInHref?: string | undefined;
+}) {
   return (
     <ul class={s.list} data-testid="request-list">
       {requests.map((r) => (
@@ -15,6 +26,7 @@ export function RequestList({ slug, requests, canVote }: { slug: string; request
             initial={{ voted: r.viewer?.voted ?? false, voteCount: r.voteCount }}
             send={requestVoteSender(slug, r.number)}
             canVote={canVote}
+            signInHref={signInHref}
             subject={r.title}
           />
           <div class={css.body}>

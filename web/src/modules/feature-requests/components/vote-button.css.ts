@@ -37,3 +37,17 @@ export const arrow = style({ fontSize: '0.8rem' });
 export const number = style({ fontWeight: 700, fontVariantNumeric: 'tabular-nums' });
 export const unit = style({ fontSize: '0.75rem' });
 export const error = style({ color: vars.color.danger, fontSize: '0.8rem', maxWidth: '12rem', textAlign: 'center' });
+
+/** The count as a link to sign in, with its words under it. */
+export const signIn = style({
+  display: 'inline-flex',
+  flexDirection: 'column',
+  alignItems: 'center',
+  gap: vars.space.xs,
+  color: vars.color.text,
+  textDecoration: 'none',
+  maxWidth: '5rem',
+  textAlign: 'center',
+  selectors: { '&:hover': { color: vars.color.accent } },
+});
+export const signInText = style({ fontSize: '0.75rem', color: vars.color.accent, textDecoration: 'underline', lineHeight: 1.2 });

@@ -8,15 +8,31 @@ interface Props {
   send: (vote: boolean) => Promise<VoteSnapshot>;
   /** False for people who may not vote here: they see the count only. */
   canVote: boolean;
+  /** For visitors who aren't signed in: the count links there, saying "Sign in to vote". */
+  signInHref?: string | undefined;
   /** What is voted on, for screen readers ("Vote for …"). */
   subject: string;
   size?: 'large' | 'small';
 }
 
 /** The upvote toggle: optimistic, rolled back (with the API's message) when the server refuses.
- *  People who may not vote see the count only (no vote state is made for them). */
+ *  People who may not vote see the count only (no vote state is made for them); visitors who
+ *  aren't signed in see it as a link to sign in. */
 export function VoteButton(props: Props) {
-  return props.canVote ? <VoteToggle {...props} /> : <VoteCount voteCount={props.initial.voteCount} size={props.size} />;
+  if (props.canVote) return <VoteToggle {...props} />;
+  const count = <VoteCount voteCount={props.initial.voteCount} size={props.size} />;
+  if (!props.signInHref) return count;
+  return (
+    <a
+      class={css.signIn}
+      href={props.signInHref}
+      title={`Sign in to vote for ${props.subject}`}
+      data-testid="sign-in-to-vote"
+    >
+      {count}
+      <span class={css.signInText}>Sign in to vote</span>
+    </a>
+  );
 }
 
 function VoteCount({ voteCount, size = 'large' }: { voteCount: number; size?: Props['size'] }) {
@@ -55,7 +71,7 @@ function VoteToggle({ initial, send, subject, size = 'large' }: Props) {
         <span aria-hidden="true" class={css.arrow}>
           ▲
         </span>
-        <span class={css.unit}>Vote</span>
+        <span class={css.unit}>{voted ? 'Voted' : 'Vote'}</span>
         <span class={css.number}>
           <span class={s.visuallyHidden}>, </span>
           {voteCount}

@@ -15,6 +15,7 @@ import {
   usePageMeta,
   useSignInHref,
   useSphere,
+  viewerDid,
 } from '../../../client';
 import { RequestList } from '../components/request-list';
 import {
@@ -22,7 +23,9 @@ import {
   boardQuery,
   boardStateFromQuery,
   boardUrl,
+  DEFAULT_STATUSES,
   feedPath,
+  isDefaultStatuses,
   MODULE_LABEL,
   MODULE_NAME,
   newRequestPath,
@@ -86,6 +89,13 @@ function Filters({ slug, state }: { slug: string; state: BoardState }) {
   const [q, setQ] = useState(state.q);
   useEffect(() => setQ(state.q), [state.q]);
   const go = (next: Partial<BoardState>) => route(boardUrl(slug, { ...state, ...next }), true);
+  const viewer = viewerDid.value;
+  const toggleStatus = (status: Status) =>
+    go({
+      statuses: state.statuses.includes(status)
+        ? state.statuses.filter((s) => s !== status)
+        : [...state.statuses, status],
+    });
 
   return (
     <div class={css.filters}>
@@ -105,21 +115,44 @@ function Filters({ slug, state }: { slug: string; state: BoardState }) {
         </button>
       </form>
       <SelectField<Sort> label="Sort" value={state.sort} options={SORTS} onChange={(sort) => go({ sort })} testId="sort" />
-      <SelectField<Status | ''>
-        label="Status"
-        value={state.status}
-        options={[{ value: '', label: 'All statuses' }, ...STATUSES]}
-        onChange={(status) => go({ status })}
-        testId="status-filter"
-      />
+      <fieldset class={css.chips} data-testid="status-filter">
+        <legend class={css.chipsLegend}>Status</legend>
+        {STATUSES.map((o) => (
+          <Chip key={o.value} label={o.label} checked={state.statuses.includes(o.value)} onChange={() => toggleStatus(o.value)} />
+        ))}
+        {!isDefaultStatuses(state.statuses) && (
+          <button type="button" class={css.reset} onClick={() => go({ statuses: DEFAULT_STATUSES })} data-testid="status-reset">
+            Reset
+          </button>
+        )}
+      </fieldset>
+      {viewer && (
+        <fieldset class={css.chips} data-testid="mine-filter">
+          <legend class={css.chipsLegend}>Only</legend>
+          <Chip label="My requests" checked={state.by === viewer} onChange={() => go({ by: state.by === viewer ? '' : viewer })} />
+          <Chip label="I voted" checked={state.voted} onChange={() => go({ voted: !state.voted })} />
+        </fieldset>
+      )}
     </div>
   );
 }
 
+/** A checkbox that looks like a toggle chip. */
+function Chip({ label, checked, onChange }: { label: string; checked: boolean; onChange: () => void }) {
+  return (
+    <label class={css.chip}>
+      <input type="checkbox" class={css.chipInput} checked={checked} onChange={onChange} />
+      {label}
+    </label>
+  );
+}
+
 function Requests({ sphere, state }: { sphere: SphereView; state: BoardState }) {
+  const signIn = useSignInHref();
+  const anonymous = session.value !== undefined && !session.value.loggedIn;
   const list = usePagedQuery(boardQuery(sphere.slug, state), (out) => out.requests);
   const first = list.first;
-  const filtered = !!(state.q || state.status);
+  const filtered = !!(state.q || state.by || state.voted || !isDefaultStatuses(state.statuses));
   return (
     <section aria-labelledby="requests-heading" class={s.stackSm}>
       <h2 id="requests-heading" class={s.visuallyHidden}>
@@ -134,7 +167,12 @@ function Requests({ sphere, state }: { sphere: SphereView; state: BoardState }) 
           {filtered ? 'No requests match.' : 'No requests yet.'}
         </p>
       ) : (
-        <RequestList slug={sphere.slug} requests={list.items.value} canVote={canWrite(sphere)} />
+        <RequestList
+          slug={sphere.slug}
+          requests={list.items.value}
+          canVote={canWrite(sphere)}
+          signInHref={anonymous ? signIn : undefined}
+        />
       )}
       {list.moreError.value && <ErrorAlert error={list.moreError.value} retry={() => void list.loadMore()} />}
       {list.hasMore.value && (

@@ -94,7 +94,7 @@ function Request({ sphere, number }: { sphere: SphereView; number: number }) {
       : undefined;
   return (
     <>
-      <RequestBody sphere={sphere} data={data} resource={resource} />
+      <RequestBody sphere={sphere} data={data} resource={resource} signInHref={signIn} />
       <StatusSection sphere={sphere} data={data} reload={() => void resource.refetch()} />
       <Comments
         sphere={sphere.slug}
@@ -112,10 +112,13 @@ function RequestBody({
   sphere,
   data,
   resource,
+  signInHref,
 }: {
   sphere: SphereView;
   data: RequestOutput;
   resource: Resource<RequestOutput>;
+  /** For visitors who aren't signed in. */
+  signInHref: string | undefined;
 }) {
   const r = data.request;
   usePageMeta({ title: `${r.title} · ${sphere.name}`, description: excerpt(r.description ?? r.title) });
@@ -129,6 +132,7 @@ function RequestBody({
           initial={{ voted: r.viewer?.voted ?? false, voteCount: r.voteCount }}
           send={requestVoteSender(sphere.slug, r.number)}
           canVote={canWrite(sphere)}
+          signInHref={signInHref}
           subject={r.title}
         />
         <div class={css.titleBlock}>

@@ -1,10 +1,11 @@
 // The board's components and its page, rendered in happy-dom.
-import { fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, LocationProvider, specKey } from '../../../client';
+import { ApiError, LocationProvider, sessionResource, specKey } from '../../../client';
 import { RequestList } from '../components/request-list';
 import { VoteButton } from '../components/vote-button';
 import { BoardPage } from '../pages/board';
+import { RequestPage } from '../pages/request';
 import { queries } from '../routes';
 import { fakeServer, request, settle, sphere } from './fixtures';
 
@@ -18,6 +19,14 @@ describe('RequestList', () => {
     expect(items[1]?.textContent).toContain('Done');
     expect(items[1]?.textContent).toContain('Hidden');
     expect(screen.getAllByRole('button', { name: /Vote/ })).toHaveLength(2);
+  });
+
+  it('tells visitors who are not signed in to sign in to vote', () => {
+    render(<RequestList slug="demo" requests={[request(5)]} canVote={false} signInHref="/login?next=%2F" />);
+    expect(screen.queryByRole('button')).toBeNull();
+    const link = screen.getByRole('link', { name: /Sign in to vote/ });
+    expect(link.getAttribute('href')).toBe('/login?next=%2F');
+    expect(link.textContent).toBe('5votesSign in to vote');
   });
 
   it('shows counts without buttons to people who may not vote', () => {
@@ -45,6 +54,13 @@ describe('VoteButton', () => {
     expect(button.getAttribute('aria-pressed')).toBe('false');
     expect(button.textContent).toContain('9');
     expect(screen.getByRole('alert').textContent).toBe('Only members may vote here');
+  });
+
+  it('says whether the viewer voted', () => {
+    render(<VoteButton initial={{ voted: true, voteCount: 3 }} send={vi.fn()} canVote subject="Dark mode" />);
+    const button = screen.getByRole('button', { name: /Voted/ });
+    expect(button.getAttribute('aria-pressed')).toBe('true');
+    expect(button.textContent).toContain('Voted');
   });
 
   it('keeps the vote the server confirmed', async () => {
@@ -129,5 +145,151 @@ describe('the board page', () => {
     await settle();
     expect(screen.queryByTestId('new-request')).toBeNull();
     expect(screen.queryByTestId('vote-button')).toBeNull();
+  });
+
+  /** A server that knows who is signed in (the app shell loads the session as it starts). */
+  function boardServer(loggedIn: boolean) {
+    const server = fakeServer({
+      '/xrpc/site.exosphere.auth.getSession': () => ({
+        body: loggedIn ? { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } : { loggedIn: false },
+      }),
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({
+        body: { sphere: loggedIn ? sphere : { ...sphere, viewer: undefined } },
+      }),
+      '/xrpc/site.exosphere.featureRequest.listRequests': () => ({ body: { requests: [request(1)] } }),
+    });
+    sessionResource();
+    return server;
+  }
+  const lastList = (server: ReturnType<typeof fakeServer>) =>
+    server.calls.filter((c) => c.path.endsWith('listRequests')).at(-1)?.search;
+  const checked = (name: string) => (screen.getByRole('checkbox', { name }) as HTMLInputElement).checked;
+
+  it('shows open, planned and in-progress requests by default, and filters by any statuses', async () => {
+    const server = boardServer(true);
+    renderBoard('/s/demo/feature-requests');
+    await settle();
+    expect(lastList(server)?.getAll('status')).toEqual(['open', 'planned', 'in-progress']);
+    expect(['Open', 'Planned', 'In progress', 'Done', 'Declined'].map(checked)).toEqual([true, true, true, false, false]);
+    expect(screen.queryByTestId('status-reset')).toBeNull();
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Done' }));
+    expect(new URLSearchParams(location.search).get('status')).toBe('open,planned,in-progress,done');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Open' }));
+    expect(new URLSearchParams(location.search).get('status')).toBe('planned,in-progress');
+
+    cleanup();
+    renderBoard('/s/demo/feature-requests?status=done,declined');
+    await settle();
+    expect(lastList(server)?.getAll('status')).toEqual(['done', 'declined']);
+    expect(['Open', 'Done', 'Declined'].map(checked)).toEqual([false, true, true]);
+    fireEvent.click(screen.getByTestId('status-reset'));
+    expect(location.search).toBe('');
+
+    cleanup();
+    renderBoard('/s/demo/feature-requests?status=all');
+    await settle();
+    expect(lastList(server)?.has('status')).toBe(false);
+  });
+
+  it('filters a signed-in member’s own requests and those they voted for', async () => {
+    const server = boardServer(true);
+    renderBoard('/s/demo/feature-requests');
+    await settle();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'I voted' }));
+    expect(new URLSearchParams(location.search).get('voted')).toBe('1');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'My requests' }));
+    expect(new URLSearchParams(location.search).get('by')).toBe('did:plc:me');
+
+    cleanup();
+    renderBoard('/s/demo/feature-requests?by=did:plc:me&voted=1');
+    await settle();
+    expect([checked('My requests'), checked('I voted')]).toEqual([true, true]);
+    const search = lastList(server);
+    expect([search?.get('author'), search?.get('voted')]).toEqual(['did:plc:me', 'true']);
+  });
+
+  it('offers visitors who are not signed in no personal filters, and a sign-in link on each count', async () => {
+    boardServer(false);
+    renderBoard('/s/demo/feature-requests');
+    await settle();
+    expect(screen.queryByRole('checkbox', { name: 'I voted' })).toBeNull();
+    expect(screen.queryByTestId('vote-button')).toBeNull();
+    expect(screen.getByTestId('sign-in-to-vote').getAttribute('href')).toMatch(/^\/login/);
+  });
+});
+
+describe('a comment', () => {
+  it('is edited in place by its author, and the saved text shows', async () => {
+    let text = 'Yes plese';
+    const comment = () => ({
+      uri: 'at://did:plc:me/site.exosphere.featureRequestComment/1',
+      text,
+      author: { did: 'did:plc:me', handle: 'me.test' },
+      voteCount: 0,
+      createdAt: '2026-01-04T00:00:00Z',
+    });
+    const server = fakeServer({
+      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1), statusHistory: [] } }),
+      '/xrpc/site.exosphere.featureRequest.listComments': () => ({ body: { comments: [comment()] } }),
+      '/xrpc/site.exosphere.featureRequest.updateComment': ({ body }) => {
+        text = (body as { text: string }).text;
+        return { body: { comment: { ...comment(), updatedAt: '2026-01-05T00:00:00Z' } } };
+      },
+    });
+    sessionResource();
+    history.replaceState(null, '', '/s/demo/feature-requests/1');
+    render(
+      <LocationProvider>
+        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
+      </LocationProvider>,
+    );
+    await settle();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit comment' }));
+    const field = screen.getByLabelText('Edit your comment') as HTMLTextAreaElement;
+    expect(field.value).toBe('Yes plese');
+    fireEvent.input(field, { target: { value: ' Yes please ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save comment' }));
+    await settle();
+    const update = server.calls.find((c) => c.path.endsWith('updateComment'));
+    expect(update?.body).toEqual({ sphere: 'demo', comment: comment().uri, text: 'Yes please' });
+    expect(screen.queryByTestId('edit-comment-form')).toBeNull();
+    expect(screen.getByTestId('comment').textContent).toContain('Yes please');
+  });
+
+  it('keeps the edit form with the API message when the edit is refused', async () => {
+    fakeServer({
+      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1), statusHistory: [] } }),
+      '/xrpc/site.exosphere.featureRequest.listComments': () => ({
+        body: {
+          comments: [
+            { uri: 'at://c/1', text: 'Mine', author: { did: 'did:plc:me' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
+            { uri: 'at://c/2', text: 'Theirs', author: { did: 'did:plc:bob' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
+          ],
+        },
+      }),
+      '/xrpc/site.exosphere.featureRequest.updateComment': () => ({
+        status: 403,
+        body: { error: 'Forbidden', message: 'Only the author may edit a comment' },
+      }),
+    });
+    sessionResource();
+    render(
+      <LocationProvider>
+        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
+      </LocationProvider>,
+    );
+    await settle();
+    // Only the viewer's own comment offers editing.
+    expect(screen.getAllByRole('button', { name: 'Edit comment' })).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit comment' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save comment' }));
+    await settle();
+    expect(screen.getByRole('alert').textContent).toContain('Only the author may edit a comment');
+    expect(screen.getByTestId('edit-comment-form')).toBeTruthy();
   });
 });

@@ -36,6 +36,17 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     await vote.click();
     await item.getByRole('button', { name: /^Vote/, pressed: true }).waitFor();
     check((await item.innerText()).includes('1'), 'the vote count shows 1');
+    check((await item.getByTestId('vote-button').innerText()).includes('Voted'), 'the button says alice voted');
+    // "I voted" lists what alice voted for; "My requests" what she wrote (nothing: bob wrote it).
+    await alice.getByRole('checkbox', { name: 'I voted' }).check();
+    await alice.waitForURL(/voted=1/);
+    await item.waitFor();
+    await alice.getByRole('checkbox', { name: 'My requests' }).check();
+    await alice.waitForURL(/by=did/);
+    await alice.getByTestId('no-requests').waitFor();
+    await screenshots(alice, 'board-filters');
+    await alice.getByRole('checkbox', { name: 'My requests' }).uncheck();
+    await item.waitFor();
     await item.getByRole('link', { name: title }).click();
     await alice.getByLabel('Comment', { exact: true }).fill('Yes please, my eyes thank you');
     await alice.getByRole('button', { name: 'Post comment' }).click();
@@ -75,6 +86,8 @@ export async function anonymous({ base, publicSlug, anon, step, check, axe, scre
     // The count itself: the card's text also holds "#1", the request's number.
     const votes = (await item.getByTestId('vote-count').innerText()).trim();
     check(/^1\b/.test(votes), `anonymous board shows 1 vote: ${JSON.stringify(votes)}`);
+    const signIn = item.getByRole('link', { name: /Sign in to vote/ });
+    check(/^\/login/.test((await signIn.getAttribute('href')) ?? ''), 'the count asks an anonymous visitor to sign in to vote');
     await axe(anon, 'board');
     await screenshots(anon, 'board');
   });

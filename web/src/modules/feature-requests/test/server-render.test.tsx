@@ -45,7 +45,7 @@ describe('the board, server-rendered', () => {
     expect(exosphereQueries('/s/demo/feature-requests?sort=new').map((q) => q.key)).toEqual([
       'site.exosphere.auth.getSession',
       'site.exosphere.sphere.getSphere?sphere=demo',
-      'site.exosphere.featureRequest.listRequests?limit=25&sort=new&sphere=demo',
+      'site.exosphere.featureRequest.listRequests?limit=25&sort=new&sphere=demo&status=in-progress&status=open&status=planned',
     ]);
   });
 

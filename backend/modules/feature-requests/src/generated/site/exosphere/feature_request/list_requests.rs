@@ -8,7 +8,7 @@ pub const NSID: &str = "site.exosphere.featureRequest.listRequests";
 pub const DESCRIPTION: &str = "Feature requests of a Sphere: sorted, filtered, searched, paginated.";
 
 /// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
-pub const INPUT_SCHEMA: &str = "{\"properties\":{\"author\":{\"description\":\"Only requests by this account.\",\"format\":\"did\",\"type\":\"string\"},\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":50,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"},\"q\":{\"description\":\"Full-text search over title and description. At most 300 bytes of UTF-8.\",\"maxLength\":300,\"type\":\"string\"},\"sort\":{\"default\":\"top\",\"description\":\"top: most votes. new: newest. trending: votes weighted by recency. Known values: top, new, trending.\",\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"status\":{\"description\":\"Only requests with one of these statuses.\",\"items\":{\"description\":\"Known values: open, planned, in-progress, done, declined. At most 64 bytes of UTF-8.\",\"maxLength\":64,\"type\":\"string\"},\"maxItems\":8,\"type\":\"array\"}},\"required\":[\"sphere\"],\"type\":\"object\"}";
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"author\":{\"description\":\"Only requests by this account.\",\"format\":\"did\",\"type\":\"string\"},\"cursor\":{\"description\":\"Opaque cursor from a previous page. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"type\":\"string\"},\"limit\":{\"default\":50,\"description\":\"Page size.\",\"format\":\"int64\",\"maximum\":100,\"minimum\":1,\"type\":\"integer\"},\"q\":{\"description\":\"Full-text search over title and description. At most 300 bytes of UTF-8.\",\"maxLength\":300,\"type\":\"string\"},\"sort\":{\"default\":\"top\",\"description\":\"top: most votes. new: newest. trending: votes weighted by recency. Known values: top, new, trending.\",\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"status\":{\"description\":\"Only requests with one of these statuses.\",\"items\":{\"description\":\"Known values: open, planned, in-progress, done, declined. At most 64 bytes of UTF-8.\",\"maxLength\":64,\"type\":\"string\"},\"maxItems\":8,\"type\":\"array\"},\"voted\":{\"description\":\"Only requests the viewer voted for: the \\\"I voted\\\" filter. Needs sign-in (AuthRequired without it).\",\"type\":\"boolean\"}},\"required\":[\"sphere\"],\"type\":\"object\"}";
 
 /// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
 pub const OUTPUT_SCHEMA: Option<&str> = Some(
@@ -29,6 +29,9 @@ pub struct Params {
     /// Only requests by this account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// Only requests the viewer voted for: the "I voted" filter. Needs sign-in (AuthRequired without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voted: Option<bool>,
     /// Full-text search over title and description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
@@ -93,6 +96,7 @@ impl exosphere_core::lexicon::FromQuery for Params {
             sort: q.string("sort").unwrap_or_else(|| "top".to_owned()),
             status: q.strings("status"),
             author: q.string("author"),
+            voted: q.boolean("voted")?,
             q: q.string("q"),
             limit: q.integer("limit")?.unwrap_or_else(|| 50),
             cursor: q.string("cursor"),
