@@ -55,7 +55,8 @@ export function App({ core }: { core: readonly ModuleRoute[] }) {
       </main>
       <footer class={`${s.container} ${css.footer}`}>
         <p class={`${s.muted} ${s.small}`}>
-          Exosphere — community tools on the AT Protocol. Your posts live in your own repository.
+          Exosphere — community tools on the AT Protocol. In public Spheres your posts live in your own
+          repository; private Spheres keep them on this server.
         </p>
       </footer>
     </>

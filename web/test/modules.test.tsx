@@ -168,6 +168,20 @@ describe('with fake modules installed', () => {
       ]);
     });
 
+    it('states the visibility, which can’t change, offers no choice of it and sends none', async () => {
+      const server = fakeServer({
+        '/xrpc/site.exosphere.sphere.updateSphere': () => ({ body: { sphere: { ...owner, visibility: 'private' } } }),
+      });
+      renderSettings({ ...owner, visibility: 'private' });
+      expect(screen.queryByRole('radio', { name: /Public/ })).toBeNull();
+      expect(screen.getByTestId('visibility').textContent).toContain('Private: members only');
+      fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+      await settle();
+      const call = server.calls.find((c) => c.path.endsWith('updateSphere'));
+      expect(call?.body).not.toHaveProperty('visibility');
+      expect(screen.getByText('Settings saved.')).toBeTruthy();
+    });
+
     it('keeps the list’s order', () => {
       expect(modulesToSave(['x', 'notes'], ['notes'])).toEqual(['x', 'notes']);
       expect(modulesToSave(['x', 'notes'], ['events'])).toEqual(['x', 'events']);

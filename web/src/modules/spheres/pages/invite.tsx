@@ -56,8 +56,10 @@ function Invitation({ sphere, reload }: { sphere: SphereView; reload: () => void
       <div class={s.stack}>
         <p>
           You are invited to join <strong>{sphere.name}</strong>
-          {sphere.viewer?.role ? ` as ${roleLabel(sphere.viewer.role).toLowerCase()}` : ''}. Accepting publishes a
-          membership record in your own repository.
+          {sphere.viewer?.role ? ` as ${roleLabel(sphere.viewer.role).toLowerCase()}` : ''}.{' '}
+          {sphere.visibility === 'public'
+            ? 'Accepting publishes a membership record in your own repository.'
+            : 'This Sphere is private: your membership is kept on this server, not in your repository.'}
         </p>
         {error && <ErrorAlert error={error} />}
         <div>

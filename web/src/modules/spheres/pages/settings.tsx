@@ -54,7 +54,6 @@ function Settings({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: Sphere
 function SettingsForm({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: SphereView) => void }) {
   const [name, setName] = useState(sphere.name);
   const [description, setDescription] = useState(sphere.description ?? '');
-  const [visibility, setVisibility] = useState(sphere.visibility === 'public' ? 'public' : 'private');
   const [writeMode, setWriteMode] = useState(sphere.writeMode === 'open' ? 'open' : 'members');
   // The installed modules that are on; the others in sphere.modules are kept as they are.
   const [modules, setModules] = useState<string[]>(sphere.modules.filter((name) => findModule(name)));
@@ -78,7 +77,6 @@ function SettingsForm({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: Sp
         sphere: sphere.slug,
         name: name.trim(),
         description: description.trim(),
-        visibility,
         writeMode,
         modules: modulesToSave(sphere.modules, modules),
       });
@@ -104,16 +102,18 @@ function SettingsForm({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: Sp
         multiline
         rows={4}
       />
-      <RadioGroup
-        legend="Visibility"
-        name="visibility"
-        value={visibility}
-        onChange={setVisibility}
-        options={[
-          { value: 'public', label: 'Public', hint: 'anyone can read' },
-          { value: 'private', label: 'Private', hint: 'members only' },
-        ]}
-      />
+      <div class={s.field} data-testid="visibility">
+        <span class={s.label}>Visibility</span>
+        <p style={{ margin: 0 }}>
+          {sphere.visibility === 'public'
+            ? 'Public: anyone can read, and what members write lives as records in their own repositories.'
+            : 'Private: members only, and what they write stays on this server.'}
+        </p>
+        <p class={s.hint} style={{ margin: 0 }}>
+          A Sphere’s visibility is chosen when it is created and can’t change: a public Sphere’s content is already
+          on its members’ PDSes, and a private Sphere’s was never published.
+        </p>
+      </div>
       <RadioGroup
         legend="Who can post"
         name="writeMode"
