@@ -80,6 +80,24 @@ pub fn fts_query(q: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// A full-text query for "what is like this text": any word may match
+/// (FTS5's bm25 ranks rows with more and rarer words first), words of one
+/// letter are left out, and only the last word, perhaps still being typed,
+/// is prefix-matched.
+pub fn fts_any_query(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).collect();
+    let last = words.len().saturating_sub(1);
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| *i == last || w.chars().count() > 1)
+        .map(|(i, w)| format!("\"{}\"{}", w.replace('"', "\"\""), if i == last { "*" } else { "" }))
+        .collect();
+    // The last 16 words: the end of the text is what was just typed.
+    let kept = &terms[terms.len().saturating_sub(16)..];
+    (!kept.is_empty()).then(|| kept.join(" OR "))
+}
+
 #[cfg(test)]
 mod tests {
     use diesel::connection::SimpleConnection;
@@ -105,6 +123,15 @@ mod tests {
         assert_eq!(fts_query("dark mode").as_deref(), Some("\"dark\"* \"mode\"*"));
         assert_eq!(fts_query("\"unbalanced OR ("), Some("\"unbalanced\"* \"OR\"*".to_owned()));
         assert_eq!(fts_query("  !! "), None);
+        assert_eq!(
+            fts_any_query("Dark mode, a \"theme\" o").as_deref(),
+            Some("\"Dark\" OR \"mode\" OR \"theme\" OR \"o\"*")
+        );
+        assert_eq!(fts_any_query("x").as_deref(), Some("\"x\"*"));
+        assert_eq!(fts_any_query(" ?! "), None);
+        let long = (0..20).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        assert_eq!(fts_any_query(&long).map(|q| q.matches(" OR ").count()), Some(15));
+        assert!(fts_any_query(&long).is_some_and(|q| q.starts_with("\"w4\" OR") && q.ends_with("\"w19\"*")));
     }
 
     #[tokio::test]

@@ -384,6 +384,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.featureRequest.findSimilar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Requests like a title being written, most alike first: the suggestions a new-request form shows, so people vote instead of posting again. Any word of the text may match (full-text search over titles and descriptions, the last word as a prefix), in every status; hidden requests are left out.
+         * @description Requests like a title being written, most alike first: the suggestions a new-request form shows, so people vote instead of posting again. Any word of the text may match (full-text search over titles and descriptions, the last word as a prefix), in every status; hidden requests are left out.
+         */
+        get: operations["site.exosphere.featureRequest.findSimilar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.featureRequest.getRequest": {
         parameters: {
             query?: never;
@@ -1475,6 +1495,9 @@ export interface components {
             number: number;
             /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
             sphere: string;
+        };
+        "site.exosphere.featureRequest.findSimilar.Output": {
+            requests: components["schemas"]["site.exosphere.featureRequest.defs.requestView"][];
         };
         "site.exosphere.featureRequest.getRequest.Output": {
             request: components["schemas"]["site.exosphere.featureRequest.defs.requestView"];
@@ -3658,6 +3681,87 @@ export interface operations {
             };
             /** @description PayloadTooLarge: the body is over the server's limit. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.featureRequest.findSimilar": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+                /** @description The title as typed so far. */
+                text: string;
+                /** @description How many suggestions at most. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.featureRequest.findSimilar.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -169,7 +169,13 @@ impl Handlers for Api {
                 };
                 let key = format!(
                     "listRequests {} {moderator} {sort:?} {:?} {:?} {:?} {:?} {} {:?}",
-                    access.sphere.id, params.status, params.author, voted_by, params.q, params.limit, params.cursor
+                    access.sphere.id,
+                    params.status,
+                    params.author,
+                    voted_by,
+                    params.q,
+                    params.limit,
+                    params.cursor
                 );
                 let query = ListQuery {
                     sphere_id: access.sphere.id,
@@ -195,6 +201,34 @@ impl Handlers for Api {
                 .map(|r| request_view(RequestRow { voted: voted.contains(&r.id), ..r.clone() }, signed_in))
                 .collect(),
             cursor: cursor.clone(),
+        })
+    }
+
+    async fn find_similar(
+        &self,
+        ctx: &XrpcContext,
+        params: api::find_similar::Params,
+    ) -> XrpcResult<api::find_similar::Output> {
+        let caller = ctx.caller().await?;
+        let (rows, signed_in) = ctx
+            .app()?
+            .db
+            .read(move |c| {
+                let access = Access::resolve(c, &caller, &params.sphere)?;
+                access.require(Action::Read)?;
+                let viewer = access.viewer_did();
+                let rows = store::similar_requests(
+                    c,
+                    access.sphere.id,
+                    &params.text,
+                    viewer.as_deref(),
+                    params.limit,
+                )?;
+                Ok((rows, access.viewer.is_some()))
+            })
+            .await?;
+        Ok(api::find_similar::Output {
+            requests: rows.into_iter().map(|r| request_view(r, signed_in)).collect(),
         })
     }
 

@@ -218,6 +218,31 @@ pub fn list_requests(
     Ok((rows, next))
 }
 
+/// Requests of the Sphere like `text` (a title being written), most alike
+/// first: any of its words may match (see [`read::fts_any_query`]), in any
+/// status; hidden requests and those of inactive authors are left out.
+pub fn similar_requests(
+    conn: &mut SqliteConnection,
+    sphere_id: i64,
+    text: &str,
+    viewer: Option<&str>,
+    limit: i64,
+) -> Result<Vec<RequestRow>, Error> {
+    let Some(fts) = read::fts_any_query(text) else { return Ok(Vec::new()) };
+    let mut sql = Sql::default();
+    sql.push(&REQUEST_SELECT).text(viewer.unwrap_or_default().to_owned()).push("0.0 AS score");
+    sql.push(" FROM fr_requests_fts JOIN fr_requests r ON r.id = fr_requests_fts.rowid")
+        .push(" WHERE fr_requests_fts MATCH ?")
+        .text(fts)
+        .push(" AND r.sphere_id = ?")
+        .int(sphere_id)
+        .push(&ACTIVE_AUTHOR)
+        .push(&NOT_HIDDEN)
+        .push(" ORDER BY bm25(fr_requests_fts), r.id DESC LIMIT ?")
+        .int(limit);
+    Ok(sql.typed::<RequestColumns>().load(conn)?)
+}
+
 /// Which of `requests` (ids) the viewer voted for: one statement for a page
 /// (each request one lookup in the votes' unique index), none for no one.
 pub fn viewer_votes(

@@ -104,9 +104,13 @@ async fn a_public_board_keeps_every_action_on_the_actors_pds() -> anyhow::Result
     // "I voted" over votes that are records on the voters' PDSes.
     assert_eq!(titles(&list(&w, &w.alice, &[("sphere", "board"), ("voted", "true")]).await?), ["Dark mode"]);
     assert!(titles(&list(&w, &w.bob, &[("sphere", "board"), ("voted", "true")]).await?).is_empty());
-    let (status, body) =
-        query(s, &Caller::anonymous(), &format!("{FR}.listRequests"), &[("sphere", "board"), ("voted", "true")])
-            .await?;
+    let (status, body) = query(
+        s,
+        &Caller::anonymous(),
+        &format!("{FR}.listRequests"),
+        &[("sphere", "board"), ("voted", "true")],
+    )
+    .await?;
     assert_eq!((status.as_u16(), body["error"].as_str()), (401, Some("AuthRequired")), "{body}");
 
     let one = get(s, &w.erin, &format!("{FR}.getRequest"), &[("sphere", "board"), ("number", "1")]).await?;
@@ -267,6 +271,19 @@ async fn sorting_filtering_and_search() -> anyhow::Result<()> {
         ["Dark mode"]
     );
     assert_eq!(titles(&list(&w, &w.bob, &[("sphere", "sorts"), ("voted", "false")]).await?).len(), 5);
+    // Similar requests while a title is written: any word, the last one a prefix, in any status.
+    let similar = async |text: &str| -> anyhow::Result<Vec<String>> {
+        let out =
+            get(s, &w.bob, &format!("{FR}.findSimilar"), &[("sphere", "sorts"), ("text", text)]).await?;
+        Ok(titles(&out))
+    };
+    assert_eq!(similar("A dark theme, please").await?, ["Dark mode"]);
+    let mut both = similar("keyboard or dark").await?;
+    both.sort();
+    assert_eq!(both, ["Dark mode", "Keyboard shortcuts"], "any word matches, a done request too");
+    assert_eq!(similar("Expo").await?, ["Export to CSV"], "the word being typed is a prefix");
+    assert!(similar("zebra crossing").await?.is_empty());
+    assert!(similar("?!").await?.is_empty());
     assert_eq!(titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "dark")]).await?), ["Dark mode"]);
     assert_eq!(
         titles(&list(&w, &w.alice, &[("sphere", "sorts"), ("q", "csv expo")]).await?),

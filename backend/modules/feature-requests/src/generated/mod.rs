@@ -17,6 +17,7 @@ pub const RECORD_COLLECTIONS: &[&str] = &[
 
 /// Every query NSID (GET).
 pub const QUERIES: &[&str] = &[
+    "site.exosphere.featureRequest.findSimilar",
     "site.exosphere.featureRequest.getRequest",
     "site.exosphere.featureRequest.listComments",
     "site.exosphere.featureRequest.listRequests",

@@ -17,6 +17,7 @@ import {
   validateText,
   xrpcProcedure,
 } from '../../../client';
+import { SimilarRequests } from '../components/similar-requests';
 import { BOARD_LIMITS } from '../limits';
 import { boardPath, MODULE_NAME, requestPath } from '../model';
 
@@ -102,6 +103,7 @@ export function RequestForm({ sphere }: { sphere: SphereView }) {
         hint="One sentence: what should change?"
         required
       />
+      <SimilarRequests slug={sphere.slug} title={title} />
       <TextField
         label="Description"
         value={description}

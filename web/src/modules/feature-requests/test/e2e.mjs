@@ -58,6 +58,17 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     await axe(alice, 'request page (signed in)');
     await screenshots(alice, 'request');
   });
+
+  await step('a new request suggests similar ones as its title is typed', alice, async () => {
+    await alice.goto(`${base}/s/${publicSlug}/feature-requests/new`);
+    await alice.getByLabel('Title', { exact: true }).pressSequentially('Dark theme, please', { delay: 20 });
+    const suggestion = alice.getByTestId('similar-requests').getByRole('link', { name: title });
+    await suggestion.waitFor();
+    await axe(alice, 'new request with suggestions');
+    await screenshots(alice, 'similar-requests');
+    await suggestion.click();
+    await alice.waitForURL(/\/feature-requests\/1$/);
+  });
 }
 
 /** An anonymous visitor, before core checks the Sphere's home and the home page. */

@@ -6,6 +6,7 @@ pub mod create_request;
 pub mod defs;
 pub mod delete_comment;
 pub mod delete_request;
+pub mod find_similar;
 pub mod get_request;
 pub mod list_comments;
 pub mod list_requests;
@@ -120,6 +121,18 @@ pub trait Handlers: Send + Sync + 'static {
     ) -> exosphere_core::xrpc::XrpcResult<()> {
         let _ = (ctx, input);
         Err(exosphere_core::xrpc::Error::method_not_implemented(delete_request::NSID))
+    }
+
+    /// Requests like a title being written, most alike first: the suggestions a new-request form shows, so people vote instead of posting again. Any word of the text may match (full-text search over titles and descriptions, the last word as a prefix), in every status; hidden requests are left out.
+    ///
+    /// `site.exosphere.featureRequest.findSimilar` (query, GET).
+    async fn find_similar(
+        &self,
+        ctx: &exosphere_core::xrpc::XrpcContext,
+        params: find_similar::Params,
+    ) -> exosphere_core::xrpc::XrpcResult<find_similar::Output> {
+        let _ = (ctx, params);
+        Err(exosphere_core::xrpc::Error::method_not_implemented(find_similar::NSID))
     }
 
     /// One feature request by its number, with its status history.
@@ -393,6 +406,43 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                             ctx.with_module(module),
                             input,
                             |ctx, params| async move { h.delete_request(&ctx, params).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
+    }
+    {
+        let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(find_similar::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.find_similar(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: find_similar::NSID,
+            module,
+            description: find_similar::DESCRIPTION,
+            input_schema: find_similar::INPUT_SCHEMA,
+            output_schema: find_similar::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Query(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      query: exosphere_core::xrpc::QueryPairs|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::queries::run(
+                            ctx.with_module(module),
+                            &query,
+                            |ctx, params| async move { h.find_similar(&ctx, params).await },
                         )
                         .await
                     })
