@@ -5,6 +5,7 @@ import { MODULE_NAME } from './model';
 import { BoardPage } from './pages/board';
 import { NewRequestPage } from './pages/new-request';
 import { RequestPage } from './pages/request';
+import { RoadmapPage } from './pages/roadmap';
 import { paths } from './routes';
 
 const pages: EagerPages = {
@@ -12,6 +13,7 @@ const pages: EagerPages = {
   pages: {
     [paths.board]: BoardPage,
     [paths.newRequest]: NewRequestPage,
+    [paths.roadmap]: RoadmapPage,
     [paths.request]: RequestPage,
   },
 };

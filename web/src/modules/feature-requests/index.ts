@@ -26,6 +26,11 @@ const featureRequests: ClientModule = {
       component: lazy(() => import('./pages/new-request').then((m) => m.NewRequestPage)),
     },
     {
+      path: paths.roadmap,
+      queries: queries.roadmap,
+      component: lazy(() => import('./pages/roadmap').then((m) => m.RoadmapPage)),
+    },
+    {
       path: paths.request,
       queries: queries.request,
       component: lazy(() => import('./pages/request').then((m) => m.RequestPage)),

@@ -15,6 +15,7 @@ export const boardPath = (slug: string) => `${spherePath(slug)}/${MODULE_NAME}`;
 export const newRequestPath = (slug: string) => `${boardPath(slug)}/new`;
 export const requestPath = (slug: string, number: number) => `${boardPath(slug)}/${number}`;
 export const feedPath = (slug: string) => `${boardPath(slug)}/feed.atom`;
+export const roadmapPath = (slug: string) => `${boardPath(slug)}/roadmap`;
 
 export const BOARD_PAGE_SIZE = 25;
 export const COMMENTS_PAGE_SIZE = 50;
@@ -119,6 +120,20 @@ export function boardQuery(slug: string, state: BoardState) {
     voted: state.voted || undefined,
     q: state.q || undefined,
     limit: BOARD_PAGE_SIZE,
+  });
+}
+
+/** The roadmap's columns, in order: what is planned, under way and done. */
+export const ROADMAP_COLUMNS = ['planned', 'in-progress', 'done'] as const satisfies readonly Status[];
+export const ROADMAP_PAGE_SIZE = 20;
+
+/** One roadmap column: the requests of a status, most voted first. */
+export function roadmapQuery(slug: string, status: Status) {
+  return querySpec('site.exosphere.featureRequest.listRequests', {
+    sphere: slug,
+    sort: 'top',
+    status: [status],
+    limit: ROADMAP_PAGE_SIZE,
   });
 }
 

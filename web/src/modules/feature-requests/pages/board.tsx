@@ -29,6 +29,7 @@ import {
   MODULE_LABEL,
   MODULE_NAME,
   newRequestPath,
+  roadmapPath,
   SORTS,
   type Sort,
   STATUSES,
@@ -56,7 +57,12 @@ function Board({ sphere, state }: { sphere: SphereView; state: BoardState }) {
     <>
       <div class={s.spread}>
         <h1 style={{ margin: 0 }}>{MODULE_LABEL}</h1>
-        <NewRequestLink sphere={sphere} />
+        <div class={s.row}>
+          <a href={roadmapPath(sphere.slug)} data-testid="roadmap-link">
+            Roadmap
+          </a>
+          <NewRequestLink sphere={sphere} />
+        </div>
       </div>
       <Filters slug={sphere.slug} state={state} />
       <Requests sphere={sphere} state={state} />

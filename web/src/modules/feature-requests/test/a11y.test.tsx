@@ -49,6 +49,12 @@ const answers: Record<string, unknown> = {
 
 describeAccessibility(
   'accessibility of the board’s pages',
-  ['/s/demo', '/s/demo/feature-requests', '/s/demo/feature-requests/new', '/s/demo/feature-requests/1'],
+  [
+    '/s/demo',
+    '/s/demo/feature-requests',
+    '/s/demo/feature-requests/new',
+    '/s/demo/feature-requests/roadmap',
+    '/s/demo/feature-requests/1',
+  ],
   answers,
 );

@@ -6,6 +6,7 @@ import { RequestList } from '../components/request-list';
 import { VoteButton } from '../components/vote-button';
 import { BoardPage } from '../pages/board';
 import { RequestPage } from '../pages/request';
+import { RoadmapPage } from '../pages/roadmap';
 import { queries } from '../routes';
 import { fakeServer, request, settle, sphere } from './fixtures';
 
@@ -291,5 +292,40 @@ describe('a comment', () => {
     await settle();
     expect(screen.getByRole('alert').textContent).toContain('Only the author may edit a comment');
     expect(screen.getByTestId('edit-comment-form')).toBeTruthy();
+  });
+});
+
+describe('the roadmap', () => {
+  it('shows planned, in-progress and done requests as columns, from the server’s data', async () => {
+    const server = fakeServer({});
+    const [sphereSpec, ...columns] = queries.roadmap({ params: { sphere: 'demo' }, query: {} });
+    expect(columns.map((c) => c.params)).toEqual(
+      ['planned', 'in-progress', 'done'].map((status) => ({ sphere: 'demo', sort: 'top', status: [status], limit: 20 })),
+    );
+    globalThis.__SSR_DATA__ = {
+      'site.exosphere.auth.getSession': { loggedIn: false },
+      [specKey(sphereSpec!)]: { sphere },
+      [specKey(columns[0]!)]: { requests: [request(3, { title: 'Dark mode', status: 'planned' })], cursor: 'more' },
+      [specKey(columns[1]!)]: { requests: [request(5, { title: 'Exports', status: 'in-progress' })] },
+      [specKey(columns[2]!)]: { requests: [] },
+    };
+    history.replaceState(null, '', '/s/demo/feature-requests/roadmap');
+    render(
+      <LocationProvider>
+        <RoadmapPage params={{ sphere: 'demo' }} query={{}} />
+      </LocationProvider>,
+    );
+    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual(['Planned', 'In progress', 'Done']);
+    const planned = screen.getByTestId('roadmap-planned');
+    expect(planned.textContent).toContain('Dark mode');
+    expect(planned.textContent).toContain('3 votes');
+    // A column with more than a page links to the board filtered by its status.
+    expect(screen.getByRole('link', { name: 'See every planned request' }).getAttribute('href')).toBe(
+      '/s/demo/feature-requests?status=planned',
+    );
+    expect(screen.getByTestId('roadmap-in-progress').textContent).toContain('Exports');
+    expect(screen.getByTestId('roadmap-done').textContent).toContain('Nothing here yet.');
+    await settle();
+    expect(server.fetch).not.toHaveBeenCalled();
   });
 });

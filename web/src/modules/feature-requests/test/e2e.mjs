@@ -103,6 +103,15 @@ export async function anonymous({ base, publicSlug, anon, step, check, axe, scre
     await screenshots(anon, 'board');
   });
 
+  await step('an anonymous visitor sees the roadmap: the planned request in its column', anon, async () => {
+    await anon.getByTestId('roadmap-link').click();
+    await anon.waitForURL(/\/feature-requests\/roadmap$/);
+    await anon.getByTestId('roadmap-planned').getByRole('link', { name: title }).waitFor();
+    check((await anon.getByTestId('roadmap-done').innerText()).includes('Nothing here yet.'), 'nothing is done yet');
+    await axe(anon, 'roadmap');
+    await screenshots(anon, 'roadmap');
+  });
+
   await step('an anonymous visitor sees the board’s activity on the Sphere’s home', anon, async () => {
     // The request and its status change.
     await anon.goto(`${base}/s/${publicSlug}`);

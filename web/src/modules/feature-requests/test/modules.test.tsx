@@ -49,6 +49,7 @@ describe('the board’s ClientModule', () => {
     expect(board.routes.map((r) => r.path)).toEqual([
       '/s/:sphere/feature-requests',
       '/s/:sphere/feature-requests/new',
+      '/s/:sphere/feature-requests/roadmap',
       '/s/:sphere/feature-requests/:number',
     ]);
     expect(board.feed?.('demo')).toBe('/s/demo/feature-requests/feed.atom');

@@ -75,6 +75,18 @@ const pages: BuiltPage[] = [
       },
     },
   ],
+  [
+    'roadmap',
+    '/s/demo/feature-requests/roadmap',
+    {
+      'site.exosphere.auth.getSession': { loggedIn: false },
+      'site.exosphere.sphere.getSphere': { sphere: { ...sphere, viewer: undefined } },
+      'site.exosphere.featureRequest.listRequests': {
+        requests: Array.from({ length: 20 }, (_, i) => request(i + 1, { title: `Request <${i}>`, status: 'planned' })),
+        cursor: 'c',
+      },
+    },
+  ],
   ['new request', '/s/demo/feature-requests/new', { 'site.exosphere.auth.getSession': signedIn, 'site.exosphere.sphere.getSphere': { sphere } }],
 ];
 
