@@ -1442,6 +1442,14 @@ export interface components {
             /** Format: int64 */
             voteCount: number;
         };
+        /** @description Another request of the same Sphere, by number. */
+        "site.exosphere.featureRequest.defs.requestRef": {
+            /** Format: int64 */
+            number: number;
+            title: string;
+            /** Format: at-uri */
+            uri: string;
+        };
         "site.exosphere.featureRequest.defs.requestView": {
             author: components["schemas"]["site.exosphere.defs.actorView"];
             /** Format: cid */
@@ -1451,13 +1459,14 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             description?: string;
+            duplicateOf?: components["schemas"]["site.exosphere.featureRequest.defs.requestRef"];
             /** @description Hidden by a moderator: only owners and admins see it. */
             hidden?: boolean;
             /** Format: int64 */
             number: number;
             /** Format: at-uri */
             sphere: string;
-            /** @description Known values: open, planned, in-progress, done, declined. */
+            /** @description Known values: open, planned, in-progress, done, declined, duplicate. */
             status: string;
             title: string;
             /** Format: date-time */
@@ -1465,7 +1474,10 @@ export interface components {
             /** Format: at-uri */
             uri: string;
             viewer?: components["schemas"]["site.exosphere.featureRequest.defs.requestViewerState"];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Distinct voters of the request and of every request merged into it (chains included).
+             */
             voteCount: number;
         };
         "site.exosphere.featureRequest.defs.requestViewerState": {
@@ -1475,8 +1487,9 @@ export interface components {
             actor: components["schemas"]["site.exosphere.defs.actorView"];
             /** Format: date-time */
             createdAt: string;
+            duplicateOf?: components["schemas"]["site.exosphere.featureRequest.defs.requestRef"];
             note?: string;
-            /** @description Known values: open, planned, in-progress, done, declined. */
+            /** @description Known values: open, planned, in-progress, done, declined, duplicate. */
             status: string;
             /** Format: at-uri */
             uri?: string;
@@ -1512,6 +1525,11 @@ export interface components {
             requests: components["schemas"]["site.exosphere.featureRequest.defs.requestView"][];
         };
         "site.exosphere.featureRequest.setStatus.Input": {
+            /**
+             * Format: int64
+             * @description With status `duplicate` (and only then): the number of the original request in this Sphere. It can't be the request itself, nor one merged into it.
+             */
+            duplicateOf?: number;
             /** @description At most 1000 graphemes. At most 10000 bytes of UTF-8. */
             note?: string;
             /**
@@ -1521,7 +1539,7 @@ export interface components {
             number: number;
             /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
             sphere: string;
-            /** @description Known values: open, planned, in-progress, done, declined. At most 64 bytes of UTF-8. */
+            /** @description Known values: open, planned, in-progress, done, declined, duplicate. At most 64 bytes of UTF-8. */
             status: string;
         };
         "site.exosphere.featureRequest.setStatus.Output": {
@@ -1644,6 +1662,7 @@ export interface components {
              * @description When the record was created (client clock).
              */
             createdAt: string;
+            duplicateOf?: components["schemas"]["com.atproto.repo.strongRef"];
             /** @description Why, for the people following the request. At most 1000 graphemes. At most 10000 bytes of UTF-8. */
             note?: string;
             /**
@@ -1651,7 +1670,7 @@ export interface components {
              * @description AT URI of the site.exosphere.sphere record this record belongs to.
              */
             sphere: string;
-            /** @description The new status. Known values: open, planned, in-progress, done, declined. At most 64 bytes of UTF-8. */
+            /** @description The new status. `duplicate` merges the request into `duplicateOf`: its voters count there, and it takes no new votes; any later status un-merges it. Known values: open, planned, in-progress, done, declined, duplicate. At most 64 bytes of UTF-8. */
             status: string;
             subject: components["schemas"]["com.atproto.repo.strongRef"];
         };
@@ -4064,7 +4083,7 @@ export interface operations {
                     "application/json": components["schemas"]["site.exosphere.featureRequest.setStatus.Output"];
                 };
             };
-            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere. */
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere.; `InvalidMerge`: `duplicate` without an original, an original that is the request itself or is merged into it, or `duplicateOf` with another status. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4499,7 +4518,7 @@ export interface operations {
                     "application/json": components["schemas"]["site.exosphere.featureRequest.vote.Output"];
                 };
             };
-            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere. */
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere.; `RequestMerged`: The request is a duplicate: vote for the original it was merged into. */
             400: {
                 headers: {
                     [name: string]: unknown;

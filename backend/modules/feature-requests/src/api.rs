@@ -11,7 +11,7 @@ use exosphere_core::write::{RecordWriter, now};
 use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
 
 use crate::generated::site::exosphere::feature_request::defs::{
-    CommentView, RequestView, RequestViewerState, StatusView,
+    CommentView, RequestRef, RequestView, RequestViewerState, StatusView,
 };
 use crate::generated::site::exosphere::feature_request::{self as api, Handlers};
 use crate::generated::site::exosphere::{
@@ -45,6 +45,7 @@ fn request_view(row: RequestRow, signed_in: bool) -> RequestView {
         description: row.description,
         author: ActorView { did: row.author_did, handle: row.handle },
         status: row.status,
+        duplicate_of: ref_view(row.duplicate_of.as_deref()),
         vote_count: row.vote_count,
         comment_count: row.comment_count,
         created_at: row.created_at,
@@ -69,14 +70,61 @@ fn comment_view(row: CommentRow, signed_in: bool) -> CommentView {
     }
 }
 
+/// A request named by another's view (the original of a duplicate).
+fn ref_view(json: Option<&str>) -> Option<RequestRef> {
+    store::RequestRef::parse(json).map(|r| RequestRef { uri: r.uri, number: r.number, title: r.title })
+}
+
 fn status_view(row: StatusRow) -> StatusView {
     StatusView {
+        duplicate_of: ref_view(row.duplicate_of.as_deref()),
         status: row.status,
         note: row.note,
         actor: ActorView { did: row.actor_did, handle: row.handle },
         created_at: row.created_at,
         uri: Some(row.uri),
     }
+}
+
+/// The status that merges a request into another.
+const DUPLICATE: &str = "duplicate";
+
+fn invalid_merge(message: String) -> Error {
+    Error::named(ErrorKind::InvalidRequest, "InvalidMerge", message)
+}
+
+/// The original a new status merges `row` into: the request numbered
+/// `duplicate_of` with status `duplicate` (and only then), never `row` itself
+/// nor a request merged into it.
+async fn original(
+    ctx: &XrpcContext,
+    access: &Access,
+    row: &RequestRow,
+    status: &str,
+    duplicate_of: Option<i64>,
+) -> XrpcResult<Option<StrongRef>> {
+    let number = match (status == DUPLICATE, duplicate_of) {
+        (false, None) => return Ok(None),
+        (false, Some(_)) => return Err(invalid_merge("duplicateOf goes with status duplicate only".into())),
+        (true, None) => {
+            return Err(invalid_merge("a duplicate needs duplicateOf: the original's number".into()));
+        }
+        (true, Some(number)) => number,
+    };
+    if number == row.number {
+        return Err(invalid_merge(format!("request #{number} can't be a duplicate of itself")));
+    }
+    let original = request(ctx, access, number)
+        .await
+        .map_err(|_| invalid_merge(format!("there is no request #{number} in this Sphere to merge into")))?;
+    let (from, into) = (row.id, original.id);
+    if ctx.app()?.db.read(move |c| crate::index::is_merged_into(c, into, from)).await? {
+        return Err(invalid_merge(format!(
+            "request #{number} is merged into #{}: merging it back would make a loop",
+            row.number
+        )));
+    }
+    Ok(Some(StrongRef { uri: original.uri, cid: original.cid }))
 }
 
 /// Loads the viewer's access to a Sphere that must be readable to them.
@@ -318,6 +366,15 @@ impl Handlers for Api {
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Write)?;
         let row = request(ctx, &access, input.number).await?;
+        if row.status == DUPLICATE && !row.voted {
+            let into = store::RequestRef::parse(row.duplicate_of.as_deref())
+                .map_or_else(String::new, |o| format!(": vote for #{}, {}", o.number, o.title));
+            return Err(Error::named(
+                ErrorKind::Conflict,
+                "RequestMerged",
+                format!("request #{} is a duplicate{into}", row.number),
+            ));
+        }
         if !row.voted {
             let record = feature_request_vote::Record {
                 sphere: access.sphere.uri.clone(),
@@ -523,9 +580,11 @@ impl Handlers for Api {
         let access = Access::load(ctx, &input.sphere).await?;
         access.require(Action::Moderate)?;
         let row = request(ctx, &access, input.number).await?;
+        let duplicate_of = original(ctx, &access, &row, &input.status, input.duplicate_of).await?;
         let record = feature_request_status::Record {
             sphere: access.sphere.uri.clone(),
             subject: StrongRef { uri: row.uri, cid: row.cid },
+            duplicate_of,
             status: input.status,
             note: input.note.filter(|n| !n.is_empty()),
             created_at: now(),

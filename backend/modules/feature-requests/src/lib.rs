@@ -37,6 +37,7 @@ const MIGRATIONS: &[Migration] = &[
         id: "0004_vote_count_trigger",
         sql: include_str!("../migrations/0004_vote_count_trigger.sql"),
     },
+    Migration { id: "0005_duplicates", sql: include_str!("../migrations/0005_duplicates.sql") },
 ];
 
 impl Module for FeatureRequests {

@@ -33,6 +33,8 @@ pub struct RequestRow {
     pub updated_at: Option<String>,
     pub hidden: bool,
     pub voted: bool,
+    /// The original it is merged into, as JSON `{uri, number, title}`.
+    pub duplicate_of: Option<String>,
     /// The board clock in the snapshot this row was read from.
     pub clock: i64,
     pub score: f64,
@@ -56,6 +58,7 @@ type RequestColumns = (
     Nullable<Text>,
     Bool,
     Bool,
+    Nullable<Text>,
     BigInt,
     Double,
 );
@@ -66,12 +69,36 @@ static REQUEST_SELECT: LazyLock<String> = LazyLock::new(|| {
          r.description, r.status, r.vote_count, r.comment_count, r.created_at, r.updated_at,
          {} AS hidden,
          EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ?) AS voted,
+         {} AS duplicate_of,
          (SELECT now_us FROM fr_clock) AS clock, ",
         read::sphere_uri("r.sphere_id"),
         read::handle("r.author_did"),
         read::hidden("r.uri"),
+        request_ref("r.duplicate_of"),
     )
 });
+
+/// The request of id `column` as JSON `{uri, number, title}` (see [`RequestRef`]), or NULL.
+fn request_ref(column: &str) -> String {
+    format!(
+        "(SELECT json_object('uri', o.uri, 'number', o.number, 'title', o.title) FROM fr_requests o WHERE o.id = {column})"
+    )
+}
+
+/// Another request of the Sphere, as views name it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RequestRef {
+    pub uri: String,
+    pub number: i64,
+    pub title: String,
+}
+
+impl RequestRef {
+    /// From the JSON of [`request_ref`]'s column.
+    pub fn parse(json: Option<&str>) -> Option<Self> {
+        json.and_then(|j| serde_json::from_str(j).ok())
+    }
+}
 const REQUEST_FROM: &str = " FROM fr_requests r ";
 
 /// The index that walks a whole Sphere's board in the sort's order, named
@@ -299,6 +326,9 @@ pub struct StatusRow {
     pub status: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub note: Option<String>,
+    /// The original a `duplicate` status named, as JSON (see [`RequestRef`]), when it is here.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub duplicate_of: Option<String>,
     #[diesel(sql_type = Text)]
     pub actor_did: String,
     #[diesel(sql_type = Nullable<Text>)]
@@ -310,7 +340,10 @@ pub struct StatusRow {
 /// A request's status changes, oldest first.
 pub fn status_history(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<StatusRow>, Error> {
     Ok(sql(format!(
-        "SELECT st.uri, st.status, st.note, st.actor_did, {} AS handle, st.created_at FROM fr_statuses st
+        "SELECT st.uri, st.status, st.note,
+           (SELECT json_object('uri', o.uri, 'number', o.number, 'title', o.title) FROM fr_requests o
+             JOIN fr_requests r ON r.id = st.request_id WHERE o.uri = st.duplicate_of AND o.sphere_id = r.sphere_id) AS duplicate_of,
+           st.actor_did, {} AS handle, st.created_at FROM fr_statuses st
          WHERE st.request_id = ? ORDER BY st.created_at, st.uri",
         read::handle("st.actor_did")
     ))

@@ -862,3 +862,119 @@ async fn anonymous_answers_are_cached_until_the_data_changes() -> anyhow::Result
     assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
     Ok(())
 }
+
+/// Votes shown for each request number, as a member reads them.
+async fn vote_counts(w: &World, sphere: &str, numbers: &[i64]) -> anyhow::Result<Vec<i64>> {
+    let mut counts = Vec::new();
+    for n in numbers {
+        let one = get(
+            &w.server,
+            &w.carol,
+            &format!("{FR}.getRequest"),
+            &[("sphere", sphere), ("number", &n.to_string())],
+        )
+        .await?;
+        counts.push(one["request"]["voteCount"].as_i64().unwrap_or(-1));
+    }
+    Ok(counts)
+}
+
+async fn set_status(
+    w: &World,
+    sphere: &str,
+    number: i64,
+    status: &str,
+    into: Option<i64>,
+) -> anyhow::Result<(u16, Value)> {
+    let mut body = json!({ "sphere": sphere, "number": number, "status": status });
+    if let Some(into) = into {
+        body["duplicateOf"] = json!(into);
+    }
+    let (code, out) = procedure(&w.server, &w.bob, &format!("{FR}.setStatus"), body).await?;
+    Ok((code.as_u16(), out))
+}
+
+#[tokio::test]
+async fn merging_duplicates_counts_distinct_voters_and_unmerging_restores_the_counts() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    let sphere = w.sphere("merge", "public", "open").await?;
+    let (d, o, p) = (1, 2, 3);
+    for title in ["Night theme", "Dark mode", "Themes"] {
+        create(&w, &w.bob, "merge", title).await?;
+    }
+    let vote = async |who: &Caller, number: i64| {
+        procedure(s, who, &format!("{FR}.vote"), json!({ "sphere": "merge", "number": number })).await
+    };
+    // A and B (alice and carol) vote on the duplicate D; A also on the original O.
+    for (who, number) in [(&w.alice, d), (&w.carol, d), (&w.alice, o)] {
+        assert_eq!(vote(who, number).await?.0.as_u16(), 200);
+    }
+    assert_eq!(vote_counts(&w, "merge", &[d, o]).await?, [2, 1]);
+
+    // Merge D into O: O counts its distinct voters and D's.
+    let merged = set_status(&w, "merge", d, "duplicate", Some(o)).await?;
+    assert_eq!(merged.0, 200, "{}", merged.1);
+    assert_eq!(vote_counts(&w, "merge", &[d, o]).await?, [2, 2]);
+    let one = get(s, &w.carol, &format!("{FR}.getRequest"), &[("sphere", "merge"), ("number", "1")]).await?;
+    assert_eq!(
+        (one["request"]["status"].as_str(), one["request"]["duplicateOf"]["number"].as_i64()),
+        (Some("duplicate"), Some(o))
+    );
+    assert_eq!(one["request"]["duplicateOf"]["title"], "Dark mode");
+    assert_eq!(one["statusHistory"][0]["duplicateOf"]["number"], o);
+    // The status record on bob's PDS names the original by strongRef.
+    let records = w.net.list_records(&w.bob.did, RECORDS[4]).await?;
+    assert_eq!(records[0]["value"]["duplicateOf"]["uri"], one["request"]["duplicateOf"]["uri"]);
+
+    // Un-merging (any later status) restores both counts exactly; merging again moves them back.
+    assert_eq!(set_status(&w, "merge", d, "planned", None).await?.0, 200);
+    assert_eq!(vote_counts(&w, "merge", &[d, o]).await?, [2, 1]);
+    let planned =
+        get(s, &w.carol, &format!("{FR}.getRequest"), &[("sphere", "merge"), ("number", "1")]).await?;
+    assert!(planned["request"].get("duplicateOf").is_none(), "{planned}");
+    assert_eq!(set_status(&w, "merge", d, "duplicate", Some(o)).await?.0, 200);
+    assert_eq!(vote_counts(&w, "merge", &[d, o]).await?, [2, 2]);
+
+    // B unvotes D, and O shows 1.
+    ok(s, &w.carol, &format!("{FR}.unvote"), json!({ "sphere": "merge", "number": d })).await?;
+    assert_eq!(vote_counts(&w, "merge", &[d, o]).await?, [1, 1]);
+    // A duplicate takes no new votes.
+    let (status, refused) = vote(&w.dave, d).await?;
+    assert_eq!((status.as_u16(), refused["error"].as_str()), (409, Some("RequestMerged")), "{refused}");
+    assert!(refused["message"].as_str().is_some_and(|m| m.contains("#2")), "{refused}");
+
+    // Chains: O merged into P, P counts everyone below it once.
+    assert_eq!(vote(&w.erin, p).await?.0.as_u16(), 200);
+    assert_eq!(vote(&w.dave, o).await?.0.as_u16(), 200);
+    assert_eq!(set_status(&w, "merge", o, "duplicate", Some(p)).await?.0, 200);
+    assert_eq!(vote_counts(&w, "merge", &[d, o, p]).await?, [1, 2, 3]);
+
+    // Merges that make no sense are refused, and write nothing.
+    let statuses = w.net.list_records(&w.bob.did, RECORDS[4]).await?.len();
+    for (number, status, into, why) in [
+        (p, "duplicate", Some(d), "a loop"),
+        (d, "duplicate", Some(d), "itself"),
+        (p, "duplicate", None, "no original"),
+        (p, "planned", Some(o), "duplicateOf without duplicate"),
+        (p, "duplicate", Some(99), "no such request"),
+    ] {
+        let (code, out) = set_status(&w, "merge", number, status, into).await?;
+        assert_eq!((code, out["error"].as_str()), (400, Some("InvalidMerge")), "{why}: {out}");
+    }
+    assert_eq!(w.net.list_records(&w.bob.did, RECORDS[4]).await?.len(), statuses);
+    assert_eq!(
+        titles(&list(&w, &w.carol, &[("sphere", "merge"), ("status", "duplicate")]).await?).len(),
+        2,
+        "the board filters duplicates"
+    );
+
+    // A rebuild from the PDSes computes the same merges and counts.
+    let before = common::dump::content(&s.running.ctx.db).await?;
+    let uri = sphere["uri"].as_str().unwrap_or_default().to_owned();
+    let report = exosphere_indexer::rebuild::rebuild(&s.running.ctx, Some(&uri), false).await?;
+    assert_eq!(report.failed, 0, "{report:?}");
+    common::dump::assert_same(&before, &common::dump::content(&s.running.ctx.db).await?);
+    assert_eq!(vote_counts(&w, "merge", &[d, o, p]).await?, [1, 2, 3]);
+    Ok(())
+}

@@ -21,7 +21,7 @@ const TABLES: &[(&str, &str)] = &[
     ("hidden_subjects", "SELECT subject_uri AS line FROM hidden_subjects ORDER BY 1"),
     (
         "fr_requests",
-        "SELECT r.uri || ' ' || r.cid || ' #' || r.number || ' ' || r.author_did || ' ' || r.title || ' ' || coalesce(r.description, '-') || ' ' || r.status || ' votes=' || r.vote_count || ' comments=' || r.comment_count || ' ' || r.created_at || ' ' || coalesce(r.updated_at, '-') || ' trend=' || printf('%.9e', r.trend_score) AS line FROM fr_requests r ORDER BY r.uri",
+        "SELECT r.uri || ' ' || r.cid || ' #' || r.number || ' ' || r.author_did || ' ' || r.title || ' ' || coalesce(r.description, '-') || ' ' || r.status || ' votes=' || r.vote_count || ' comments=' || r.comment_count || ' ' || r.created_at || ' ' || coalesce(r.updated_at, '-') || ' trend=' || printf('%.9e', r.trend_score) || ' merged-into=' || coalesce((SELECT o.uri FROM fr_requests o WHERE o.id = r.duplicate_of), '-') AS line FROM fr_requests r ORDER BY r.uri",
     ),
     (
         "fr_votes",
@@ -37,7 +37,7 @@ const TABLES: &[(&str, &str)] = &[
     ),
     (
         "fr_statuses",
-        "SELECT st.uri || ' ' || st.cid || ' ' || r.uri || ' ' || st.status || ' ' || coalesce(st.note, '-') || ' ' || st.actor_did || ' ' || st.created_at AS line FROM fr_statuses st JOIN fr_requests r ON r.id = st.request_id ORDER BY st.uri",
+        "SELECT st.uri || ' ' || st.cid || ' ' || r.uri || ' ' || st.status || ' ' || coalesce(st.note, '-') || ' ' || coalesce(st.duplicate_of, '-') || ' ' || st.actor_did || ' ' || st.created_at AS line FROM fr_statuses st JOIN fr_requests r ON r.id = st.request_id ORDER BY st.uri",
     ),
 ];
 

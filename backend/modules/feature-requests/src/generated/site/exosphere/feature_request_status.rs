@@ -11,8 +11,11 @@ pub struct Record {
     pub sphere: String,
     /// The feature request whose status changes.
     pub subject: exosphere_core::lexicon::generated::com::atproto::repo::strong_ref::StrongRef,
-    /// The new status.
+    /// The new status. `duplicate` merges the request into `duplicateOf`: its voters count there, and it takes no new votes; any later status un-merges it.
     pub status: String,
+    /// With status `duplicate`: the original request, in the same Sphere, that this one duplicates.
+    #[serde(rename = "duplicateOf", default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<exosphere_core::lexicon::generated::com::atproto::repo::strong_ref::StrongRef>,
     /// Why, for the people following the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -35,6 +38,9 @@ impl exosphere_core::lexicon::Validate for Record {
         {
             let v = &self.status;
             check::max_length("status", v, 64)?;
+        }
+        if let Some(v) = &self.duplicate_of {
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("duplicateOf"))?;
         }
         if let Some(v) = &self.note {
             check::max_length("note", v, 10000)?;

@@ -13,6 +13,10 @@ pub struct RequestView {
     pub description: Option<String>,
     pub author: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
     pub status: String,
+    /// With status `duplicate`: the original it was merged into.
+    #[serde(rename = "duplicateOf", default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<crate::generated::site::exosphere::feature_request::defs::RequestRef>,
+    /// Distinct voters of the request and of every request merged into it (chains included).
     #[serde(rename = "voteCount")]
     pub vote_count: i64,
     #[serde(rename = "commentCount")]
@@ -49,6 +53,9 @@ impl exosphere_core::lexicon::Validate for RequestView {
         {
             let v = &self.author;
             exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("author"))?;
+        }
+        if let Some(v) = &self.duplicate_of {
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("duplicateOf"))?;
         }
         {
             let v = &self.vote_count;
@@ -143,6 +150,9 @@ impl exosphere_core::lexicon::Validate for CommentView {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StatusView {
     pub status: String,
+    /// With status `duplicate`: the original named (when it is still here).
+    #[serde(rename = "duplicateOf", default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<crate::generated::site::exosphere::feature_request::defs::RequestRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub actor: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
@@ -155,6 +165,9 @@ pub struct StatusView {
 impl exosphere_core::lexicon::Validate for StatusView {
     fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
         use exosphere_core::lexicon::check;
+        if let Some(v) = &self.duplicate_of {
+            exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("duplicateOf"))?;
+        }
         {
             let v = &self.actor;
             exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("actor"))?;
@@ -165,6 +178,29 @@ impl exosphere_core::lexicon::Validate for StatusView {
         }
         if let Some(v) = &self.uri {
             check::format("uri", v, exosphere_core::lexicon::Format::AtUri)?;
+        }
+        Ok(())
+    }
+}
+
+/// Another request of the same Sphere, by number.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RequestRef {
+    pub uri: String,
+    pub number: i64,
+    pub title: String,
+}
+
+impl exosphere_core::lexicon::Validate for RequestRef {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
+        {
+            let v = &self.uri;
+            check::format("uri", v, exosphere_core::lexicon::Format::AtUri)?;
+        }
+        {
+            let v = &self.number;
+            check::minimum("number", *v, 1)?;
         }
         Ok(())
     }

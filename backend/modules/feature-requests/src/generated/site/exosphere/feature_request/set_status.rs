@@ -8,11 +8,11 @@ pub const NSID: &str = "site.exosphere.featureRequest.setStatus";
 pub const DESCRIPTION: &str = "Change a request's status (owner or admin): publishes a site.exosphere.featureRequestStatus record on their PDS.";
 
 /// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
-pub const INPUT_SCHEMA: &str = "{\"properties\":{\"note\":{\"description\":\"At most 1000 graphemes. At most 10000 bytes of UTF-8.\",\"maxLength\":10000,\"type\":\"string\"},\"number\":{\"description\":\"The request's number within its Sphere.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"status\":{\"description\":\"Known values: open, planned, in-progress, done, declined. At most 64 bytes of UTF-8.\",\"maxLength\":64,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"number\",\"status\"],\"type\":\"object\"}";
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"duplicateOf\":{\"description\":\"With status `duplicate` (and only then): the number of the original request in this Sphere. It can't be the request itself, nor one merged into it.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"note\":{\"description\":\"At most 1000 graphemes. At most 10000 bytes of UTF-8.\",\"maxLength\":10000,\"type\":\"string\"},\"number\":{\"description\":\"The request's number within its Sphere.\",\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"status\":{\"description\":\"Known values: open, planned, in-progress, done, declined, duplicate. At most 64 bytes of UTF-8.\",\"maxLength\":64,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"number\",\"status\"],\"type\":\"object\"}";
 
 /// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
 pub const OUTPUT_SCHEMA: Option<&str> = Some(
-    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.statusView\":{\"properties\":{\"actor\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"note\":{\"type\":\"string\"},\"status\":{\"description\":\"Known values: open, planned, in-progress, done, declined.\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"status\",\"actor\",\"createdAt\"],\"type\":\"object\"}},\"properties\":{\"status\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.statusView\"}},\"required\":[\"status\"],\"type\":\"object\"}",
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.requestRef\":{\"description\":\"Another request of the same Sphere, by number.\",\"properties\":{\"number\":{\"format\":\"int64\",\"minimum\":1,\"type\":\"integer\"},\"title\":{\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"uri\",\"number\",\"title\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.statusView\":{\"properties\":{\"actor\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"duplicateOf\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.requestRef\"},\"note\":{\"type\":\"string\"},\"status\":{\"description\":\"Known values: open, planned, in-progress, done, declined, duplicate.\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"}},\"required\":[\"status\",\"actor\",\"createdAt\"],\"type\":\"object\"}},\"properties\":{\"status\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.statusView\"}},\"required\":[\"status\"],\"type\":\"object\"}",
 );
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -22,6 +22,9 @@ pub struct Input {
     /// The request's number within its Sphere.
     pub number: i64,
     pub status: String,
+    /// With status `duplicate` (and only then): the number of the original request in this Sphere. It can't be the request itself, nor one merged into it.
+    #[serde(rename = "duplicateOf", default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -42,6 +45,9 @@ impl exosphere_core::lexicon::Validate for Input {
             let v = &self.status;
             check::min_length("status", v, 1)?;
             check::max_length("status", v, 64)?;
+        }
+        if let Some(v) = &self.duplicate_of {
+            check::minimum("duplicateOf", *v, 1)?;
         }
         if let Some(v) = &self.note {
             check::max_length("note", v, 10000)?;

@@ -18,6 +18,9 @@ use crate::generated::site::exosphere::{
 };
 use crate::ranking::{now_us, weight};
 
+mod merge;
+pub use merge::is_merged_into;
+
 /// The collections this module indexes, in rebuild order (subjects first),
 /// with who may publish each: statuses are the owner's and admins'.
 pub const COLLECTIONS: &[Collection] = &[
@@ -75,6 +78,8 @@ fn target(conn: &mut SqliteConnection, table: &str, uri: &str) -> Result<Option<
 /// A deleted `site.exosphere.featureRequest`.
 fn delete_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
     let Some(row) = target(conn, "request", &event.uri())? else { return Ok(IndexOutcome::Ignored) };
+    // The originals it is merged into lose its voters.
+    merge::note_chain(conn, row.id)?;
     sql("DELETE FROM fr_requests WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
     Ok(IndexOutcome::Indexed)
 }
@@ -135,6 +140,7 @@ fn index_request(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<Index
     .bind::<BigInt, _>(now)
     .bind::<BigInt, _>(now)
     .execute(conn)?;
+    merge::resolve_waiting(conn, &uri)?;
     Ok(IndexOutcome::Indexed)
 }
 
@@ -216,8 +222,21 @@ fn votes_changed(conn: &mut SqliteConnection, request_id: i64, count: i64, weigh
 /// transaction (for page cursors) and its new count and score. Now and then
 /// forgets history no cursor can need any more.
 pub fn flush_votes(conn: &mut SqliteConnection) -> Result<(), Error> {
-    if !any_pending(conn, "fr_votes_pending")? {
+    let votes = any_pending(conn, "fr_votes_pending")?;
+    if votes {
+        merge::note_merged_votes(conn)?;
+    }
+    let recount = any_pending(conn, "fr_recount_pending")?;
+    if !votes && !recount {
         return Ok(());
+    }
+    if recount {
+        // Counted again below: their rank before this transaction is kept as any vote's is.
+        sql(
+            "INSERT OR IGNORE INTO fr_votes_pending (request_id, count, weight)
+             SELECT p.request_id, 0, 0.0 FROM fr_recount_pending p JOIN fr_requests r ON r.id = p.request_id",
+        )
+        .execute(conn)?;
     }
     let now = tick(conn)?;
     sql("INSERT INTO fr_rank_history (request_id, changed_us, vote_count, trend_score)
@@ -229,6 +248,9 @@ pub fn flush_votes(conn: &mut SqliteConnection) -> Result<(), Error> {
          FROM fr_votes_pending p WHERE p.request_id = fr_requests.id")
     .bind::<BigInt, _>(now)
     .execute(conn)?;
+    if recount {
+        merge::recount(conn)?;
+    }
     sql("DELETE FROM fr_votes_pending").execute(conn)?;
     // Forgetting is occasional (about one flush in 256): history older than a
     // cursor's lifetime is never read, so it may linger a little.
@@ -383,15 +405,17 @@ fn index_status(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexO
         return Ok(IndexOutcome::Ignored);
     }
     let changed = sql(
-        "INSERT INTO fr_statuses (uri, cid, request_id, status, note, actor_did, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO fr_statuses (uri, cid, request_id, status, note, duplicate_of, actor_did, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (uri) DO UPDATE SET cid = excluded.cid, status = excluded.status, note = excluded.note,
-           created_at = excluded.created_at WHERE fr_statuses.cid != excluded.cid",
+           duplicate_of = excluded.duplicate_of, created_at = excluded.created_at WHERE fr_statuses.cid != excluded.cid",
     )
     .bind::<Text, _>(&uri)
     .bind::<Text, _>(event.cid())
     .bind::<BigInt, _>(request.id)
     .bind::<Text, _>(&record.status)
     .bind::<Nullable<Text>, _>(&record.note)
+    .bind::<Nullable<Text>, _>(record.duplicate_of.as_ref().map(|d| d.uri.as_str()))
     .bind::<Text, _>(event.did)
     .bind::<Text, _>(&record.created_at)
     .execute(conn)?;
@@ -402,14 +426,14 @@ fn index_status(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexO
     Ok(IndexOutcome::Indexed)
 }
 
-/// A request's status is its latest status record's (or `open`).
+/// A request's status is its latest status record's (or `open`), and so is where it is merged.
 fn refresh_status(conn: &mut SqliteConnection, request_id: i64) -> Result<(), Error> {
     sql("UPDATE fr_requests SET status = coalesce((SELECT status FROM fr_statuses WHERE request_id = ?
            ORDER BY created_at DESC, uri DESC LIMIT 1), 'open') WHERE id = ?")
     .bind::<BigInt, _>(request_id)
     .bind::<BigInt, _>(request_id)
     .execute(conn)?;
-    Ok(())
+    merge::refresh(conn, request_id)
 }
 
 /// Whether one of the tables of work deferred to the commit has rows (the
