@@ -542,6 +542,69 @@ mod tests {
     }
 
     #[derive(QueryableByName)]
+    struct Merged {
+        #[diesel(sql_type = BigInt)]
+        vote_count: i64,
+        #[diesel(sql_type = Nullable<BigInt>)]
+        duplicate_of: Option<i64>,
+    }
+
+    #[tokio::test]
+    async fn a_duplicate_indexed_before_its_original_is_merged_once_the_original_comes() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        let registry = Registry::new(vec![Arc::new(crate::FeatureRequests)])?;
+        registry.migrate(&mut *db.conn()?)?;
+        let modules = registry.clone();
+        db.set_before_commit(Arc::new(move |c| modules.before_commit(c)));
+        let request = |id: i64| {
+            format!(
+                "INSERT INTO fr_requests (id, uri, cid, sphere_id, number, author_did, title, created_at, indexed_us, votes_changed_us)
+                 VALUES ({id}, 'at://a/r/{id}', 'c', 1, {id}, 'did:plc:a', 't', '2026-01-01', 0, 0);"
+            )
+        };
+        let vote = |request: i64, voter: &str| {
+            format!(
+                "INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at)
+                 VALUES ('at://{voter}/v/{request}', 'c', {request}, '{voter}', 1.0, '2026-01-01');"
+            )
+        };
+        let setup = format!(
+            "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+             VALUES (1, 'at://o/s/1', 'c', 'did:plc:o', 's', 'S', 'public', 'open', '[]', '2026-01-01', '2026-01-01');
+             {} {} {}
+             INSERT INTO fr_statuses (uri, cid, request_id, status, duplicate_of, actor_did, created_at)
+             VALUES ('at://o/st/1', 'c', 1, 'duplicate', 'at://a/r/9', 'did:plc:o', '2026-01-02');",
+            request(1),
+            vote(1, "did:plc:x"),
+            vote(1, "did:plc:y"),
+        );
+        db.write(move |c| {
+            c.batch_execute(&setup)?;
+            refresh_status(c, 1)
+        })
+        .await?;
+        let merged = |db: &Db, id: i64| -> anyhow::Result<Merged> {
+            Ok(sql("SELECT vote_count, duplicate_of FROM fr_requests WHERE id = ?")
+                .bind::<BigInt, _>(id)
+                .get_result(&mut *db.conn()?)?)
+        };
+        let one = merged(&db, 1)?;
+        assert_eq!((one.vote_count, one.duplicate_of), (2, None), "the original is not here yet");
+        // The original arrives, with a voter of its own and one who voted on the duplicate too.
+        let original = format!("{} {} {}", request(9), vote(9, "did:plc:z"), vote(9, "did:plc:x"));
+        db.write(move |c| {
+            c.batch_execute(&original)?;
+            merge::resolve_waiting(c, "at://a/r/9")
+        })
+        .await?;
+        let (one, nine) = (merged(&db, 1)?, merged(&db, 9)?);
+        assert_eq!((one.duplicate_of, nine.vote_count), (Some(9), 3), "x, y and z, x once");
+        assert_eq!(one.vote_count, 2);
+        Ok(())
+    }
+
+    #[derive(QueryableByName)]
     struct Rank {
         #[diesel(sql_type = BigInt)]
         vote_count: i64,
