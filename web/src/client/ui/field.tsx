@@ -18,6 +18,8 @@ interface FieldProps {
   name?: string;
   placeholder?: string;
   autoComplete?: string;
+  /** The on-screen keyboard to offer (`numeric` for numbers typed as text). */
+  inputMode?: 'text' | 'numeric';
   rows?: number;
   disabled?: boolean;
   testId?: string;
@@ -50,7 +52,13 @@ export function TextField(props: FieldProps) {
       {props.multiline ? (
         <textarea class={s.textarea} rows={props.rows ?? 5} {...common} />
       ) : (
-        <input class={s.input} type={props.type ?? 'text'} autoComplete={props.autoComplete} {...common} />
+        <input
+          class={s.input}
+          type={props.type ?? 'text'}
+          autoComplete={props.autoComplete}
+          inputMode={props.inputMode}
+          {...common}
+        />
       )}
       {(props.hint || count) && (
         <span id={hintId} class={s.hint}>

@@ -33,6 +33,7 @@ export const STATUSES = [
   { value: 'in-progress', label: 'In progress' },
   { value: 'done', label: 'Done' },
   { value: 'declined', label: 'Declined' },
+  { value: 'duplicate', label: 'Duplicate' },
 ] as const;
 export type Status = (typeof STATUSES)[number]['value'];
 

@@ -25,8 +25,8 @@ export function RequestList({
           <VoteButton
             initial={{ voted: r.viewer?.voted ?? false, voteCount: r.voteCount }}
             send={requestVoteSender(slug, r.number)}
-            canVote={canVote}
-            signInHref={signInHref}
+            canVote={canVote && r.status !== 'duplicate'}
+            signInHref={r.status === 'duplicate' ? undefined : signInHref}
             subject={r.title}
           />
           <div class={css.body}>
@@ -37,6 +37,11 @@ export function RequestList({
               <StatusBadge status={r.status} />
               {r.hidden && <span class={s.badge.danger}>Hidden</span>}
               <span>#{r.number}</span>
+              {r.duplicateOf && (
+                <span>
+                  duplicate of <a href={requestPath(slug, r.duplicateOf.number)}>#{r.duplicateOf.number}</a>
+                </span>
+              )}
               <span>{plural(r.commentCount, 'comment', 'comments')}</span>
               <span>
                 by {actorName(r.author)} · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>

@@ -9,9 +9,9 @@ import {
   xrpcProcedure,
 } from '../../../client';
 import { BOARD_LIMITS } from '../limits';
-import { STATUSES, type Status } from '../model';
+import { parseNumber, STATUSES, type Status } from '../model';
 
-/** Owners and admins set a request's status, with a note for the people following it. */
+/** Owners and admins set a request's status, with a note for the people following it; a duplicate names its original. */
 export function StatusForm({
   sphere,
   number,
@@ -25,9 +25,21 @@ export function StatusForm({
 }) {
   const [next, setNext] = useState<Status>((STATUSES.find((x) => x.value === status)?.value ?? 'open') as Status);
   const [note, setNote] = useState('');
+  // The original's number, for a duplicate.
+  const [original, setOriginal] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ReturnType<typeof toApiError>>();
   const noteError = validateText('Note', note, BOARD_LIMITS.statusNote);
+  const merging = next === 'duplicate';
+  const into = parseNumber(original.trim().replace(/^#/, ''));
+  const originalError = !merging
+    ? undefined
+    : into === undefined
+      ? 'The original’s number is required: the request this one duplicates.'
+      : into === number
+        ? 'A request can’t be a duplicate of itself.'
+        : undefined;
+  const [submitted, setSubmitted] = useState(false);
 
   return (
     <form
@@ -36,7 +48,8 @@ export function StatusForm({
       data-testid="status-form"
       onSubmit={async (e) => {
         e.preventDefault();
-        if (noteError) return;
+        setSubmitted(true);
+        if (noteError || originalError) return;
         setBusy(true);
         setError(undefined);
         try {
@@ -44,9 +57,12 @@ export function StatusForm({
             sphere,
             number,
             status: next,
+            duplicateOf: merging ? into : undefined,
             note: note.trim() || undefined,
           });
           setNote('');
+          setOriginal('');
+          setSubmitted(false);
           onDone();
         } catch (err) {
           setError(toApiError(err));
@@ -57,6 +73,17 @@ export function StatusForm({
     >
       <h3 style={{ margin: 0 }}>Change status</h3>
       <SelectField<Status> label="New status" value={next} options={STATUSES} onChange={setNext} testId="status-select" />
+      {merging && (
+        <TextField
+          label="Original request number"
+          value={original}
+          onInput={setOriginal}
+          error={submitted || original ? originalError : undefined}
+          hint="Its voters will count on the original, and this request takes no new votes. Any later status un-merges it."
+          inputMode="numeric"
+          required
+        />
+      )}
       <TextField
         label="Note"
         value={note}

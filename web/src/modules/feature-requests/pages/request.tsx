@@ -38,6 +38,7 @@ import {
   commentsQuery,
   MODULE_NAME,
   parseNumber,
+  requestPath,
   requestQuery,
   requestVoteSender,
   statusLabel,
@@ -124,6 +125,8 @@ function RequestBody({
   usePageMeta({ title: `${r.title} · ${sphere.name}`, description: excerpt(r.description ?? r.title) });
   const mine = r.author.did === viewerDid.value;
   const [editing, setEditing] = useState(false);
+  // A duplicate takes no votes: its voters count on the original.
+  const merged = r.status === 'duplicate';
 
   return (
     <article class={s.stack} aria-labelledby="request-title">
@@ -131,8 +134,8 @@ function RequestBody({
         <VoteButton
           initial={{ voted: r.viewer?.voted ?? false, voteCount: r.voteCount }}
           send={requestVoteSender(sphere.slug, r.number)}
-          canVote={canWrite(sphere)}
-          signInHref={signInHref}
+          canVote={canWrite(sphere) && !merged}
+          signInHref={merged ? undefined : signInHref}
           subject={r.title}
         />
         <div class={css.titleBlock}>
@@ -150,6 +153,21 @@ function RequestBody({
           </p>
         </div>
       </div>
+      {merged && (
+        <div class={s.alert.info} data-testid="duplicate-of">
+          {r.duplicateOf ? (
+            <>
+              <strong>Duplicate of </strong>
+              <a href={requestPath(sphere.slug, r.duplicateOf.number)}>
+                #{r.duplicateOf.number} {r.duplicateOf.title}
+              </a>
+              . Its votes count there: vote for it instead.
+            </>
+          ) : (
+            <strong>This request is a duplicate, and takes no new votes.</strong>
+          )}
+        </div>
+      )}
       {editing ? (
         <EditRequest
           sphere={sphere.slug}
@@ -308,7 +326,14 @@ function StatusSection({ sphere, data, reload }: { sphere: SphereView; data: Req
         <ol class={s.list} data-testid="status-history">
           {history.map((h, i) => (
             <li key={h.uri ?? i} class={`${s.small}`}>
-              <strong>{statusLabel(h.status)}</strong> — {actorName(h.actor)},{' '}
+              <strong>{statusLabel(h.status)}</strong>
+              {h.duplicateOf && (
+                <>
+                  {' of '}
+                  <a href={requestPath(sphere.slug, h.duplicateOf.number)}>#{h.duplicateOf.number}</a>
+                </>
+              )}{' '}
+              — {actorName(h.actor)},{' '}
               <time dateTime={h.createdAt}>{formatDate(h.createdAt)}</time>
               {h.note && <p class={`${s.pre} ${s.muted}`}>{h.note}</p>}
             </li>

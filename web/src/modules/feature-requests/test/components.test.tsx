@@ -1,8 +1,9 @@
 // The board's components and its page, rendered in happy-dom.
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, LocationProvider, sessionResource, specKey } from '../../../client';
 import { RequestList } from '../components/request-list';
+import { StatusForm } from '../components/status-form';
 import { VoteButton } from '../components/vote-button';
 import { BoardPage } from '../pages/board';
 import { RequestPage } from '../pages/request';
@@ -327,5 +328,89 @@ describe('the roadmap', () => {
     expect(screen.getByTestId('roadmap-done').textContent).toContain('Nothing here yet.');
     await settle();
     expect(server.fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('merging a duplicate', () => {
+  it('asks for the original’s number and sends it with the status', async () => {
+    const server = fakeServer({
+      '/xrpc/site.exosphere.featureRequest.setStatus': ({ body }) =>
+        (body as { duplicateOf?: number }).duplicateOf === 3
+          ? { status: 400, body: { error: 'InvalidMerge', message: 'request #3 is merged into #7: merging it back would make a loop' } }
+          : { body: { status: { status: 'duplicate', actor: { did: 'did:plc:owner' }, createdAt: '2026-01-05T00:00:00Z' } } },
+    });
+    const done = vi.fn();
+    render(<StatusForm sphere="demo" number={7} status="open" onDone={done} />);
+    expect(screen.queryByLabelText('Original request number')).toBeNull();
+    fireEvent.change(screen.getByLabelText('New status'), { target: { value: 'duplicate' } });
+    const original = screen.getByLabelText('Original request number');
+    fireEvent.click(screen.getByRole('button', { name: 'Set status' }));
+    await settle();
+    expect(screen.getByText(/The original’s number is required/)).toBeTruthy();
+    fireEvent.input(original, { target: { value: '7' } });
+    expect(screen.getByText(/can’t be a duplicate of itself/)).toBeTruthy();
+    expect(server.calls).toHaveLength(0);
+
+    fireEvent.input(original, { target: { value: '#3' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set status' }));
+    await settle();
+    expect(screen.getByRole('alert').textContent).toContain('merging it back would make a loop');
+    expect(done).not.toHaveBeenCalled();
+
+    fireEvent.input(original, { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set status' }));
+    await settle();
+    expect(server.calls.at(-1)?.body).toEqual({ sphere: 'demo', number: 7, status: 'duplicate', duplicateOf: 2 });
+    expect(done).toHaveBeenCalledOnce();
+  });
+
+  it('shows a duplicate with its original, and no vote button', async () => {
+    fakeServer({
+      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({
+        body: {
+          request: request(7, {
+            status: 'duplicate',
+            duplicateOf: { uri: 'at://did:plc:alice/site.exosphere.featureRequest/2', number: 2, title: 'Dark mode' },
+          }),
+          statusHistory: [
+            {
+              status: 'duplicate',
+              duplicateOf: { uri: 'at://did:plc:alice/site.exosphere.featureRequest/2', number: 2, title: 'Dark mode' },
+              actor: { did: 'did:plc:owner', handle: 'owner.test' },
+              createdAt: '2026-01-05T00:00:00Z',
+            },
+          ],
+        },
+      }),
+      '/xrpc/site.exosphere.featureRequest.listComments': () => ({ body: { comments: [] } }),
+    });
+    sessionResource();
+    render(
+      <LocationProvider>
+        <RequestPage params={{ sphere: 'demo', number: '7' }} query={{}} />
+      </LocationProvider>,
+    );
+    await settle();
+    const notice = screen.getByTestId('duplicate-of');
+    expect(within(notice).getByRole('link', { name: '#2 Dark mode' }).getAttribute('href')).toBe('/s/demo/feature-requests/2');
+    expect(screen.queryByTestId('vote-button')).toBeNull();
+    expect(screen.getByTestId('vote-count').textContent).toBe('7votes');
+    expect(screen.getByTestId('status-history').textContent).toContain('Duplicate of #2');
+  });
+
+  it('is marked on the board, where its count takes no votes', () => {
+    render(
+      <RequestList
+        slug="demo"
+        requests={[request(7, { status: 'duplicate', duplicateOf: { uri: 'at://x/y/2', number: 2, title: 'Dark mode' } }), request(2)]}
+        canVote
+      />,
+    );
+    const [dup, original] = screen.getAllByTestId('request-item');
+    expect(within(dup!).getByRole('link', { name: '#2' }).getAttribute('href')).toBe('/s/demo/feature-requests/2');
+    expect(within(dup!).queryByRole('button', { name: /Vote/ })).toBeNull();
+    expect(within(original!).getByRole('button', { name: /Vote/ })).toBeTruthy();
   });
 });

@@ -7,6 +7,7 @@
 
 const title = 'Dark mode for the whole board';
 const secret = 'Secret acquisition plan';
+const duplicate = 'Night mode, please';
 
 /** Alice has created the public Sphere and is on its home. */
 export async function publicSphere({ alice, step }) {
@@ -59,6 +60,29 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     await screenshots(alice, 'request');
   });
 
+  await step('alice merges a duplicate that bob voted for into the original', alice, async () => {
+    await alice.goto(`${base}/s/${publicSlug}/feature-requests/new`);
+    await alice.getByLabel('Title', { exact: true }).fill(duplicate);
+    await alice.getByRole('button', { name: 'Post request' }).click();
+    await alice.waitForURL(/\/feature-requests\/2$/);
+    await bob.goto(`${base}/s/${publicSlug}/feature-requests/2`);
+    await bob.getByRole('button', { name: /^Vote/ }).click();
+    await bob.getByRole('button', { name: /^Voted/, pressed: true }).waitFor();
+    await alice.reload();
+    await alice.getByLabel('New status', { exact: true }).selectOption('duplicate');
+    await alice.getByLabel('Original request number', { exact: true }).fill('1');
+    await alice.getByRole('button', { name: 'Set status' }).click();
+    const notice = alice.getByTestId('duplicate-of');
+    await notice.getByRole('link', { name: `#1 ${title}` }).waitFor();
+    check((await alice.getByTestId('vote-button').count()) === 0, 'a duplicate takes no votes');
+    await axe(alice, 'merged request');
+    await screenshots(alice, 'merged-request');
+    // The original counts alice's vote and bob's, who voted on the duplicate only.
+    await notice.getByRole('link', { name: `#1 ${title}` }).click();
+    await alice.waitForURL(/\/feature-requests\/1$/);
+    await alice.getByRole('button', { name: /2 votes/ }).waitFor();
+  });
+
   await step('a new request suggests similar ones as its title is typed', alice, async () => {
     await alice.goto(`${base}/s/${publicSlug}/feature-requests/new`);
     await alice.getByLabel('Title', { exact: true }).pressSequentially('Dark theme, please', { delay: 20 });
@@ -96,7 +120,8 @@ export async function anonymous({ base, publicSlug, anon, step, check, axe, scre
     await item.waitFor();
     // The count itself: the card's text also holds "#1", the request's number.
     const votes = (await item.getByTestId('vote-count').innerText()).trim();
-    check(/^1\b/.test(votes), `anonymous board shows 1 vote: ${JSON.stringify(votes)}`);
+    // Alice's vote and bob's, on the duplicate merged into it.
+    check(/^2\b/.test(votes), `anonymous board shows 2 votes: ${JSON.stringify(votes)}`);
     const signIn = item.getByRole('link', { name: /Sign in to vote/ });
     check(/^\/login/.test((await signIn.getAttribute('href')) ?? ''), 'the count asks an anonymous visitor to sign in to vote');
     await axe(anon, 'board');
