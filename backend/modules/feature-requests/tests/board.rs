@@ -978,3 +978,72 @@ async fn merging_duplicates_counts_distinct_voters_and_unmerging_restores_the_co
     assert_eq!(vote_counts(&w, "merge", &[d, o, p]).await?, [1, 2, 3]);
     Ok(())
 }
+
+async fn export(w: &World, who: &Caller, sphere: &str) -> anyhow::Result<reqwest::Response> {
+    let mut request =
+        w.server.client.get(format!("{}/s/{sphere}/feature-requests/export.csv", w.server.base));
+    if let Some(sid) = &who.sid {
+        request = request.header("cookie", format!("sid={sid}"));
+    }
+    Ok(request.send().await?)
+}
+
+#[tokio::test]
+async fn owners_and_admins_export_the_board_as_csv() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("csv", "private", "members").await?;
+    ok(
+        s,
+        &w.carol,
+        &format!("{FR}.createRequest"),
+        json!({ "sphere": "csv", "title": "Export, \"quoted\"", "description": "line one\nline two" }),
+    )
+    .await?;
+    create(&w, &w.carol, "csv", "Plain").await?;
+    ok(s, &w.alice, &format!("{FR}.vote"), json!({ "sphere": "csv", "number": 1 })).await?;
+    ok(s, &w.bob, &format!("{FR}.vote"), json!({ "sphere": "csv", "number": 2 })).await?;
+    ok(
+        s,
+        &w.bob,
+        &format!("{FR}.setStatus"),
+        json!({ "sphere": "csv", "number": 1, "status": "planned", "note": "Soon, really" }),
+    )
+    .await?;
+    assert_eq!(set_status(&w, "csv", 2, "duplicate", Some(1)).await?.0, 200);
+
+    for who in [&w.alice, &w.bob] {
+        let response = export(&w, who, "csv").await?;
+        assert_eq!(response.status().as_u16(), 200, "{}", who.name);
+        assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+        assert!(response.headers()["content-disposition"].to_str()?.contains("csv-feature-requests.csv"));
+        let body = response.text().await?;
+        let lines: Vec<&str> = body.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "number,title,description,created_at,author,votes,comments,status,status_by,status_at,status_note,duplicate_of,tags"
+        );
+        // The first request: its title and description quoted, the newline kept inside the quotes.
+        assert!(body.contains("\r\n1,\"Export, \"\"quoted\"\"\",\"line one\nline two\","), "{body}");
+        assert!(
+            body.contains(&format!(",carol.test ({}),2,0,planned,bob.test ({}),", w.carol.did, w.bob.did)),
+            "{body}"
+        );
+        assert!(body.contains(",\"Soon, really\",,\r\n"), "{body}");
+        // The duplicate names its original's number; its votes count there.
+        let dup = lines.iter().find(|l| l.starts_with("2,")).copied().unwrap_or_default();
+        assert!(dup.starts_with("2,Plain,About Plain,"), "{dup}");
+        assert!(
+            dup.contains(&format!(",duplicate,bob.test ({}),", w.bob.did)) && dup.ends_with(",,1,"),
+            "{dup}"
+        );
+        assert_eq!(lines.last(), Some(&""), "every line ends with CRLF");
+        assert_eq!(lines.len(), 4);
+    }
+    // Members and visitors may not export.
+    let refused = export(&w, &w.carol, "csv").await?;
+    assert_eq!(refused.status().as_u16(), 403);
+    let anonymous = export(&w, &Caller::anonymous(), "csv").await?;
+    assert_eq!(anonymous.status().as_u16(), 401);
+    Ok(())
+}

@@ -16,6 +16,8 @@ export const newRequestPath = (slug: string) => `${boardPath(slug)}/new`;
 export const requestPath = (slug: string, number: number) => `${boardPath(slug)}/${number}`;
 export const feedPath = (slug: string) => `${boardPath(slug)}/feed.atom`;
 export const roadmapPath = (slug: string) => `${boardPath(slug)}/roadmap`;
+/** The board as CSV, for owners and admins (served by the module's crate, not a page). */
+export const exportPath = (slug: string) => `${boardPath(slug)}/export.csv`;
 
 export const BOARD_PAGE_SIZE = 25;
 export const COMMENTS_PAGE_SIZE = 50;

@@ -550,7 +550,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_duplicate_indexed_before_its_original_is_merged_once_the_original_comes() -> anyhow::Result<()> {
+    async fn a_duplicate_indexed_before_its_original_is_merged_once_the_original_comes() -> anyhow::Result<()>
+    {
         let dir = tempfile::tempdir()?;
         let db = Db::open(&dir.path().join("x.sqlite"))?;
         let registry = Registry::new(vec![Arc::new(crate::FeatureRequests)])?;

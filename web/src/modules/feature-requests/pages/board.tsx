@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
+  canModerate,
   canWrite,
   ErrorAlert,
   type PageProps,
@@ -24,6 +25,7 @@ import {
   boardStateFromQuery,
   boardUrl,
   DEFAULT_STATUSES,
+  exportPath,
   feedPath,
   isDefaultStatuses,
   MODULE_LABEL,
@@ -61,6 +63,11 @@ function Board({ sphere, state }: { sphere: SphereView; state: BoardState }) {
           <a href={roadmapPath(sphere.slug)} data-testid="roadmap-link">
             Roadmap
           </a>
+          {canModerate(sphere) && (
+            <a href={exportPath(sphere.slug)} download data-testid="export-csv">
+              Export CSV
+            </a>
+          )}
           <NewRequestLink sphere={sphere} />
         </div>
       </div>

@@ -136,6 +136,25 @@ describe('the board page', () => {
     expect(screen.getByRole('alert').textContent).toContain('No Sphere called nope');
   });
 
+  it('offers owners and admins the CSV export, and nobody else', async () => {
+    fakeServer({
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({
+        body: { sphere: { ...sphere, viewer: { canWrite: true, canModerate: true, role: 'admin', status: 'active' } } },
+      }),
+      '/xrpc/site.exosphere.featureRequest.listRequests': () => ({ body: { requests: [request(1)] } }),
+    });
+    renderBoard('/s/demo/feature-requests');
+    await settle();
+    const link = screen.getByRole('link', { name: 'Export CSV' });
+    expect(link.getAttribute('href')).toBe('/s/demo/feature-requests/export.csv');
+    expect(link.hasAttribute('download')).toBe(true);
+    cleanup();
+    boardServer(true);
+    renderBoard('/s/demo/feature-requests');
+    await settle();
+    expect(screen.queryByRole('link', { name: 'Export CSV' })).toBeNull();
+  });
+
   it('hides the new-request button from people who cannot write', async () => {
     fakeServer({
       '/xrpc/site.exosphere.sphere.getSphere': () => ({

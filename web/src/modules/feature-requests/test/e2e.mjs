@@ -5,6 +5,8 @@
 // message), axe(page, label), screenshots(page, name), log(message), and the
 // lists secrets and privatePages that core's private-Sphere check reads.
 
+import { readFile } from 'node:fs/promises';
+
 const title = 'Dark mode for the whole board';
 const secret = 'Secret acquisition plan';
 const duplicate = 'Night mode, please';
@@ -36,6 +38,8 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     const vote = item.getByRole('button', { name: /^Vote/ });
     await vote.click();
     await item.getByRole('button', { name: /^Vote/, pressed: true }).waitFor();
+    // Optimistic: pressed at once, and no longer busy once the server has the vote.
+    await item.locator('[data-testid="vote-button"]:not([aria-busy])').waitFor();
     check((await item.innerText()).includes('1'), 'the vote count shows 1');
     check((await item.getByTestId('vote-button').innerText()).includes('Voted'), 'the button says alice voted');
     // "I voted" lists what alice voted for; "My requests" what she wrote (nothing: bob wrote it).
@@ -68,6 +72,7 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     await bob.goto(`${base}/s/${publicSlug}/feature-requests/2`);
     await bob.getByRole('button', { name: /^Vote/ }).click();
     await bob.getByRole('button', { name: /^Voted/, pressed: true }).waitFor();
+    await bob.locator('[data-testid="vote-button"]:not([aria-busy])').waitFor();
     await alice.reload();
     await alice.getByLabel('New status', { exact: true }).selectOption('duplicate');
     await alice.getByLabel('Original request number', { exact: true }).fill('1');
@@ -81,6 +86,15 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     await notice.getByRole('link', { name: `#1 ${title}` }).click();
     await alice.waitForURL(/\/feature-requests\/1$/);
     await alice.getByRole('button', { name: /2 votes/ }).waitFor();
+  });
+
+  await step('alice exports the board as CSV', alice, async () => {
+    await alice.goto(`${base}/s/${publicSlug}/feature-requests`);
+    const [download] = await Promise.all([alice.waitForEvent('download'), alice.getByTestId('export-csv').click()]);
+    const csv = await readFile(await download.path(), 'utf8');
+    const [header, ...rows] = csv.split('\r\n');
+    check(header.startsWith('number,title,description,created_at,author,votes'), `the CSV header: ${header}`);
+    check(rows.some((r) => r.startsWith(`2,"${duplicate}",`) && r.endsWith(',1,')), 'the duplicate names its original');
   });
 
   await step('a new request suggests similar ones as its title is typed', alice, async () => {
