@@ -23,7 +23,7 @@ use crate::store::{self, CommentRow, ListQuery, RequestRow, StatusRow};
 
 pub struct Api;
 
-fn request_not_found(number: i64) -> Error {
+pub(crate) fn request_not_found(number: i64) -> Error {
     Error::named(
         ErrorKind::NotFound,
         "RequestNotFound",

@@ -8,6 +8,7 @@
 mod activity;
 mod api;
 pub mod export;
+mod feed;
 #[allow(clippy::all, missing_docs, unused_imports)]
 #[rustfmt::skip]
 pub mod generated;
@@ -66,6 +67,7 @@ impl Module for FeatureRequests {
     fn configure(&self, cfg: &mut ServiceConfig, _ctx: &AppContext) {
         feature_request::configure(cfg, Arc::new(api::Api));
         export::configure(cfg);
+        feed::configure(cfg);
     }
 
     fn index_record(&self, conn: &mut SqliteConnection, record: &Gated<'_>) -> Result<IndexOutcome, Error> {

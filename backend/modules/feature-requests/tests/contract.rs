@@ -394,3 +394,75 @@ async fn a_sign_in_from_before_a_module_existed_is_asked_to_sign_in_again() -> a
     after.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_request_has_its_own_feed_of_status_changes_and_comments() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("followed", "public", "members").await?;
+    ok(s, &w.carol, &format!("{FR}.createRequest"), json!({ "sphere": "followed", "title": "Dark <mode>" }))
+        .await?;
+    ok(
+        s,
+        &w.alice,
+        &format!("{FR}.setStatus"),
+        json!({ "sphere": "followed", "number": 1, "status": "planned", "note": "Next & soon" }),
+    )
+    .await?;
+    ok(
+        s,
+        &w.carol,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "followed", "number": 1, "text": "Thank you!" }),
+    )
+    .await?;
+    let hidden = ok(
+        s,
+        &w.bob,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "followed", "number": 1, "text": "Spam" }),
+    )
+    .await?;
+    ok(
+        s,
+        &w.alice,
+        "site.exosphere.sphere.moderate",
+        json!({ "sphere": "followed", "subject": hidden["comment"]["uri"], "action": "hide" }),
+    )
+    .await?;
+
+    let response = s.client.get(s.url("/s/followed/feature-requests/1/feed.atom")).send().await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str()?.starts_with("application/atom+xml"));
+    let body = response.text().await?;
+    let doc = roxmltree::Document::parse(&body)?;
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name(("http://www.w3.org/2005/Atom", "feed")), "{body}");
+    assert_eq!(texts(feed, "title"), ["#1 Dark <mode> · Sphere followed"]);
+    for required in ["id", "updated"] {
+        assert_eq!(texts(feed, required).len(), 1, "feed/{required} in {body}");
+    }
+    let entries: Vec<_> = feed.children().filter(|c| c.has_tag_name("entry")).collect();
+    let titles: Vec<&str> = entries.iter().flat_map(|e| texts(*e, "title")).collect();
+    // Newest first; the hidden comment is left out.
+    assert_eq!(titles, ["Comment on Dark <mode>", "Dark <mode> → planned"], "{body}");
+    assert_eq!(texts(entries[0], "summary"), ["Thank you!"]);
+    assert_eq!(texts(entries[1], "summary"), ["Next & soon"]);
+    for entry in &entries {
+        for required in ["id", "title", "updated"] {
+            assert_eq!(texts(*entry, required).len(), 1, "entry/{required} in {body}");
+        }
+    }
+    // No such request, a number that isn't one, and private Spheres: not found.
+    w.sphere("hush", "private", "members").await?;
+    ok(s, &w.carol, &format!("{FR}.createRequest"), json!({ "sphere": "hush", "title": "Secret" })).await?;
+    for path in [
+        "/s/followed/feature-requests/9/feed.atom",
+        "/s/followed/feature-requests/x/feed.atom",
+        "/s/hush/feature-requests/1/feed.atom",
+    ] {
+        let response = s.client.get(s.url(path)).send().await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    Ok(())
+}

@@ -16,6 +16,8 @@ export const newRequestPath = (slug: string) => `${boardPath(slug)}/new`;
 export const requestPath = (slug: string, number: number) => `${boardPath(slug)}/${number}`;
 export const feedPath = (slug: string) => `${boardPath(slug)}/feed.atom`;
 export const roadmapPath = (slug: string) => `${boardPath(slug)}/roadmap`;
+/** A request's Atom feed: its status changes and comments (public Spheres). */
+export const requestFeedPath = (slug: string, number: number) => `${requestPath(slug, number)}/feed.atom`;
 /** The board as CSV, for owners and admins (served by the module's crate, not a page). */
 export const exportPath = (slug: string) => `${boardPath(slug)}/export.csv`;
 

@@ -64,7 +64,8 @@ function Board({ sphere, state }: { sphere: SphereView; state: BoardState }) {
             Roadmap
           </a>
           {canModerate(sphere) && (
-            <a href={exportPath(sphere.slug)} download data-testid="export-csv">
+            // A named download: the router leaves such links to the browser (an empty `download` it would take).
+            <a href={exportPath(sphere.slug)} download={`${sphere.slug}-feature-requests.csv`} data-testid="export-csv">
               Export CSV
             </a>
           )}

@@ -38,6 +38,7 @@ import {
   commentsQuery,
   MODULE_NAME,
   parseNumber,
+  requestFeedPath,
   requestPath,
   requestQuery,
   requestVoteSender,
@@ -122,7 +123,11 @@ function RequestBody({
   signInHref: string | undefined;
 }) {
   const r = data.request;
-  usePageMeta({ title: `${r.title} · ${sphere.name}`, description: excerpt(r.description ?? r.title) });
+  usePageMeta({
+    title: `${r.title} · ${sphere.name}`,
+    description: excerpt(r.description ?? r.title),
+    feed: sphere.visibility === 'public' ? requestFeedPath(sphere.slug, r.number) : undefined,
+  });
   const mine = r.author.did === viewerDid.value;
   const [editing, setEditing] = useState(false);
   // A duplicate takes no votes: its voters count on the original.

@@ -74,6 +74,22 @@ describe('the board, server-rendered', () => {
     expect(out.feed).toBe('/s/demo/feature-requests/feed.atom');
   });
 
+  it('gives a request page of a public Sphere its own feed, and none in a private one', () => {
+    const url = '/s/demo/feature-requests/3';
+    const page = (visibility: string) =>
+      exosphereRender(
+        url,
+        dataFor(url, {
+          'site.exosphere.auth.getSession': { loggedIn: false },
+          'site.exosphere.sphere.getSphere': { sphere: { ...sphere, visibility, viewer: undefined } },
+          'site.exosphere.featureRequest.getRequest': { request: request(3), statusHistory: [] },
+          'site.exosphere.featureRequest.listComments': { comments: [] },
+        }),
+      );
+    expect(page('public').feed).toBe('/s/demo/feature-requests/3/feed.atom');
+    expect(page('private').feed).toBeUndefined();
+  });
+
   it('answers 404 with a clear message for a module the Sphere does not use', () => {
     const url = '/s/demo/feature-requests';
     const out = exosphereRender(
