@@ -1379,7 +1379,7 @@ export interface components {
              * @description When the record was created (client clock).
              */
             createdAt: string;
-            /** @description Longer explanation, plain text. At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            /** @description Longer explanation, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
             description?: string;
             /**
              * Format: at-uri
@@ -1407,14 +1407,14 @@ export interface components {
             parent?: string;
             /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
             sphere: string;
-            /** @description Comment text, plain text. At most 5000 graphemes. At most 50000 bytes of UTF-8. */
+            /** @description Comment text, Markdown (rendered without raw HTML). At most 5000 graphemes. At most 50000 bytes of UTF-8. */
             text: string;
         };
         "site.exosphere.featureRequest.createComment.Output": {
             comment: components["schemas"]["site.exosphere.featureRequest.defs.commentView"];
         };
         "site.exosphere.featureRequest.createRequest.Input": {
-            /** @description Longer explanation, plain text. At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            /** @description Longer explanation, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
             description?: string;
             /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
             sphere: string;
@@ -1434,6 +1434,8 @@ export interface components {
             /** Format: at-uri */
             parent?: string;
             text: string;
+            /** @description The text rendered from Markdown (no raw HTML, safe links only). */
+            textHtml: string;
             /** Format: date-time */
             updatedAt?: string;
             /** Format: at-uri */
@@ -1459,6 +1461,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             description?: string;
+            /** @description The description rendered from Markdown (no raw HTML, safe links only). Only getRequest carries it: lists leave it out. */
+            descriptionHtml?: string;
             duplicateOf?: components["schemas"]["site.exosphere.featureRequest.defs.requestRef"];
             /** @description Hidden by a moderator: only owners and admins see it. */
             hidden?: boolean;
@@ -1575,14 +1579,14 @@ export interface components {
             comment: string;
             /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
             sphere: string;
-            /** @description Comment text, plain text. At most 5000 graphemes. At most 50000 bytes of UTF-8. */
+            /** @description Comment text, Markdown (rendered without raw HTML). At most 5000 graphemes. At most 50000 bytes of UTF-8. */
             text: string;
         };
         "site.exosphere.featureRequest.updateComment.Output": {
             comment: components["schemas"]["site.exosphere.featureRequest.defs.commentView"];
         };
         "site.exosphere.featureRequest.updateRequest.Input": {
-            /** @description Longer explanation, plain text. At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            /** @description Longer explanation, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
             description?: string;
             /**
              * Format: int64
@@ -1635,7 +1639,7 @@ export interface components {
              */
             sphere: string;
             subject: components["schemas"]["com.atproto.repo.strongRef"];
-            /** @description Comment text, plain text. At most 5000 graphemes. At most 50000 bytes of UTF-8. */
+            /** @description Comment text, Markdown (rendered without raw HTML). At most 5000 graphemes. At most 50000 bytes of UTF-8. */
             text: string;
             /**
              * Format: date-time

@@ -6,6 +6,7 @@ use exosphere_core::db::sql::sql;
 use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
+use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
 use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
@@ -43,6 +44,7 @@ fn request_view(row: RequestRow, signed_in: bool) -> RequestView {
         sphere: row.sphere_uri,
         title: row.title,
         description: row.description,
+        description_html: None,
         author: ActorView { did: row.author_did, handle: row.handle },
         status: row.status,
         duplicate_of: ref_view(row.duplicate_of.as_deref()),
@@ -60,6 +62,7 @@ fn comment_view(row: CommentRow, signed_in: bool) -> CommentView {
         uri: row.uri,
         cid: Some(row.cid),
         parent: row.parent_uri,
+        text_html: markdown::render(&row.text, COMMENT_HEADINGS),
         text: row.text,
         author: ActorView { did: row.author_did, handle: row.handle },
         vote_count: row.vote_count,
@@ -85,6 +88,11 @@ fn status_view(row: StatusRow) -> StatusView {
         uri: Some(row.uri),
     }
 }
+
+/// The level a `#` heading of a description takes on its page (under the title's h1).
+const DESCRIPTION_HEADINGS: u8 = 2;
+/// The level a `#` heading of a comment takes (under the Comments h2).
+const COMMENT_HEADINGS: u8 = 3;
 
 /// The status that merges a request into another.
 const DUPLICATE: &str = "duplicate";
@@ -305,8 +313,11 @@ impl Handlers for Api {
                 Ok((row, history, access.viewer.is_some()))
             })
             .await?;
+        let mut request = request_view(row, signed_in);
+        request.description_html =
+            request.description.as_deref().map(|d| markdown::render(d, DESCRIPTION_HEADINGS));
         Ok(api::get_request::Output {
-            request: request_view(row, signed_in),
+            request,
             status_history: history.into_iter().map(status_view).collect(),
         })
     }

@@ -1047,3 +1047,40 @@ async fn owners_and_admins_export_the_board_as_csv() -> anyhow::Result<()> {
     assert_eq!(anonymous.status().as_u16(), 401);
     Ok(())
 }
+
+#[tokio::test]
+async fn descriptions_and_comments_are_markdown_rendered_safely() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("md", "private", "members").await?;
+    let description =
+        "Why **now**: <script>alert(1)</script> [click](javascript:alert(1)) and https://example.com";
+    ok(
+        s,
+        &w.carol,
+        &format!("{FR}.createRequest"),
+        json!({ "sphere": "md", "title": "Marked", "description": description }),
+    )
+    .await?;
+    ok(
+        s,
+        &w.carol,
+        &format!("{FR}.createComment"),
+        json!({ "sphere": "md", "number": 1, "text": "# Yes\n\n_please_" }),
+    )
+    .await?;
+    let one = get(s, &w.bob, &format!("{FR}.getRequest"), &[("sphere", "md"), ("number", "1")]).await?;
+    let html = one["request"]["descriptionHtml"].as_str().unwrap_or_default();
+    assert!(html.contains("<strong>now</strong>"), "{html}");
+    assert!(!html.contains("<script") && html.contains("&lt;script&gt;"), "raw HTML shows as text: {html}");
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(html.contains("href=\"https://example.com\" rel=\"nofollow ugc noopener\""), "{html}");
+    assert_eq!(one["request"]["description"], description, "the source is kept beside it");
+    let listed = list(&w, &w.bob, &[("sphere", "md")]).await?;
+    assert!(requests(&listed)[0].get("descriptionHtml").is_none(), "lists leave it out");
+    let comments =
+        get(s, &w.bob, &format!("{FR}.listComments"), &[("sphere", "md"), ("number", "1")]).await?;
+    let text = comments["comments"][0]["textHtml"].as_str().unwrap_or_default();
+    assert!(text.contains("<h3>Yes</h3>") && text.contains("<em>please</em>"), "{text}");
+    Ok(())
+}

@@ -3,6 +3,8 @@ import {
   actorName,
   type ApiError,
   ErrorAlert,
+  Markdown,
+  MarkdownField,
   type PagedList,
   plural,
   relativeTime,
@@ -17,10 +19,8 @@ import {
 import { DISCUSSION_LIMITS } from '../limits';
 import { ancestorsOf, countDescendants, type ReactionBoard, type ReplyNode, type ReplyOverlay, VISIBLE_DEPTH } from '../model';
 import type { ReplyView, ThreadView } from '../types';
-import { MarkdownField } from './composer';
 import { ConfirmButton } from './confirm-button';
 import { LoadMore } from './load-more';
-import { Markdown } from './markdown';
 import { ModerateButton } from './moderate-button';
 import { reactionBar } from './reactions';
 import * as css from './replies.css';

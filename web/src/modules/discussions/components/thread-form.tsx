@@ -1,9 +1,16 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { type ApiError, ErrorAlert, styles as s, TextField, toApiError, validateText } from '../../../client';
+import {
+  type ApiError,
+  ErrorAlert,
+  MarkdownField,
+  styles as s,
+  TextField,
+  toApiError,
+  validateText,
+} from '../../../client';
 import { DISCUSSION_LIMITS, MAX_TAGS } from '../limits';
 import { parseTags, validateTags } from '../model';
-import { MarkdownField } from './composer';
 import { TagPreview } from './tags';
 
 export interface ThreadDraft {

@@ -4,6 +4,7 @@ import {
   canModerate,
   canWrite,
   ErrorAlert,
+  Markdown,
   Notice,
   type PageProps,
   RelativeTime,
@@ -22,7 +23,6 @@ import {
   xrpcProcedure,
 } from '../../../client';
 import { ConfirmButton } from '../components/confirm-button';
-import { Markdown } from '../components/markdown';
 import { ModerateButton } from '../components/moderate-button';
 import { reactionBar } from '../components/reactions';
 import { Replies } from '../components/replies';

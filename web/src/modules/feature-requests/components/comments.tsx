@@ -5,10 +5,11 @@ import {
   ErrorAlert,
   formatDate,
   InlineError,
+  Markdown,
+  MarkdownField,
   type PagedList,
   SkeletonList,
   styles as s,
-  TextField,
   toApiError,
   validateText,
   viewerDid,
@@ -131,7 +132,7 @@ function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
         {editing ? (
           <EditComment comment={comment} ctx={ctx} onClose={() => setEditing(false)} />
         ) : (
-          <p class={s.pre}>{comment.text}</p>
+          <Markdown html={comment.textHtml} testId="comment-text" />
         )}
         {!editing && (ctx.canWrite || mine || ctx.canModerate) && (
           <div class={s.row}>
@@ -197,14 +198,14 @@ function EditComment({ comment, ctx, onClose }: { comment: CommentView; ctx: Tre
         }
       }}
     >
-      <TextField
+      <MarkdownField
         label="Edit your comment"
         value={text}
         onInput={setText}
         limit={BOARD_LIMITS.commentText}
         error={invalid}
-        multiline
         rows={4}
+        headingBase={3}
         required
       />
       {error && <ErrorAlert error={error} />}
@@ -326,14 +327,14 @@ function CommentForm({
           </button>
         </p>
       )}
-      <TextField
+      <MarkdownField
         label="Comment"
         value={text}
         onInput={setText}
         limit={BOARD_LIMITS.commentText}
         error={submitted || text ? invalid : undefined}
-        multiline
         rows={4}
+        headingBase={3}
         required
       />
       {error && <ErrorAlert error={error} />}

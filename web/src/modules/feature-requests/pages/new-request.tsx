@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import {
   canWrite,
   ErrorAlert,
+  MarkdownField,
   Notice,
   type PageProps,
   session,
@@ -104,15 +105,15 @@ export function RequestForm({ sphere }: { sphere: SphereView }) {
         required
       />
       <SimilarRequests slug={sphere.slug} title={title} />
-      <TextField
+      <MarkdownField
         label="Description"
         value={description}
         onInput={setDescription}
         limit={BOARD_LIMITS.requestDescription}
         error={errors.description}
-        hint="Why it matters, and how you would use it. Plain text."
-        multiline
+        hint="Why it matters, and how you would use it."
         rows={8}
+        headingBase={2}
       />
       {error && <ErrorAlert error={error} />}
       <div class={s.row}>

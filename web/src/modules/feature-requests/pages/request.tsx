@@ -7,6 +7,8 @@ import {
   ErrorAlert,
   formatDate,
   InlineError,
+  Markdown,
+  MarkdownField,
   Notice,
   type PageProps,
   type Resource,
@@ -184,9 +186,13 @@ function RequestBody({
           }}
         />
       ) : r.description ? (
-        <p class={s.pre} data-testid="request-description">
-          {r.description}
-        </p>
+        r.descriptionHtml !== undefined ? (
+          <Markdown html={r.descriptionHtml} testId="request-description" />
+        ) : (
+          <p class={s.pre} data-testid="request-description">
+            {r.description}
+          </p>
+        )
       ) : (
         <p class={s.muted}>No description.</p>
       )}
@@ -258,14 +264,14 @@ function EditRequest({
       }}
     >
       <TextField label="Title" value={title} onInput={setTitle} limit={BOARD_LIMITS.requestTitle} error={errors.title} required />
-      <TextField
+      <MarkdownField
         label="Description"
         value={description}
         onInput={setDescription}
         limit={BOARD_LIMITS.requestDescription}
         error={errors.description}
-        multiline
         rows={8}
+        headingBase={2}
       />
       {error && <ErrorAlert error={error} />}
       <div class={s.row}>

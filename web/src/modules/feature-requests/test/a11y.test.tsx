@@ -15,8 +15,8 @@ const answers: Record<string, unknown> = {
   },
   'site.exosphere.featureRequest.listComments': {
     comments: [
-      { uri: 'at://c/1', text: 'Yes', author: { did: 'did:plc:bob' }, voteCount: 1, createdAt: '2026-01-04T00:00:00Z' },
-      { uri: 'at://c/2', parent: 'at://c/1', text: 'Agreed', author: { did: 'did:plc:owner' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
+      { uri: 'at://c/1', text: 'Yes', textHtml: '<p>Yes</p>\n', author: { did: 'did:plc:bob' }, voteCount: 1, createdAt: '2026-01-04T00:00:00Z' },
+      { uri: 'at://c/2', parent: 'at://c/1', text: 'Agreed', textHtml: '<p>Agreed</p>\n', author: { did: 'did:plc:owner' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
     ],
   },
   'site.exosphere.sphere.getActivity': {

@@ -247,6 +247,7 @@ describe('a comment', () => {
     const comment = () => ({
       uri: 'at://did:plc:me/site.exosphere.featureRequestComment/1',
       text,
+      textHtml: `<p>${text}</p>\n`,
       author: { did: 'did:plc:me', handle: 'me.test' },
       voteCount: 0,
       createdAt: '2026-01-04T00:00:00Z',
@@ -289,8 +290,8 @@ describe('a comment', () => {
       '/xrpc/site.exosphere.featureRequest.listComments': () => ({
         body: {
           comments: [
-            { uri: 'at://c/1', text: 'Mine', author: { did: 'did:plc:me' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
-            { uri: 'at://c/2', text: 'Theirs', author: { did: 'did:plc:bob' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
+            { uri: 'at://c/1', text: 'Mine', textHtml: '<p>Mine</p>\n', author: { did: 'did:plc:me' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
+            { uri: 'at://c/2', text: 'Theirs', textHtml: '<p>Theirs</p>\n', author: { did: 'did:plc:bob' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
           ],
         },
       }),

@@ -28,7 +28,7 @@ describe('the board, server-rendered', () => {
         },
         'site.exosphere.featureRequest.listComments': {
           comments: [
-            { uri: 'at://c/1', text: 'Yes!', author: { did: 'did:plc:bob' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
+            { uri: 'at://c/1', text: 'Yes!', textHtml: '<p>Yes!</p>\n', author: { did: 'did:plc:bob' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
           ],
         },
       }),
@@ -72,6 +72,29 @@ describe('the board, server-rendered', () => {
     expect(out.html).toContain('href="/s/demo/feature-requests/1"');
     expect(out.html).toMatch(/<a [^>]*href="\/s\/demo\/feature-requests" aria-current="page"[^>]*>Feature requests<\/a>/);
     expect(out.feed).toBe('/s/demo/feature-requests/feed.atom');
+  });
+
+  it('shows a request’s description and comments as the server rendered their Markdown', () => {
+    const url = '/s/demo/feature-requests/3';
+    const out = exosphereRender(
+      url,
+      dataFor(url, {
+        'site.exosphere.auth.getSession': { loggedIn: false },
+        'site.exosphere.sphere.getSphere': { sphere: { ...sphere, viewer: undefined } },
+        'site.exosphere.featureRequest.getRequest': {
+          request: request(3, { description: 'Why **now**', descriptionHtml: '<p>Why <strong>now</strong></p>\n' }),
+          statusHistory: [],
+        },
+        'site.exosphere.featureRequest.listComments': {
+          comments: [
+            { uri: 'at://c/1', text: '_Yes_', textHtml: '<p><em>Yes</em></p>\n', author: { did: 'did:plc:bob' }, voteCount: 0, createdAt: '2026-01-04T00:00:00Z' },
+          ],
+        },
+      }),
+    );
+    expect(out.html).toContain('data-testid="request-description"><p>Why <strong>now</strong></p>');
+    expect(out.html).toContain('data-testid="comment-text"><p><em>Yes</em></p>');
+    expect(out.html).not.toContain('**now**');
   });
 
   it('gives a request page of a public Sphere its own feed, and none in a private one', () => {

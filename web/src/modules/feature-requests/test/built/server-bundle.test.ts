@@ -16,6 +16,10 @@ function comments(n: number): CommentView[] {
     // Some by the viewer, a reply, an edited and a hidden one, text that needs escaping.
     author: i % 5 === 0 ? me : { did: `did:plc:c${i}`, ...(i % 2 ? { handle: `c${i}.test` } : {}) },
     text: i === 3 ? 'Use <b>&amp;</b> "quotes" & more' : `Comment number ${i}: this would save me a lot of time.`,
+    textHtml:
+      i === 3
+        ? '<p>Use &lt;b&gt;&amp;amp;&lt;/b&gt; &quot;quotes&quot; &amp; more</p>\n'
+        : `<p>Comment number ${i}: this would <strong>save</strong> me a lot of time.</p>\n`,
     voteCount: i % 7,
     createdAt: `2026-01-03T00:${String(i).padStart(2, '0')}:00.000Z`,
     ...(i === 4 ? { parent: 'at://did:plc:c1/site.exosphere.featureRequestComment/c1' } : {}),

@@ -28,7 +28,7 @@ pub struct Record {
     pub sphere: String,
     /// Short summary of the request.
     pub title: String,
-    /// Longer explanation, plain text.
+    /// Longer explanation, Markdown (rendered without raw HTML).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When the record was created (client clock).

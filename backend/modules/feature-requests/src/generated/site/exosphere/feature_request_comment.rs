@@ -14,7 +14,7 @@ pub struct Record {
     /// The comment this one replies to, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<exosphere_core::lexicon::generated::com::atproto::repo::strong_ref::StrongRef>,
-    /// Comment text, plain text.
+    /// Comment text, Markdown (rendered without raw HTML).
     pub text: String,
     /// When the record was created (client clock).
     #[serde(rename = "createdAt")]

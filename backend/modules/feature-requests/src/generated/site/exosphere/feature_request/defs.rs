@@ -11,6 +11,9 @@ pub struct RequestView {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The description rendered from Markdown (no raw HTML, safe links only). Only getRequest carries it: lists leave it out.
+    #[serde(rename = "descriptionHtml", default, skip_serializing_if = "Option::is_none")]
+    pub description_html: Option<String>,
     pub author: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
     pub status: String,
     /// With status `duplicate`: the original it was merged into.
@@ -99,6 +102,9 @@ pub struct CommentView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     pub text: String,
+    /// The text rendered from Markdown (no raw HTML, safe links only).
+    #[serde(rename = "textHtml")]
+    pub text_html: String,
     pub author: exosphere_core::lexicon::generated::site::exosphere::defs::ActorView,
     #[serde(rename = "voteCount")]
     pub vote_count: i64,

@@ -8,11 +8,11 @@ pub const NSID: &str = "site.exosphere.featureRequest.updateComment";
 pub const DESCRIPTION: &str = "Edit one's own comment.";
 
 /// JSON Schema of its input, self-contained (an MCP tool's `inputSchema`).
-pub const INPUT_SCHEMA: &str = "{\"properties\":{\"comment\":{\"format\":\"at-uri\",\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"text\":{\"description\":\"Comment text, plain text. At most 5000 graphemes. At most 50000 bytes of UTF-8.\",\"maxLength\":50000,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"comment\",\"text\"],\"type\":\"object\"}";
+pub const INPUT_SCHEMA: &str = "{\"properties\":{\"comment\":{\"format\":\"at-uri\",\"type\":\"string\"},\"sphere\":{\"description\":\"The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8.\",\"maxLength\":512,\"minLength\":1,\"type\":\"string\"},\"text\":{\"description\":\"Comment text, Markdown (rendered without raw HTML). At most 5000 graphemes. At most 50000 bytes of UTF-8.\",\"maxLength\":50000,\"minLength\":1,\"type\":\"string\"}},\"required\":[\"sphere\",\"comment\",\"text\"],\"type\":\"object\"}";
 
 /// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
 pub const OUTPUT_SCHEMA: Option<&str> = Some(
-    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.commentView\":{\"properties\":{\"author\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"cid\":{\"format\":\"cid\",\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"hidden\":{\"type\":\"boolean\"},\"parent\":{\"format\":\"at-uri\",\"type\":\"string\"},\"text\":{\"type\":\"string\"},\"updatedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.requestViewerState\"},\"voteCount\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"}},\"required\":[\"uri\",\"text\",\"author\",\"voteCount\",\"createdAt\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.requestViewerState\":{\"properties\":{\"voted\":{\"type\":\"boolean\"}},\"required\":[\"voted\"],\"type\":\"object\"}},\"properties\":{\"comment\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.commentView\"}},\"required\":[\"comment\"],\"type\":\"object\"}",
+    "{\"$defs\":{\"site.exosphere.defs.actorView\":{\"description\":\"An account, with its handle when known.\",\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"}},\"required\":[\"did\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.commentView\":{\"properties\":{\"author\":{\"$ref\":\"#/$defs/site.exosphere.defs.actorView\"},\"cid\":{\"format\":\"cid\",\"type\":\"string\"},\"createdAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"hidden\":{\"type\":\"boolean\"},\"parent\":{\"format\":\"at-uri\",\"type\":\"string\"},\"text\":{\"type\":\"string\"},\"textHtml\":{\"description\":\"The text rendered from Markdown (no raw HTML, safe links only).\",\"type\":\"string\"},\"updatedAt\":{\"format\":\"date-time\",\"type\":\"string\"},\"uri\":{\"format\":\"at-uri\",\"type\":\"string\"},\"viewer\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.requestViewerState\"},\"voteCount\":{\"format\":\"int64\",\"minimum\":0,\"type\":\"integer\"}},\"required\":[\"uri\",\"text\",\"author\",\"voteCount\",\"createdAt\",\"textHtml\"],\"type\":\"object\"},\"site.exosphere.featureRequest.defs.requestViewerState\":{\"properties\":{\"voted\":{\"type\":\"boolean\"}},\"required\":[\"voted\"],\"type\":\"object\"}},\"properties\":{\"comment\":{\"$ref\":\"#/$defs/site.exosphere.featureRequest.defs.commentView\"}},\"required\":[\"comment\"],\"type\":\"object\"}",
 );
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -20,7 +20,7 @@ pub struct Input {
     /// The Sphere: its slug or the AT URI of its site.exosphere.sphere record.
     pub sphere: String,
     pub comment: String,
-    /// Comment text, plain text.
+    /// Comment text, Markdown (rendered without raw HTML).
     pub text: String,
 }
 

@@ -1,5 +1,5 @@
 import { globalStyle, style } from '@vanilla-extract/css';
-import { vars } from '../../../client/theme.css';
+import { vars } from '../theme.css';
 
 /** Rendered Markdown: readable spacing, code and quotes, tables that scroll instead of widening the page. */
 export const markdown = style({ minWidth: 0, overflowWrap: 'anywhere' });

@@ -1,19 +1,30 @@
+// Markdown as Exosphere shows it (rendered by the server, core's
+// exosphere_core::markdown) and the field that writes it, with its preview:
+// shared by every module whose texts are Markdown.
 import type { JSX } from 'preact';
 import { useEffect, useId, useState } from 'preact/hooks';
-import {
-  type ApiError,
-  ErrorAlert,
-  remaining,
-  Skeleton,
-  styles as s,
-  type TextLimit,
-  toApiError,
-  xrpcProcedure,
-} from '../../../client';
-import { Markdown } from './markdown';
-import * as css from './composer.css';
+import { xrpcProcedure } from '../api';
+import { type ApiError, toApiError } from '../errors';
+import * as s from '../styles.css';
+import type { TextLimit } from '../limits';
+import { remaining } from '../validate';
+import { ErrorAlert } from './alert';
+import * as css from './markdown-field.css';
+import * as mdCss from './markdown.css';
+import { Skeleton } from './skeleton';
 
-interface Props {
+/**
+ * Markdown, as the HTML the API rendered it to (`bodyHtml`, `textHtml`,
+ * `descriptionHtml`, site.exosphere.markdown.render): the server
+ * guarantees it is safe to insert as it is (no raw HTML, no images, links
+ * to safe URLs only, each rel="nofollow ugc noopener"). The server render
+ * and the browser insert the same string, so hydration keeps it as it is.
+ */
+export function Markdown({ html, testId }: { html: string; testId?: string | undefined }) {
+  return <div class={mdCss.markdown} data-testid={testId} dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+interface MarkdownFieldProps {
   label: string;
   value: string;
   onInput: (value: string) => void;
@@ -40,7 +51,7 @@ const TABS: { id: Tab; label: string }[] = [
  * hint, the "used / max" counter and the error below them, wired to the
  * text box for screen readers (as TextField does).
  */
-export function MarkdownField({ label, value, onInput, limit, error, hint, rows = 6, required, headingBase, testId }: Props) {
+export function MarkdownField({ label, value, onInput, limit, error, hint, rows = 6, required, headingBase, testId }: MarkdownFieldProps) {
   const id = useId();
   const [tab, setTab] = useState<Tab>('write');
   const tabId = (t: Tab) => `${id}-${t}-tab`;
