@@ -344,6 +344,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.featureRequest.createTag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Define a tag of the board (owners and admins): a site.exosphere.featureRequestTag record on the caller's PDS (public Spheres).
+         * @description Define a tag of the board (owners and admins): a site.exosphere.featureRequestTag record on the caller's PDS (public Spheres).
+         */
+        post: operations["site.exosphere.featureRequest.createTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.featureRequest.deleteComment": {
         parameters: {
             query?: never;
@@ -378,6 +398,26 @@ export interface paths {
          * @description Delete one's own feature request.
          */
         post: operations["site.exosphere.featureRequest.deleteRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.featureRequest.deleteTag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a tag of the board: its record, on the PDS of the owner or admin who defined it (only they can).
+         * @description Delete a tag of the board: its record, on the PDS of the owner or admin who defined it (only they can).
+         */
+        post: operations["site.exosphere.featureRequest.deleteTag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -464,6 +504,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.featureRequest.listTags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The board's tags, by name, each with how many requests have it.
+         * @description The board's tags, by name, each with how many requests have it.
+         */
+        get: operations["site.exosphere.featureRequest.listTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.featureRequest.setStatus": {
         parameters: {
             query?: never;
@@ -478,6 +538,46 @@ export interface paths {
          * @description Change a request's status (owner or admin): publishes a site.exosphere.featureRequestStatus record on their PDS.
          */
         post: operations["site.exosphere.featureRequest.setStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.featureRequest.tagRequest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a tag on a request (owners and admins): a site.exosphere.featureRequestTagging record with action `add` on the caller's PDS.
+         * @description Put a tag on a request (owners and admins): a site.exosphere.featureRequestTagging record with action `add` on the caller's PDS.
+         */
+        post: operations["site.exosphere.featureRequest.tagRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.featureRequest.untagRequest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a tag off a request (owners and admins): a site.exosphere.featureRequestTagging record with action `remove` on the caller's PDS.
+         * @description Take a tag off a request (owners and admins): a site.exosphere.featureRequestTagging record with action `remove` on the caller's PDS.
+         */
+        post: operations["site.exosphere.featureRequest.untagRequest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1424,6 +1524,17 @@ export interface components {
         "site.exosphere.featureRequest.createRequest.Output": {
             request: components["schemas"]["site.exosphere.featureRequest.defs.requestView"];
         };
+        "site.exosphere.featureRequest.createTag.Input": {
+            /** @description The tag's colour: `#rrggbb`. At most 7 bytes of UTF-8. */
+            color: string;
+            /** @description The tag's name, as the board shows it and filters by. At most 32 graphemes. At most 320 bytes of UTF-8. */
+            name: string;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.featureRequest.createTag.Output": {
+            tag: components["schemas"]["site.exosphere.featureRequest.defs.tagView"];
+        };
         "site.exosphere.featureRequest.defs.commentView": {
             author: components["schemas"]["site.exosphere.defs.actorView"];
             /** Format: cid */
@@ -1472,6 +1583,8 @@ export interface components {
             sphere: string;
             /** @description Known values: open, planned, in-progress, done, declined, duplicate. */
             status: string;
+            /** @description The tags on the request, by name. */
+            tags?: components["schemas"]["site.exosphere.featureRequest.defs.tagView"][];
             title: string;
             /** Format: date-time */
             updatedAt?: string;
@@ -1498,6 +1611,19 @@ export interface components {
             /** Format: at-uri */
             uri?: string;
         };
+        /** @description A tag of the board. */
+        "site.exosphere.featureRequest.defs.tagView": {
+            /** @description `#rrggbb`. */
+            color: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Requests with the tag (listTags only), hidden ones left out.
+             */
+            requestCount?: number;
+            /** Format: at-uri */
+            uri: string;
+        };
         "site.exosphere.featureRequest.deleteComment.Input": {
             /** Format: at-uri */
             comment: string;
@@ -1513,6 +1639,16 @@ export interface components {
             /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
             sphere: string;
         };
+        "site.exosphere.featureRequest.deleteTag.Input": {
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /**
+             * Format: at-uri
+             * @description The tag's AT URI.
+             */
+            tag: string;
+        };
+        "site.exosphere.featureRequest.deleteTag.Output": Record<string, never>;
         "site.exosphere.featureRequest.findSimilar.Output": {
             requests: components["schemas"]["site.exosphere.featureRequest.defs.requestView"][];
         };
@@ -1527,6 +1663,9 @@ export interface components {
         "site.exosphere.featureRequest.listRequests.Output": {
             cursor?: string;
             requests: components["schemas"]["site.exosphere.featureRequest.defs.requestView"][];
+        };
+        "site.exosphere.featureRequest.listTags.Output": {
+            tags: components["schemas"]["site.exosphere.featureRequest.defs.tagView"][];
         };
         "site.exosphere.featureRequest.setStatus.Input": {
             /**
@@ -1548,6 +1687,42 @@ export interface components {
         };
         "site.exosphere.featureRequest.setStatus.Output": {
             status: components["schemas"]["site.exosphere.featureRequest.defs.statusView"];
+        };
+        "site.exosphere.featureRequest.tagRequest.Input": {
+            /**
+             * Format: int64
+             * @description The request's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /**
+             * Format: at-uri
+             * @description The tag's AT URI.
+             */
+            tag: string;
+        };
+        "site.exosphere.featureRequest.tagRequest.Output": {
+            /** @description The request's tags now. */
+            tags: components["schemas"]["site.exosphere.featureRequest.defs.tagView"][];
+        };
+        "site.exosphere.featureRequest.untagRequest.Input": {
+            /**
+             * Format: int64
+             * @description The request's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /**
+             * Format: at-uri
+             * @description The tag's AT URI.
+             */
+            tag: string;
+        };
+        "site.exosphere.featureRequest.untagRequest.Output": {
+            /** @description The request's tags now. */
+            tags: components["schemas"]["site.exosphere.featureRequest.defs.tagView"][];
         };
         "site.exosphere.featureRequest.unvote.Input": {
             /**
@@ -1677,6 +1852,38 @@ export interface components {
             /** @description The new status. `duplicate` merges the request into `duplicateOf`: its voters count there, and it takes no new votes; any later status un-merges it. Known values: open, planned, in-progress, done, declined, duplicate. At most 64 bytes of UTF-8. */
             status: string;
             subject: components["schemas"]["com.atproto.repo.strongRef"];
+        };
+        "site.exosphere.featureRequestTag": {
+            /** @description The tag's colour: `#rrggbb`. At most 7 bytes of UTF-8. */
+            color: string;
+            /**
+             * Format: date-time
+             * @description When the record was created (client clock).
+             */
+            createdAt: string;
+            /** @description The tag's name, as the board shows it and filters by. At most 32 graphemes. At most 320 bytes of UTF-8. */
+            name: string;
+            /**
+             * Format: at-uri
+             * @description AT URI of the site.exosphere.sphere record this record belongs to.
+             */
+            sphere: string;
+        };
+        "site.exosphere.featureRequestTagging": {
+            /** @description `add` puts the tag on, `remove` takes it off. Known values: add, remove. At most 16 bytes of UTF-8. */
+            action: string;
+            /**
+             * Format: date-time
+             * @description When the record was created (client clock).
+             */
+            createdAt: string;
+            /**
+             * Format: at-uri
+             * @description AT URI of the site.exosphere.sphere record this record belongs to.
+             */
+            sphere: string;
+            subject: components["schemas"]["com.atproto.repo.strongRef"];
+            tag: components["schemas"]["com.atproto.repo.strongRef"];
         };
         "site.exosphere.featureRequestVote": {
             /**
@@ -3561,6 +3768,93 @@ export interface operations {
             };
         };
     };
+    "site.exosphere.featureRequest.createTag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.featureRequest.createTag.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.featureRequest.createTag.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `TagExists`: The board has a tag of that name already.; `InvalidColor`: The colour is not `#rrggbb`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
     "site.exosphere.featureRequest.deleteComment": {
         parameters: {
             query?: never;
@@ -3667,6 +3961,93 @@ export interface operations {
                 content?: never;
             };
             /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.featureRequest.deleteTag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.featureRequest.deleteTag.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.featureRequest.deleteTag.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `TagNotFound`: No tag with that URI in this Sphere. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3987,6 +4368,8 @@ export interface operations {
                 author?: string;
                 /** @description Only requests the viewer voted for: the "I voted" filter. Needs sign-in (AuthRequired without it). */
                 voted?: boolean;
+                /** @description Only requests with the tag of this name. */
+                tag?: string;
                 /** @description Full-text search over title and description. */
                 q?: string;
                 /** @description Page size. */
@@ -4007,6 +4390,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["site.exosphere.featureRequest.listRequests.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.featureRequest.listTags": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.featureRequest.listTags.Output"];
                 };
             };
             /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here. */
@@ -4088,6 +4548,180 @@ export interface operations {
                 };
             };
             /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere.; `InvalidMerge`: `duplicate` without an original, an original that is the request itself or is merged into it, or `duplicateOf` with another status. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.featureRequest.tagRequest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.featureRequest.tagRequest.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.featureRequest.tagRequest.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere.; `TagNotFound`: No tag with that URI in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.featureRequest.untagRequest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.featureRequest.untagRequest.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.featureRequest.untagRequest.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere.; `TagNotFound`: No tag with that URI in this Sphere. */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -48,6 +48,9 @@ fn request_view(row: RequestRow, signed_in: bool) -> RequestView {
         author: ActorView { did: row.author_did, handle: row.handle },
         status: row.status,
         duplicate_of: ref_view(row.duplicate_of.as_deref()),
+        tags: Some(
+            store::TagRow::parse_list(&row.tags).into_iter().map(|t| crate::tags::view(t, false)).collect(),
+        ),
         vote_count: row.vote_count,
         comment_count: row.comment_count,
         created_at: row.created_at,
@@ -142,7 +145,7 @@ async fn readable(ctx: &XrpcContext, sphere: &str) -> XrpcResult<Access> {
     Ok(access)
 }
 
-async fn request(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<RequestRow> {
+pub(crate) async fn request(ctx: &XrpcContext, access: &Access, number: i64) -> XrpcResult<RequestRow> {
     let (sphere_id, viewer, moderator) =
         (access.sphere.id, access.viewer.as_ref().map(|v| v.did.clone()), access.can(Action::Moderate));
     ctx.app()?
@@ -223,12 +226,14 @@ impl Handlers for Api {
                     })?),
                     _ => None,
                 };
+                let tag = params.tag.filter(|t| !t.trim().is_empty());
                 let key = format!(
-                    "listRequests {} {moderator} {sort:?} {:?} {:?} {:?} {:?} {} {:?}",
+                    "listRequests {} {moderator} {sort:?} {:?} {:?} {:?} {:?} {:?} {} {:?}",
                     access.sphere.id,
                     params.status,
                     params.author,
                     voted_by,
+                    tag,
                     params.q,
                     params.limit,
                     params.cursor
@@ -241,6 +246,7 @@ impl Handlers for Api {
                     statuses: params.status,
                     author: params.author,
                     voted_by,
+                    tag,
                     q: params.q.filter(|q| !q.trim().is_empty()),
                     limit: params.limit,
                     cursor,
@@ -609,5 +615,47 @@ impl Handlers for Api {
             .find(|s| s.uri == written.uri)
             .ok_or_else(|| Error::internal(anyhow::anyhow!("a status just written is not indexed")))?;
         Ok(api::set_status::Output { status: status_view(status) })
+    }
+
+    async fn list_tags(
+        &self,
+        ctx: &XrpcContext,
+        params: api::list_tags::Params,
+    ) -> XrpcResult<api::list_tags::Output> {
+        crate::tags::list(ctx, params).await
+    }
+
+    async fn create_tag(
+        &self,
+        ctx: &XrpcContext,
+        input: api::create_tag::Input,
+    ) -> XrpcResult<api::create_tag::Output> {
+        crate::tags::create(ctx, input).await
+    }
+
+    async fn delete_tag(
+        &self,
+        ctx: &XrpcContext,
+        input: api::delete_tag::Input,
+    ) -> XrpcResult<api::delete_tag::Output> {
+        crate::tags::delete(ctx, input).await
+    }
+
+    async fn tag_request(
+        &self,
+        ctx: &XrpcContext,
+        input: api::tag_request::Input,
+    ) -> XrpcResult<api::tag_request::Output> {
+        let tags = crate::tags::set(ctx, &input.sphere, input.number, &input.tag, true).await?;
+        Ok(api::tag_request::Output { tags })
+    }
+
+    async fn untag_request(
+        &self,
+        ctx: &XrpcContext,
+        input: api::untag_request::Input,
+    ) -> XrpcResult<api::untag_request::Output> {
+        let tags = crate::tags::set(ctx, &input.sphere, input.number, &input.tag, false).await?;
+        Ok(api::untag_request::Output { tags })
     }
 }

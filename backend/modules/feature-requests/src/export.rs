@@ -1,7 +1,8 @@
 //! The board as CSV, for owners and admins: `GET /s/:sphere/feature-requests/export.csv`
 //! (the session cookie or an `Authorization: Bearer` token, as for XRPC).
 //! Columns after Fider's export; one row per request, by number, hidden
-//! ones included (their moderators are the ones asking).
+//! ones included (their moderators are the ones asking). Tags are listed
+//! by name, separated by `; `.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::sql_types::{BigInt, Nullable, Text};
@@ -87,6 +88,8 @@ struct Row {
     status_note: Option<String>,
     #[diesel(sql_type = Nullable<BigInt>)]
     duplicate_of: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    tags: Option<String>,
 }
 
 /// The Sphere's requests as CSV (RFC 4180: CRLF line ends, fields quoted when they need it).
@@ -95,7 +98,9 @@ pub fn csv(conn: &mut SqliteConnection, sphere_id: i64) -> Result<String, exosph
         "SELECT r.number, r.title, r.description, r.created_at, r.author_did, {} AS author_handle,
                 r.vote_count, r.comment_count, r.status,
                 st.actor_did AS status_by, {} AS status_by_handle, st.created_at AS status_at, st.note AS status_note,
-                (SELECT o.number FROM fr_requests o WHERE o.id = r.duplicate_of) AS duplicate_of
+                (SELECT o.number FROM fr_requests o WHERE o.id = r.duplicate_of) AS duplicate_of,
+                (SELECT group_concat(g.name, '; ') FROM (SELECT g.name FROM fr_request_tags rt JOIN fr_tags g ON g.uri = rt.tag_uri
+                   WHERE rt.request_id = r.id AND g.sphere_id = r.sphere_id ORDER BY g.name) g) AS tags
          FROM fr_requests r
          LEFT JOIN fr_statuses st ON st.uri = (SELECT l.uri FROM fr_statuses l WHERE l.request_id = r.id
                                                ORDER BY l.created_at DESC, l.uri DESC LIMIT 1)
@@ -126,7 +131,7 @@ pub fn csv(conn: &mut SqliteConnection, sphere_id: i64) -> Result<String, exosph
                 r.status_at.unwrap_or_default(),
                 r.status_note.unwrap_or_default(),
                 r.duplicate_of.map(|n| n.to_string()).unwrap_or_default(),
-                String::new(),
+                r.tags.unwrap_or_default(),
             ],
         );
     }

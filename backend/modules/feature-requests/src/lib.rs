@@ -15,6 +15,7 @@ pub mod generated;
 pub mod index;
 pub mod ranking;
 pub mod store;
+mod tags;
 
 use std::sync::Arc;
 
@@ -40,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0004_vote_count_trigger.sql"),
     },
     Migration { id: "0005_duplicates", sql: include_str!("../migrations/0005_duplicates.sql") },
+    Migration { id: "0006_tags", sql: include_str!("../migrations/0006_tags.sql") },
 ];
 
 impl Module for FeatureRequests {

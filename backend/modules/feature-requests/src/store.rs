@@ -35,6 +35,8 @@ pub struct RequestRow {
     pub voted: bool,
     /// The original it is merged into, as JSON `{uri, number, title}`.
     pub duplicate_of: Option<String>,
+    /// Its tags, as a JSON array of `{uri, name, color}` (by name).
+    pub tags: String,
     /// The board clock in the snapshot this row was read from.
     pub clock: i64,
     pub score: f64,
@@ -59,6 +61,7 @@ type RequestColumns = (
     Bool,
     Bool,
     Nullable<Text>,
+    Text,
     BigInt,
     Double,
 );
@@ -70,13 +73,80 @@ static REQUEST_SELECT: LazyLock<String> = LazyLock::new(|| {
          {} AS hidden,
          EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ?) AS voted,
          {} AS duplicate_of,
+         {} AS tags,
          (SELECT now_us FROM fr_clock) AS clock, ",
         read::sphere_uri("r.sphere_id"),
         read::handle("r.author_did"),
         read::hidden("r.uri"),
         request_ref("r.duplicate_of"),
+        TAGS_OF_REQUEST,
     )
 });
+
+/// The tags of request `r`, by name, as a JSON array of `{uri, name, color}`.
+pub const TAGS_OF_REQUEST: &str =
+    "(SELECT json_group_array(json_object('uri', g.uri, 'name', g.name, 'color', g.color))
+   FROM (SELECT g.uri, g.name, g.color FROM fr_request_tags rt JOIN fr_tags g ON g.uri = rt.tag_uri
+         WHERE rt.request_id = r.id AND g.sphere_id = r.sphere_id ORDER BY g.name, g.uri) g)";
+
+/// A tag as views show it.
+#[derive(Debug, Clone, serde::Deserialize, QueryableByName)]
+pub struct TagRow {
+    #[diesel(sql_type = Text)]
+    pub uri: String,
+    #[diesel(sql_type = Text)]
+    #[serde(default)]
+    pub cid: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub color: String,
+    #[diesel(sql_type = Text)]
+    #[serde(default)]
+    pub actor_did: String,
+    #[diesel(sql_type = BigInt)]
+    #[serde(default)]
+    pub request_count: i64,
+}
+
+impl TagRow {
+    /// The tags of [`TAGS_OF_REQUEST`]'s JSON.
+    pub fn parse_list(json: &str) -> Vec<TagRow> {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+}
+
+/// The Sphere's tags by name, each with its requests (hidden ones and those
+/// of inactive authors left out, as the board leaves them out).
+pub fn list_tags(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<TagRow>, Error> {
+    Ok(sql(format!(
+        "SELECT g.uri, g.cid, g.name, g.color, g.actor_did,
+           (SELECT count(*) FROM fr_request_tags rt JOIN fr_requests r ON r.id = rt.request_id
+             WHERE rt.tag_uri = g.uri AND r.sphere_id = g.sphere_id{}{}) AS request_count
+         FROM fr_tags g WHERE g.sphere_id = ? ORDER BY g.name, g.uri",
+        &*NOT_HIDDEN, &*ACTIVE_AUTHOR
+    ))
+    .bind::<BigInt, _>(sphere_id)
+    .load(conn)?)
+}
+
+/// One tag of the Sphere, by its URI.
+pub fn tag(conn: &mut SqliteConnection, sphere_id: i64, uri: &str) -> Result<Option<TagRow>, Error> {
+    Ok(list_tags(conn, sphere_id)?.into_iter().find(|t| t.uri == uri))
+}
+
+/// The tags on a request now, by name.
+pub fn request_tags(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<TagRow>, Error> {
+    #[derive(QueryableByName)]
+    struct Tags {
+        #[diesel(sql_type = Text)]
+        tags: String,
+    }
+    let tags: Tags = sql(format!("SELECT {TAGS_OF_REQUEST} AS tags FROM fr_requests r WHERE r.id = ?"))
+        .bind::<BigInt, _>(request_id)
+        .get_result(conn)?;
+    Ok(TagRow::parse_list(&tags.tags))
+}
 
 /// The request of id `column` as JSON `{uri, number, title}` (see [`RequestRef`]), or NULL.
 fn request_ref(column: &str) -> String {
@@ -151,6 +221,8 @@ pub struct ListQuery {
     pub author: Option<String>,
     /// Only the requests this account voted for ("I voted").
     pub voted_by: Option<String>,
+    /// Only the requests with a tag of this name.
+    pub tag: Option<String>,
     pub q: Option<String>,
     pub limit: i64,
     pub cursor: Option<Cursor>,
@@ -166,7 +238,7 @@ pub fn list_requests(
     sql.push(&REQUEST_SELECT).text(q.viewer.clone().unwrap_or_default());
     push_score(&mut sql, q.sort, snapshot);
     let index = board_index(q.sort, q.cursor.is_none())
-        .filter(|_| q.author.is_none() && q.voted_by.is_none() && q.q.is_none());
+        .filter(|_| q.author.is_none() && q.voted_by.is_none() && q.tag.is_none() && q.q.is_none());
     sql.push(" AS score");
     match index {
         Some(index) => sql.push(&REQUEST_FROM.replacen(
@@ -196,6 +268,14 @@ pub fn list_requests(
             .text(prefix)
             .text(end)
             .text(voter.clone());
+    }
+    if let Some(tag) = &q.tag {
+        sql.push(
+            " AND r.id IN (SELECT rt.request_id FROM fr_request_tags rt JOIN fr_tags g ON g.uri = rt.tag_uri
+                           WHERE g.sphere_id = ? AND g.name = ?)",
+        )
+        .int(q.sphere_id)
+        .text(tag.clone());
     }
     if let Some(text) = &q.q {
         match read::fts_query(text) {

@@ -1084,3 +1084,116 @@ async fn descriptions_and_comments_are_markdown_rendered_safely() -> anyhow::Res
     assert!(text.contains("<h3>Yes</h3>") && text.contains("<em>please</em>"), "{text}");
     Ok(())
 }
+
+#[tokio::test]
+async fn tags_are_admins_records_put_on_requests_filtered_and_rebuilt() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    let sphere = w.sphere("tagged", "public", "open").await?;
+    for title in ["Dark mode", "Export"] {
+        create(&w, &w.carol, "tagged", title).await?;
+    }
+    let new_tag = async |who: &Caller, name: &str, color: &str| {
+        procedure(
+            s,
+            who,
+            &format!("{FR}.createTag"),
+            json!({ "sphere": "tagged", "name": name, "color": color }),
+        )
+        .await
+    };
+    let (status, ui) = new_tag(&w.bob, " UI ", "#1D4ED8").await?;
+    assert_eq!(status.as_u16(), 200, "{ui}");
+    assert_eq!((ui["tag"]["name"].as_str(), ui["tag"]["color"].as_str()), (Some("UI"), Some("#1d4ed8")));
+    let ui = ui["tag"]["uri"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        ui.starts_with(&format!("at://{}/site.exosphere.featureRequestTag/", w.bob.did)),
+        "on bob's PDS: {ui}"
+    );
+    let data =
+        new_tag(&w.alice, "Data", "#059669").await?.1["tag"]["uri"].as_str().unwrap_or_default().to_owned();
+    for (who, name, color, code, error) in [
+        (&w.alice, "ui", "#000000", 409, "TagExists"),
+        (&w.alice, "Blue", "#bluish", 400, "InvalidColor"),
+        (&w.carol, "Mine", "#000000", 403, "Forbidden"),
+    ] {
+        let (status, out) = new_tag(who, name, color).await?;
+        assert_eq!((status.as_u16(), out["error"].as_str()), (code, Some(error)), "{name}: {out}");
+    }
+
+    let tag = async |who: &Caller, verb: &str, number: i64, tag: &str| {
+        procedure(
+            s,
+            who,
+            &format!("{FR}.{verb}"),
+            json!({ "sphere": "tagged", "number": number, "tag": tag }),
+        )
+        .await
+    };
+    assert_eq!(tag(&w.bob, "tagRequest", 1, &ui).await?.0.as_u16(), 200);
+    assert_eq!(tag(&w.alice, "tagRequest", 1, &data).await?.0.as_u16(), 200);
+    let (_, on_two) = tag(&w.alice, "tagRequest", 2, &data).await?;
+    assert_eq!(on_two["tags"][0]["name"], "Data");
+    let names = |r: &Value| -> Vec<String> {
+        r["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let one = get(s, &w.erin, &format!("{FR}.getRequest"), &[("sphere", "tagged"), ("number", "1")]).await?;
+    assert_eq!(names(&one["request"]), ["Data", "UI"], "by name");
+    assert_eq!(titles(&list(&w, &w.erin, &[("sphere", "tagged"), ("tag", "UI")]).await?), ["Dark mode"]);
+    assert_eq!(titles(&list(&w, &w.erin, &[("sphere", "tagged"), ("tag", "Data")]).await?).len(), 2);
+    // Tagging is the admins' records; the author's request record is untouched.
+    assert_eq!(w.net.list_records(&w.bob.did, "site.exosphere.featureRequestTagging").await?.len(), 1);
+    let request_uri = one["request"]["uri"].as_str().unwrap_or_default().to_owned();
+    assert!(w.net.get_record(&request_uri).await?.is_some_and(|r| r["value"].get("tags").is_none()));
+
+    // Alice takes off the tag bob put on; putting a tag on twice writes nothing.
+    let (_, off) = tag(&w.alice, "untagRequest", 1, &ui).await?;
+    assert_eq!(names(&off), ["Data"]);
+    let alices = w.net.list_records(&w.alice.did, "site.exosphere.featureRequestTagging").await?.len();
+    assert_eq!(tag(&w.alice, "tagRequest", 2, &data).await?.0.as_u16(), 200);
+    assert_eq!(w.net.list_records(&w.alice.did, "site.exosphere.featureRequestTagging").await?.len(), alices);
+    let (status, refused) = tag(&w.carol, "tagRequest", 2, &ui).await?;
+    assert_eq!(status.as_u16(), 403, "{refused}");
+    let (status, missing) =
+        tag(&w.bob, "tagRequest", 2, "at://did:plc:x/site.exosphere.featureRequestTag/nope").await?;
+    assert_eq!((status.as_u16(), missing["error"].as_str()), (404, Some("TagNotFound")));
+    let counts = get(s, &w.erin, &format!("{FR}.listTags"), &[("sphere", "tagged")]).await?;
+    let counted: Vec<(String, i64)> = counts["tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            (t["name"].as_str().unwrap_or_default().to_owned(), t["requestCount"].as_i64().unwrap_or(-1))
+        })
+        .collect();
+    assert_eq!(counted, [("Data".to_owned(), 2), ("UI".to_owned(), 0)]);
+
+    // A rebuild from the PDSes gives the same tags.
+    let before = common::dump::content(&s.running.ctx.db).await?;
+    assert!(before.iter().any(|(t, rows)| t == "fr_request_tags" && rows.len() == 2), "{before:?}");
+    let uri = sphere["uri"].as_str().unwrap_or_default().to_owned();
+    let report = exosphere_indexer::rebuild::rebuild(&s.running.ctx, Some(&uri), false).await?;
+    assert_eq!(report.failed, 0, "{report:?}");
+    common::dump::assert_same(&before, &common::dump::content(&s.running.ctx.db).await?);
+
+    // The CSV export lists them by name.
+    assert_eq!(tag(&w.bob, "tagRequest", 2, &ui).await?.0.as_u16(), 200);
+    let csv = export(&w, &w.alice, "tagged").await?.text().await?;
+    assert!(csv.lines().any(|l| l.starts_with("2,Export,") && l.ends_with(",Data; UI")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("1,Dark mode,") && l.ends_with(",Data")), "{csv}");
+
+    // Only the admin who defined a tag can delete it (its record is in their repository).
+    let delete = async |who: &Caller, tag: &str| {
+        procedure(s, who, &format!("{FR}.deleteTag"), json!({ "sphere": "tagged", "tag": tag })).await
+    };
+    assert_eq!(delete(&w.alice, &ui).await?.0.as_u16(), 403);
+    assert_eq!(delete(&w.bob, &ui).await?.0.as_u16(), 200);
+    let left = get(s, &w.erin, &format!("{FR}.listTags"), &[("sphere", "tagged")]).await?;
+    assert_eq!(left["tags"].as_array().map(Vec::len), Some(1));
+    Ok(())
+}

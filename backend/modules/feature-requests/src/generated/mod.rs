@@ -12,6 +12,8 @@ pub const RECORD_COLLECTIONS: &[&str] = &[
     "site.exosphere.featureRequestComment",
     "site.exosphere.featureRequestCommentVote",
     "site.exosphere.featureRequestStatus",
+    "site.exosphere.featureRequestTag",
+    "site.exosphere.featureRequestTagging",
     "site.exosphere.featureRequestVote",
 ];
 
@@ -21,15 +23,20 @@ pub const QUERIES: &[&str] = &[
     "site.exosphere.featureRequest.getRequest",
     "site.exosphere.featureRequest.listComments",
     "site.exosphere.featureRequest.listRequests",
+    "site.exosphere.featureRequest.listTags",
 ];
 
 /// Every procedure NSID (POST).
 pub const PROCEDURES: &[&str] = &[
     "site.exosphere.featureRequest.createComment",
     "site.exosphere.featureRequest.createRequest",
+    "site.exosphere.featureRequest.createTag",
     "site.exosphere.featureRequest.deleteComment",
     "site.exosphere.featureRequest.deleteRequest",
+    "site.exosphere.featureRequest.deleteTag",
     "site.exosphere.featureRequest.setStatus",
+    "site.exosphere.featureRequest.tagRequest",
+    "site.exosphere.featureRequest.untagRequest",
     "site.exosphere.featureRequest.unvote",
     "site.exosphere.featureRequest.unvoteComment",
     "site.exosphere.featureRequest.updateComment",
@@ -58,6 +65,14 @@ pub fn validate_record(
         .map(|_| ()),
         "site.exosphere.featureRequestStatus" => exosphere_core::lexicon::decode_record::<
             crate::generated::site::exosphere::feature_request_status::Record,
+        >(value)
+        .map(|_| ()),
+        "site.exosphere.featureRequestTag" => exosphere_core::lexicon::decode_record::<
+            crate::generated::site::exosphere::feature_request_tag::Record,
+        >(value)
+        .map(|_| ()),
+        "site.exosphere.featureRequestTagging" => exosphere_core::lexicon::decode_record::<
+            crate::generated::site::exosphere::feature_request_tagging::Record,
         >(value)
         .map(|_| ()),
         "site.exosphere.featureRequestVote" => exosphere_core::lexicon::decode_record::<

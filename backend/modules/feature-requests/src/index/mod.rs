@@ -14,11 +14,12 @@ use exosphere_core::{Collection, Error, Gated, IndexOutcome, RecordEvent};
 
 use crate::generated::site::exosphere::{
     feature_request, feature_request_comment, feature_request_comment_vote, feature_request_status,
-    feature_request_vote,
+    feature_request_tag, feature_request_tagging, feature_request_vote,
 };
 use crate::ranking::{now_us, weight};
 
 mod merge;
+mod tags;
 pub use merge::is_merged_into;
 
 /// The collections this module indexes, in rebuild order (subjects first),
@@ -29,6 +30,8 @@ pub const COLLECTIONS: &[Collection] = &[
     Collection::writer::<feature_request_comment::Record>(),
     Collection::writer::<feature_request_comment_vote::Record>(),
     Collection::moderator::<feature_request_status::Record>(),
+    Collection::moderator::<feature_request_tag::Record>(),
+    Collection::moderator::<feature_request_tagging::Record>(),
 ];
 
 /// Dispatches a gated create or update to its record type's indexing function.
@@ -39,6 +42,8 @@ pub fn index_record(conn: &mut SqliteConnection, record: &Gated<'_>) -> Result<I
         feature_request_comment::NSID => index_comment(conn, record),
         feature_request_comment_vote::NSID => index_comment_vote(conn, record),
         feature_request_status::NSID => index_status(conn, record),
+        feature_request_tag::NSID => tags::index_tag(conn, record),
+        feature_request_tagging::NSID => tags::index_tagging(conn, record),
         _ => Ok(IndexOutcome::Ignored),
     }
 }
@@ -51,6 +56,8 @@ pub fn delete_record(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
         feature_request_comment::NSID => delete_comment(conn, event),
         feature_request_comment_vote::NSID => delete_comment_vote(conn, event),
         feature_request_status::NSID => delete_status(conn, event),
+        feature_request_tag::NSID => tags::delete_tag(conn, event),
+        feature_request_tagging::NSID => tags::delete_tagging(conn, event),
         _ => Ok(IndexOutcome::Ignored),
     }
 }

@@ -39,6 +39,18 @@ const TABLES: &[(&str, &str)] = &[
         "fr_statuses",
         "SELECT st.uri || ' ' || st.cid || ' ' || r.uri || ' ' || st.status || ' ' || coalesce(st.note, '-') || ' ' || coalesce(st.duplicate_of, '-') || ' ' || st.actor_did || ' ' || st.created_at AS line FROM fr_statuses st JOIN fr_requests r ON r.id = st.request_id ORDER BY st.uri",
     ),
+    (
+        "fr_tags",
+        "SELECT g.uri || ' ' || g.cid || ' ' || s.uri || ' ' || g.name || ' ' || g.color || ' ' || g.actor_did || ' ' || g.created_at AS line FROM fr_tags g JOIN spheres s ON s.id = g.sphere_id ORDER BY g.uri",
+    ),
+    (
+        "fr_taggings",
+        "SELECT t.uri || ' ' || t.cid || ' ' || r.uri || ' ' || t.tag_uri || ' ' || t.action || ' ' || t.actor_did || ' ' || t.created_at AS line FROM fr_taggings t JOIN fr_requests r ON r.id = t.request_id ORDER BY t.uri",
+    ),
+    (
+        "fr_request_tags",
+        "SELECT r.uri || ' ' || rt.tag_uri AS line FROM fr_request_tags rt JOIN fr_requests r ON r.id = rt.request_id ORDER BY 1",
+    ),
 ];
 
 #[derive(QueryableByName)]

@@ -3,14 +3,19 @@
 
 pub mod create_comment;
 pub mod create_request;
+pub mod create_tag;
 pub mod defs;
 pub mod delete_comment;
 pub mod delete_request;
+pub mod delete_tag;
 pub mod find_similar;
 pub mod get_request;
 pub mod list_comments;
 pub mod list_requests;
+pub mod list_tags;
 pub mod set_status;
+pub mod tag_request;
+pub mod untag_request;
 pub mod unvote;
 pub mod unvote_comment;
 pub mod update_comment;
@@ -99,6 +104,18 @@ pub trait Handlers: Send + Sync + 'static {
         Err(exosphere_core::xrpc::Error::method_not_implemented(create_request::NSID))
     }
 
+    /// Define a tag of the board (owners and admins): a site.exosphere.featureRequestTag record on the caller's PDS (public Spheres).
+    ///
+    /// `site.exosphere.featureRequest.createTag` (procedure, POST).
+    async fn create_tag(
+        &self,
+        ctx: &exosphere_core::xrpc::XrpcContext,
+        input: create_tag::Input,
+    ) -> exosphere_core::xrpc::XrpcResult<create_tag::Output> {
+        let _ = (ctx, input);
+        Err(exosphere_core::xrpc::Error::method_not_implemented(create_tag::NSID))
+    }
+
     /// Delete one's own comment.
     ///
     /// `site.exosphere.featureRequest.deleteComment` (procedure, POST).
@@ -121,6 +138,18 @@ pub trait Handlers: Send + Sync + 'static {
     ) -> exosphere_core::xrpc::XrpcResult<()> {
         let _ = (ctx, input);
         Err(exosphere_core::xrpc::Error::method_not_implemented(delete_request::NSID))
+    }
+
+    /// Delete a tag of the board: its record, on the PDS of the owner or admin who defined it (only they can).
+    ///
+    /// `site.exosphere.featureRequest.deleteTag` (procedure, POST).
+    async fn delete_tag(
+        &self,
+        ctx: &exosphere_core::xrpc::XrpcContext,
+        input: delete_tag::Input,
+    ) -> exosphere_core::xrpc::XrpcResult<delete_tag::Output> {
+        let _ = (ctx, input);
+        Err(exosphere_core::xrpc::Error::method_not_implemented(delete_tag::NSID))
     }
 
     /// Requests like a title being written, most alike first: the suggestions a new-request form shows, so people vote instead of posting again. Any word of the text may match (full-text search over titles and descriptions, the last word as a prefix), in every status; hidden requests are left out.
@@ -171,6 +200,18 @@ pub trait Handlers: Send + Sync + 'static {
         Err(exosphere_core::xrpc::Error::method_not_implemented(list_requests::NSID))
     }
 
+    /// The board's tags, by name, each with how many requests have it.
+    ///
+    /// `site.exosphere.featureRequest.listTags` (query, GET).
+    async fn list_tags(
+        &self,
+        ctx: &exosphere_core::xrpc::XrpcContext,
+        params: list_tags::Params,
+    ) -> exosphere_core::xrpc::XrpcResult<list_tags::Output> {
+        let _ = (ctx, params);
+        Err(exosphere_core::xrpc::Error::method_not_implemented(list_tags::NSID))
+    }
+
     /// Change a request's status (owner or admin): publishes a site.exosphere.featureRequestStatus record on their PDS.
     ///
     /// `site.exosphere.featureRequest.setStatus` (procedure, POST).
@@ -181,6 +222,30 @@ pub trait Handlers: Send + Sync + 'static {
     ) -> exosphere_core::xrpc::XrpcResult<set_status::Output> {
         let _ = (ctx, input);
         Err(exosphere_core::xrpc::Error::method_not_implemented(set_status::NSID))
+    }
+
+    /// Put a tag on a request (owners and admins): a site.exosphere.featureRequestTagging record with action `add` on the caller's PDS.
+    ///
+    /// `site.exosphere.featureRequest.tagRequest` (procedure, POST).
+    async fn tag_request(
+        &self,
+        ctx: &exosphere_core::xrpc::XrpcContext,
+        input: tag_request::Input,
+    ) -> exosphere_core::xrpc::XrpcResult<tag_request::Output> {
+        let _ = (ctx, input);
+        Err(exosphere_core::xrpc::Error::method_not_implemented(tag_request::NSID))
+    }
+
+    /// Take a tag off a request (owners and admins): a site.exosphere.featureRequestTagging record with action `remove` on the caller's PDS.
+    ///
+    /// `site.exosphere.featureRequest.untagRequest` (procedure, POST).
+    async fn untag_request(
+        &self,
+        ctx: &exosphere_core::xrpc::XrpcContext,
+        input: untag_request::Input,
+    ) -> exosphere_core::xrpc::XrpcResult<untag_request::Output> {
+        let _ = (ctx, input);
+        Err(exosphere_core::xrpc::Error::method_not_implemented(untag_request::NSID))
     }
 
     /// Remove the viewer's upvote.
@@ -335,6 +400,43 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(create_tag::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.create_tag(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: create_tag::NSID,
+            module,
+            description: create_tag::DESCRIPTION,
+            input_schema: create_tag::INPUT_SCHEMA,
+            output_schema: create_tag::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, params| async move { h.create_tag(&ctx, params).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
+    }
+    {
+        let h = handlers.clone();
         cfg.service(exosphere_core::xrpc::resource(delete_comment::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
@@ -406,6 +508,43 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                             ctx.with_module(module),
                             input,
                             |ctx, params| async move { h.delete_request(&ctx, params).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
+    }
+    {
+        let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(delete_tag::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.delete_tag(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: delete_tag::NSID,
+            module,
+            description: delete_tag::DESCRIPTION,
+            input_schema: delete_tag::INPUT_SCHEMA,
+            output_schema: delete_tag::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, params| async move { h.delete_tag(&ctx, params).await },
                         )
                         .await
                     })
@@ -563,6 +702,43 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(list_tags::NSID).route(actix_web::web::get().to(
+            move |req: actix_web::HttpRequest| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_query(req, module, |ctx, params| async move {
+                        h.list_tags(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: list_tags::NSID,
+            module,
+            description: list_tags::DESCRIPTION,
+            input_schema: list_tags::INPUT_SCHEMA,
+            output_schema: list_tags::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Query(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      query: exosphere_core::xrpc::QueryPairs|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::queries::run(
+                            ctx.with_module(module),
+                            &query,
+                            |ctx, params| async move { h.list_tags(&ctx, params).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
+    }
+    {
+        let h = handlers.clone();
         cfg.service(exosphere_core::xrpc::resource(set_status::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
@@ -591,6 +767,80 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                             ctx.with_module(module),
                             input,
                             |ctx, params| async move { h.set_status(&ctx, params).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
+    }
+    {
+        let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(tag_request::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.tag_request(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: tag_request::NSID,
+            module,
+            description: tag_request::DESCRIPTION,
+            input_schema: tag_request::INPUT_SCHEMA,
+            output_schema: tag_request::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, params| async move { h.tag_request(&ctx, params).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
+    }
+    {
+        let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(untag_request::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.untag_request(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: untag_request::NSID,
+            module,
+            description: untag_request::DESCRIPTION,
+            input_schema: untag_request::INPUT_SCHEMA,
+            output_schema: untag_request::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, params| async move { h.untag_request(&ctx, params).await },
                         )
                         .await
                     })

@@ -19,6 +19,9 @@ pub struct RequestView {
     /// With status `duplicate`: the original it was merged into.
     #[serde(rename = "duplicateOf", default, skip_serializing_if = "Option::is_none")]
     pub duplicate_of: Option<crate::generated::site::exosphere::feature_request::defs::RequestRef>,
+    /// The tags on the request, by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<crate::generated::site::exosphere::feature_request::defs::TagView>>,
     /// Distinct voters of the request and of every request merged into it (chains included).
     #[serde(rename = "voteCount")]
     pub vote_count: i64,
@@ -59,6 +62,12 @@ impl exosphere_core::lexicon::Validate for RequestView {
         }
         if let Some(v) = &self.duplicate_of {
             exosphere_core::lexicon::Validate::validate(v).map_err(|e| e.within("duplicateOf"))?;
+        }
+        if let Some(v) = &self.tags {
+            for (i, item0) in v.iter().enumerate() {
+                let path0 = format!("{}[{i}]", "tags");
+                exosphere_core::lexicon::Validate::validate(item0).map_err(|e| e.within(&path0))?;
+            }
         }
         {
             let v = &self.vote_count;
@@ -207,6 +216,32 @@ impl exosphere_core::lexicon::Validate for RequestRef {
         {
             let v = &self.number;
             check::minimum("number", *v, 1)?;
+        }
+        Ok(())
+    }
+}
+
+/// A tag of the board.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TagView {
+    pub uri: String,
+    pub name: String,
+    /// `#rrggbb`.
+    pub color: String,
+    /// Requests with the tag (listTags only), hidden ones left out.
+    #[serde(rename = "requestCount", default, skip_serializing_if = "Option::is_none")]
+    pub request_count: Option<i64>,
+}
+
+impl exosphere_core::lexicon::Validate for TagView {
+    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
+        use exosphere_core::lexicon::check;
+        {
+            let v = &self.uri;
+            check::format("uri", v, exosphere_core::lexicon::Format::AtUri)?;
+        }
+        if let Some(v) = &self.request_count {
+            check::minimum("requestCount", *v, 0)?;
         }
         Ok(())
     }
