@@ -65,7 +65,7 @@ export const DEFAULT_STATUSES: readonly Status[] = ['open', 'planned', 'in-progr
 
 /**
  * What the board shows, as kept in its URL
- * (`?sort=new&status=open,planned&by=did:plc:…&voted=1&q=dark`). `statuses`
+ * (`?sort=new&status=open,planned&by=did:plc:…&voted=1&tag=UI&q=dark`). `statuses`
  * empty means every status (`status=all`); no `status` at all means
  * DEFAULT_STATUSES. `by` is an author's DID ("My requests" is the viewer's
  * own), `voted` the viewer's votes ("I voted").
@@ -75,6 +75,8 @@ export interface BoardState {
   statuses: readonly Status[];
   by: string;
   voted: boolean;
+  /** A tag's name, or empty. */
+  tag: string;
   q: string;
 }
 
@@ -91,8 +93,9 @@ export function boardStateFromQuery(query: Record<string, string | undefined>): 
   }
   const by = /^did:[a-z]+:[A-Za-z0-9._:%-]{1,2000}$/.test(query.by ?? '') ? (query.by as string) : '';
   const voted = query.voted === '1';
+  const tag = (query.tag ?? '').trim().slice(0, 64);
   const q = (query.q ?? '').trim().slice(0, BOARD_LIMITS.searchQuery.maxLength);
-  return { sort, statuses, by, voted, q };
+  return { sort, statuses, by, voted, tag, q };
 }
 
 /** Whether `statuses` is the board's default selection. */
@@ -112,8 +115,19 @@ export function boardUrl(slug: string, state: BoardState): string {
             .join(','),
     by: state.by || undefined,
     voted: state.voted ? '1' : undefined,
+    tag: state.tag || undefined,
     q: state.q || undefined,
   });
+}
+
+/** The board's tags (listTags), for its filter and for moderators' tag editors. */
+export function tagsQuery(slug: string) {
+  return querySpec('site.exosphere.featureRequest.listTags', { sphere: slug });
+}
+
+/** A tag's colour, when it is one (`#rrggbb`; records from PDSes may hold anything). */
+export function tagColor(color: string): string | undefined {
+  return /^#[0-9a-fA-F]{6}$/.test(color) ? color : undefined;
 }
 
 export function boardQuery(slug: string, state: BoardState) {
@@ -123,6 +137,7 @@ export function boardQuery(slug: string, state: BoardState) {
     status: state.statuses.length > 0 ? [...state.statuses] : undefined,
     author: state.by || undefined,
     voted: state.voted || undefined,
+    tag: state.tag || undefined,
     q: state.q || undefined,
     limit: BOARD_PAGE_SIZE,
   });

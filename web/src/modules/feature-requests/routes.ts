@@ -10,6 +10,7 @@ import {
   requestQuery,
   ROADMAP_COLUMNS,
   roadmapQuery,
+  tagsQuery,
 } from './model';
 
 // `new` and `roadmap` before `:number`: the router takes the first route that matches.
@@ -23,7 +24,7 @@ export const paths = {
 export const queries: Record<keyof typeof paths, (route: PageProps) => QuerySpec[]> = {
   board: ({ params, query }) => {
     const slug = params.sphere ?? '';
-    return [sphereQuery(slug), boardQuery(slug, boardStateFromQuery(query))];
+    return [sphereQuery(slug), boardQuery(slug, boardStateFromQuery(query)), tagsQuery(slug)];
   },
   newRequest: ({ params }) => [sphereQuery(params.sphere ?? '')],
   roadmap: ({ params }) => {

@@ -1,6 +1,7 @@
 import { actorName, formatDate, plural, styles as s } from '../../../client';
 import { requestPath, requestVoteSender } from '../model';
 import { StatusBadge } from './status-badge';
+import { TagList } from './tags';
 import { VoteButton } from './vote-button';
 import type { RequestView } from '../types';
 import * as css from './request-list.css';
@@ -47,6 +48,7 @@ export function RequestList({
                 by {actorName(r.author)} · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
               </span>
             </p>
+            <TagList tags={r.tags} slug={slug} />
           </div>
         </li>
       ))}

@@ -14,11 +14,13 @@ import {
   useLocation,
   usePagedQuery,
   usePageMeta,
+  useQuery,
   useSignInHref,
   useSphere,
   viewerDid,
 } from '../../../client';
 import { RequestList } from '../components/request-list';
+import { TagManager } from '../components/tags';
 import {
   type BoardState,
   boardQuery,
@@ -32,6 +34,7 @@ import {
   MODULE_NAME,
   newRequestPath,
   roadmapPath,
+  tagsQuery,
   SORTS,
   type Sort,
   STATUSES,
@@ -73,6 +76,7 @@ function Board({ sphere, state }: { sphere: SphereView; state: BoardState }) {
         </div>
       </div>
       <Filters slug={sphere.slug} state={state} />
+      {canModerate(sphere) && <TagManager slug={sphere.slug} />}
       <Requests sphere={sphere} state={state} />
     </>
   );
@@ -104,6 +108,9 @@ function Filters({ slug, state }: { slug: string; state: BoardState }) {
   useEffect(() => setQ(state.q), [state.q]);
   const go = (next: Partial<BoardState>) => route(boardUrl(slug, { ...state, ...next }), true);
   const viewer = viewerDid.value;
+  const tags = useQuery(tagsQuery(slug));
+  // The tag in the URL stays listed even when the board has no such tag (it then matches nothing).
+  const tagNames = [...new Set([...(tags.data.value?.tags ?? []).map((t) => t.name), ...(state.tag ? [state.tag] : [])])];
   const toggleStatus = (status: Status) =>
     go({
       statuses: state.statuses.includes(status)
@@ -129,6 +136,15 @@ function Filters({ slug, state }: { slug: string; state: BoardState }) {
         </button>
       </form>
       <SelectField<Sort> label="Sort" value={state.sort} options={SORTS} onChange={(sort) => go({ sort })} testId="sort" />
+      {tagNames.length > 0 && (
+        <SelectField<string>
+          label="Tag"
+          value={state.tag}
+          options={[{ value: '', label: 'All tags' }, ...tagNames.map((name) => ({ value: name, label: name }))]}
+          onChange={(tag) => go({ tag })}
+          testId="tag-filter"
+        />
+      )}
       <fieldset class={css.chips} data-testid="status-filter">
         <legend class={css.chipsLegend}>Status</legend>
         {STATUSES.map((o) => (
@@ -166,7 +182,7 @@ function Requests({ sphere, state }: { sphere: SphereView; state: BoardState }) 
   const anonymous = session.value !== undefined && !session.value.loggedIn;
   const list = usePagedQuery(boardQuery(sphere.slug, state), (out) => out.requests);
   const first = list.first;
-  const filtered = !!(state.q || state.by || state.voted || !isDefaultStatuses(state.statuses));
+  const filtered = !!(state.q || state.by || state.voted || state.tag || !isDefaultStatuses(state.statuses));
   return (
     <section aria-labelledby="requests-heading" class={s.stackSm}>
       <h2 id="requests-heading" class={s.visuallyHidden}>

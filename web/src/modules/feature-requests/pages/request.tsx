@@ -29,11 +29,12 @@ import {
   xrpcProcedure,
 } from '../../../client';
 import { BOARD_LIMITS } from '../limits';
-import type { RequestView, StatusView } from '../types';
+import type { RequestView, StatusView, TagView } from '../types';
 import { Comments } from '../components/comments';
 import { ModerateButton } from '../components/moderate-button';
 import { StatusBadge } from '../components/status-badge';
 import { StatusForm } from '../components/status-form';
+import { TagEditor, TagList } from '../components/tags';
 import { VoteButton } from '../components/vote-button';
 import {
   boardPath,
@@ -99,7 +100,12 @@ function Request({ sphere, number }: { sphere: SphereView; number: number }) {
   return (
     <>
       <RequestBody sphere={sphere} data={data} resource={resource} signInHref={signIn} />
-      <StatusSection sphere={sphere} data={data} reload={() => void resource.refetch()} />
+      <StatusSection
+        sphere={sphere}
+        data={data}
+        reload={() => void resource.refetch()}
+        setTags={(tags) => resource.set({ ...data, request: { ...data.request, tags } })}
+      />
       <Comments
         sphere={sphere.slug}
         number={number}
@@ -158,6 +164,7 @@ function RequestBody({
               {r.updatedAt && ' (edited)'}
             </span>
           </p>
+          <TagList tags={r.tags} slug={sphere.slug} />
         </div>
       </div>
       {merged && (
@@ -325,7 +332,18 @@ function DeleteRequest({ sphere, number }: { sphere: string; number: number }) {
   );
 }
 
-function StatusSection({ sphere, data, reload }: { sphere: SphereView; data: RequestOutput; reload: () => void }) {
+function StatusSection({
+  sphere,
+  data,
+  reload,
+  setTags,
+}: {
+  sphere: SphereView;
+  data: RequestOutput;
+  reload: () => void;
+  /** Moderators changed the request's tags: what the API answered. */
+  setTags: (tags: TagView[]) => void;
+}) {
   const history = data.statusHistory;
   return (
     <section aria-labelledby="status-heading" class={s.stackSm}>
@@ -350,6 +368,14 @@ function StatusSection({ sphere, data, reload }: { sphere: SphereView; data: Req
             </li>
           ))}
         </ol>
+      )}
+      {canModerate(sphere) && (
+        <TagEditor
+          slug={sphere.slug}
+          number={data.request.number}
+          tags={data.request.tags ?? []}
+          onChange={(tags) => setTags(tags)}
+        />
       )}
       {canModerate(sphere) && (
         <StatusForm sphere={sphere.slug} number={data.request.number} status={data.request.status} onDone={reload} />

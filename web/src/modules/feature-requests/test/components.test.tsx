@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError, LocationProvider, sessionResource, specKey } from '../../../client';
 import { RequestList } from '../components/request-list';
 import { StatusForm } from '../components/status-form';
+import { TagManager } from '../components/tags';
 import { VoteButton } from '../components/vote-button';
 import { BoardPage } from '../pages/board';
 import { RequestPage } from '../pages/request';
@@ -91,11 +92,12 @@ describe('the board page', () => {
 
   it('renders server data without fetching', async () => {
     const server = fakeServer({});
-    const [sphereSpec, listSpec] = queries.board({ params: { sphere: 'demo' }, query: {} });
+    const [sphereSpec, listSpec, tagsSpec] = queries.board({ params: { sphere: 'demo' }, query: {} });
     globalThis.__SSR_DATA__ = {
       'site.exosphere.auth.getSession': { loggedIn: true, did: 'did:plc:me', handle: 'me.test' },
       [specKey(sphereSpec!)]: { sphere },
       [specKey(listSpec!)]: { requests: [request(1), request(2)] },
+      [specKey(tagsSpec!)]: { tags: [] },
     };
     renderBoard('/s/demo/feature-requests');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Feature requests');
@@ -433,5 +435,86 @@ describe('merging a duplicate', () => {
     expect(within(dup!).getByRole('link', { name: '#2' }).getAttribute('href')).toBe('/s/demo/feature-requests/2');
     expect(within(dup!).queryByRole('button', { name: /Vote/ })).toBeNull();
     expect(within(original!).getByRole('button', { name: /Vote/ })).toBeTruthy();
+  });
+});
+
+describe('tags', () => {
+  const ui = { uri: 'at://did:plc:bob/site.exosphere.featureRequestTag/ui', name: 'UI', color: '#1d4ed8' };
+  const data = { uri: 'at://did:plc:owner/site.exosphere.featureRequestTag/data', name: 'Data', color: 'not a colour' };
+
+  it('show on cards, each linking to the board filtered by it', () => {
+    render(<RequestList slug="demo" requests={[request(1, { tags: [data, ui] })]} canVote />);
+    const chips = within(screen.getByTestId('tags')).getAllByTestId('tag');
+    expect(chips.map((c) => [c.textContent, c.getAttribute('href')])).toEqual([
+      ['Tag: Data', '/s/demo/feature-requests?tag=Data'],
+      ['Tag: UI', '/s/demo/feature-requests?tag=UI'],
+    ]);
+    // A colour that isn't #rrggbb is not used.
+    const dots = chips.map((c) => (c.firstElementChild as HTMLElement).getAttribute('style'));
+    expect(dots[0]).toBeNull();
+    expect(dots[1]).toContain('background');
+  });
+
+  it('filter the board, and moderators put them on a request or take them off', async () => {
+    const server = fakeServer({
+      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:owner', handle: 'owner.test' } }),
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({
+        body: { sphere: { ...sphere, viewer: { canWrite: true, canModerate: true, role: 'owner', status: 'active' } } },
+      }),
+      '/xrpc/site.exosphere.featureRequest.listTags': () => ({ body: { tags: [{ ...data, requestCount: 1 }, { ...ui, requestCount: 0 }] } }),
+      '/xrpc/site.exosphere.featureRequest.listRequests': () => ({ body: { requests: [request(1)] } }),
+      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1, { tags: [data] }), statusHistory: [] } }),
+      '/xrpc/site.exosphere.featureRequest.listComments': () => ({ body: { comments: [] } }),
+      '/xrpc/site.exosphere.featureRequest.tagRequest': () => ({ body: { tags: [data, ui] } }),
+    });
+    sessionResource();
+    history.replaceState(null, '', '/s/demo/feature-requests');
+    render(
+      <LocationProvider>
+        <BoardPage params={{ sphere: 'demo' }} query={{}} />
+      </LocationProvider>,
+    );
+    await settle();
+    fireEvent.change(screen.getByLabelText('Tag'), { target: { value: 'Data' } });
+    expect(new URLSearchParams(location.search).get('tag')).toBe('Data');
+    cleanup();
+
+    history.replaceState(null, '', '/s/demo/feature-requests/1');
+    render(
+      <LocationProvider>
+        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
+      </LocationProvider>,
+    );
+    await settle();
+    const editor = within(screen.getByTestId('tag-editor'));
+    expect((editor.getByRole('checkbox', { name: /Data/ }) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(editor.getByRole('checkbox', { name: /UI/ }));
+    await settle();
+    expect(server.calls.find((c) => c.path.endsWith('tagRequest'))?.body).toEqual({ sphere: 'demo', number: 1, tag: ui.uri });
+    // The page shows what the API answered.
+    const shown = within(screen.getAllByTestId('tags')[0]!).getAllByTestId('tag').map((t) => t.textContent);
+    expect(shown).toEqual(['Tag: Data', 'Tag: UI']);
+  });
+
+  it('are defined and deleted by moderators, who see why a delete is refused', async () => {
+    const server = fakeServer({
+      '/xrpc/site.exosphere.featureRequest.listTags': () => ({ body: { tags: [{ ...ui, requestCount: 2 }] } }),
+      '/xrpc/site.exosphere.featureRequest.createTag': () => ({ body: { tag: { ...data, requestCount: 0 } } }),
+      '/xrpc/site.exosphere.featureRequest.deleteTag': () => ({
+        status: 403,
+        body: { error: 'NotAllowed', message: 'only the admin who defined the tag UI can delete it' },
+      }),
+    });
+    render(<TagManager slug="demo" />);
+    await settle();
+    expect(screen.getByTestId('tag-manager').textContent).toContain('2 requests');
+    fireEvent.input(screen.getByLabelText('New tag'), { target: { value: ' Data ' } });
+    fireEvent.input(screen.getByLabelText('Colour'), { target: { value: '#059669' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add tag' }));
+    await settle();
+    expect(server.calls.find((c) => c.path.endsWith('createTag'))?.body).toEqual({ sphere: 'demo', name: 'Data', color: '#059669' });
+    fireEvent.click(screen.getByRole('button', { name: 'Delete tag UI' }));
+    await settle();
+    expect(screen.getByTestId('tag-manager').textContent).toContain('only the admin who defined the tag UI can delete it');
   });
 });

@@ -97,6 +97,25 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     check(rows.some((r) => r.startsWith(`2,"${duplicate}",`) && r.endsWith(',1,')), 'the duplicate names its original');
   });
 
+  await step('alice defines a tag, puts it on the request, and the board filters by it', alice, async () => {
+    await alice.goto(`${base}/s/${publicSlug}/feature-requests`);
+    await alice.getByText('Manage tags').click();
+    await alice.getByLabel('New tag', { exact: true }).fill('Accessibility');
+    await alice.getByRole('button', { name: 'Add tag' }).click();
+    await alice.getByTestId('tag-manager').getByText('0 requests').waitFor();
+    await alice.goto(`${base}/s/${publicSlug}/feature-requests/1`);
+    await alice.getByTestId('tag-editor').getByRole('checkbox', { name: /Accessibility/ }).check();
+    await alice.getByTestId('tags').getByText('Accessibility').waitFor();
+    await axe(alice, 'request page with tags');
+    await alice.goto(`${base}/s/${publicSlug}/feature-requests`);
+    await alice.getByLabel('Tag', { exact: true }).selectOption('Accessibility');
+    await alice.waitForURL(/tag=Accessibility/);
+    const item = alice.getByTestId('request-item').filter({ hasText: title });
+    await item.getByTestId('tag').filter({ hasText: 'Accessibility' }).waitFor();
+    check((await alice.getByTestId('request-item').count()) === 1, 'only the tagged request is listed');
+    await screenshots(alice, 'board-tags');
+  });
+
   await step('a new request suggests similar ones as its title is typed', alice, async () => {
     await alice.goto(`${base}/s/${publicSlug}/feature-requests/new`);
     await alice.getByLabel('Title', { exact: true }).pressSequentially('Dark theme, please', { delay: 20 });

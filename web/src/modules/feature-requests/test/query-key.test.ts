@@ -10,6 +10,7 @@ describe('the board query', () => {
       statuses: ['done'],
       by: '',
       voted: false,
+      tag: '',
       q: 'dark',
     });
     expect(boardStateFromQuery({ sort: 'best', status: 'whatever', by: 'bob', voted: 'yes' })).toEqual({
@@ -17,6 +18,7 @@ describe('the board query', () => {
       statuses: DEFAULT_STATUSES,
       by: '',
       voted: false,
+      tag: '',
       q: '',
     });
     // Listed in the order of the statuses, each once.
@@ -36,7 +38,7 @@ describe('the board query', () => {
     const states = [
       boardStateFromQuery({}),
       boardStateFromQuery({ status: 'all', sort: 'new' }),
-      boardStateFromQuery({ status: 'declined,done', by: 'did:plc:abc', voted: '1', q: 'dark mode' }),
+      boardStateFromQuery({ status: 'declined,done', by: 'did:plc:abc', voted: '1', tag: 'Data & UI', q: 'dark mode' }),
     ];
     for (const state of states) {
       const url = new URL(boardUrl('demo', state), 'http://x');
@@ -47,9 +49,11 @@ describe('the board query', () => {
   });
 
   it('has the key the server must inject the first page under', () => {
-    const key = specKey(boardQuery('demo', { sort: 'trending', statuses: ['open'], by: 'did:plc:abc', voted: true, q: '' }));
+    const key = specKey(
+      boardQuery('demo', { sort: 'trending', statuses: ['open'], by: 'did:plc:abc', voted: true, tag: 'UI', q: '' }),
+    );
     expect(key).toBe(
-      'site.exosphere.featureRequest.listRequests?author=did%3Aplc%3Aabc&limit=25&sort=trending&sphere=demo&status=open&voted=true',
+      'site.exosphere.featureRequest.listRequests?author=did%3Aplc%3Aabc&limit=25&sort=trending&sphere=demo&status=open&tag=UI&voted=true',
     );
   });
 });

@@ -46,6 +46,7 @@ describe('the board, server-rendered', () => {
       'site.exosphere.auth.getSession',
       'site.exosphere.sphere.getSphere?sphere=demo',
       'site.exosphere.featureRequest.listRequests?limit=25&sort=new&sphere=demo&status=in-progress&status=open&status=planned',
+      'site.exosphere.featureRequest.listTags?sphere=demo',
     ]);
   });
 
