@@ -90,6 +90,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     db.watch_other_processes(std::time::Duration::from_millis(100));
     let ctx = AppContext::new(config, db, registry.clone())?;
     announce(&ctx);
+    exosphere_core::webhooks::spawn_sender(ctx.clone());
     let site = crate::web::Site::of(&ctx.instance);
     let loaded = crate::web::WebAssets::load(&ctx.config.web_dir, &site);
     let security = crate::headers::SecurityHeaders::new(loaded.index.as_deref(), &ctx.config.public_url);

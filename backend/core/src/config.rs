@@ -136,6 +136,11 @@ pub struct Config {
     #[arg(long, env = "EXOSPHERE_RATE_SEARCHES", default_value_t = 300)]
     pub rate_searches: u32,
 
+    /// Milliseconds before a webhook delivery that failed is tried again
+    /// (four times longer after each failure, six attempts in all).
+    #[arg(long, env = "EXOSPHERE_WEBHOOK_RETRY_MS", default_value_t = 10_000)]
+    pub webhook_retry_ms: u64,
+
     /// The instance's administrators: handles or DIDs, comma-separated.
     /// Unset, the first account to create a Sphere here becomes the administrator.
     #[arg(long, env = "EXOSPHERE_ADMINS")]
@@ -232,6 +237,8 @@ impl Config {
             rate_sign_ins: 30,
             rate_writes: 600,
             rate_searches: 300,
+            // Retries within a test's patience.
+            webhook_retry_ms: 100,
             // Tests of everything but the instance policy create Spheres with any account.
             admins: None,
             sphere_creation: SphereCreation::Anyone,

@@ -27,6 +27,7 @@ pub mod read;
 pub mod routes;
 pub mod sphere;
 pub mod telemetry;
+pub mod webhooks;
 pub mod write;
 pub mod xrpc;
 

@@ -329,6 +329,12 @@ pub trait Module: Send + Sync + 'static {
         Ok(None)
     }
 
+    /// The events this module sends to webhooks (see [`crate::webhooks`]),
+    /// each sent with [`crate::webhooks::emit`] from its indexing functions.
+    fn webhook_events(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// The module's items of a Sphere's activity feed, newest first (see
     /// [`ActivityQuery`]): nothing hidden, nothing of inactive accounts
     /// (use [`crate::read`]). Core merges every enabled module's items and
@@ -353,6 +359,7 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0006_known_accounts", sql: include_str!("../migrations/0006_known_accounts.sql") },
     Migration { id: "0007_rebuilds", sql: include_str!("../migrations/0007_rebuilds.sql") },
     Migration { id: "0008_access_tokens", sql: include_str!("../migrations/0008_access_tokens.sql") },
+    Migration { id: "0009_webhooks", sql: include_str!("../migrations/0009_webhooks.sql") },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.
@@ -426,6 +433,15 @@ impl Registry {
     /// The module named `name`, if this build has it.
     pub fn module(&self, name: &str) -> Option<&Arc<dyn Module>> {
         self.modules.iter().find(|m| m.name() == name)
+    }
+
+    /// Every event the modules a Sphere enables send to webhooks, in registry order.
+    pub fn webhook_events(&self, enabled: impl Fn(&str) -> bool) -> Vec<&'static str> {
+        self.modules
+            .iter()
+            .filter(|m| enabled(m.name()))
+            .flat_map(|m| m.webhook_events().iter().copied())
+            .collect()
     }
 
     /// The OAuth scopes sign-in asks for: `repo:<nsid>` of every collection

@@ -298,6 +298,27 @@ impl Outbound {
         }
     }
 
+    /// Checks `url` as [`Outbound::check_url`] does and, when its host is a
+    /// name, the addresses it resolves to now: for a URL kept to be called
+    /// later (a webhook's), so that a refused one is said when it is given.
+    /// Every connection is checked again when it is made.
+    pub async fn check_destination(&self, url: &reqwest::Url) -> Result<(), OutboundError> {
+        self.check_url(url)?;
+        if self.policy.trusts(url) {
+            return Ok(());
+        }
+        if let Some(url::Host::Domain(host)) = url.host() {
+            let port = url.port_or_known_default().unwrap_or(443);
+            let addrs = tokio::net::lookup_host((host, port))
+                .await
+                .map_err(|e| OutboundError::BadUrl(format!("{url} (its host does not resolve: {e})")))?;
+            for addr in addrs {
+                self.policy.check(host, addr.ip())?;
+            }
+        }
+        Ok(())
+    }
+
     /// A GET request to `url`, once its address is known to be permitted.
     pub fn get(&self, url: &str) -> Result<reqwest::RequestBuilder, OutboundError> {
         let parsed = reqwest::Url::parse(url).map_err(|_| OutboundError::BadUrl(url.to_owned()))?;

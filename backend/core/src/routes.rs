@@ -1,12 +1,13 @@
 //! XRPC methods served by core itself: `site.exosphere.auth.*`,
-//! `site.exosphere.sphere.*`, `site.exosphere.instance.*` and
-//! `site.exosphere.markdown.*`, and the Sphere's Atom feeds.
+//! `site.exosphere.sphere.*`, `site.exosphere.instance.*`,
+//! `site.exosphere.markdown.*` and `site.exosphere.webhook.*`, and the
+//! Sphere's Atom feeds.
 
 use std::sync::Arc;
 
 use actix_web::web::ServiceConfig;
 
-use crate::lexicon::site::exosphere::{auth, instance, markdown, sphere};
+use crate::lexicon::site::exosphere::{auth, instance, markdown, sphere, webhook};
 use crate::{XrpcContext, XrpcResult};
 
 /// Mounts core's XRPC groups.
@@ -16,6 +17,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     sphere::configure(cfg, Arc::new(crate::sphere::SphereApi));
     markdown::configure(cfg, Arc::new(MarkdownApi));
     instance::configure(cfg, Arc::new(crate::instance::api::InstanceApi));
+    webhook::configure(cfg, Arc::new(crate::webhooks::api::WebhookApi));
     crate::sphere::activity::configure(cfg);
     crate::mcp::configure(cfg);
 }

@@ -1144,6 +1144,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.webhook.createWebhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the Sphere's events to a URL (its owner only). The answer carries the signing secret, shown this once. URLs that are, or resolve to, loopback or private addresses are refused unless the operator allows them.
+         * @description Send the Sphere's events to a URL (its owner only). The answer carries the signing secret, shown this once. URLs that are, or resolve to, loopback or private addresses are refused unless the operator allows them.
+         */
+        post: operations["site.exosphere.webhook.createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.webhook.deleteWebhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop sending to a webhook, and forget its deliveries (the Sphere's owner only).
+         * @description Stop sending to a webhook, and forget its deliveries (the Sphere's owner only).
+         */
+        post: operations["site.exosphere.webhook.deleteWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.webhook.listDeliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook's latest deliveries, newest first (the Sphere's owner only).
+         * @description A webhook's latest deliveries, newest first (the Sphere's owner only).
+         */
+        get: operations["site.exosphere.webhook.listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.webhook.listWebhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Sphere's webhooks (its owner only), and the events its modules can send.
+         * @description The Sphere's webhooks (its owner only), and the events its modules can send.
+         */
+        get: operations["site.exosphere.webhook.listWebhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.webhook.testWebhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a `webhook.test` event to a webhook now (the Sphere's owner only); listDeliveries shows how it went.
+         * @description Send a `webhook.test` event to a webhook now (the Sphere's owner only); listDeliveries shows how it went.
+         */
+        post: operations["site.exosphere.webhook.testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2321,6 +2421,90 @@ export interface components {
              * @description AT URI of the site.exosphere.sphere record this record belongs to.
              */
             sphere: string;
+        };
+        "site.exosphere.webhook.createWebhook.Input": {
+            /** @description The events to send, as listWebhooks names them. */
+            events: string[];
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+            /**
+             * Format: uri
+             * @description An http(s) URL that receives a POST per event. At most 2000 bytes of UTF-8.
+             */
+            url: string;
+        };
+        "site.exosphere.webhook.createWebhook.Output": {
+            /** @description The HMAC-SHA256 key of the Exosphere-Signature header; shown only now. */
+            secret: string;
+            webhook: components["schemas"]["site.exosphere.webhook.defs.webhookView"];
+        };
+        /** @description One event for one webhook, and how its delivery went. */
+        "site.exosphere.webhook.defs.deliveryView": {
+            /** Format: int64 */
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            event: string;
+            /**
+             * Format: int64
+             * @description The Exosphere-Delivery header.
+             */
+            id: number;
+            /** Format: date-time */
+            lastAttemptAt?: string;
+            /** @description Why the last attempt failed. */
+            lastError?: string;
+            /**
+             * Format: int64
+             * @description The receiver's HTTP status at the last attempt.
+             */
+            lastStatus?: number;
+            /** @description Known values: pending, delivered, failed. */
+            state: string;
+        };
+        /** @description A webhook of a Sphere (its secret is shown once, when it is created). */
+        "site.exosphere.webhook.defs.webhookView": {
+            /** Format: date-time */
+            createdAt: string;
+            events: string[];
+            /** Format: int64 */
+            id: number;
+            /** Format: uri */
+            url: string;
+        };
+        "site.exosphere.webhook.deleteWebhook.Input": {
+            /**
+             * Format: int64
+             * @description The webhook's id.
+             */
+            id: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.webhook.deleteWebhook.Output": Record<string, never>;
+        "site.exosphere.webhook.listDeliveries.Output": {
+            deliveries: components["schemas"]["site.exosphere.webhook.defs.deliveryView"][];
+        };
+        "site.exosphere.webhook.listWebhooks.Output": {
+            /** @description Every event the Sphere's modules send. */
+            events: string[];
+            webhooks: components["schemas"]["site.exosphere.webhook.defs.webhookView"][];
+        };
+        "site.exosphere.webhook.testWebhook.Input": {
+            /**
+             * Format: int64
+             * @description The webhook's id.
+             */
+            id: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.webhook.testWebhook.Output": {
+            /**
+             * Format: int64
+             * @description The delivery's id.
+             */
+            delivery: number;
         };
     };
     responses: never;
@@ -7087,6 +7271,424 @@ export interface operations {
                 };
             };
             /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.webhook.createWebhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.webhook.createWebhook.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.webhook.createWebhook.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `UrlRefused`: The URL is not http(s), or it is or resolves to an address this server does not call.; `UnknownEvent`: An event no module of the Sphere sends. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.webhook.deleteWebhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.webhook.deleteWebhook.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.webhook.deleteWebhook.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `WebhookNotFound`: No webhook with that id in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.webhook.listDeliveries": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+                /** @description The webhook's id. */
+                id: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.webhook.listDeliveries.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `WebhookNotFound`: No webhook with that id in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.webhook.listWebhooks": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.webhook.listWebhooks.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.webhook.testWebhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.webhook.testWebhook.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.webhook.testWebhook.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `WebhookNotFound`: No webhook with that id in this Sphere. */
             400: {
                 headers: {
                     [name: string]: unknown;

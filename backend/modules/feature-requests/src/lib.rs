@@ -61,6 +61,10 @@ impl Module for FeatureRequests {
         index::COLLECTIONS
     }
 
+    fn webhook_events(&self) -> &'static [&'static str] {
+        index::EVENTS
+    }
+
     fn before_commit(&self, conn: &mut SqliteConnection) -> Result<(), Error> {
         index::flush_votes(conn)?;
         index::flush_search(conn)

@@ -24,6 +24,8 @@ pub const QUERIES: &[&str] = &[
     "site.exosphere.sphere.getSphere",
     "site.exosphere.sphere.listMembers",
     "site.exosphere.sphere.listSpheres",
+    "site.exosphere.webhook.listDeliveries",
+    "site.exosphere.webhook.listWebhooks",
 ];
 
 /// Every procedure NSID (POST).
@@ -44,6 +46,9 @@ pub const PROCEDURES: &[&str] = &[
     "site.exosphere.sphere.moderate",
     "site.exosphere.sphere.updateMember",
     "site.exosphere.sphere.updateSphere",
+    "site.exosphere.webhook.createWebhook",
+    "site.exosphere.webhook.deleteWebhook",
+    "site.exosphere.webhook.testWebhook",
 ];
 
 /// Decodes and validates a record of a known collection; `None` for other collections.

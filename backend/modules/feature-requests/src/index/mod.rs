@@ -18,8 +18,10 @@ use crate::generated::site::exosphere::{
 };
 use crate::ranking::{now_us, weight};
 
+mod events;
 mod merge;
 mod tags;
+pub use events::EVENTS;
 pub use merge::is_merged_into;
 
 /// The collections this module indexes, in rebuild order (subjects first),
@@ -85,6 +87,7 @@ fn target(conn: &mut SqliteConnection, table: &str, uri: &str) -> Result<Option<
 /// A deleted `site.exosphere.featureRequest`.
 fn delete_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
     let Some(row) = target(conn, "request", &event.uri())? else { return Ok(IndexOutcome::Ignored) };
+    events::request_deleted(conn, event, row.sphere_id, row.id)?;
     // The originals it is merged into lose its voters.
     merge::note_chain(conn, row.id)?;
     sql("DELETE FROM fr_requests WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
@@ -148,6 +151,7 @@ fn index_request(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<Index
     .bind::<BigInt, _>(now)
     .execute(conn)?;
     merge::resolve_waiting(conn, &uri)?;
+    events::request_created(conn, event, sphere.id)?;
     Ok(IndexOutcome::Indexed)
 }
 
@@ -338,6 +342,8 @@ fn index_comment(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<Index
     sql("UPDATE fr_requests SET comment_count = comment_count + 1 WHERE id = ?")
         .bind::<BigInt, _>(request.id)
         .execute(conn)?;
+    let parent = record.parent.as_ref().map(|p| p.uri.as_str());
+    events::comment_created(conn, event, sphere.id, request.id, &record.text, parent)?;
     Ok(IndexOutcome::Indexed)
 }
 
@@ -411,6 +417,15 @@ fn index_status(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexO
     if sphere.id != request.sphere_id {
         return Ok(IndexOutcome::Ignored);
     }
+    #[derive(QueryableByName)]
+    struct Old {
+        #[diesel(sql_type = Text)]
+        status: String,
+    }
+    let old_status = sql("SELECT status FROM fr_requests WHERE id = ?")
+        .bind::<BigInt, _>(request.id)
+        .get_result::<Old>(conn)?
+        .status;
     let changed = sql(
         "INSERT INTO fr_statuses (uri, cid, request_id, status, note, duplicate_of, actor_did, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -430,6 +445,7 @@ fn index_status(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexO
         return Ok(IndexOutcome::Unchanged);
     }
     refresh_status(conn, request.id)?;
+    events::status_changed(conn, event, sphere.id, request.id, &old_status)?;
     Ok(IndexOutcome::Indexed)
 }
 

@@ -8,3 +8,4 @@ pub mod moderation;
 pub mod sphere;
 pub mod sphere_member;
 pub mod sphere_member_approval;
+pub mod webhook;
