@@ -65,9 +65,11 @@ export function TagEditor({
   onChange: (tags: TagView[]) => void;
 }) {
   const all = useQuery(tagsQuery(slug));
-  const [busy, setBusy] = useState<string>();
+  // The tag being changed and its new state, shown until the API answers (then its answer is).
+  const [pending, setPending] = useState<{ uri: string; on: boolean }>();
   const [error, setError] = useState<ApiError>();
   const on = new Set(tags.map((t) => t.uri));
+  const checked = (uri: string) => (pending?.uri === uri ? pending.on : on.has(uri));
   const available = all.data.value?.tags ?? [];
   if (all.error.value) return <ErrorAlert error={all.error.value} retry={() => void all.refetch()} />;
   if (available.length === 0) return null;
@@ -79,11 +81,11 @@ export function TagEditor({
           <label key={t.uri} class={s.choice}>
             <input
               type="checkbox"
-              checked={on.has(t.uri)}
-              disabled={busy !== undefined}
+              checked={checked(t.uri)}
+              disabled={pending !== undefined}
               onChange={async (e) => {
                 const add = e.currentTarget.checked;
-                setBusy(t.uri);
+                setPending({ uri: t.uri, on: add });
                 setError(undefined);
                 try {
                   const out = await xrpcProcedure(
@@ -94,7 +96,7 @@ export function TagEditor({
                 } catch (err) {
                   setError(toApiError(err));
                 } finally {
-                  setBusy(undefined);
+                  setPending(undefined);
                 }
               }}
             />

@@ -488,7 +488,10 @@ describe('tags', () => {
     await settle();
     const editor = within(screen.getByTestId('tag-editor'));
     expect((editor.getByRole('checkbox', { name: /Data/ }) as HTMLInputElement).checked).toBe(true);
-    fireEvent.click(editor.getByRole('checkbox', { name: /UI/ }));
+    const box = editor.getByRole('checkbox', { name: /UI/ }) as HTMLInputElement;
+    fireEvent.click(box);
+    // Shown at once, while the API is asked.
+    expect(box.checked).toBe(true);
     await settle();
     expect(server.calls.find((c) => c.path.endsWith('tagRequest'))?.body).toEqual({ sphere: 'demo', number: 1, tag: ui.uri });
     // The page shows what the API answered.
