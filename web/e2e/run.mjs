@@ -13,7 +13,9 @@
 //
 // Exits non-zero on the first failure, with a screenshot of the failing page.
 
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -253,6 +255,49 @@ await step('settings page', alice, async () => {
   await alice.goto(`${base}/s/${publicSlug}/settings`);
   await alice.getByRole('button', { name: 'Save settings' }).waitFor();
   await screenshots(alice, 'settings');
+});
+
+await step('alice adds a webhook, sends a test, and a receiver on 127.0.0.1 verifies its signature', alice, async () => {
+  // The receiver: every POST kept with its headers and body.
+  const got = [];
+  const receiver = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+    await alice.goto(`${base}/s/${publicSlug}/settings`);
+    const form = alice.getByTestId('webhook-form');
+    await form.getByLabel('URL', { exact: true }).fill(url);
+    await form.getByRole('button', { name: 'Add webhook' }).click();
+    const secret = (await alice.getByTestId('new-webhook-secret').locator('code').innerText()).trim();
+    check(/^[0-9a-f]{64}$/.test(secret), 'the secret is shown once');
+    const hook = alice.getByTestId('webhook').filter({ hasText: url });
+    await hook.getByRole('button', { name: 'Send test' }).click();
+    await hook.getByTestId('deliveries').waitFor();
+    const deadline = Date.now() + 15000;
+    while (!got.some((r) => r.headers['exosphere-event'] === 'webhook.test') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const test = got.find((r) => r.headers['exosphere-event'] === 'webhook.test');
+    check(test !== undefined, 'the receiver got the test event');
+    const { t, v1 } = Object.fromEntries(String(test.headers['exosphere-signature']).split(',').map((p) => p.split('=')));
+    const expected = createHmac('sha256', secret).update(`${t}.${test.body}`).digest('hex');
+    check(expected === v1, 'the signature is HMAC-SHA256 of "t.body" with the secret');
+    await hook.getByRole('button', { name: 'Refresh deliveries' }).click();
+    await hook.getByTestId('deliveries').getByText('delivered').waitFor();
+    await axe(alice, 'settings with a webhook');
+    await screenshots(alice, 'webhooks');
+    await hook.getByRole('button', { name: /^Delete/ }).click();
+    await hook.waitFor({ state: 'detached' });
+  } finally {
+    receiver.close();
+  }
 });
 
 await phase('anonymous');

@@ -18,6 +18,7 @@ import {
   validateText,
   xrpcProcedure,
 } from '../../../client';
+import { Webhooks } from './webhooks';
 
 /**
  * The `modules` list to save: the Sphere's list as it was, without the
@@ -48,7 +49,12 @@ function Settings({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: Sphere
       </>
     );
   }
-  return <SettingsForm sphere={sphere} onSaved={onSaved} />;
+  return (
+    <div class={s.stack}>
+      <SettingsForm sphere={sphere} onSaved={onSaved} />
+      <Webhooks slug={sphere.slug} />
+    </div>
+  );
 }
 
 function SettingsForm({ sphere, onSaved }: { sphere: SphereView; onSaved: (s: SphereView) => void }) {
