@@ -17,6 +17,7 @@ import {
   xrpcProcedure,
   xrpcQuery,
 } from '../../../client';
+import * as css from './webhooks.css';
 
 type Webhook = Schemas['site.exosphere.webhook.defs.webhookView'];
 type Delivery = Schemas['site.exosphere.webhook.defs.deliveryView'];
@@ -200,7 +201,7 @@ function WebhookItem({ slug, hook, onDeleted }: { slug: string; hook: Webhook; o
             No deliveries yet.
           </p>
         ) : (
-          <table class={s.small} data-testid="deliveries">
+          <table class={`${s.small} ${css.deliveries}`} data-testid="deliveries">
             <caption class={s.visuallyHidden}>Latest deliveries to {hook.url}</caption>
             <thead>
               <tr>
