@@ -69,6 +69,11 @@ pub fn sphere_uri(sphere_id_column: &'static str) -> String {
     format!("(SELECT uri FROM spheres WHERE id = {sphere_id_column})")
 }
 
+/// The slug of the Sphere whose id is in `sphere_id_column`.
+pub fn sphere_slug(sphere_id_column: &'static str) -> String {
+    format!("(SELECT slug FROM spheres WHERE id = {sphere_id_column})")
+}
+
 /// A full-text query made safe for FTS5: each word quoted, prefix-matched, all required.
 pub fn fts_query(q: &str) -> Option<String> {
     let terms: Vec<String> = q

@@ -43,8 +43,24 @@ fn examples() -> Vec<(&'static str, Value)> {
             "$type": "site.exosphere.featureRequestStatus", "sphere": SPHERE, "subject": strong,
             "status": "planned", "note": "Next release.", "createdAt": NOW }),
         ),
+        (
+            "site.exosphere.featureRequestTag",
+            json!({
+            "$type": "site.exosphere.featureRequestTag", "sphere": SPHERE, "name": "Accessibility",
+            "color": "#1d4ed8", "createdAt": NOW }),
+        ),
+        (
+            "site.exosphere.featureRequestTagging",
+            json!({
+            "$type": "site.exosphere.featureRequestTagging", "sphere": SPHERE, "subject": strong,
+            "tag": { "uri": "at://did:plc:alice123/site.exosphere.featureRequestTag/3kxyztag22222", "cid": CID },
+            "action": "add", "createdAt": NOW }),
+        ),
     ]
 }
+
+/// Records the board added since (its tags: definitions and taggings by admins), beside the seed's.
+const ADDED_RECORDS: [&str; 2] = ["site.exosphere.featureRequestTag", "site.exosphere.featureRequestTagging"];
 
 /// The board's five records, with the architecture's exact NSIDs.
 const SEED_RECORDS: [&str; 5] = [
@@ -56,14 +72,15 @@ const SEED_RECORDS: [&str; 5] = [
 ];
 
 #[test]
-fn the_board_has_exactly_the_seeds_records_and_each_but_requests_has_a_subject() -> anyhow::Result<()> {
+fn the_board_has_the_seeds_records_and_its_own_and_each_but_requests_and_tags_has_a_subject()
+-> anyhow::Result<()> {
     let mut collections = RECORD_COLLECTIONS.to_vec();
     collections.sort();
-    let mut seed = SEED_RECORDS.to_vec();
-    seed.sort();
-    assert_eq!(collections, seed);
+    let mut expected = [SEED_RECORDS.as_slice(), ADDED_RECORDS.as_slice()].concat();
+    expected.sort();
+    assert_eq!(collections, expected);
     let lexicons = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../lexicons");
-    for nsid in &SEED_RECORDS[1..] {
+    for nsid in SEED_RECORDS[1..].iter().chain(&ADDED_RECORDS[1..]) {
         let file = lexicons.join(nsid.replace('.', "/") + ".json");
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
         let required = &doc["defs"]["main"]["record"]["required"];
@@ -106,6 +123,10 @@ fn valid_examples_pass_and_round_trip() {
             }
             "site.exosphere.featureRequestStatus" => {
                 round_trip::<x::feature_request_status::Record>(&example)
+            }
+            "site.exosphere.featureRequestTag" => round_trip::<x::feature_request_tag::Record>(&example),
+            "site.exosphere.featureRequestTagging" => {
+                round_trip::<x::feature_request_tagging::Record>(&example)
             }
             other => panic!("no round trip for {other}"),
         }

@@ -3,12 +3,14 @@
 //! the indexing functions, so changes made straight on PDSes are announced
 //! too; rebuilds announce nothing.
 
+use std::sync::LazyLock;
+
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use exosphere_core::db::sql::sql;
 use exosphere_core::webhooks::{emit, live};
-use exosphere_core::{Error, RecordEvent};
+use exosphere_core::{Error, RecordEvent, read};
 use serde_json::{Value, json};
 
 /// The events, as webhooks subscribe to them.
@@ -30,11 +32,15 @@ struct Request {
     status: String,
 }
 
-const REQUEST: &str = "SELECT r.uri, r.number, r.title, r.author_did, s.slug, r.status
-     FROM fr_requests r JOIN spheres s ON s.id = r.sphere_id";
+static REQUEST: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT r.uri, r.number, r.title, r.author_did, {} AS slug, r.status FROM fr_requests r",
+        read::sphere_slug("r.sphere_id")
+    )
+});
 
 fn request(conn: &mut SqliteConnection, id: i64) -> Result<Request, Error> {
-    Ok(sql(format!("{REQUEST} WHERE r.id = ?")).bind::<BigInt, _>(id).get_result(conn)?)
+    Ok(sql(format!("{} WHERE r.id = ?", REQUEST.as_str())).bind::<BigInt, _>(id).get_result(conn)?)
 }
 
 fn request_json(r: &Request) -> Value {
@@ -58,8 +64,9 @@ pub(super) fn request_created(
         return Ok(());
     }
     emit(conn, sphere_id, "request.created", |c| {
-        let created: Request =
-            sql(format!("{REQUEST} WHERE r.uri = ?")).bind::<Text, _>(event.uri()).get_result(c)?;
+        let created: Request = sql(format!("{} WHERE r.uri = ?", REQUEST.as_str()))
+            .bind::<Text, _>(event.uri())
+            .get_result(c)?;
         Ok(json!({ "request": request_json(&created) }))
     })
 }
