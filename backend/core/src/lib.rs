@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod mcp;
 pub mod metrics;
 pub mod module;
+pub mod notifications;
 pub mod outbound;
 pub mod pds;
 mod private_files;

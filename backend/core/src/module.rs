@@ -329,6 +329,19 @@ pub trait Module: Send + Sync + 'static {
         Ok(None)
     }
 
+    /// A signed-in person's notifications from this module, newest first
+    /// (see [`crate::notifications`]): derived from its records when asked,
+    /// in the Spheres of the query only, nothing hidden, nothing of inactive
+    /// accounts, nothing the person did themselves. `unread` is core's to set.
+    fn notifications(
+        &self,
+        conn: &mut SqliteConnection,
+        query: &crate::notifications::NotificationQuery,
+    ) -> Result<Vec<crate::lexicon::site::exosphere::notification::defs::NotificationView>, Error> {
+        let _ = (conn, query);
+        Ok(Vec::new())
+    }
+
     /// The events this module sends to webhooks (see [`crate::webhooks`]),
     /// each sent with [`crate::webhooks::emit`] from its indexing functions.
     fn webhook_events(&self) -> &'static [&'static str] {
@@ -360,6 +373,7 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0007_rebuilds", sql: include_str!("../migrations/0007_rebuilds.sql") },
     Migration { id: "0008_access_tokens", sql: include_str!("../migrations/0008_access_tokens.sql") },
     Migration { id: "0009_webhooks", sql: include_str!("../migrations/0009_webhooks.sql") },
+    Migration { id: "0010_notifications", sql: include_str!("../migrations/0010_notifications.sql") },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.

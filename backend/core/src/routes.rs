@@ -1,13 +1,14 @@
 //! XRPC methods served by core itself: `site.exosphere.auth.*`,
 //! `site.exosphere.sphere.*`, `site.exosphere.instance.*`,
-//! `site.exosphere.markdown.*` and `site.exosphere.webhook.*`, and the
+//! `site.exosphere.markdown.*`, `site.exosphere.notification.*` and
+//! `site.exosphere.webhook.*`, and the
 //! Sphere's Atom feeds.
 
 use std::sync::Arc;
 
 use actix_web::web::ServiceConfig;
 
-use crate::lexicon::site::exosphere::{auth, instance, markdown, sphere, webhook};
+use crate::lexicon::site::exosphere::{auth, instance, markdown, notification, sphere, webhook};
 use crate::{XrpcContext, XrpcResult};
 
 /// Mounts core's XRPC groups.
@@ -18,6 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     markdown::configure(cfg, Arc::new(MarkdownApi));
     instance::configure(cfg, Arc::new(crate::instance::api::InstanceApi));
     webhook::configure(cfg, Arc::new(crate::webhooks::api::WebhookApi));
+    notification::configure(cfg, Arc::new(crate::notifications::api::NotificationApi));
     crate::sphere::activity::configure(cfg);
     crate::mcp::configure(cfg);
 }

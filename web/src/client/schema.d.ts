@@ -544,6 +544,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.featureRequest.subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow a request: its status changes and comments become the viewer's notifications (a site.exosphere.featureRequestSubscription record on their PDS in public Spheres).
+         * @description Follow a request: its status changes and comments become the viewer's notifications (a site.exosphere.featureRequestSubscription record on their PDS in public Spheres).
+         */
+        post: operations["site.exosphere.featureRequest.subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.featureRequest.tagRequest": {
         parameters: {
             query?: never;
@@ -558,6 +578,26 @@ export interface paths {
          * @description Put a tag on a request (owners and admins): a site.exosphere.featureRequestTagging record with action `add` on the caller's PDS.
          */
         post: operations["site.exosphere.featureRequest.tagRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.featureRequest.unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop following a request, even one the viewer wrote, voted for or commented on (a site.exosphere.featureRequestSubscription record saying so).
+         * @description Stop following a request, even one the viewer wrote, voted for or commented on (a site.exosphere.featureRequestSubscription record saying so).
+         */
+        post: operations["site.exosphere.featureRequest.unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -898,6 +938,66 @@ export interface paths {
          * @description Render Markdown as Exosphere shows it: the HTML that threads, replies and other Markdown texts carry in their views (`bodyHtml`, `textHtml`), for a composer's preview. No raw HTML passes (it shows as text), images read as links, links keep only http, https and mailto URLs or paths on this site, each with rel="nofollow ugc noopener", and bare URLs become links. Needs no sign-in.
          */
         post: operations["site.exosphere.markdown.render"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.notification.getUnreadCount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many of the signed-in viewer's notifications are unread (counted up to 100).
+         * @description How many of the signed-in viewer's notifications are unread (counted up to 100).
+         */
+        get: operations["site.exosphere.notification.getUnreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.notification.listNotifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in viewer's notifications, newest first, from every Sphere they read.
+         * @description The signed-in viewer's notifications, newest first, from every Sphere they read.
+         */
+        get: operations["site.exosphere.notification.listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.notification.updateSeen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the signed-in viewer's notifications read, up to now (or `seenAt`).
+         * @description Mark the signed-in viewer's notifications read, up to now (or `seenAt`).
+         */
+        post: operations["site.exosphere.notification.updateSeen"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1698,6 +1798,8 @@ export interface components {
             voteCount: number;
         };
         "site.exosphere.featureRequest.defs.requestViewerState": {
+            /** @description Whether the viewer follows the request (getRequest only): its status changes and comments notify them. */
+            subscribed?: boolean;
             voted: boolean;
         };
         "site.exosphere.featureRequest.defs.statusView": {
@@ -1788,6 +1890,19 @@ export interface components {
         "site.exosphere.featureRequest.setStatus.Output": {
             status: components["schemas"]["site.exosphere.featureRequest.defs.statusView"];
         };
+        "site.exosphere.featureRequest.subscribe.Input": {
+            /**
+             * Format: int64
+             * @description The request's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.featureRequest.subscribe.Output": {
+            /** @description Whether the viewer follows the request now. */
+            subscribed: boolean;
+        };
         "site.exosphere.featureRequest.tagRequest.Input": {
             /**
              * Format: int64
@@ -1805,6 +1920,19 @@ export interface components {
         "site.exosphere.featureRequest.tagRequest.Output": {
             /** @description The request's tags now. */
             tags: components["schemas"]["site.exosphere.featureRequest.defs.tagView"][];
+        };
+        "site.exosphere.featureRequest.unsubscribe.Input": {
+            /**
+             * Format: int64
+             * @description The request's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.featureRequest.unsubscribe.Output": {
+            /** @description Whether the viewer follows the request now. */
+            subscribed: boolean;
         };
         "site.exosphere.featureRequest.untagRequest.Input": {
             /**
@@ -1952,6 +2080,21 @@ export interface components {
             /** @description The new status. `duplicate` merges the request into `duplicateOf`: its voters count there, and it takes no new votes; any later status un-merges it. Known values: open, planned, in-progress, done, declined, duplicate. At most 64 bytes of UTF-8. */
             status: string;
             subject: components["schemas"]["com.atproto.repo.strongRef"];
+        };
+        "site.exosphere.featureRequestSubscription": {
+            /**
+             * Format: date-time
+             * @description When the record was created (client clock).
+             */
+            createdAt: string;
+            /**
+             * Format: at-uri
+             * @description AT URI of the site.exosphere.sphere record this record belongs to.
+             */
+            sphere: string;
+            subject: components["schemas"]["com.atproto.repo.strongRef"];
+            /** @description true: notify me of its status changes and comments; false: don't. */
+            subscribed: boolean;
         };
         "site.exosphere.featureRequestTag": {
             /** @description The tag's colour: `#rrggbb`. At most 7 bytes of UTF-8. */
@@ -2155,6 +2298,64 @@ export interface components {
             sphere: string;
             subject: components["schemas"]["com.atproto.repo.strongRef"];
         };
+        /** @description Something that happened for the viewer, in a Sphere they read: derived from records (a status record, a comment), so a rebuild gives the same. */
+        "site.exosphere.notification.defs.notificationView": {
+            actor: components["schemas"]["site.exosphere.defs.actorView"];
+            /** Format: date-time */
+            createdAt: string;
+            /** @description A module's detail: the new status. */
+            detail?: string;
+            /** @description Why the viewer is told, as the module names it: the board's status, comment, reply and mention. At most 64 bytes of UTF-8. */
+            kind: string;
+            /** @description The module it comes from. */
+            module: string;
+            /** @description Where it shows on this site. */
+            path: string;
+            sphere: components["schemas"]["site.exosphere.notification.defs.sphereRef"];
+            /**
+             * Format: at-uri
+             * @description What it is about (the request).
+             */
+            subject?: string;
+            /** @description The comment, or the status's note, shortened. */
+            text?: string;
+            /** @description What it is about, as people read it (the request's title). */
+            title: string;
+            /** @description Newer than the viewer's last updateSeen. */
+            unread: boolean;
+            /**
+             * Format: at-uri
+             * @description The record that caused it.
+             */
+            uri: string;
+        };
+        "site.exosphere.notification.defs.sphereRef": {
+            name: string;
+            slug: string;
+            /** Format: at-uri */
+            uri: string;
+        };
+        "site.exosphere.notification.getUnreadCount.Output": {
+            /** Format: int64 */
+            count: number;
+        };
+        "site.exosphere.notification.listNotifications.Output": {
+            cursor?: string;
+            notifications: components["schemas"]["site.exosphere.notification.defs.notificationView"][];
+            /**
+             * Format: date-time
+             * @description When the viewer last marked them read.
+             */
+            seenAt?: string;
+        };
+        "site.exosphere.notification.updateSeen.Input": {
+            /**
+             * Format: date-time
+             * @description Read up to this moment (default: now).
+             */
+            seenAt?: string;
+        };
+        "site.exosphere.notification.updateSeen.Output": Record<string, never>;
         "site.exosphere.sphere": {
             /**
              * Format: date-time
@@ -4796,6 +4997,93 @@ export interface operations {
             };
         };
     };
+    "site.exosphere.featureRequest.subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.featureRequest.subscribe.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.featureRequest.subscribe.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
     "site.exosphere.featureRequest.tagRequest": {
         parameters: {
             query?: never;
@@ -4819,6 +5107,93 @@ export interface operations {
                 };
             };
             /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere.; `TagNotFound`: No tag with that URI in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.featureRequest.unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.featureRequest.unsubscribe.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.featureRequest.unsubscribe.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `RequestNotFound`: No feature request with that number in this Sphere. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6257,6 +6632,244 @@ export interface operations {
                 };
             };
             /** @description InvalidRequest: a parameter or the body breaks the Lexicon. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.notification.getUnreadCount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.notification.getUnreadCount.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `AuthRequired`: Sign in first. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.notification.listNotifications": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.notification.listNotifications.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `AuthRequired`: Sign in first. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.notification.updateSeen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.notification.updateSeen.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.notification.updateSeen.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `AuthRequired`: Sign in first. */
             400: {
                 headers: {
                     [name: string]: unknown;

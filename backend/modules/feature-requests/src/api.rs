@@ -56,7 +56,7 @@ fn request_view(row: RequestRow, signed_in: bool) -> RequestView {
         created_at: row.created_at,
         updated_at: row.updated_at,
         hidden: row.hidden.then_some(true),
-        viewer: signed_in.then_some(RequestViewerState { voted: row.voted }),
+        viewer: signed_in.then_some(RequestViewerState { voted: row.voted, subscribed: None }),
     }
 }
 
@@ -72,7 +72,7 @@ fn comment_view(row: CommentRow, signed_in: bool) -> CommentView {
         created_at: row.created_at,
         updated_at: row.updated_at,
         hidden: row.hidden.then_some(true),
-        viewer: signed_in.then_some(RequestViewerState { voted: row.voted }),
+        viewer: signed_in.then_some(RequestViewerState { voted: row.voted, subscribed: None }),
     }
 }
 
@@ -300,7 +300,7 @@ impl Handlers for Api {
         params: api::get_request::Params,
     ) -> XrpcResult<api::get_request::Output> {
         let caller = ctx.caller().await?;
-        let (row, history, signed_in) = ctx
+        let (row, history, signed_in, following) = ctx
             .app()?
             .db
             .read(move |c| {
@@ -316,10 +316,17 @@ impl Handlers for Api {
                 )?
                 .ok_or_else(|| request_not_found(params.number))?;
                 let history = store::status_history(c, row.id)?;
-                Ok((row, history, access.viewer.is_some()))
+                let following = match viewer {
+                    Some(did) => crate::notify::following(c, row.id, did)?,
+                    None => false,
+                };
+                Ok((row, history, access.viewer.is_some(), following))
             })
             .await?;
         let mut request = request_view(row, signed_in);
+        if let Some(viewer) = request.viewer.as_mut() {
+            viewer.subscribed = Some(following);
+        }
         request.description_html =
             request.description.as_deref().map(|d| markdown::render(d, DESCRIPTION_HEADINGS));
         Ok(api::get_request::Output {
@@ -657,5 +664,23 @@ impl Handlers for Api {
     ) -> XrpcResult<api::untag_request::Output> {
         let tags = crate::tags::set(ctx, &input.sphere, input.number, &input.tag, false).await?;
         Ok(api::untag_request::Output { tags })
+    }
+
+    async fn subscribe(
+        &self,
+        ctx: &XrpcContext,
+        input: api::subscribe::Input,
+    ) -> XrpcResult<api::subscribe::Output> {
+        let subscribed = crate::notify::set_following(ctx, &input.sphere, input.number, true).await?;
+        Ok(api::subscribe::Output { subscribed })
+    }
+
+    async fn unsubscribe(
+        &self,
+        ctx: &XrpcContext,
+        input: api::unsubscribe::Input,
+    ) -> XrpcResult<api::unsubscribe::Output> {
+        let subscribed = crate::notify::set_following(ctx, &input.sphere, input.number, false).await?;
+        Ok(api::unsubscribe::Output { subscribed })
     }
 }

@@ -13,6 +13,7 @@ mod feed;
 #[rustfmt::skip]
 pub mod generated;
 pub mod index;
+mod notify;
 pub mod ranking;
 pub mod store;
 mod tags;
@@ -42,6 +43,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { id: "0005_duplicates", sql: include_str!("../migrations/0005_duplicates.sql") },
     Migration { id: "0006_tags", sql: include_str!("../migrations/0006_tags.sql") },
+    Migration { id: "0007_subscriptions", sql: include_str!("../migrations/0007_subscriptions.sql") },
 ];
 
 impl Module for FeatureRequests {
@@ -63,6 +65,15 @@ impl Module for FeatureRequests {
 
     fn webhook_events(&self) -> &'static [&'static str] {
         index::EVENTS
+    }
+
+    fn notifications(
+        &self,
+        conn: &mut SqliteConnection,
+        query: &exosphere_core::notifications::NotificationQuery,
+    ) -> Result<Vec<exosphere_core::lexicon::site::exosphere::notification::defs::NotificationView>, Error>
+    {
+        notify::items(conn, query)
     }
 
     fn before_commit(&self, conn: &mut SqliteConnection) -> Result<(), Error> {

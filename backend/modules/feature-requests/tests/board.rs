@@ -1197,3 +1197,116 @@ async fn tags_are_admins_records_put_on_requests_filtered_and_rebuilt() -> anyho
     assert_eq!(left["tags"].as_array().map(Vec::len), Some(1));
     Ok(())
 }
+
+/// `(kind, title-or-text)` of someone's notifications, newest first.
+async fn notifications(w: &World, who: &Caller) -> anyhow::Result<Vec<(String, String)>> {
+    let out = get(&w.server, who, "site.exosphere.notification.listNotifications", &[]).await?;
+    Ok(out["notifications"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap_or_default().to_owned(),
+                n["text"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect())
+}
+
+async fn unread(w: &World, who: &Caller) -> anyhow::Result<i64> {
+    Ok(get(&w.server, who, "site.exosphere.notification.getUnreadCount", &[]).await?["count"]
+        .as_i64()
+        .unwrap_or(-1))
+}
+
+#[tokio::test]
+async fn followers_are_notified_of_statuses_comments_replies_and_mentions_until_they_unsubscribe()
+-> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    w.sphere("told", "private", "members").await?;
+    let comment = async |who: &Caller, text: &str, parent: Option<&str>| -> anyhow::Result<String> {
+        let mut body = json!({ "sphere": "told", "number": 1, "text": text });
+        if let Some(parent) = parent {
+            body["parent"] = json!(parent);
+        }
+        let out = ok(s, who, &format!("{FR}.createComment"), body).await?;
+        Ok(out["comment"]["uri"].as_str().unwrap_or_default().to_owned())
+    };
+    // Carol wrote it, bob voted for it: both follow it.
+    create(&w, &w.carol, "told", "Dark mode").await?;
+    ok(s, &w.bob, &format!("{FR}.vote"), json!({ "sphere": "told", "number": 1 })).await?;
+    comment(&w.alice, "First!", None).await?;
+    // Bob stops following; what came before stays.
+    let out = ok(s, &w.bob, &format!("{FR}.unsubscribe"), json!({ "sphere": "told", "number": 1 })).await?;
+    assert_eq!(out["subscribed"], false);
+    ok(
+        s,
+        &w.alice,
+        &format!("{FR}.setStatus"),
+        json!({ "sphere": "told", "number": 1, "status": "planned", "note": "Soon" }),
+    )
+    .await?;
+    let thanks = comment(&w.carol, "Thanks", None).await?;
+    comment(&w.alice, "You're welcome", Some(&thanks)).await?;
+    comment(&w.alice, "@bob.test, what do you think?", None).await?;
+
+    let kinds = |list: &[(String, String)]| list.iter().map(|(k, t)| format!("{k}: {t}")).collect::<Vec<_>>();
+    assert_eq!(
+        kinds(&notifications(&w, &w.carol).await?),
+        [
+            "comment: @bob.test, what do you think?",
+            "reply: You're welcome",
+            "status: Soon",
+            "comment: First!"
+        ],
+        "carol follows what she wrote; her own comment tells her nothing, and a reply is told once, as a reply"
+    );
+    assert_eq!(
+        kinds(&notifications(&w, &w.bob).await?),
+        ["mention: @bob.test, what do you think?", "comment: First!"],
+        "bob unsubscribed: no status or comment since, but a mention still reaches him"
+    );
+    assert_eq!(
+        kinds(&notifications(&w, &w.alice).await?),
+        ["comment: Thanks"],
+        "alice commented, so she follows it"
+    );
+
+    // Following, as getRequest tells it.
+    let following = async |who: &Caller| -> anyhow::Result<Value> {
+        Ok(get(s, who, &format!("{FR}.getRequest"), &[("sphere", "told"), ("number", "1")]).await?["request"]
+            ["viewer"]["subscribed"]
+            .clone())
+    };
+    assert_eq!((following(&w.carol).await?, following(&w.bob).await?), (json!(true), json!(false)));
+    assert_eq!(
+        ok(s, &w.bob, &format!("{FR}.subscribe"), json!({ "sphere": "told", "number": 1 })).await?["subscribed"],
+        true
+    );
+    assert_eq!(following(&w.bob).await?, json!(true));
+
+    // Unread, until marked read; then only what comes after.
+    assert_eq!(unread(&w, &w.carol).await?, 4);
+    ok(s, &w.carol, "site.exosphere.notification.updateSeen", json!({})).await?;
+    assert_eq!(unread(&w, &w.carol).await?, 0);
+    comment(&w.bob, "Agreed", None).await?;
+    assert_eq!(unread(&w, &w.carol).await?, 1);
+    let list = get(s, &w.carol, "site.exosphere.notification.listNotifications", &[]).await?;
+    let flags: Vec<bool> = list["notifications"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| n["unread"].as_bool().unwrap_or(false))
+        .collect();
+    assert_eq!(flags, [true, false, false, false, false]);
+    assert_eq!(list["notifications"][0]["path"], "/s/told/feature-requests/1");
+    assert_eq!(list["notifications"][0]["sphere"]["slug"], "told");
+
+    // Signed out: none.
+    let (status, _) =
+        query(s, &Caller::anonymous(), "site.exosphere.notification.listNotifications", &[]).await?;
+    assert_eq!(status.as_u16(), 401);
+    Ok(())
+}

@@ -56,11 +56,22 @@ fn examples() -> Vec<(&'static str, Value)> {
             "tag": { "uri": "at://did:plc:alice123/site.exosphere.featureRequestTag/3kxyztag22222", "cid": CID },
             "action": "add", "createdAt": NOW }),
         ),
+        (
+            "site.exosphere.featureRequestSubscription",
+            json!({
+            "$type": "site.exosphere.featureRequestSubscription", "sphere": SPHERE, "subject": strong,
+            "subscribed": false, "createdAt": NOW }),
+        ),
     ]
 }
 
-/// Records the board added since (its tags: definitions and taggings by admins), beside the seed's.
-const ADDED_RECORDS: [&str; 2] = ["site.exosphere.featureRequestTag", "site.exosphere.featureRequestTagging"];
+/// Records the board added since, beside the seed's: its tags (definitions
+/// and taggings by admins), and following a request.
+const ADDED_RECORDS: [&str; 3] = [
+    "site.exosphere.featureRequestTag",
+    "site.exosphere.featureRequestTagging",
+    "site.exosphere.featureRequestSubscription",
+];
 
 /// The board's five records, with the architecture's exact NSIDs.
 const SEED_RECORDS: [&str; 5] = [
@@ -127,6 +138,9 @@ fn valid_examples_pass_and_round_trip() {
             "site.exosphere.featureRequestTag" => round_trip::<x::feature_request_tag::Record>(&example),
             "site.exosphere.featureRequestTagging" => {
                 round_trip::<x::feature_request_tagging::Record>(&example)
+            }
+            "site.exosphere.featureRequestSubscription" => {
+                round_trip::<x::feature_request_subscription::Record>(&example)
             }
             other => panic!("no round trip for {other}"),
         }

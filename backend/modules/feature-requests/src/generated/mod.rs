@@ -12,6 +12,7 @@ pub const RECORD_COLLECTIONS: &[&str] = &[
     "site.exosphere.featureRequestComment",
     "site.exosphere.featureRequestCommentVote",
     "site.exosphere.featureRequestStatus",
+    "site.exosphere.featureRequestSubscription",
     "site.exosphere.featureRequestTag",
     "site.exosphere.featureRequestTagging",
     "site.exosphere.featureRequestVote",
@@ -35,7 +36,9 @@ pub const PROCEDURES: &[&str] = &[
     "site.exosphere.featureRequest.deleteRequest",
     "site.exosphere.featureRequest.deleteTag",
     "site.exosphere.featureRequest.setStatus",
+    "site.exosphere.featureRequest.subscribe",
     "site.exosphere.featureRequest.tagRequest",
+    "site.exosphere.featureRequest.unsubscribe",
     "site.exosphere.featureRequest.untagRequest",
     "site.exosphere.featureRequest.unvote",
     "site.exosphere.featureRequest.unvoteComment",
@@ -65,6 +68,10 @@ pub fn validate_record(
         .map(|_| ()),
         "site.exosphere.featureRequestStatus" => exosphere_core::lexicon::decode_record::<
             crate::generated::site::exosphere::feature_request_status::Record,
+        >(value)
+        .map(|_| ()),
+        "site.exosphere.featureRequestSubscription" => exosphere_core::lexicon::decode_record::<
+            crate::generated::site::exosphere::feature_request_subscription::Record,
         >(value)
         .map(|_| ()),
         "site.exosphere.featureRequestTag" => exosphere_core::lexicon::decode_record::<

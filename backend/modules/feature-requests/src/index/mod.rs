@@ -14,11 +14,12 @@ use exosphere_core::{Collection, Error, Gated, IndexOutcome, RecordEvent};
 
 use crate::generated::site::exosphere::{
     feature_request, feature_request_comment, feature_request_comment_vote, feature_request_status,
-    feature_request_tag, feature_request_tagging, feature_request_vote,
+    feature_request_subscription, feature_request_tag, feature_request_tagging, feature_request_vote,
 };
 use crate::ranking::{now_us, weight};
 
 mod events;
+mod follow;
 mod merge;
 mod tags;
 pub use events::EVENTS;
@@ -34,6 +35,7 @@ pub const COLLECTIONS: &[Collection] = &[
     Collection::moderator::<feature_request_status::Record>(),
     Collection::moderator::<feature_request_tag::Record>(),
     Collection::moderator::<feature_request_tagging::Record>(),
+    Collection::writer::<feature_request_subscription::Record>(),
 ];
 
 /// Dispatches a gated create or update to its record type's indexing function.
@@ -46,6 +48,7 @@ pub fn index_record(conn: &mut SqliteConnection, record: &Gated<'_>) -> Result<I
         feature_request_status::NSID => index_status(conn, record),
         feature_request_tag::NSID => tags::index_tag(conn, record),
         feature_request_tagging::NSID => tags::index_tagging(conn, record),
+        feature_request_subscription::NSID => follow::index_subscription(conn, record),
         _ => Ok(IndexOutcome::Ignored),
     }
 }
@@ -60,6 +63,7 @@ pub fn delete_record(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Re
         feature_request_status::NSID => delete_status(conn, event),
         feature_request_tag::NSID => tags::delete_tag(conn, event),
         feature_request_tagging::NSID => tags::delete_tagging(conn, event),
+        feature_request_subscription::NSID => follow::delete_subscription(conn, event),
         _ => Ok(IndexOutcome::Ignored),
     }
 }
@@ -88,6 +92,7 @@ fn target(conn: &mut SqliteConnection, table: &str, uri: &str) -> Result<Option<
 fn delete_request(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<IndexOutcome, Error> {
     let Some(row) = target(conn, "request", &event.uri())? else { return Ok(IndexOutcome::Ignored) };
     events::request_deleted(conn, event, row.sphere_id, row.id)?;
+    follow::set_mentions(conn, &event.uri(), None)?;
     // The originals it is merged into lose its voters.
     merge::note_chain(conn, row.id)?;
     sql("DELETE FROM fr_requests WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
@@ -117,6 +122,7 @@ fn index_request(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<Index
             .bind::<Nullable<Text>, _>(record.updated_at.as_ref().or(Some(&record.created_at)))
             .bind::<BigInt, _>(row.id)
             .execute(conn)?;
+        follow::set_mentions(conn, &uri, record.description.as_deref())?;
         return Ok(IndexOutcome::Indexed);
     }
     let created_weight = weight(&record.created_at, chrono::Utc::now());
@@ -151,6 +157,7 @@ fn index_request(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<Index
     .bind::<BigInt, _>(now)
     .execute(conn)?;
     merge::resolve_waiting(conn, &uri)?;
+    follow::set_mentions(conn, &uri, record.description.as_deref())?;
     events::request_created(conn, event, sphere.id)?;
     Ok(IndexOutcome::Indexed)
 }
@@ -282,6 +289,7 @@ fn delete_comment(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Resul
     .bind::<BigInt, _>(row.id)
     .execute(conn)?;
     sql("DELETE FROM fr_comments WHERE id = ?").bind::<BigInt, _>(row.id).execute(conn)?;
+    follow::set_mentions(conn, &event.uri(), None)?;
     Ok(IndexOutcome::Indexed)
 }
 
@@ -324,8 +332,10 @@ fn index_comment(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<Index
             .bind::<Nullable<Text>, _>(record.updated_at.as_ref().or(Some(&record.created_at)))
             .bind::<BigInt, _>(row.id)
             .execute(conn)?;
+        follow::set_mentions(conn, &uri, Some(&record.text))?;
         return Ok(IndexOutcome::Indexed);
     }
+    follow::set_mentions(conn, &uri, Some(&record.text))?;
     sql(
         "INSERT INTO fr_comments (uri, cid, request_id, parent_uri, author_did, text, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

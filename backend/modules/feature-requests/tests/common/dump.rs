@@ -51,6 +51,11 @@ const TABLES: &[(&str, &str)] = &[
         "fr_request_tags",
         "SELECT r.uri || ' ' || rt.tag_uri AS line FROM fr_request_tags rt JOIN fr_requests r ON r.id = rt.request_id ORDER BY 1",
     ),
+    (
+        "fr_subscriptions",
+        "SELECT f.uri || ' ' || f.cid || ' ' || r.uri || ' ' || f.did || ' ' || f.subscribed || ' ' || f.created_at AS line FROM fr_subscriptions f JOIN fr_requests r ON r.id = f.request_id ORDER BY f.uri",
+    ),
+    ("fr_mentions", "SELECT handle || ' ' || record_uri AS line FROM fr_mentions ORDER BY 1"),
 ];
 
 #[derive(QueryableByName)]

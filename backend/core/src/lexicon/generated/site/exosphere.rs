@@ -5,6 +5,7 @@ pub mod defs;
 pub mod instance;
 pub mod markdown;
 pub mod moderation;
+pub mod notification;
 pub mod sphere;
 pub mod sphere_member;
 pub mod sphere_member_approval;

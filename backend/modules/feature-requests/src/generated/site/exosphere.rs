@@ -4,6 +4,7 @@ pub mod feature_request;
 pub mod feature_request_comment;
 pub mod feature_request_comment_vote;
 pub mod feature_request_status;
+pub mod feature_request_subscription;
 pub mod feature_request_tag;
 pub mod feature_request_tagging;
 pub mod feature_request_vote;

@@ -14,7 +14,9 @@ pub mod list_comments;
 pub mod list_requests;
 pub mod list_tags;
 pub mod set_status;
+pub mod subscribe;
 pub mod tag_request;
+pub mod unsubscribe;
 pub mod untag_request;
 pub mod unvote;
 pub mod unvote_comment;
@@ -224,6 +226,18 @@ pub trait Handlers: Send + Sync + 'static {
         Err(exosphere_core::xrpc::Error::method_not_implemented(set_status::NSID))
     }
 
+    /// Follow a request: its status changes and comments become the viewer's notifications (a site.exosphere.featureRequestSubscription record on their PDS in public Spheres).
+    ///
+    /// `site.exosphere.featureRequest.subscribe` (procedure, POST).
+    async fn subscribe(
+        &self,
+        ctx: &exosphere_core::xrpc::XrpcContext,
+        input: subscribe::Input,
+    ) -> exosphere_core::xrpc::XrpcResult<subscribe::Output> {
+        let _ = (ctx, input);
+        Err(exosphere_core::xrpc::Error::method_not_implemented(subscribe::NSID))
+    }
+
     /// Put a tag on a request (owners and admins): a site.exosphere.featureRequestTagging record with action `add` on the caller's PDS.
     ///
     /// `site.exosphere.featureRequest.tagRequest` (procedure, POST).
@@ -234,6 +248,18 @@ pub trait Handlers: Send + Sync + 'static {
     ) -> exosphere_core::xrpc::XrpcResult<tag_request::Output> {
         let _ = (ctx, input);
         Err(exosphere_core::xrpc::Error::method_not_implemented(tag_request::NSID))
+    }
+
+    /// Stop following a request, even one the viewer wrote, voted for or commented on (a site.exosphere.featureRequestSubscription record saying so).
+    ///
+    /// `site.exosphere.featureRequest.unsubscribe` (procedure, POST).
+    async fn unsubscribe(
+        &self,
+        ctx: &exosphere_core::xrpc::XrpcContext,
+        input: unsubscribe::Input,
+    ) -> exosphere_core::xrpc::XrpcResult<unsubscribe::Output> {
+        let _ = (ctx, input);
+        Err(exosphere_core::xrpc::Error::method_not_implemented(unsubscribe::NSID))
     }
 
     /// Take a tag off a request (owners and admins): a site.exosphere.featureRequestTagging record with action `remove` on the caller's PDS.
@@ -776,6 +802,43 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
     }
     {
         let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(subscribe::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.subscribe(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: subscribe::NSID,
+            module,
+            description: subscribe::DESCRIPTION,
+            input_schema: subscribe::INPUT_SCHEMA,
+            output_schema: subscribe::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, params| async move { h.subscribe(&ctx, params).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
+    }
+    {
+        let h = handlers.clone();
         cfg.service(exosphere_core::xrpc::resource(tag_request::NSID).route(actix_web::web::post().to(
             move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
                 let h = h.clone();
@@ -804,6 +867,43 @@ pub fn configure<H: Handlers>(cfg: &mut actix_web::web::ServiceConfig, handlers:
                             ctx.with_module(module),
                             input,
                             |ctx, params| async move { h.tag_request(&ctx, params).await },
+                        )
+                        .await
+                    })
+                },
+            )),
+        });
+    }
+    {
+        let h = handlers.clone();
+        cfg.service(exosphere_core::xrpc::resource(unsubscribe::NSID).route(actix_web::web::post().to(
+            move |req: actix_web::HttpRequest, body: actix_web::web::Payload| {
+                let h = h.clone();
+                async move {
+                    exosphere_core::xrpc::serve_procedure(req, body, module, |ctx, params| async move {
+                        h.unsubscribe(&ctx, params).await
+                    })
+                    .await
+                }
+            },
+        )));
+        let h = handlers.clone();
+        exosphere_core::xrpc::methods::register(exosphere_core::xrpc::methods::Method {
+            nsid: unsubscribe::NSID,
+            module,
+            description: unsubscribe::DESCRIPTION,
+            input_schema: unsubscribe::INPUT_SCHEMA,
+            output_schema: unsubscribe::OUTPUT_SCHEMA,
+            call: exosphere_core::xrpc::methods::Call::Procedure(std::sync::Arc::new(
+                move |ctx: exosphere_core::xrpc::XrpcContext,
+                      input: exosphere_core::xrpc::methods::Json|
+                      -> exosphere_core::xrpc::methods::CallFuture {
+                    let h = h.clone();
+                    Box::pin(async move {
+                        exosphere_core::xrpc::methods::run_procedure(
+                            ctx.with_module(module),
+                            input,
+                            |ctx, params| async move { h.unsubscribe(&ctx, params).await },
                         )
                         .await
                     })

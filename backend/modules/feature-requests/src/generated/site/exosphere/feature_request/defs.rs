@@ -94,6 +94,9 @@ impl exosphere_core::lexicon::Validate for RequestView {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestViewerState {
     pub voted: bool,
+    /// Whether the viewer follows the request (getRequest only): its status changes and comments notify them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscribed: Option<bool>,
 }
 
 impl exosphere_core::lexicon::Validate for RequestViewerState {
