@@ -62,3 +62,30 @@ export const narrowHidden = style({
     },
   },
 });
+
+/** The notifications bell, with its unread count as a small badge. */
+export const bell = style({
+  position: 'relative',
+  display: 'inline-flex',
+  alignItems: 'center',
+  justifyContent: 'center',
+  minWidth: '2.5rem',
+  minHeight: '2.5rem',
+  textDecoration: 'none',
+  fontSize: '1.1rem',
+});
+
+export const bellCount = style({
+  position: 'absolute',
+  top: '0.1rem',
+  right: '0',
+  minWidth: '1.2rem',
+  padding: '0 0.25rem',
+  borderRadius: '999px',
+  background: vars.color.danger,
+  color: vars.color.onAccent,
+  fontSize: '0.7rem',
+  fontWeight: 700,
+  lineHeight: '1.2rem',
+  textAlign: 'center',
+});

@@ -12,6 +12,7 @@ import {
   type ModuleRoute,
   Notice,
   type PageProps,
+  refreshUnread,
   Router,
   Route,
   session,
@@ -20,6 +21,7 @@ import {
   theme,
   toggleTheme,
   toApiError,
+  unreadCount,
   useLocation,
   useSignInHref,
   usePageMeta,
@@ -98,6 +100,24 @@ function ThemeToggle() {
   );
 }
 
+/** The bell: a link to the notifications with the unread count, asked in the browser on each page. */
+function NotificationsLink() {
+  const { url } = useLocation();
+  useEffect(() => refreshUnread(), [url]);
+  const count = unreadCount.value;
+  const label = count ? `Notifications, ${count > 99 ? 'over 99' : count} unread` : 'Notifications';
+  return (
+    <a class={css.bell} href="/notifications" aria-label={label} title={label} data-testid="notifications-link">
+      <span aria-hidden="true">🔔</span>
+      {count ? (
+        <span class={css.bellCount} data-testid="unread-count" aria-hidden="true">
+          {count > 99 ? '99+' : count}
+        </span>
+      ) : null}
+    </a>
+  );
+}
+
 function AccountControls() {
   const current = session.value;
   const [error, setError] = useState<string>();
@@ -116,6 +136,7 @@ function AccountControls() {
   }
   return (
     <span class={s.row}>
+      <NotificationsLink />
       <a
         class={`${s.small} ${css.handle}`}
         href="/account"

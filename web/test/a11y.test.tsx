@@ -73,6 +73,22 @@ const answers: Record<string, unknown> = {
       { code: 'used-code', createdBy: 'did:plc:owner', createdAt: '2026-01-02T00:00:00Z', usedBy: 'did:plc:bob' },
     ],
   },
+  'site.exosphere.notification.listNotifications': {
+    notifications: [
+      {
+        module: 'notes',
+        kind: 'mention',
+        uri: 'at://did:plc:bob/site.exosphere.note/1',
+        sphere: { uri: 'at://did:plc:owner/site.exosphere.sphere/3kabc', slug: 'demo', name: 'Demo Sphere' },
+        title: 'A note',
+        text: '@owner.test, look',
+        path: '/s/demo/notes',
+        actor: { did: 'did:plc:bob', handle: 'bob.test' },
+        createdAt: '2026-01-05T00:00:00Z',
+        unread: true,
+      },
+    ],
+  },
   'site.exosphere.sphere.listMembers': {
     members: [
       { did: 'did:plc:owner', handle: 'owner.test', role: 'owner', status: 'active' },
@@ -92,6 +108,7 @@ describeAccessibility(
     '/s/demo/settings',
     '/s/demo/invite',
     '/admin',
+    '/notifications',
     '/nowhere',
   ],
   answers,

@@ -1,6 +1,6 @@
 import { cleanup } from '@testing-library/preact';
 import { afterEach, beforeEach, vi } from 'vitest';
-import { installModules, resetClock, resetSession } from '../src/client';
+import { installModules, resetClock, resetSession, unreadCount } from '../src/client';
 import { modules } from '../src/modules/registry';
 
 // What the browser entry does first (the server entry installs its eager
@@ -15,4 +15,5 @@ afterEach(() => {
   globalThis.__SSR_DATA__ = undefined;
   resetSession();
   resetClock();
+  unreadCount.value = undefined;
 });

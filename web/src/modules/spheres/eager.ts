@@ -1,6 +1,7 @@
 // Core's pages imported directly, for the server render (one synchronous pass).
 import type { ModuleRoute } from '../../client';
 import { AccountPage } from './pages/account';
+import { NotificationsPage } from './pages/notifications';
 import { AdminPage } from './pages/admin';
 import { HomePage } from './pages/home';
 import { InvitePage } from './pages/invite';
@@ -19,4 +20,5 @@ export const coreRoutes: ModuleRoute[] = [
   { path: paths.invite, queries: queries.invite, component: InvitePage },
   { path: paths.admin, queries: queries.admin, component: AdminPage },
   { path: paths.account, queries: queries.account, component: AccountPage },
+  { path: paths.notifications, queries: queries.notifications, component: NotificationsPage },
 ];

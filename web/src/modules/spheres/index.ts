@@ -31,4 +31,9 @@ export const coreRoutes: ModuleRoute[] = [
     queries: queries.account,
     component: lazy(() => import('./pages/account').then((m) => m.AccountPage)),
   },
+  {
+    path: paths.notifications,
+    queries: queries.notifications,
+    component: lazy(() => import('./pages/notifications').then((m) => m.NotificationsPage)),
+  },
 ];

@@ -22,6 +22,9 @@ export const adminSpheresQuery = () => querySpec('site.exosphere.instance.listSp
 export const creatorsQuery = () => querySpec('site.exosphere.instance.listCreators', { limit: ADMIN_PAGE_SIZE });
 export const inviteCodesQuery = () => querySpec('site.exosphere.instance.listInviteCodes', { limit: ADMIN_PAGE_SIZE });
 
+/** The signed-in person's notifications (their page). */
+export const notificationsQuery = () => querySpec('site.exosphere.notification.listNotifications', { limit: 30 });
+
 /** The signed-in person's personal access tokens (account page). */
 export const tokensQuery = () => querySpec('site.exosphere.auth.listTokens', {});
 
@@ -37,6 +40,7 @@ export const paths = {
   invite: '/s/:sphere/invite',
   admin: '/admin',
   account: '/account',
+  notifications: '/notifications',
 } as const;
 
 const sphereHomeQueries = (slug: string) => [sphereQuery(slug), activityQuery(slug)];
@@ -56,4 +60,6 @@ export const queries: Record<keyof typeof paths, (route: PageProps) => QuerySpec
   admin: () => [instanceQuery(), adminSpheresQuery(), creatorsQuery(), inviteCodesQuery()],
   // Signed out, the API answers AuthRequired; the page then asks to sign in.
   account: () => [tokensQuery()],
+  // Signed out, the API answers AuthRequired; the page then asks to sign in.
+  notifications: () => [notificationsQuery()],
 };

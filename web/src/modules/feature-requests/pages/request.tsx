@@ -203,6 +203,9 @@ function RequestBody({
       ) : (
         <p class={s.muted}>No description.</p>
       )}
+      {r.viewer && canWrite(sphere) && (
+        <FollowButton slug={sphere.slug} number={r.number} following={r.viewer.subscribed ?? false} />
+      )}
       {!editing && (mine || canModerate(sphere)) && (
         <div class={s.row}>
           {mine && (
@@ -381,5 +384,42 @@ function StatusSection({
         <StatusForm sphere={sphere.slug} number={data.request.number} status={data.request.status} onDone={reload} />
       )}
     </section>
+  );
+}
+
+/** Follow a request (its status changes and comments become notifications) or stop. */
+function FollowButton({ slug, number, following }: { slug: string; number: number; following: boolean }) {
+  const [on, setOn] = useState(following);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  return (
+    <div class={s.row}>
+      <button
+        type="button"
+        class={s.button.secondary}
+        aria-pressed={on}
+        disabled={busy}
+        data-testid="follow"
+        title={on ? 'You are told of its status changes and comments' : 'Be told of its status changes and comments'}
+        onClick={async () => {
+          setBusy(true);
+          setError(undefined);
+          try {
+            const out = await xrpcProcedure(
+              on ? 'site.exosphere.featureRequest.unsubscribe' : 'site.exosphere.featureRequest.subscribe',
+              { sphere: slug, number },
+            );
+            setOn(out.subscribed);
+          } catch (err) {
+            setError(toApiError(err));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {on ? 'Following' : 'Follow'}
+      </button>
+      {error && <InlineError error={error} />}
+    </div>
   );
 }

@@ -521,3 +521,30 @@ describe('tags', () => {
     expect(screen.getByTestId('tag-manager').textContent).toContain('only the admin who defined the tag UI can delete it');
   });
 });
+
+describe('following a request', () => {
+  it('shows whether the viewer follows it, and stops on a click', async () => {
+    const server = fakeServer({
+      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({
+        body: { request: request(1, { viewer: { voted: true, subscribed: true } }), statusHistory: [] },
+      }),
+      '/xrpc/site.exosphere.featureRequest.listComments': () => ({ body: { comments: [] } }),
+      '/xrpc/site.exosphere.featureRequest.unsubscribe': () => ({ body: { subscribed: false } }),
+    });
+    sessionResource();
+    render(
+      <LocationProvider>
+        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
+      </LocationProvider>,
+    );
+    await settle();
+    const follow = screen.getByTestId('follow');
+    expect([follow.textContent, follow.getAttribute('aria-pressed')]).toEqual(['Following', 'true']);
+    fireEvent.click(follow);
+    await settle();
+    expect(server.calls.find((c) => c.path.endsWith('unsubscribe'))?.body).toEqual({ sphere: 'demo', number: 1 });
+    expect([follow.textContent, follow.getAttribute('aria-pressed')]).toEqual(['Follow', 'false']);
+  });
+});

@@ -126,6 +126,22 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     await suggestion.click();
     await alice.waitForURL(/\/feature-requests\/1$/);
   });
+
+  await step('bob, who wrote the request, is notified of alice’s comment and status change', bob, async () => {
+    await bob.goto(`${base}/s/${publicSlug}/feature-requests`);
+    const bell = bob.getByTestId('notifications-link');
+    await bob.getByTestId('unread-count').waitFor();
+    await bell.click();
+    await bob.waitForURL(/\/notifications$/);
+    const list = bob.getByTestId('notification-list');
+    await list.getByText('Yes please, my eyes thank you').waitFor();
+    await list.getByText(/set the status to planned/).waitFor();
+    await axe(bob, 'notifications');
+    await screenshots(bob, 'notifications');
+    await bob.getByRole('button', { name: 'Mark all as read' }).click();
+    await bob.getByTestId('unread-count').waitFor({ state: 'detached' });
+    check((await bob.locator('[data-unread="true"]').count()) === 0, 'nothing is unread once marked read');
+  });
 }
 
 /** An anonymous visitor, before core checks the Sphere's home and the home page. */
