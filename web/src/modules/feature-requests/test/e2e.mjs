@@ -135,7 +135,7 @@ export async function members({ base, publicSlug, alice, bob, step, check, axe, 
     await bob.waitForURL(/\/notifications$/);
     const list = bob.getByTestId('notification-list');
     await list.getByText('Yes please, my eyes thank you').waitFor();
-    await list.getByText(/set the status to planned/).waitFor();
+    await list.getByText(/set the status to planned/i).waitFor();
     await axe(bob, 'notifications');
     await screenshots(bob, 'notifications');
     await bob.getByRole('button', { name: 'Mark all as read' }).click();

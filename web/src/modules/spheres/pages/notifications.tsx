@@ -4,6 +4,7 @@
 import {
   actorName,
   ErrorAlert,
+  findModule,
   Notice,
   type Schemas,
   session,
@@ -23,11 +24,12 @@ type Notification = Schemas['site.exosphere.notification.defs.notificationView']
 
 const TITLE = 'Notifications';
 
-/** What happened, as a sentence's verb: by kind, then a module's detail. */
+/** What happened, as a sentence's verb: by kind, with the detail as its module shows it (a status's label). */
 function what(n: Notification): string {
+  const detail = n.detail ? (findModule(n.module)?.activity?.detail?.(n.detail, n.kind) ?? n.detail) : undefined;
   switch (n.kind) {
     case 'status':
-      return `set the status${n.detail ? ` to ${n.detail}` : ''} of`;
+      return `set the status${detail ? ` to ${detail}` : ''} of`;
     case 'comment':
       return 'commented on';
     case 'reply':
