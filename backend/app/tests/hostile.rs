@@ -171,12 +171,38 @@ async fn seed(server: &TestServer) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A DID directory that knows no one (404 for every DID): hostile input
+/// naming DIDs then meets the answer a real directory gives, not an
+/// unreachable one (an outage is an honest 502, not what this test is about).
+async fn empty_directory() -> anyhow::Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let body = r#"{"message":"DID not registered"}"#;
+                let answer = format!(
+                    "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    Ok(url)
+}
+
 #[tokio::test]
 async fn generated_hostile_requests_never_get_a_5xx() -> anyhow::Result<()> {
+    let directory = empty_directory().await?;
     let server = TestServer::start_with(|c| {
         // The fuzzer writes faster than any person; the limits are tested elsewhere.
         c.rate_writes = 0;
         c.rate_searches = 0;
+        c.plc_url = directory;
     })
     .await?;
     seed(&server).await?;
