@@ -132,6 +132,8 @@ pub enum IndexOutcome {
 /// Who may publish records of a collection in a Sphere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// Anyone who may read there ([`store::may_read`]): following a request.
+    Reader,
     /// Anyone who may write there ([`store::may_write`]): requests, votes, replies.
     Writer,
     /// The Sphere's owner and admins: statuses, locks, pins.
@@ -163,6 +165,11 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// A collection of record type `R` anyone who may read the Sphere may publish.
+    pub const fn reader<R: crate::lexicon::LexRecord + serde::de::DeserializeOwned>() -> Self {
+        Self { nsid: R::NSID, role: Role::Reader, validate: validate_as::<R> }
+    }
+
     /// A collection of record type `R` any writer of the Sphere may publish.
     pub const fn writer<R: crate::lexicon::LexRecord + serde::de::DeserializeOwned>() -> Self {
         Self { nsid: R::NSID, role: Role::Writer, validate: validate_as::<R> }
@@ -528,6 +535,7 @@ impl Registry {
             return Ok(IndexOutcome::Ignored);
         }
         let allowed = match role {
+            Role::Reader => store::may_read(conn, sphere, event.did)?,
             Role::Writer => store::may_write(conn, sphere, event.did)?,
             Role::Moderator => store::may_moderate(conn, sphere.id, event.did)?,
         };

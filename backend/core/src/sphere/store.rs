@@ -220,6 +220,12 @@ pub fn member(conn: &mut SqliteConnection, sphere_id: i64, did: &str) -> Result<
         .optional()?)
 }
 
+/// Whether an account may read a Sphere right now: public Spheres anyone,
+/// private ones their active members.
+pub fn may_read(conn: &mut SqliteConnection, sphere: &SphereRow, did: &str) -> Result<bool, Error> {
+    Ok(sphere.is_public() || member(conn, sphere.id, did)?.is_some_and(|m| m.is_active()))
+}
+
 /// Whether an account may write in a Sphere right now (the rule the API and
 /// the indexer share): open Spheres take anyone, others active members.
 pub fn may_write(conn: &mut SqliteConnection, sphere: &SphereRow, did: &str) -> Result<bool, Error> {

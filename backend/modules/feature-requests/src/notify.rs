@@ -247,8 +247,10 @@ pub fn following(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Res
 /// Follows the request or stops (`on`), with a record saying so unless it
 /// already is so; whether the viewer follows it after.
 pub async fn set_following(ctx: &XrpcContext, sphere: &str, number: i64, on: bool) -> XrpcResult<bool> {
+    // Anyone who may read the Sphere may follow its requests.
+    ctx.require_viewer().await?;
     let access = Access::load(ctx, sphere).await?;
-    access.require(Action::Write)?;
+    access.require(Action::Read)?;
     let row = crate::api::request(ctx, &access, number).await?;
     let did = access.viewer_did().unwrap_or_default();
     let (id, viewer) = (row.id, did.clone());

@@ -1310,3 +1310,41 @@ async fn followers_are_notified_of_statuses_comments_replies_and_mentions_until_
     assert_eq!(status.as_u16(), 401);
     Ok(())
 }
+
+#[tokio::test]
+async fn anyone_who_reads_a_public_sphere_may_follow_its_requests() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    let s = &w.server;
+    // Members-only writing: erin, no member, may still read and follow.
+    w.sphere("watched", "public", "members").await?;
+    create(&w, &w.carol, "watched", "Dark mode").await?;
+    let (status, refused) =
+        procedure(s, &w.erin, &format!("{FR}.vote"), json!({ "sphere": "watched", "number": 1 })).await?;
+    assert_eq!(status.as_u16(), 403, "{refused}");
+    let out = ok(s, &w.erin, &format!("{FR}.subscribe"), json!({ "sphere": "watched", "number": 1 })).await?;
+    assert_eq!(out["subscribed"], true);
+    assert_eq!(
+        w.net.list_records(&w.erin.did, "site.exosphere.featureRequestSubscription").await?.len(),
+        1,
+        "a record on erin's PDS"
+    );
+    ok(
+        s,
+        &w.bob,
+        &format!("{FR}.setStatus"),
+        json!({ "sphere": "watched", "number": 1, "status": "planned" }),
+    )
+    .await?;
+    let erins = notifications(&w, &w.erin).await?;
+    assert_eq!(erins.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["status"]);
+    // Signed out, no one follows anything.
+    let (status, _) = procedure(
+        s,
+        &Caller::anonymous(),
+        &format!("{FR}.subscribe"),
+        json!({ "sphere": "watched", "number": 1 }),
+    )
+    .await?;
+    assert_eq!(status.as_u16(), 401);
+    Ok(())
+}

@@ -35,7 +35,7 @@ pub const COLLECTIONS: &[Collection] = &[
     Collection::moderator::<feature_request_status::Record>(),
     Collection::moderator::<feature_request_tag::Record>(),
     Collection::moderator::<feature_request_tagging::Record>(),
-    Collection::writer::<feature_request_subscription::Record>(),
+    Collection::reader::<feature_request_subscription::Record>(),
 ];
 
 /// Dispatches a gated create or update to its record type's indexing function.

@@ -203,7 +203,7 @@ function RequestBody({
       ) : (
         <p class={s.muted}>No description.</p>
       )}
-      {r.viewer && canWrite(sphere) && (
+      {r.viewer && (
         <FollowButton slug={sphere.slug} number={r.number} following={r.viewer.subscribed ?? false} />
       )}
       {!editing && (mine || canModerate(sphere)) && (
