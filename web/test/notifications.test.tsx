@@ -51,8 +51,8 @@ describe('the notifications page', () => {
     await settle();
     const items = screen.getAllByTestId('notification');
     expect(items.map((i) => i.textContent)).toEqual([
-      'Unread: @bob.test commented on Dark mode in Demo Sphere · 2026-01-02Yes please',
-      '@bob.test set the status to planned of Dark mode in Demo Sphere · 2026-01-02Soon',
+      'Unread: @bob.test commented on Dark mode in Demo Sphere · 2 Jan 2026Yes please',
+      '@bob.test set the status to planned of Dark mode in Demo Sphere · 2 Jan 2026Soon',
     ]);
     expect(within(items[0]!).getByRole('link', { name: 'Dark mode' }).getAttribute('href')).toBe('/s/demo/notes/1');
     expect(items[0]!.getAttribute('data-unread')).toBe('true');

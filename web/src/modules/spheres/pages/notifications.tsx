@@ -5,6 +5,7 @@ import {
   actorName,
   ErrorAlert,
   findModule,
+  formatDate,
   Notice,
   type Schemas,
   session,
@@ -122,7 +123,7 @@ function List() {
                 <strong>{actorName(n.actor)}</strong> {what(n)} <a href={n.path}>{n.title}</a>
                 <span class={`${s.small} ${s.muted}`}>
                   {' '}
-                  in {n.sphere.name} · <time dateTime={n.createdAt}>{new Date(n.createdAt).toISOString().slice(0, 10)}</time>
+                  in {n.sphere.name} · <time dateTime={n.createdAt}>{formatDate(n.createdAt)}</time>
                 </span>
               </p>
               {n.text && <p class={`${s.small} ${s.muted} ${css.text}`}>{n.text}</p>}
