@@ -149,6 +149,23 @@ pub fn rkey_of(uri: &str) -> String {
     uri.rsplit('/').next().unwrap_or_default().to_owned()
 }
 
+/// The bounds, both excluded, of the AT URIs of `did`'s records of
+/// `collection`: each starts `at://<did>/<collection>/`, and `0` follows `/`.
+/// One range of a URI index finds someone's records (their votes, their
+/// comments) with no index on authors to keep up.
+pub fn repo_range(did: &str, collection: &str) -> (String, String) {
+    (format!("at://{did}/{collection}/"), format!("at://{did}/{collection}0"))
+}
+
+/// Bytes as lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -405,11 +405,7 @@ fn e_kind(e: &crate::identity::IdentityError) -> ErrorKind {
 
 /// How a `sid` cookie is stored: its SHA-256, hex (a leaked database reveals no live cookie).
 pub fn hash_sid(sid: &str) -> String {
-    use std::fmt::Write;
-    Sha256::digest(sid.as_bytes()).iter().fold(String::with_capacity(64), |mut hex, b| {
-        let _ = write!(hex, "{b:02x}");
-        hex
-    })
+    crate::ids::hex(&Sha256::digest(sid.as_bytes()))
 }
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ impl Handlers for WebhookApi {
             .map_err(|e| Error::named(ErrorKind::InvalidRequest, "UrlRefused", format!("url: {e}")))?;
         let mut bytes = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut bytes);
-        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let secret = crate::ids::hex(&bytes);
         let mut events: Vec<String> = Vec::new();
         for e in input.events {
             if !events.contains(&e) {

@@ -126,9 +126,7 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     // HMAC takes a key of any length.
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
     mac.update(format!("{timestamp}.{body}").as_bytes());
-    let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("t={timestamp},v1={hex}")
+    format!("t={timestamp},v1={}", crate::ids::hex(&mac.finalize().into_bytes()))
 }
 
 #[derive(QueryableByName)]

@@ -13,6 +13,8 @@ use exosphere_core::read;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::xrpc::{XrpcContext, XrpcResult};
 
+use crate::store::{TAGS_OF_REQUEST, TagRow};
+
 /// The header, as the columns are written.
 pub const COLUMNS: [&str; 13] = [
     "number",
@@ -88,8 +90,9 @@ struct Row {
     status_note: Option<String>,
     #[diesel(sql_type = Nullable<BigInt>)]
     duplicate_of: Option<i64>,
-    #[diesel(sql_type = Nullable<Text>)]
-    tags: Option<String>,
+    /// As [`TAGS_OF_REQUEST`] gives them.
+    #[diesel(sql_type = Text)]
+    tags: String,
 }
 
 /// The Sphere's requests as CSV (RFC 4180: CRLF line ends, fields quoted when they need it).
@@ -99,14 +102,14 @@ pub fn csv(conn: &mut SqliteConnection, sphere_id: i64) -> Result<String, exosph
                 r.vote_count, r.comment_count, r.status,
                 st.actor_did AS status_by, {} AS status_by_handle, st.created_at AS status_at, st.note AS status_note,
                 (SELECT o.number FROM fr_requests o WHERE o.id = r.duplicate_of) AS duplicate_of,
-                (SELECT group_concat(g.name, '; ') FROM (SELECT g.name FROM fr_request_tags rt JOIN fr_tags g ON g.uri = rt.tag_uri
-                   WHERE rt.request_id = r.id AND g.sphere_id = r.sphere_id ORDER BY g.name) g) AS tags
+                {} AS tags
          FROM fr_requests r
          LEFT JOIN fr_statuses st ON st.uri = (SELECT l.uri FROM fr_statuses l WHERE l.request_id = r.id
                                                ORDER BY l.created_at DESC, l.uri DESC LIMIT 1)
          WHERE r.sphere_id = ? ORDER BY r.number",
         read::handle("r.author_did"),
         read::handle("st.actor_did"),
+        TAGS_OF_REQUEST,
     ))
     .bind::<BigInt, _>(sphere_id)
     .load(conn)?;
@@ -131,7 +134,7 @@ pub fn csv(conn: &mut SqliteConnection, sphere_id: i64) -> Result<String, exosph
                 r.status_at.unwrap_or_default(),
                 r.status_note.unwrap_or_default(),
                 r.duplicate_of.map(|n| n.to_string()).unwrap_or_default(),
-                r.tags.unwrap_or_default(),
+                TagRow::parse_list(&r.tags).into_iter().map(|t| t.name).collect::<Vec<_>>().join("; "),
             ],
         );
     }

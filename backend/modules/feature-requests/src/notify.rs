@@ -17,6 +17,7 @@ use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::sqlite::SqliteConnection;
 use exosphere_core::db::sql::DynSql as Sql;
+use exosphere_core::ids::repo_range;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::lexicon::site::exosphere::notification::defs::{NotificationView, SphereRef};
 use exosphere_core::notifications::NotificationQuery;
@@ -58,11 +59,6 @@ struct Row {
     created_at: String,
 }
 
-/// The URIs of `did`'s records of `collection`: one range of a URI index.
-fn range(did: &str, collection: &str) -> (String, String) {
-    (format!("at://{did}/{collection}/"), format!("at://{did}/{collection}0"))
-}
-
 /// Whether the viewer followed request `r.id` at the time in `at` (a column).
 fn following_sql(sql: &mut Sql, viewer: &str, at: &str) {
     sql.push(&format!(
@@ -81,9 +77,9 @@ fn following_sql(sql: &mut Sql, viewer: &str, at: &str) {
 /// The viewer's board notifications of the query.
 pub fn items(conn: &mut SqliteConnection, q: &NotificationQuery) -> Result<Vec<NotificationView>, Error> {
     let d = q.viewer.as_str();
-    let (req_lo, req_hi) = range(d, feature_request::NSID);
-    let (vote_lo, vote_hi) = range(d, feature_request_vote::NSID);
-    let (com_lo, com_hi) = range(d, feature_request_comment::NSID);
+    let (req_lo, req_hi) = repo_range(d, feature_request::NSID);
+    let (vote_lo, vote_hi) = repo_range(d, feature_request_vote::NSID);
+    let (com_lo, com_hi) = repo_range(d, feature_request_comment::NSID);
     let spheres = q.sphere_ids();
     let shown = |sql: &mut Sql, uri: &'static str, author: &'static str| {
         sql.push(&format!(

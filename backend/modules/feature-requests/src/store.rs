@@ -9,6 +9,7 @@ use diesel::{OptionalExtension, Queryable, QueryableByName, RunQueryDsl};
 use exosphere_core::Error;
 use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
+use exosphere_core::ids::repo_range;
 use exosphere_core::read;
 
 use crate::generated::site::exosphere::feature_request_vote;
@@ -78,7 +79,7 @@ static REQUEST_SELECT: LazyLock<String> = LazyLock::new(|| {
         read::sphere_uri("r.sphere_id"),
         read::handle("r.author_did"),
         read::hidden("r.uri"),
-        request_ref("r.duplicate_of"),
+        request_ref("o.id = r.duplicate_of"),
         TAGS_OF_REQUEST,
     )
 });
@@ -148,10 +149,11 @@ pub fn request_tags(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<
     Ok(TagRow::parse_list(&tags.tags))
 }
 
-/// The request of id `column` as JSON `{uri, number, title}` (see [`RequestRef`]), or NULL.
-fn request_ref(column: &str) -> String {
+/// The request `o` that `condition` picks, as JSON `{uri, number, title}`
+/// (see [`RequestRef`]), or NULL.
+fn request_ref(condition: &str) -> String {
     format!(
-        "(SELECT json_object('uri', o.uri, 'number', o.number, 'title', o.title) FROM fr_requests o WHERE o.id = {column})"
+        "(SELECT json_object('uri', o.uri, 'number', o.number, 'title', o.title) FROM fr_requests o WHERE {condition})"
     )
 }
 
@@ -262,8 +264,7 @@ pub fn list_requests(
     if let Some(voter) = &q.voted_by {
         // A vote's URI is in its voter's repository, so their votes are one
         // range of the URIs' unique index (no index on voters to keep up).
-        let prefix = format!("at://{voter}/{}/", feature_request_vote::NSID);
-        let end = format!("at://{voter}/{}0", feature_request_vote::NSID);
+        let (prefix, end) = repo_range(voter, feature_request_vote::NSID);
         sql.push(" AND r.id IN (SELECT v.request_id FROM fr_votes v WHERE v.uri > ? AND v.uri < ? AND v.voter_did = ?)")
             .text(prefix)
             .text(end)
@@ -420,11 +421,11 @@ pub struct StatusRow {
 /// A request's status changes, oldest first.
 pub fn status_history(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<StatusRow>, Error> {
     Ok(sql(format!(
-        "SELECT st.uri, st.status, st.note,
-           (SELECT json_object('uri', o.uri, 'number', o.number, 'title', o.title) FROM fr_requests o
-             JOIN fr_requests r ON r.id = st.request_id WHERE o.uri = st.duplicate_of AND o.sphere_id = r.sphere_id) AS duplicate_of,
-           st.actor_did, {} AS handle, st.created_at FROM fr_statuses st
-         WHERE st.request_id = ? ORDER BY st.created_at, st.uri",
+        "SELECT st.uri, st.status, st.note, {} AS duplicate_of, st.actor_did, {} AS handle, st.created_at
+         FROM fr_statuses st WHERE st.request_id = ? ORDER BY st.created_at, st.uri",
+        request_ref(
+            "o.uri = st.duplicate_of AND o.sphere_id = (SELECT s.sphere_id FROM fr_requests s WHERE s.id = st.request_id)"
+        ),
         read::handle("st.actor_did")
     ))
     .bind::<BigInt, _>(request_id)

@@ -38,6 +38,12 @@ async fn tags_of(ctx: &XrpcContext, access: &Access) -> XrpcResult<Vec<TagRow>> 
     ctx.app()?.db.read(move |c| store::list_tags(c, sphere_id)).await
 }
 
+/// The Sphere's tag of this URI.
+async fn tag_of(ctx: &XrpcContext, access: &Access, uri: &str) -> XrpcResult<Option<TagRow>> {
+    let (sphere_id, uri) = (access.sphere.id, uri.to_owned());
+    ctx.app()?.db.read(move |c| store::tag(c, sphere_id, &uri)).await
+}
+
 pub async fn list(ctx: &XrpcContext, params: list_tags::Params) -> XrpcResult<list_tags::Output> {
     let access = Access::load(ctx, &params.sphere).await?;
     access.require(Action::Read)?;
@@ -73,10 +79,8 @@ pub async fn create(ctx: &XrpcContext, input: create_tag::Input) -> XrpcResult<c
         created_at: now(),
     };
     let written = RecordWriter::for_content(ctx, &access).await?.create(&record).await?;
-    let tag = tags_of(ctx, &access)
+    let tag = tag_of(ctx, &access, &written.uri)
         .await?
-        .into_iter()
-        .find(|t| t.uri == written.uri)
         .ok_or_else(|| Error::internal(anyhow::anyhow!("a tag just written is not indexed")))?;
     Ok(create_tag::Output { tag: view(tag, true) })
 }
@@ -84,8 +88,7 @@ pub async fn create(ctx: &XrpcContext, input: create_tag::Input) -> XrpcResult<c
 pub async fn delete(ctx: &XrpcContext, input: delete_tag::Input) -> XrpcResult<delete_tag::Output> {
     let access = Access::load(ctx, &input.sphere).await?;
     access.require(Action::Moderate)?;
-    let tag =
-        tags_of(ctx, &access).await?.into_iter().find(|t| t.uri == input.tag).ok_or_else(tag_not_found)?;
+    let tag = tag_of(ctx, &access, &input.tag).await?.ok_or_else(tag_not_found)?;
     // The record is in the repository of whoever defined the tag: only they can delete it.
     if access.viewer_did().as_deref() != Some(tag.actor_did.as_str()) {
         return Err(Error::named(
@@ -113,7 +116,7 @@ pub async fn set(
     let access = Access::load(ctx, sphere).await?;
     access.require(Action::Moderate)?;
     let row = request(ctx, &access, number).await?;
-    let tag = tags_of(ctx, &access).await?.into_iter().find(|t| t.uri == tag).ok_or_else(tag_not_found)?;
+    let tag = tag_of(ctx, &access, tag).await?.ok_or_else(tag_not_found)?;
     let has = store::TagRow::parse_list(&row.tags).iter().any(|t| t.uri == tag.uri);
     if has != on {
         let record = feature_request_tagging::Record {

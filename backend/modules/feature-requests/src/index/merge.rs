@@ -17,12 +17,24 @@ use diesel::sqlite::SqliteConnection;
 use exosphere_core::Error;
 use exosphere_core::db::sql::sql;
 
+/// `up(id)`: the requests `$seed` selects and every request they are merged
+/// into, directly or through others (`UNION` stops at one already seen).
+macro_rules! merged_into {
+    ($seed:literal) => {
+        concat!(
+            "WITH RECURSIVE up(id) AS (",
+            $seed,
+            " UNION SELECT r.duplicate_of FROM fr_requests r JOIN up ON r.id = up.id WHERE r.duplicate_of IS NOT NULL) "
+        )
+    };
+}
+
 /// Notes `request_id` and every request it is merged into, directly or through others, for a recount.
 pub(super) fn note_chain(conn: &mut SqliteConnection, request_id: i64) -> Result<(), Error> {
-    sql("WITH RECURSIVE up(id) AS (
-           SELECT ?1
-           UNION SELECT r.duplicate_of FROM fr_requests r JOIN up ON r.id = up.id WHERE r.duplicate_of IS NOT NULL)
-         INSERT OR IGNORE INTO fr_recount_pending (request_id) SELECT id FROM up")
+    sql(concat!(
+        merged_into!("SELECT ?1"),
+        "INSERT OR IGNORE INTO fr_recount_pending (request_id) SELECT id FROM up"
+    ))
     .bind::<BigInt, _>(request_id)
     .execute(conn)?;
     Ok(())
@@ -31,11 +43,13 @@ pub(super) fn note_chain(conn: &mut SqliteConnection, request_id: i64) -> Result
 /// Notes, for a recount, the chains of the requests whose votes changed in
 /// this transaction and that a merge touches (merged, or an original).
 pub(super) fn note_merged_votes(conn: &mut SqliteConnection) -> Result<(), Error> {
-    sql("WITH RECURSIVE up(id) AS (
-           SELECT r.id FROM fr_votes_pending p JOIN fr_requests r ON r.id = p.request_id
-            WHERE r.duplicate_of IS NOT NULL OR EXISTS (SELECT 1 FROM fr_requests c WHERE c.duplicate_of = r.id)
-           UNION SELECT r.duplicate_of FROM fr_requests r JOIN up ON r.id = up.id WHERE r.duplicate_of IS NOT NULL)
-         INSERT OR IGNORE INTO fr_recount_pending (request_id) SELECT id FROM up")
+    sql(concat!(
+        merged_into!(
+            "SELECT r.id FROM fr_votes_pending p JOIN fr_requests r ON r.id = p.request_id
+             WHERE r.duplicate_of IS NOT NULL OR EXISTS (SELECT 1 FROM fr_requests c WHERE c.duplicate_of = r.id)"
+        ),
+        "INSERT OR IGNORE INTO fr_recount_pending (request_id) SELECT id FROM up"
+    ))
     .execute(conn)?;
     Ok(())
 }
@@ -119,12 +133,9 @@ pub fn is_merged_into(conn: &mut SqliteConnection, request_id: i64, original_id:
         #[diesel(sql_type = diesel::sql_types::Bool)]
         found: bool,
     }
-    Ok(sql("WITH RECURSIVE up(id) AS (
-              SELECT ?1
-              UNION SELECT r.duplicate_of FROM fr_requests r JOIN up ON r.id = up.id WHERE r.duplicate_of IS NOT NULL)
-            SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2) AS found")
-    .bind::<BigInt, _>(request_id)
-    .bind::<BigInt, _>(original_id)
-    .get_result::<Found>(conn)?
-    .found)
+    Ok(sql(concat!(merged_into!("SELECT ?1"), "SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2) AS found"))
+        .bind::<BigInt, _>(request_id)
+        .bind::<BigInt, _>(original_id)
+        .get_result::<Found>(conn)?
+        .found)
 }
