@@ -7,7 +7,7 @@ import { xrpcProcedure } from '../api';
 import { type ApiError, toApiError } from '../errors';
 import * as s from '../styles.css';
 import type { TextLimit } from '../limits';
-import { remaining } from '../validate';
+import { remaining, validateText } from '../validate';
 import { ErrorAlert } from './alert';
 import * as css from './markdown-field.css';
 import * as mdCss from './markdown.css';
@@ -160,4 +160,73 @@ function Preview({ text, headingBase }: { text: string; headingBase: number }) {
     );
   }
   return <Markdown html={rendered.html} />;
+}
+
+/**
+ * An edit form for one Markdown text (a comment, a reply): the field, Save
+ * and Cancel. `save` gets the text, trimmed; when the API refuses it, the
+ * form stays open with its message.
+ */
+export function EditMarkdown({
+  what,
+  initial,
+  limit,
+  save,
+  onClose,
+  testId,
+  headingBase = 3,
+}: {
+  /** What is edited, as a noun in lowercase: "comment", "reply". */
+  what: string;
+  initial: string;
+  limit: TextLimit;
+  save: (text: string) => Promise<void>;
+  onClose: () => void;
+  testId: string;
+  headingBase?: number;
+}) {
+  const [text, setText] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const invalid = validateText(what.charAt(0).toUpperCase() + what.slice(1), text, limit, true);
+  return (
+    <form
+      class={s.stack}
+      noValidate
+      data-testid={testId}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (invalid) return;
+        setBusy(true);
+        setError(undefined);
+        try {
+          await save(text.trim());
+          onClose();
+        } catch (err) {
+          setError(toApiError(err));
+          setBusy(false);
+        }
+      }}
+    >
+      <MarkdownField
+        label={`Edit your ${what}`}
+        value={text}
+        onInput={setText}
+        limit={limit}
+        error={invalid}
+        rows={4}
+        headingBase={headingBase}
+        required
+      />
+      {error && <ErrorAlert error={error} />}
+      <div class={s.row}>
+        <button type="submit" class={s.button.primary} disabled={busy}>
+          {busy ? 'Saving…' : `Save ${what}`}
+        </button>
+        <button type="button" class={s.button.secondary} onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import {
   actorName,
   type ApiError,
+  EditMarkdown,
   ErrorAlert,
   Markdown,
   MarkdownField,
@@ -332,53 +333,17 @@ function ReplyComposer({ parent, ctx }: { parent?: ReplyView; ctx: Context }) {
 }
 
 function EditReply({ reply, ctx, onClose }: { reply: ReplyView; ctx: Context; onClose: () => void }) {
-  const [text, setText] = useState(reply.text);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const invalid = validateText('Reply', text, DISCUSSION_LIMITS.replyText, true);
   return (
-    <form
-      class={s.stack}
-      noValidate
-      data-testid="edit-reply-form"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (invalid) return;
-        setBusy(true);
-        setError(undefined);
-        try {
-          const out = await xrpcProcedure('site.exosphere.discussion.updateReply', {
-            sphere: ctx.sphere,
-            reply: reply.uri,
-            text: text.trim(),
-          });
-          ctx.overlay.replace(out.reply);
-          onClose();
-        } catch (err) {
-          setError(toApiError(err));
-          setBusy(false);
-        }
+    <EditMarkdown
+      what="reply"
+      initial={reply.text}
+      limit={DISCUSSION_LIMITS.replyText}
+      testId="edit-reply-form"
+      onClose={onClose}
+      save={async (text) => {
+        const out = await xrpcProcedure('site.exosphere.discussion.updateReply', { sphere: ctx.sphere, reply: reply.uri, text });
+        ctx.overlay.replace(out.reply);
       }}
-    >
-      <MarkdownField
-        label="Edit your reply"
-        value={text}
-        onInput={setText}
-        limit={DISCUSSION_LIMITS.replyText}
-        error={invalid}
-        rows={4}
-        headingBase={3}
-        required
-      />
-      {error && <ErrorAlert error={error} />}
-      <div class={s.row}>
-        <button type="submit" class={s.button.primary} disabled={busy}>
-          {busy ? 'Saving…' : 'Save reply'}
-        </button>
-        <button type="button" class={s.button.secondary} onClick={onClose}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    />
   );
 }

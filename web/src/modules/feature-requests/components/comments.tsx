@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import {
   actorName,
   type ApiError,
+  EditMarkdown,
   ErrorAlert,
   formatDate,
   InlineError,
@@ -170,54 +171,22 @@ function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
 
 /** The author's edit form, in place of the comment's text until it is saved or cancelled. */
 function EditComment({ comment, ctx, onClose }: { comment: CommentView; ctx: TreeContext; onClose: () => void }) {
-  const [text, setText] = useState(comment.text);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
-  const invalid = validateText('Comment', text, BOARD_LIMITS.commentText, true);
   return (
-    <form
-      class={s.stack}
-      noValidate
-      data-testid="edit-comment-form"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (invalid) return;
-        setBusy(true);
-        setError(undefined);
-        try {
-          await xrpcProcedure('site.exosphere.featureRequest.updateComment', {
-            sphere: ctx.sphere,
-            comment: comment.uri,
-            text: text.trim(),
-          });
-          ctx.reload();
-          onClose();
-        } catch (err) {
-          setError(toApiError(err));
-          setBusy(false);
-        }
+    <EditMarkdown
+      what="comment"
+      initial={comment.text}
+      limit={BOARD_LIMITS.commentText}
+      testId="edit-comment-form"
+      onClose={onClose}
+      save={async (text) => {
+        await xrpcProcedure('site.exosphere.featureRequest.updateComment', {
+          sphere: ctx.sphere,
+          comment: comment.uri,
+          text,
+        });
+        ctx.reload();
       }}
-    >
-      <MarkdownField
-        label="Edit your comment"
-        value={text}
-        onInput={setText}
-        limit={BOARD_LIMITS.commentText}
-        error={invalid}
-        rows={4}
-        headingBase={3}
-        required
-      />
-      {error && <ErrorAlert error={error} />}
-      <div class={s.row}>
-        <button type="submit" class={s.button.primary} disabled={busy}>
-          {busy ? 'Saving…' : 'Save comment'}
-        </button>
-        <button type="button" class={s.button.secondary} onClick={onClose}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    />
   );
 }
 
