@@ -91,6 +91,7 @@ pub async fn start(config: Config, registry: Registry, handle_signals: bool) -> 
     let ctx = AppContext::new(config, db, registry.clone())?;
     announce(&ctx);
     exosphere_core::webhooks::spawn_sender(ctx.clone());
+    exosphere_core::profiles::spawn_refresher(ctx.clone());
     let site = crate::web::Site::of(&ctx.instance);
     let loaded = crate::web::WebAssets::load(&ctx.config.web_dir, &site);
     let security = crate::headers::SecurityHeaders::new(loaded.index.as_deref(), &ctx.config.public_url);

@@ -32,6 +32,10 @@ async fn the_web_app_works_end_to_end_in_chromium() -> anyhow::Result<()> {
     run("web/scripts/build", &["--if-stale"])?;
     let mut net = Testnet::start().await?;
     net.create_account("dave").await?;
+    // alice and bob have Bluesky profiles (read as they sign in); dave has none.
+    for (name, display_name) in [("alice", "Alice Liddell"), ("bob", "Bob Builder")] {
+        net.set_profile(net.account(name), display_name, Some((exosphere_testkit::PNG, "image/png"))).await?;
+    }
     let server = TestServer::start_with(|c| {
         use_testnet(c, &net);
         c.web_dir = repo().join("web/dist");

@@ -52,6 +52,13 @@ async fn server_of(
             exosphere_core::accounts::know(c, "did:plc:owner")
         })
         .await?;
+    // A newly known account's profile is read at once (and can't be here):
+    // once tried, the server writes nothing more of its own accord.
+    let ctx = server.running.ctx.clone();
+    eventually("the owner's profile was tried", || async {
+        Ok(profile_reads(&ctx).await?.values().all(|at| !at.is_empty()))
+    })
+    .await?;
     Ok((replay, server))
 }
 
@@ -103,6 +110,37 @@ fn join(t: i64, did: &str, created_at: &str) -> Frame {
         "cid": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm" } }).to_string())
 }
 
+/// A Bluesky profile saved by `did`.
+fn profile(t: i64, did: &str) -> Frame {
+    Frame::event(
+        t,
+        json!({ "did": did, "time_us": t, "kind": "commit", "commit": {
+        "rev": "r", "operation": "update", "collection": "app.bsky.actor.profile", "rkey": "self",
+        "record": { "$type": "app.bsky.actor.profile", "displayName": "Someone" },
+        "cid": "bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm" } })
+        .to_string(),
+    )
+}
+
+/// When the server reads each profile next, by DID (accounts with a profile row only).
+async fn profile_reads(ctx: &AppContext) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        did: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        refresh_after: String,
+    }
+    let rows = ctx
+        .db
+        .read(|c| {
+            use diesel::RunQueryDsl;
+            Ok(diesel::sql_query("SELECT did, refresh_after FROM profiles").load::<Row>(c)?)
+        })
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.did, r.refresh_after)).collect())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_known_accounts_identities_and_statuses_are_kept() -> anyhow::Result<()> {
     let start = now_us() - 60_000_000;
@@ -116,7 +154,12 @@ async fn only_known_accounts_identities_and_statuses_are_kept() -> anyhow::Resul
     for i in 0..50_000 {
         frames.push(identity(next(), &format!("did:plc:stranger{i}"), &format!("s{i}.example")));
         frames.push(account(next(), &format!("did:plc:stranger{i}"), i % 2 == 0));
+        if i % 50 == 0 {
+            frames.push(profile(next(), &format!("did:plc:stranger{i}")));
+        }
     }
+    // A known account saves its profile: the server reads it again.
+    frames.push(profile(next(), "did:plc:painter"));
     // The owner (known from the Sphere) and a joiner (known once indexed) get theirs.
     frames.push(identity(next(), "did:plc:owner", "owner.example"));
     frames.push(join(next(), "did:plc:joiner", "2026-12-01T00:00:00.000Z"));
@@ -126,6 +169,19 @@ async fn only_known_accounts_identities_and_statuses_are_kept() -> anyhow::Resul
     frames.push(account(last, "did:plc:owner", true));
     let (_replay, server) = server(frames).await?;
     let ctx = server.running.ctx.clone();
+    // Profiles read long ago, not due until far in the future: only an
+    // event makes them due (once the refresher has tried those due now).
+    ctx.db.write(|c| exosphere_core::accounts::know(c, "did:plc:painter")).await?;
+    eventually("the profiles due were tried", || async {
+        Ok(profile_reads(&ctx).await?.values().all(|at| !at.is_empty()))
+    })
+    .await?;
+    ctx.db
+        .write(|c| {
+            use diesel::connection::SimpleConnection;
+            Ok(c.batch_execute("UPDATE profiles SET refresh_after = '9999'")?)
+        })
+        .await?;
     let (actors, inactive) = (count(&ctx, "actors").await?, count(&ctx, "inactive_accounts").await?);
     let indexer = Indexer::start(ctx.clone()).await?;
     let status = caught_up(&server, last).await?;
@@ -148,6 +204,12 @@ async fn only_known_accounts_identities_and_statuses_are_kept() -> anyhow::Resul
         })
         .await?;
     assert_eq!(handles, (Some("owner.example".into()), Some("joiner.example".into()), None));
+    // The owner's identity changed and the painter's profile did: both are
+    // read again (due now, or retried later as this test's PDS can't be
+    // reached); the joiner's is read as it became known; no stranger's is.
+    let reads = profile_reads(&ctx).await?;
+    assert_eq!(reads.keys().collect::<Vec<_>>(), ["did:plc:joiner", "did:plc:owner", "did:plc:painter"]);
+    assert!(reads.values().all(|at| at != "9999"), "{reads:?}");
     Ok(())
 }
 

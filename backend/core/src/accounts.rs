@@ -11,8 +11,13 @@ use crate::Error;
 use crate::db::sql::sql;
 
 /// Records that this server knows `did` (nothing when it already does).
+/// A newly known account's profile is read at once ([`crate::profiles`]).
 pub fn know(conn: &mut SqliteConnection, did: &str) -> Result<(), Error> {
-    sql("INSERT OR IGNORE INTO known_accounts (did) VALUES (?)").bind::<Text, _>(did).execute(conn)?;
+    let added =
+        sql("INSERT OR IGNORE INTO known_accounts (did) VALUES (?)").bind::<Text, _>(did).execute(conn)?;
+    if added > 0 {
+        crate::profiles::add(conn, did)?;
+    }
     Ok(())
 }
 

@@ -46,6 +46,11 @@ pub fn record_cid(record: &serde_json::Value) -> Option<String> {
     Some(cid_v1(0x71, &cbor))
 }
 
+/// The CID of a blob's bytes (CIDv1, raw codec, sha-256), as atproto names blobs.
+pub fn blob_cid(bytes: &[u8]) -> String {
+    cid_v1(0x55, bytes)
+}
+
 fn cid_v1(codec: u8, content: &[u8]) -> String {
     let digest = Sha256::digest(content);
     let mut raw = vec![0x01, codec, 0x12, 0x20];

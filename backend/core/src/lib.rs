@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod outbound;
 pub mod pds;
 mod private_files;
+pub mod profiles;
 pub mod read;
 pub mod routes;
 pub mod sphere;

@@ -10,9 +10,43 @@
 //! is `sphere_id INTEGER NOT NULL REFERENCES spheres(id) ON DELETE CASCADE`,
 //! so that a Sphere's rows go with it.
 
+use diesel::deserialize::FromSql;
+use diesel::sql_types::Text;
+use diesel::sqlite::{Sqlite, SqliteValue};
+
+use crate::lexicon::site::exosphere::defs::ActorView;
+
 /// The handle last seen for the account in `did_column` (NULL when unknown).
 pub fn handle(did_column: &'static str) -> String {
     format!("(SELECT handle FROM actors WHERE did = {did_column})")
+}
+
+/// The account in `did_column` as an `actorView`: its DID, handle, and the
+/// display name and avatar of its profile (see [`crate::profiles`]), one
+/// JSON value that a row reads straight into an [`ActorView`] field
+/// (`#[diesel(sql_type = Text)] author: ActorView`).
+pub fn actor(did_column: &'static str) -> String {
+    format!(
+        "json_object('did', {did_column},
+           'handle', (SELECT handle FROM actors WHERE did = {did_column}),
+           'displayName', (SELECT display_name FROM profiles WHERE did = {did_column}),
+           'avatar', (SELECT '/avatars/' || avatar_cid FROM profiles WHERE did = {did_column}))"
+    )
+}
+
+impl diesel::deserialize::Queryable<Text, Sqlite> for ActorView {
+    type Row = String;
+
+    fn build(json: String) -> diesel::deserialize::Result<Self> {
+        Ok(serde_json::from_str(&json)?)
+    }
+}
+
+impl FromSql<Text, Sqlite> for ActorView {
+    fn from_sql(value: SqliteValue<'_, '_, '_>) -> diesel::deserialize::Result<Self> {
+        let json = <String as FromSql<Text, Sqlite>>::from_sql(value)?;
+        Ok(serde_json::from_str(&json)?)
+    }
 }
 
 /// True when a moderator of the Sphere has hidden the content whose AT URI is in `uri_column`.
@@ -121,6 +155,17 @@ mod tests {
         handle: Option<String>,
         #[diesel(sql_type = Bool)]
         hidden: bool,
+        #[diesel(sql_type = Text)]
+        actor: ActorView,
+    }
+
+    fn person(did: &str, handle: Option<&str>, name: Option<&str>, avatar: Option<&str>) -> ActorView {
+        ActorView {
+            did: did.into(),
+            handle: handle.map(Into::into),
+            display_name: name.map(Into::into),
+            avatar: avatar.map(Into::into),
+        }
     }
 
     #[test]
@@ -147,6 +192,8 @@ mod tests {
         crate::db::migrations::run(&mut conn, "core", crate::module::CORE_MIGRATIONS)?;
         conn.batch_execute(
             "INSERT INTO actors (did, handle, updated_at) VALUES ('did:plc:a', 'a.test', '2026-01-01');
+             INSERT INTO profiles (did, display_name, avatar_cid, avatar_mime) VALUES ('did:plc:a', 'Ann \"A\"', 'bafkav', 'image/png');
+             INSERT INTO profiles (did) VALUES ('did:plc:b');
              INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
              VALUES (1, 'at://o/s/1', 'c', 'did:plc:o', 's', 'S', 'public', 'open', '[]', '2026-01-01', '2026-01-01');
              INSERT INTO hidden_subjects (subject_uri, sphere_id) VALUES ('at://b/x/2', 1);
@@ -155,9 +202,10 @@ mod tests {
              INSERT INTO things VALUES ('at://a/x/1', 'did:plc:a', 1), ('at://b/x/2', 'did:plc:b', 1), ('at://c/x/3', 'did:plc:c', 1);",
         )?;
         let rows: Vec<Row> = sql(format!(
-            "SELECT t.uri, {} AS handle, {} AS hidden FROM things t WHERE {} AND {} = 'at://o/s/1' ORDER BY t.uri",
+            "SELECT t.uri, {} AS handle, {} AS hidden, {} AS actor FROM things t WHERE {} AND {} = 'at://o/s/1' ORDER BY t.uri",
             handle("t.did"),
             hidden("t.uri"),
+            actor("t.did"),
             author_active("t.did"),
             sphere_uri("t.sphere_id"),
         ))
@@ -165,12 +213,23 @@ mod tests {
         assert_eq!(
             rows,
             [
-                Row { uri: "at://a/x/1".into(), handle: Some("a.test".into()), hidden: false },
-                Row { uri: "at://b/x/2".into(), handle: None, hidden: true },
+                Row {
+                    uri: "at://a/x/1".into(),
+                    handle: Some("a.test".into()),
+                    hidden: false,
+                    actor: person("did:plc:a", Some("a.test"), Some("Ann \"A\""), Some("/avatars/bafkav")),
+                },
+                Row {
+                    uri: "at://b/x/2".into(),
+                    handle: None,
+                    hidden: true,
+                    actor: person("did:plc:b", None, None, None),
+                },
             ]
         );
         let shown: Vec<Row> = sql(format!(
-            "SELECT uri, NULL AS handle, false AS hidden FROM things t WHERE {}",
+            "SELECT uri, NULL AS handle, false AS hidden, {} AS actor FROM things t WHERE {}",
+            actor("t.did"),
             not_hidden("t.uri")
         ))
         .load(&mut conn)?;

@@ -1,8 +1,8 @@
 //! XRPC methods served by core itself: `site.exosphere.auth.*`,
 //! `site.exosphere.sphere.*`, `site.exosphere.instance.*`,
 //! `site.exosphere.markdown.*`, `site.exosphere.notification.*` and
-//! `site.exosphere.webhook.*`, and the
-//! Sphere's Atom feeds.
+//! `site.exosphere.webhook.*`, the Sphere's Atom feeds and people's
+//! avatars.
 
 use std::sync::Arc;
 
@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     webhook::configure(cfg, Arc::new(crate::webhooks::api::WebhookApi));
     notification::configure(cfg, Arc::new(crate::notifications::api::NotificationApi));
     crate::sphere::activity::configure(cfg);
+    crate::profiles::avatar::configure(cfg);
     crate::mcp::configure(cfg);
 }
 

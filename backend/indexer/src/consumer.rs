@@ -1,5 +1,5 @@
 //! The socket reader: subscribes to Jetstream with
-//! `wantedCollections=site.exosphere.*`, parses each message and hands it to
+//! `wantedCollections=site.exosphere.*` and `app.bsky.actor.profile`, parses each message and hands it to
 //! the writer through a bounded channel (a slow database slows the reader,
 //! never the other way round). Reconnects with exponential back-off and
 //! jitter, resuming a few seconds before the last committed cursor; the
@@ -18,13 +18,18 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::event::{Item, MAX_MESSAGE_BYTES, parse};
 
+/// The collections the indexer subscribes to.
+const WANTED: &str = "wantedCollections=site.exosphere.*&wantedCollections=app.bsky.actor.profile";
+
 /// How far before the committed cursor a reconnect resumes.
 pub const REWIND_US: i64 = 5_000_000;
 
-/// The subscription URL for a cursor (`compress`: ask for zstd frames).
+/// The subscription URL for a cursor (`compress`: ask for zstd frames):
+/// Exosphere's records, and people's profiles (only known accounts' are
+/// kept: a change makes this server read the profile again).
 pub fn subscribe_url(base: &str, cursor: i64, compress: bool) -> String {
     let separator = if base.contains('?') { '&' } else { '?' };
-    let mut url = format!("{base}{separator}wantedCollections=site.exosphere.*");
+    let mut url = format!("{base}{separator}{WANTED}");
     if compress {
         url.push_str("&compress=true");
     }
@@ -153,15 +158,15 @@ mod tests {
     fn subscriptions_rewind_a_few_seconds() {
         assert_eq!(
             subscribe_url("ws://h/subscribe", 0, false),
-            "ws://h/subscribe?wantedCollections=site.exosphere.*"
+            "ws://h/subscribe?wantedCollections=site.exosphere.*&wantedCollections=app.bsky.actor.profile"
         );
         assert_eq!(
             subscribe_url("ws://h/subscribe?x=1", 10_000_000, false),
-            "ws://h/subscribe?x=1&wantedCollections=site.exosphere.*&cursor=5000000"
+            format!("ws://h/subscribe?x=1&{WANTED}&cursor=5000000")
         );
         assert_eq!(
             subscribe_url("ws://h/subscribe", 0, true),
-            "ws://h/subscribe?wantedCollections=site.exosphere.*&compress=true"
+            format!("ws://h/subscribe?{WANTED}&compress=true")
         );
     }
 }

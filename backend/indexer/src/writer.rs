@@ -24,6 +24,7 @@ use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use exosphere_core::module::{Registry, SphereMemo};
+use exosphere_core::profiles;
 use exosphere_core::sphere::CORE_COLLECTIONS;
 use exosphere_core::sphere::store::remember_handle;
 use exosphere_core::{Db, Error, IndexOutcome, RecordEvent, RecordOp, Source};
@@ -385,7 +386,8 @@ fn save_state(conn: &mut SqliteConnection, cursor: i64, c: &Counters) -> Result<
 ///
 /// Identity and account events, which Jetstream sends for the whole
 /// network, are kept only for accounts this server knows; the author of
-/// every record indexed becomes known.
+/// every record indexed becomes known. So are changes to people's profiles:
+/// a known account's makes its profile due to be read again.
 pub fn apply(
     conn: &mut SqliteConnection,
     registry: &Registry,
@@ -396,6 +398,13 @@ pub fn apply(
     match event.kind {
         Kind::Commit => {
             let Some(commit) = &event.commit else { return Ok(IndexOutcome::Ignored) };
+            if commit.collection == profiles::PROFILE_COLLECTION {
+                if !known.contains(&event.did) {
+                    return Ok(IndexOutcome::Ignored);
+                }
+                profiles::mark_due(conn, &event.did)?;
+                return Ok(IndexOutcome::Indexed);
+            }
             let ours = CORE_COLLECTIONS.contains(&commit.collection.as_str())
                 || registry.for_collection(&commit.collection).is_some();
             if !ours {

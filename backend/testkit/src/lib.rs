@@ -51,6 +51,13 @@ where
     bail!("timed out waiting until {what}")
 }
 
+/// A 4×4 PNG, for avatars.
+pub const PNG: &[u8] = &[
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 4, 0, 0, 0, 4, 8, 2, 0, 0, 0, 38,
+    147, 9, 41, 0, 0, 0, 16, 73, 68, 65, 84, 120, 156, 99, 56, 17, 160, 1, 71, 12, 196, 113, 0, 18, 82, 20,
+    1, 20, 97, 184, 5, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
 /// A test account on the local PDS.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -255,6 +262,70 @@ impl Testnet {
             response["uri"].as_str().unwrap_or_default().to_owned(),
             response["cid"].as_str().unwrap_or_default().to_owned(),
         ))
+    }
+
+    /// Writes (or replaces) a record at a chosen rkey straight to an
+    /// account's repo on the PDS (`com.atproto.repo.putRecord`), as another
+    /// app would: a Bluesky client saving a profile, say. Returns its CID.
+    pub async fn put_record(
+        &self,
+        account: &Account,
+        collection: &str,
+        rkey: &str,
+        record: serde_json::Value,
+    ) -> anyhow::Result<String> {
+        let response: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/xrpc/com.atproto.repo.putRecord", self.pds))
+            .bearer_auth(&account.access_jwt)
+            .json(&serde_json::json!({ "repo": account.did, "collection": collection, "rkey": rkey, "record": record }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(response["cid"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Uploads a blob to the account's PDS; the blob reference a record puts it in.
+    pub async fn upload_blob(
+        &self,
+        account: &Account,
+        bytes: &[u8],
+        mime: &str,
+    ) -> anyhow::Result<serde_json::Value> {
+        let response: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/xrpc/com.atproto.repo.uploadBlob", self.pds))
+            .bearer_auth(&account.access_jwt)
+            .header("content-type", mime)
+            .body(bytes.to_vec())
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(response["blob"].clone())
+    }
+
+    /// Sets the account's Bluesky profile (`app.bsky.actor.profile/self`):
+    /// a display name and, when given, an avatar uploaded first. Returns the
+    /// avatar's blob reference.
+    pub async fn set_profile(
+        &self,
+        account: &Account,
+        display_name: &str,
+        avatar: Option<(&[u8], &str)>,
+    ) -> anyhow::Result<Option<serde_json::Value>> {
+        let mut record =
+            serde_json::json!({ "$type": "app.bsky.actor.profile", "displayName": display_name });
+        let blob = match avatar {
+            Some((bytes, mime)) => Some(self.upload_blob(account, bytes, mime).await?),
+            None => None,
+        };
+        if let Some(blob) = &blob {
+            record["avatar"] = blob.clone();
+        }
+        self.put_record(account, "app.bsky.actor.profile", "self", record).await?;
+        Ok(blob)
     }
 
     /// Deletes a record straight from an account's repo on the PDS.

@@ -77,6 +77,17 @@ impl World {
         Ok(created["sphere"].clone())
     }
 
+    /// Gives `who` a Bluesky profile (the name, and [`crate::PNG`] as avatar)
+    /// and has them sign in again, which makes the server read it; the
+    /// avatar's path, as views give it.
+    pub async fn profile(&self, who: &Caller, display_name: &str) -> anyhow::Result<String> {
+        let account = self.net.account(who.name);
+        let blob = self.net.set_profile(account, display_name, Some((crate::PNG, "image/png"))).await?;
+        let cid = blob.as_ref().and_then(|b| b["ref"]["$link"].as_str()).unwrap_or_default().to_owned();
+        sign_in(&self.server.base, &account.handle, &account.password, true).await?;
+        Ok(format!("/avatars/{cid}"))
+    }
+
     /// Everyone, with the role they have in [`World::sphere`]'s Spheres.
     pub fn cast(&self) -> Vec<(&'static str, Caller)> {
         vec![

@@ -17,6 +17,7 @@ export * from './ui/alert';
 export * from './ui/field';
 export * from './ui/format';
 export * from './ui/markdown';
+export * from './ui/person';
 export * from './unread';
 export * from './ui/skeleton';
 export * from './ui/time';

@@ -1412,10 +1412,14 @@ export interface components {
             /** @description At most 64 bytes of UTF-8. */
             id: string;
         };
-        /** @description An account, with its handle when known. */
+        /** @description An account: its handle when known, and the display name and avatar of its own app.bsky.actor.profile record when it has one. */
         "site.exosphere.defs.actorView": {
+            /** @description Where this server serves the person's avatar: a path, /avatars/{cid}, relative to this server. Content-addressed, so it never changes. */
+            avatar?: string;
             /** Format: did */
             did: string;
+            /** @description The name the person gives in their profile (anyone may choose any name: show the handle beside it). At most 64 graphemes. At most 640 bytes of UTF-8. */
+            displayName?: string;
             /** Format: handle */
             handle?: string;
         };
@@ -2430,8 +2434,12 @@ export interface components {
             uri: string;
         };
         "site.exosphere.sphere.defs.memberView": {
+            /** @description Where this server serves the member's avatar (see site.exosphere.defs#actorView). */
+            avatar?: string;
             /** Format: did */
             did: string;
+            /** @description The name the member gives in their profile (see site.exosphere.defs#actorView). At most 64 graphemes. At most 640 bytes of UTF-8. */
+            displayName?: string;
             /** Format: handle */
             handle?: string;
             /** Format: date-time */

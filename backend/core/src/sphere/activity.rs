@@ -258,7 +258,12 @@ mod tests {
                     text: None,
                     detail: None,
                     path: format!("/s/{}/{}", q.slug, self.0),
-                    actor: ActorView { did: "did:plc:a".into(), handle: None },
+                    actor: ActorView {
+                        did: "did:plc:a".into(),
+                        handle: None,
+                        display_name: None,
+                        avatar: None,
+                    },
                     created_at: (*at).into(),
                 })
                 .collect();

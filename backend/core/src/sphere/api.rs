@@ -30,10 +30,6 @@ pub fn content_placement(sphere: &SphereRow) -> Placement {
     if sphere.is_public() { Placement::Pds } else { Placement::Local }
 }
 
-fn actor(conn: &mut SqliteConnection, did: &str) -> XrpcResult<ActorView> {
-    Ok(ActorView { did: did.to_owned(), handle: store::handle_of(conn, did)? })
-}
-
 pub(crate) fn sphere_view(conn: &mut SqliteConnection, access: &Access) -> XrpcResult<SphereView> {
     let s = &access.sphere;
     Ok(SphereView {
@@ -45,7 +41,7 @@ pub(crate) fn sphere_view(conn: &mut SqliteConnection, access: &Access) -> XrpcR
         visibility: s.visibility.clone(),
         write_mode: s.write_mode.clone(),
         modules: s.module_list(),
-        owner: actor(conn, &s.owner_did)?,
+        owner: crate::profiles::actor(conn, &s.owner_did)?,
         member_count: store::member_count(conn, s.id)?,
         created_at: s.created_at.clone(),
         standing: s.standing.clone(),
@@ -53,10 +49,12 @@ pub(crate) fn sphere_view(conn: &mut SqliteConnection, access: &Access) -> XrpcR
     })
 }
 
-fn member_view(member: &MemberRow, handle: Option<String>) -> MemberView {
+fn member_view(member: &MemberRow, person: ActorView) -> MemberView {
     MemberView {
         did: member.did.clone(),
-        handle,
+        handle: person.handle,
+        display_name: person.display_name,
+        avatar: person.avatar,
         role: member.role.clone(),
         status: member.status.clone(),
         invited_by: member.invited_by.clone(),
@@ -80,8 +78,7 @@ async fn member_view_of(app: &AppContext, sphere_id: i64, did: &str) -> XrpcResu
             let member = store::member(c, sphere_id, &did)?.ok_or_else(|| {
                 Error::named(ErrorKind::NotFound, "MemberNotFound", "that account is not a member")
             })?;
-            let handle = store::handle_of(c, &did)?;
-            Ok(member_view(&member, handle))
+            Ok(member_view(&member, crate::profiles::actor(c, &did)?))
         })
         .await
 }

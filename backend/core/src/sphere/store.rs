@@ -6,6 +6,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, Queryable, QueryableByName, RunQueryDsl};
 
 use crate::Error;
+use crate::lexicon::site::exosphere::defs::ActorView;
 
 /// A Sphere as indexed.
 #[derive(Debug, Clone, PartialEq, Queryable, QueryableByName)]
@@ -244,18 +245,19 @@ pub fn list_members(
     statuses: &[&str],
     after: &str,
     limit: i64,
-) -> Result<Vec<(MemberRow, Option<String>)>, Error> {
+) -> Result<Vec<(MemberRow, ActorView)>, Error> {
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(embed)]
         member: MemberRow,
-        #[diesel(sql_type = Nullable<Text>)]
-        handle: Option<String>,
+        #[diesel(sql_type = Text)]
+        actor: ActorView,
     }
     let placeholders = statuses.iter().map(|_| "?").collect::<Vec<_>>().join(", ");
     let columns = MEMBER_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ");
+    let actor = crate::read::actor("m.did");
     let mut query = sql(format!(
-        "SELECT {columns}, a.handle FROM sphere_members m LEFT JOIN actors a ON a.did = m.did
+        "SELECT {columns}, {actor} AS actor FROM sphere_members m
          WHERE m.sphere_id = ? AND m.did > ? AND m.status IN ({placeholders}) ORDER BY m.did LIMIT ?"
     ));
     query = query.bind::<BigInt, _>(sphere_id).bind::<Text, _>(after.to_owned());
@@ -263,7 +265,7 @@ pub fn list_members(
         query = query.bind::<Text, _>((*status).to_owned());
     }
     let rows: Vec<Row> = query.bind::<BigInt, _>(limit).load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.member, r.handle)).collect())
+    Ok(rows.into_iter().map(|r| (r.member, r.actor)).collect())
 }
 
 /// Active members of a Sphere.
@@ -293,14 +295,16 @@ pub fn handle_of(conn: &mut SqliteConnection, did: &str) -> Result<Option<String
         .and_then(|r| r.handle))
 }
 
-/// Remembers an account's handle.
+/// Remembers an account's handle (at sign-in, or when the account's
+/// identity changes), and asks for its profile to be read again.
 pub fn remember_handle(conn: &mut SqliteConnection, did: &str, handle: Option<&str>) -> Result<(), Error> {
     sql("INSERT INTO actors (did, handle, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
          ON CONFLICT (did) DO UPDATE SET handle = excluded.handle, updated_at = excluded.updated_at")
     .bind::<Text, _>(did)
     .bind::<Nullable<Text>, _>(handle)
     .execute(conn)?;
-    crate::accounts::know(conn, did)
+    crate::accounts::know(conn, did)?;
+    crate::profiles::mark_due(conn, did)
 }
 
 /// Whether a subject has a moderation flag (`locked`, `pinned`).

@@ -26,9 +26,7 @@ struct Row {
     #[diesel(sql_type = BigInt)]
     number: i64,
     #[diesel(sql_type = Text)]
-    actor: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    handle: Option<String>,
+    actor: ActorView,
     #[diesel(sql_type = Text)]
     created_at: String,
 }
@@ -40,15 +38,15 @@ static ITEMS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT * FROM (
            SELECT 'thread' AS kind, t.uri, NULL AS subject, t.title, t.body AS text, t.number,
-                  t.author_did AS actor, {author} AS handle, t.created_at
+                  {author} AS actor, t.created_at
            FROM disc_threads t WHERE t.sphere_id = ? AND {author_active} AND {thread_shown}
            UNION ALL
-           SELECT 'reply', r.uri, t.uri, t.title, r.text, t.number, r.author_did, {replier}, r.created_at
+           SELECT 'reply', r.uri, t.uri, t.title, r.text, t.number, {replier}, r.created_at
            FROM disc_replies r JOIN disc_threads t ON t.id = r.thread_id
            WHERE t.sphere_id = ? AND {author_active} AND {thread_shown} AND {replier_active} AND {reply_shown}
          ) WHERE {{cursor}} ORDER BY created_at DESC, uri DESC LIMIT ?",
-        author = read::handle("t.author_did"),
-        replier = read::handle("r.author_did"),
+        author = read::actor("t.author_did"),
+        replier = read::actor("r.author_did"),
         author_active = read::author_active("t.author_did"),
         replier_active = read::author_active("r.author_did"),
         thread_shown = read::not_hidden("t.uri"),
@@ -70,7 +68,7 @@ pub fn items(conn: &mut SqliteConnection, query: &ActivityQuery) -> Result<Vec<A
             text: row.text.filter(|t| !t.is_empty()),
             detail: None,
             path: format!("/s/{}/{MODULE}/{}", query.slug, row.number),
-            actor: ActorView { did: row.actor, handle: row.handle },
+            actor: row.actor,
             created_at: row.created_at,
         })
         .collect())

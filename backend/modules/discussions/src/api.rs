@@ -3,7 +3,6 @@
 use diesel::sqlite::SqliteConnection;
 use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
-use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
@@ -53,7 +52,7 @@ fn thread_view(row: ThreadRow, access: &Access, mine: &mut Mine) -> ThreadView {
         body_html: row.body.as_deref().map(|b| markdown::render(b, THREAD_HEADINGS)),
         body: row.body,
         tags: json_list(&row.tags),
-        author: ActorView { did: row.author_did, handle: row.handle },
+        author: row.author,
         reply_count: row.reply_count,
         reactions: json_list::<ReactionCount>(&row.reactions),
         last_reply_at: (row.reply_count > 0).then_some(row.active_at),
@@ -76,7 +75,7 @@ fn reply_view(row: ReplyRow, signed_in: bool, mine: &mut Mine) -> ReplyView {
         depth: row.depth,
         text_html: markdown::render(&row.text, REPLY_HEADINGS),
         text: row.text,
-        author: ActorView { did: row.author_did, handle: row.handle },
+        author: row.author,
         reactions: json_list(&row.reactions),
         created_at: row.created_at,
         updated_at: row.updated_at,

@@ -11,6 +11,7 @@ use diesel::{OptionalExtension, Queryable, QueryableByName, RunQueryDsl};
 use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
+use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::{Error, read};
 
 use crate::cursor::{Cursor, Sort};
@@ -23,7 +24,7 @@ pub struct ThreadRow {
     pub cid: String,
     pub number: i64,
     pub author_did: String,
-    pub handle: Option<String>,
+    pub author: ActorView,
     pub title: String,
     pub body: Option<String>,
     pub tags: String,
@@ -45,7 +46,7 @@ type ThreadColumns = (
     Text,
     BigInt,
     Text,
-    Nullable<Text>,
+    Text,
     Text,
     Nullable<Text>,
     Text,
@@ -117,11 +118,11 @@ pub type Mine = std::collections::HashMap<String, Vec<String>>;
 /// are listed).
 fn thread_select(pinned: &str, body: &str, hidden: &str) -> String {
     format!(
-        "SELECT t.id, t.uri, t.cid, t.number, t.author_did, {handle} AS handle, t.title, {body} AS body,
+        "SELECT t.id, t.uri, t.cid, t.number, t.author_did, {author} AS author, t.title, {body} AS body,
                 t.tags, t.reply_count, t.reactions, t.active_at,
                 t.reaction_count, t.created_at, t.updated_at, {pinned} AS pinned, {locked} AS locked, {hidden} AS hidden
          FROM disc_threads t ",
-        handle = read::handle("t.author_did"),
+        author = read::actor("t.author_did"),
         locked = read::flagged("t.uri", "locked"),
     )
 }
@@ -266,7 +267,7 @@ pub struct ReplyRow {
     pub path: String,
     pub depth: i64,
     pub author_did: String,
-    pub handle: Option<String>,
+    pub author: ActorView,
     pub text: String,
     pub reactions: String,
     pub created_at: String,
@@ -284,7 +285,7 @@ type ReplyColumns = (
     Text,
     BigInt,
     Text,
-    Nullable<Text>,
+    Text,
     Text,
     Text,
     Text,
@@ -294,10 +295,10 @@ type ReplyColumns = (
 
 static REPLY_SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT r.id, r.thread_id, r.uri, r.cid, r.parent_uri, r.path, r.depth, r.author_did, {handle} AS handle, r.text,
+        "SELECT r.id, r.thread_id, r.uri, r.cid, r.parent_uri, r.path, r.depth, r.author_did, {author} AS author, r.text,
                 r.reactions, r.created_at, r.updated_at, {hidden} AS hidden
          FROM disc_replies r ",
-        handle = read::handle("r.author_did"),
+        author = read::actor("r.author_did"),
         hidden = read::hidden("r.uri"),
     )
 });

@@ -100,6 +100,21 @@ async fn threads_replies_and_reactions_live_on_their_authors_pds() -> anyhow::Re
     );
     assert_eq!(w.net.list_records(&w.alice.did, &format!("{D}Reply")).await?.len(), 1);
 
+    // People show as their profiles name them, in threads and replies.
+    let avatar = w.profile(&w.bob, "Bob Builder").await?;
+    eventually("bob's name shows on his thread", || async {
+        let thread =
+            get(s, &w.carol, &format!("{D}.getThread"), &[("sphere", "talk"), ("number", "1")]).await?;
+        Ok(thread["thread"]["author"]["displayName"] == "Bob Builder")
+    })
+    .await?;
+    let list = get(s, &w.carol, &format!("{D}.listReplies"), &[("sphere", "talk"), ("number", "1")]).await?;
+    assert_eq!(
+        list["replies"][2]["author"],
+        json!({ "did": w.bob.did, "handle": "bob.test", "displayName": "Bob Builder", "avatar": avatar })
+    );
+    assert_eq!(list["replies"][0]["author"], json!({ "did": w.carol.did, "handle": "carol.test" }));
+
     // Paging through the replies keeps thread order.
     let page =
         get(s, &w.carol, &format!("{D}.listReplies"), &[("sphere", "talk"), ("number", "1"), ("limit", "3")])

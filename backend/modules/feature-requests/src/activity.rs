@@ -28,9 +28,7 @@ struct Row {
     #[diesel(sql_type = BigInt)]
     number: i64,
     #[diesel(sql_type = Text)]
-    actor: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    handle: Option<String>,
+    actor: ActorView,
     #[diesel(sql_type = Text)]
     created_at: String,
 }
@@ -41,15 +39,15 @@ static ITEMS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT * FROM (
            SELECT 'request' AS kind, r.uri, NULL AS subject, r.title, r.description AS text, NULL AS detail,
-                  r.number, r.author_did AS actor, {author} AS handle, r.created_at
+                  r.number, {author} AS actor, r.created_at
            FROM fr_requests r WHERE r.sphere_id = ? AND {author_active} AND {request_shown}
            UNION ALL
-           SELECT 'status', st.uri, r.uri, r.title, st.note, st.status, r.number, st.actor_did, {actor}, st.created_at
+           SELECT 'status', st.uri, r.uri, r.title, st.note, st.status, r.number, {actor}, st.created_at
            FROM fr_statuses st JOIN fr_requests r ON r.id = st.request_id
            WHERE r.sphere_id = ? AND {author_active} AND {request_shown}
          ) WHERE {{cursor}} ORDER BY created_at DESC, uri DESC LIMIT ?",
-        author = read::handle("r.author_did"),
-        actor = read::handle("st.actor_did"),
+        author = read::actor("r.author_did"),
+        actor = read::actor("st.actor_did"),
         author_active = read::author_active("r.author_did"),
         request_shown = read::not_hidden("r.uri"),
     )
@@ -69,7 +67,7 @@ pub fn items(conn: &mut SqliteConnection, query: &ActivityQuery) -> Result<Vec<A
             text: row.text.filter(|t| !t.is_empty()),
             detail: row.detail,
             path: format!("/s/{}/{MODULE}/{}", query.slug, row.number),
-            actor: ActorView { did: row.actor, handle: row.handle },
+            actor: row.actor,
             created_at: row.created_at,
         })
         .collect())

@@ -5,7 +5,6 @@ use diesel::{QueryableByName, RunQueryDsl};
 use exosphere_core::db::sql::sql;
 use exosphere_core::ids::rkey_of;
 use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
-use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
@@ -45,7 +44,7 @@ fn request_view(row: RequestRow, signed_in: bool) -> RequestView {
         title: row.title,
         description: row.description,
         description_html: None,
-        author: ActorView { did: row.author_did, handle: row.handle },
+        author: row.author,
         status: row.status,
         duplicate_of: ref_view(row.duplicate_of.as_deref()),
         tags: Some(
@@ -67,7 +66,7 @@ fn comment_view(row: CommentRow, signed_in: bool) -> CommentView {
         parent: row.parent_uri,
         text_html: markdown::render(&row.text, COMMENT_HEADINGS),
         text: row.text,
-        author: ActorView { did: row.author_did, handle: row.handle },
+        author: row.author,
         vote_count: row.vote_count,
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -86,7 +85,7 @@ fn status_view(row: StatusRow) -> StatusView {
         duplicate_of: ref_view(row.duplicate_of.as_deref()),
         status: row.status,
         note: row.note,
-        actor: ActorView { did: row.actor_did, handle: row.handle },
+        actor: row.actor,
         created_at: row.created_at,
         uri: Some(row.uri),
     }

@@ -37,9 +37,7 @@ struct Row {
     #[diesel(sql_type = Nullable<Text>)]
     detail: Option<String>,
     #[diesel(sql_type = Text)]
-    actor: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    handle: Option<String>,
+    actor: ActorView,
     #[diesel(sql_type = Text)]
     created_at: String,
 }
@@ -47,15 +45,14 @@ struct Row {
 static ITEMS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT * FROM (
-           SELECT 'status' AS kind, st.uri, st.note AS text, st.status AS detail, st.actor_did AS actor,
-                  {status_actor} AS handle, st.created_at
+           SELECT 'status' AS kind, st.uri, st.note AS text, st.status AS detail, {status_actor} AS actor, st.created_at
            FROM fr_statuses st WHERE st.request_id = ?
            UNION ALL
-           SELECT 'comment', c.uri, c.text, NULL, c.author_did, {commenter}, c.created_at
+           SELECT 'comment', c.uri, c.text, NULL, {commenter}, c.created_at
            FROM fr_comments c WHERE c.request_id = ? AND {comment_shown} AND {commenter_active}
          ) ORDER BY created_at DESC, uri DESC LIMIT ?",
-        status_actor = read::handle("st.actor_did"),
-        commenter = read::handle("c.author_did"),
+        status_actor = read::actor("st.actor_did"),
+        commenter = read::actor("c.author_did"),
         comment_shown = read::not_hidden("c.uri"),
         commenter_active = read::author_active("c.author_did"),
     )
@@ -97,7 +94,7 @@ async fn feed(req: HttpRequest, ctx: web::Data<exosphere_core::AppContext>) -> X
                     text: row.text.filter(|t| !t.is_empty()),
                     detail: row.detail,
                     path: path.clone(),
-                    actor: ActorView { did: row.actor, handle: row.handle },
+                    actor: row.actor,
                     created_at: row.created_at,
                 })
                 .collect();

@@ -52,9 +52,7 @@ struct Row {
     #[diesel(sql_type = BigInt)]
     sphere_id: i64,
     #[diesel(sql_type = Text)]
-    actor: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    handle: Option<String>,
+    actor: ActorView,
     #[diesel(sql_type = Text)]
     created_at: String,
 }
@@ -98,7 +96,7 @@ pub fn items(conn: &mut SqliteConnection, q: &NotificationQuery) -> Result<Vec<N
            UNION SELECT request_id FROM fr_votes WHERE uri > ? AND uri < ?
            UNION SELECT request_id FROM fr_comments WHERE uri > ? AND uri < ?
            UNION SELECT request_id FROM fr_subscriptions WHERE did = ?)
-         SELECT kind, uri, subject, title, text, detail, number, sphere_id, actor, handle, created_at, min(priority) AS priority
+         SELECT kind, uri, subject, title, text, detail, number, sphere_id, actor, created_at, min(priority) AS priority
          FROM (",
     )
     .text(req_lo)
@@ -111,30 +109,30 @@ pub fn items(conn: &mut SqliteConnection, q: &NotificationQuery) -> Result<Vec<N
     // Status changes on followed requests.
     sql.push(&format!(
         "SELECT 'status' AS kind, st.uri, r.uri AS subject, r.title, st.note AS text, st.status AS detail, r.number,
-                r.sphere_id, st.actor_did AS actor, {} AS handle, st.created_at, 3 AS priority
+                r.sphere_id, {} AS actor, st.created_at, 3 AS priority
          FROM fr_statuses st JOIN fr_requests r ON r.id = st.request_id
          WHERE st.request_id IN (SELECT request_id FROM mine) AND st.actor_did != ? AND ",
-        read::handle("st.actor_did")
+        read::actor("st.actor_did")
     ))
     .text(d.to_owned());
     following_sql(&mut sql, d, "st.created_at");
     shown(&mut sql, "st.uri", "st.actor_did");
     // Comments on followed requests.
     sql.push(&format!(
-        " UNION ALL SELECT 'comment', c.uri, r.uri, r.title, c.text, NULL, r.number, r.sphere_id, c.author_did, {}, c.created_at, 3
+        " UNION ALL SELECT 'comment', c.uri, r.uri, r.title, c.text, NULL, r.number, r.sphere_id, {}, c.created_at, 3
          FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id
          WHERE c.request_id IN (SELECT request_id FROM mine) AND c.author_did != ? AND ",
-        read::handle("c.author_did")
+        read::actor("c.author_did")
     ))
     .text(d.to_owned());
     following_sql(&mut sql, d, "c.created_at");
     shown(&mut sql, "c.uri", "c.author_did");
     // Replies to the viewer's comments.
     sql.push(&format!(
-        " UNION ALL SELECT 'reply', c.uri, r.uri, r.title, c.text, NULL, r.number, r.sphere_id, c.author_did, {}, c.created_at, 2
+        " UNION ALL SELECT 'reply', c.uri, r.uri, r.title, c.text, NULL, r.number, r.sphere_id, {}, c.created_at, 2
          FROM fr_comments c JOIN fr_requests r ON r.id = c.request_id
          WHERE c.parent_uri > ? AND c.parent_uri < ? AND c.author_did != ?",
-        read::handle("c.author_did")
+        read::actor("c.author_did")
     ))
     .text(com_lo)
     .text(com_hi)
@@ -143,19 +141,19 @@ pub fn items(conn: &mut SqliteConnection, q: &NotificationQuery) -> Result<Vec<N
     // Mentions of the viewer's handle, in comments and descriptions.
     if let Some(handle) = &q.handle {
         sql.push(&format!(
-            " UNION ALL SELECT 'mention', c.uri, r.uri, r.title, c.text, NULL, r.number, r.sphere_id, c.author_did, {}, c.created_at, 1
+            " UNION ALL SELECT 'mention', c.uri, r.uri, r.title, c.text, NULL, r.number, r.sphere_id, {}, c.created_at, 1
              FROM fr_mentions m JOIN fr_comments c ON c.uri = m.record_uri JOIN fr_requests r ON r.id = c.request_id
              WHERE m.handle = ? AND c.author_did != ?",
-            read::handle("c.author_did")
+            read::actor("c.author_did")
         ))
         .text(handle.clone())
         .text(d.to_owned());
         shown(&mut sql, "c.uri", "c.author_did");
         sql.push(&format!(
-            " UNION ALL SELECT 'mention', r.uri, r.uri, r.title, r.description, NULL, r.number, r.sphere_id, r.author_did, {}, r.created_at, 1
+            " UNION ALL SELECT 'mention', r.uri, r.uri, r.title, r.description, NULL, r.number, r.sphere_id, {}, r.created_at, 1
              FROM fr_mentions m JOIN fr_requests r ON r.uri = m.record_uri
              WHERE m.handle = ? AND r.author_did != ?",
-            read::handle("r.author_did")
+            read::actor("r.author_did")
         ))
         .text(handle.clone())
         .text(d.to_owned());
@@ -188,7 +186,7 @@ pub fn items(conn: &mut SqliteConnection, q: &NotificationQuery) -> Result<Vec<N
                 text: row.text.filter(|t| !t.is_empty()).map(|t| shorten(&t)),
                 detail: row.detail,
                 path: format!("/s/{}/{MODULE}/{}", sphere.slug, row.number),
-                actor: ActorView { did: row.actor, handle: row.handle },
+                actor: row.actor,
                 created_at: row.created_at,
                 unread: false,
             })

@@ -10,6 +10,7 @@ use exosphere_core::Error;
 use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
 use exosphere_core::ids::repo_range;
+use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::read;
 
 use crate::generated::site::exosphere::feature_request_vote;
@@ -24,7 +25,7 @@ pub struct RequestRow {
     pub number: i64,
     pub sphere_uri: String,
     pub author_did: String,
-    pub handle: Option<String>,
+    pub author: ActorView,
     pub title: String,
     pub description: Option<String>,
     pub status: String,
@@ -51,7 +52,7 @@ type RequestColumns = (
     BigInt,
     Text,
     Text,
-    Nullable<Text>,
+    Text,
     Text,
     Nullable<Text>,
     Text,
@@ -69,7 +70,7 @@ type RequestColumns = (
 
 static REQUEST_SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT r.id, r.uri, r.cid, r.number, {} AS sphere_uri, r.author_did, {} AS handle, r.title,
+        "SELECT r.id, r.uri, r.cid, r.number, {} AS sphere_uri, r.author_did, {} AS author, r.title,
          r.description, r.status, r.vote_count, r.comment_count, r.created_at, r.updated_at,
          {} AS hidden,
          EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ?) AS voted,
@@ -77,7 +78,7 @@ static REQUEST_SELECT: LazyLock<String> = LazyLock::new(|| {
          {} AS tags,
          (SELECT now_us FROM fr_clock) AS clock, ",
         read::sphere_uri("r.sphere_id"),
-        read::handle("r.author_did"),
+        read::actor("r.author_did"),
         read::hidden("r.uri"),
         request_ref("o.id = r.duplicate_of"),
         TAGS_OF_REQUEST,
@@ -412,8 +413,8 @@ pub struct StatusRow {
     pub duplicate_of: Option<String>,
     #[diesel(sql_type = Text)]
     pub actor_did: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub handle: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub actor: ActorView,
     #[diesel(sql_type = Text)]
     pub created_at: String,
 }
@@ -421,12 +422,12 @@ pub struct StatusRow {
 /// A request's status changes, oldest first.
 pub fn status_history(conn: &mut SqliteConnection, request_id: i64) -> Result<Vec<StatusRow>, Error> {
     Ok(sql(format!(
-        "SELECT st.uri, st.status, st.note, {} AS duplicate_of, st.actor_did, {} AS handle, st.created_at
+        "SELECT st.uri, st.status, st.note, {} AS duplicate_of, st.actor_did, {} AS actor, st.created_at
          FROM fr_statuses st WHERE st.request_id = ? ORDER BY st.created_at, st.uri",
         request_ref(
             "o.uri = st.duplicate_of AND o.sphere_id = (SELECT s.sphere_id FROM fr_requests s WHERE s.id = st.request_id)"
         ),
-        read::handle("st.actor_did")
+        read::actor("st.actor_did")
     ))
     .bind::<BigInt, _>(request_id)
     .load(conn)?)
@@ -447,8 +448,8 @@ pub struct CommentRow {
     pub parent_uri: Option<String>,
     #[diesel(sql_type = Text)]
     pub author_did: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub handle: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub author: ActorView,
     #[diesel(sql_type = Text)]
     pub text: String,
     #[diesel(sql_type = BigInt)]
@@ -465,11 +466,11 @@ pub struct CommentRow {
 
 static COMMENT_SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT c.id, c.request_id, c.uri, c.cid, c.parent_uri, c.author_did, {} AS handle, c.text,
+        "SELECT c.id, c.request_id, c.uri, c.cid, c.parent_uri, c.author_did, {} AS author, c.text,
          c.vote_count, c.created_at, c.updated_at, {} AS hidden,
          EXISTS (SELECT 1 FROM fr_comment_votes v WHERE v.comment_id = c.id AND v.voter_did = ?) AS voted
          FROM fr_comments c ",
-        read::handle("c.author_did"),
+        read::actor("c.author_did"),
         read::hidden("c.uri"),
     )
 });

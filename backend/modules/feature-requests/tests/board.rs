@@ -5,6 +5,7 @@ mod common;
 use common::world::World;
 use common::xrpc::{Caller, get, ok, procedure, query};
 use exosphere_core::{IndexOutcome, RecordEvent, RecordOp, Source};
+use exosphere_testkit::eventually;
 use serde_json::{Value, json};
 
 const FR: &str = "site.exosphere.featureRequest";
@@ -53,6 +54,19 @@ async fn a_public_board_keeps_every_action_on_the_actors_pds() -> anyhow::Result
     assert_eq!(w.net.get_record(&uri).await?.map(|r| r["value"]["title"].clone()), Some(json!("Dark mode")));
     assert_eq!(create(&w, &w.carol, "board", "Export CSV").await?["number"], 2);
 
+    // People show as their profiles name them.
+    let avatar = w.profile(&w.bob, "Bob Builder").await?;
+    eventually("bob's name shows on his request", || async {
+        Ok(list(&w, &w.carol, &[("sphere", "board"), ("sort", "new")]).await?["requests"][1]["author"]["displayName"] == "Bob Builder")
+    })
+    .await?;
+    let listed = list(&w, &w.carol, &[("sphere", "board"), ("sort", "new")]).await?;
+    assert_eq!(
+        listed["requests"][1]["author"],
+        json!({ "did": w.bob.did, "handle": "bob.test", "displayName": "Bob Builder", "avatar": avatar })
+    );
+    assert_eq!(listed["requests"][0]["author"], json!({ "did": w.carol.did, "handle": "carol.test" }));
+
     let voted = ok(s, &w.alice, &format!("{FR}.vote"), json!({ "sphere": "board", "number": 1 })).await?;
     assert_eq!(voted, json!({ "voteCount": 1, "voted": true }));
     let comment = ok(
@@ -95,7 +109,10 @@ async fn a_public_board_keeps_every_action_on_the_actors_pds() -> anyhow::Result
         (Some(1), Some(1), Some(1))
     );
     assert_eq!((first["status"].as_str(), first["viewer"]["voted"].as_bool()), (Some("planned"), Some(true)));
-    assert_eq!(first["author"], json!({ "did": w.bob.did, "handle": "bob.test" }));
+    assert_eq!(
+        first["author"],
+        json!({ "did": w.bob.did, "handle": "bob.test", "displayName": "Bob Builder", "avatar": avatar })
+    );
     let as_bob = list(&w, &w.bob, &[("sphere", "board")]).await?;
     assert_eq!(requests(&as_bob)[0]["viewer"]["voted"], false);
     let anonymous = list(&w, &Caller::anonymous(), &[("sphere", "board")]).await?;

@@ -21,10 +21,10 @@ export function formatDate(iso: string): string {
   return date;
 }
 
-/** "@alice.example.com", or the DID when the handle is unknown. */
+/** A person in words: their display name, else "@alice.example.com", else the DID. */
 export function actorName(actor: ActorView | undefined): string {
   if (!actor) return 'someone';
-  return actor.handle ? `@${actor.handle}` : actor.did;
+  return actor.displayName ?? (actor.handle ? `@${actor.handle}` : actor.did);
 }
 
 export function plural(n: number, one: string, many: string): string {

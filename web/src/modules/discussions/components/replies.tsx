@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import {
   actorName,
+  Person,
   type ApiError,
   EditMarkdown,
   ErrorAlert,
@@ -194,7 +195,7 @@ function replyArticle(reply: ReplyView, ctx: Context) {
   return (
     <article class={REPLY_CLASS} data-testid="reply" aria-label={`Reply by ${author}`}>
       <p class={META_CLASS}>
-        <strong>{author}</strong>
+        <Person actor={reply.author} />
         {relativeTime(reply.createdAt)}
         {reply.updatedAt && <span>(edited)</span>}
         {reply.hidden && (

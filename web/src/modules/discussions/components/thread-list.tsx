@@ -1,4 +1,4 @@
-import { actorName, plural, relativeTime, styles as s, useClock } from '../../../client';
+import { actorName, Person, plural, relativeTime, styles as s, useClock } from '../../../client';
 import { type ListState, listUrl, threadPath } from '../model';
 import type { ThreadView } from '../types';
 import { TagList } from './tags';
@@ -28,7 +28,7 @@ export function ThreadList({ slug, threads, state }: { slug: string; threads: Th
             <span>
               by{' '}
               <a href={listUrl(slug, { ...state, author: t.author.did })} title={`Threads by ${actorName(t.author)}`}>
-                {actorName(t.author)}
+                <Person actor={t.author} />
               </a>
             </span>
             <span data-testid="reply-count">{plural(t.replyCount, 'reply', 'replies')}</span>

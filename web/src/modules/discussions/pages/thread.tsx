@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import {
-  actorName,
+  Person,
   canModerate,
   canWrite,
   ErrorAlert,
@@ -137,7 +137,7 @@ function ThreadBody({
         <p class={`${s.row} ${s.small} ${s.muted}`} style={{ margin: 0 }}>
           <span>#{thread.number}</span>
           <span>
-            by {actorName(thread.author)} · <RelativeTime iso={thread.createdAt} />
+            by <Person actor={thread.author} /> · <RelativeTime iso={thread.createdAt} />
             {thread.updatedAt && ' (edited)'}
           </span>
         </p>

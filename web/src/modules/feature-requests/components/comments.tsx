@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import {
   actorName,
+  Person,
   type ApiError,
   EditMarkdown,
   ErrorAlert,
@@ -125,7 +126,7 @@ function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
       />
       <div class={css.body}>
         <p class={`${s.row} ${s.small} ${s.muted} ${css.meta}`}>
-          <strong>{actorName(comment.author)}</strong>
+          <Person actor={comment.author} />
           <time dateTime={comment.createdAt}>{formatDate(comment.createdAt)}</time>
           {comment.updatedAt && <span>(edited)</span>}
           {comment.hidden && <span class={s.badge.danger}>Hidden</span>}

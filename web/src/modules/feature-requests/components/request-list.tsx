@@ -1,4 +1,4 @@
-import { actorName, formatDate, plural, styles as s } from '../../../client';
+import { formatDate, Person, plural, styles as s } from '../../../client';
 import { requestPath, requestVoteSender } from '../model';
 import { StatusBadge } from './status-badge';
 import { TagList } from './tags';
@@ -45,7 +45,7 @@ export function RequestList({
               )}
               <span>{plural(r.commentCount, 'comment', 'comments')}</span>
               <span>
-                by {actorName(r.author)} · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
+                by <Person actor={r.author} /> · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
               </span>
             </p>
             <TagList tags={r.tags} slug={slug} />

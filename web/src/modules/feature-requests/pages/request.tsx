@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import {
-  actorName,
+  Person,
   type ApiError,
   canModerate,
   canWrite,
@@ -160,7 +160,7 @@ function RequestBody({
             {r.hidden && <span class={s.badge.danger}>Hidden</span>}
             <span>#{r.number}</span>
             <span>
-              by {actorName(r.author)} · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
+              by <Person actor={r.author} /> · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
               {r.updatedAt && ' (edited)'}
             </span>
           </p>
@@ -365,7 +365,7 @@ function StatusSection({
                   <a href={requestPath(sphere.slug, h.duplicateOf.number)}>#{h.duplicateOf.number}</a>
                 </>
               )}{' '}
-              — {actorName(h.actor)},{' '}
+              — <Person actor={h.actor} />,{' '}
               <time dateTime={h.createdAt}>{formatDate(h.createdAt)}</time>
               {h.note && <p class={`${s.pre} ${s.muted}`}>{h.note}</p>}
             </li>

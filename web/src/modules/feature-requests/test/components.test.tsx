@@ -32,6 +32,20 @@ describe('RequestList', () => {
     expect(link.textContent).toBe('5votesSign in to vote');
   });
 
+  it('shows each author as their profile names them, with the handle beside it', () => {
+    const named = request(1, {
+      author: { did: 'did:plc:ann', handle: 'ann.test', displayName: 'Ann Lee', avatar: '/avatars/bafkav' },
+    });
+    const plain = request(2, { author: { did: 'did:plc:bo', handle: 'bo.test' } });
+    render(<RequestList slug="demo" requests={[named, plain]} canVote={false} />);
+    const [first, second] = screen.getAllByTestId('request-item');
+    expect(first?.textContent).toContain('by Ann Lee@ann.test');
+    expect(first?.querySelector('img')?.getAttribute('src')).toBe('/avatars/bafkav');
+    expect(first?.querySelector('img')?.getAttribute('alt')).toBe('');
+    expect(second?.textContent).toContain('by @bo.test');
+    expect(second?.querySelector('img')).toBeNull();
+  });
+
   it('shows counts without buttons to people who may not vote', () => {
     render(<RequestList slug="demo" requests={[request(5)]} canVote={false} />);
     expect(screen.queryByRole('button')).toBeNull();

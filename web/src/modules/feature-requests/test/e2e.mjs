@@ -161,6 +161,13 @@ export async function anonymous({ base, publicSlug, anon, step, check, axe, scre
       check(text.includes(expected), `request page shows ${JSON.stringify(expected)}`);
     }
     check(/planned/i.test(text), 'status planned shown');
+    // People as their Bluesky profiles name them (set by the test's setup), avatars loaded.
+    for (const expected of ['Bob Builder', '@bob.test', 'Alice Liddell']) {
+      check(text.includes(expected), `request page shows ${JSON.stringify(expected)}`);
+    }
+    const avatars = await anon.locator('main img[src^="/avatars/"]').evaluateAll((imgs) => imgs.map((i) => i.complete && i.naturalWidth));
+    // The author's, at the top, has loaded (the others load lazily, as they scroll into view).
+    check(avatars.length >= 2 && avatars[0] === 4, `avatars shown, the first loaded: ${JSON.stringify(avatars)}`);
     check(dataRequests.length === 0, `no data request on the first page: ${dataRequests.join(', ')}`);
     check(!warnings.some((w) => /hydrat|mismatch/i.test(w)), `no hydration warnings: ${warnings.join(' | ')}`);
     await axe(anon, 'request page (anonymous)');

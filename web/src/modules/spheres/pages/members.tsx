@@ -9,6 +9,7 @@ import {
   type MemberView,
   Notice,
   type PageProps,
+  Person,
   roleLabel,
   SelectField,
   SkeletonList,
@@ -203,7 +204,7 @@ function MemberRow({
     <li class={s.card} data-testid="member-row">
       <div class={s.spread}>
         <span class={s.stackSm} style={{ gap: 0 }}>
-          <strong>{name}</strong>
+          <Person actor={member} />
           <span class={`${s.small} ${s.muted}`}>
             {member.joinedAt
               ? `Joined ${formatDate(member.joinedAt)}`

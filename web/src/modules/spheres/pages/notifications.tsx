@@ -2,7 +2,7 @@
 // (site.exosphere.notification.listNotifications), newest first: what
 // concerns them, with a link to where it happened; "Mark all as read".
 import {
-  actorName,
+  Person,
   ErrorAlert,
   findModule,
   formatDate,
@@ -120,7 +120,7 @@ function List() {
             >
               <p style={{ margin: 0 }}>
                 {n.unread && <span class={s.visuallyHidden}>Unread: </span>}
-                <strong>{actorName(n.actor)}</strong> {what(n)} <a href={n.path}>{n.title}</a>
+                <Person actor={n.actor} /> {what(n)} <a href={n.path}>{n.title}</a>
                 <span class={`${s.small} ${s.muted}`}>
                   {' '}
                   in {n.sphere.name} · <time dateTime={n.createdAt}>{formatDate(n.createdAt)}</time>

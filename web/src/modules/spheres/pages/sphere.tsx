@@ -4,7 +4,7 @@
 // app installed).
 import {
   type ActivityItem,
-  actorName,
+  Person,
   enabledModules,
   ErrorAlert,
   findModule,
@@ -175,7 +175,7 @@ function ActivityRow({ item }: { item: ActivityItem }) {
       <h3 class={css.title}>{localPath(item.path) ? <a href={item.path}>{item.title}</a> : item.title}</h3>
       {item.text && <p class={`${s.pre} ${s.small}`}>{item.text}</p>}
       <p class={`${s.small} ${s.muted} ${css.meta}`}>
-        {actorName(item.actor)} · <RelativeTime iso={item.createdAt} />
+        <Person actor={item.actor} /> · <RelativeTime iso={item.createdAt} />
       </p>
     </li>
   );

@@ -85,6 +85,12 @@ pub struct MemberView {
     pub did: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
+    /// The name the member gives in their profile (see site.exosphere.defs#actorView).
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Where this server serves the member's avatar (see site.exosphere.defs#actorView).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
     /// Role in the Sphere.
     pub role: String,
     pub status: String,
@@ -105,6 +111,10 @@ impl crate::lexicon::Validate for MemberView {
         }
         if let Some(v) = &self.handle {
             check::format("handle", v, crate::lexicon::Format::Handle)?;
+        }
+        if let Some(v) = &self.display_name {
+            check::max_length("displayName", v, 640)?;
+            check::max_graphemes("displayName", v, 64)?;
         }
         if let Some(v) = &self.invited_by {
             check::format("invitedBy", v, crate::lexicon::Format::Did)?;
