@@ -44,7 +44,7 @@ pub async fn index(ctx: &AppContext, batch: Vec<Record>) -> anyhow::Result<usize
     let registry = ctx.registry.clone();
     Ok(ctx
         .db
-        .write(move |c| {
+        .write_alone(move |c| {
             let mut indexed = 0;
             let mut spheres = exosphere_core::module::SphereMemo::default();
             for r in &batch {

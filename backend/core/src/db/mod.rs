@@ -329,7 +329,25 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut SqliteConnection) -> Result<T, Error> + Send + 'static,
     {
-        let (job, answer) = group::job(work);
+        self.send(group::job(work, false)).await
+    }
+
+    /// Runs a long write (a rebuild's switch, a bulk import of thousands of
+    /// records) in a transaction of its own, with nothing else in it and no
+    /// savepoint around it (see [`group`]): committed whole, or rolled back
+    /// whole when it fails. Short writes belong in [`Db::write`].
+    pub async fn write_alone<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteConnection) -> Result<T, Error> + Send + 'static,
+    {
+        self.send(group::job(work, true)).await
+    }
+
+    async fn send<T>(
+        &self,
+        (job, answer): (group::Job, tokio::sync::oneshot::Receiver<Result<T, Error>>),
+    ) -> Result<T, Error> {
         self.writer
             .send(job)
             .map_err(|_| Error::internal(anyhow::anyhow!("the database writer has stopped")))?;
@@ -654,6 +672,60 @@ mod tests {
         assert_eq!(std::fs::metadata(&data)?.permissions().mode() & 0o777, 0o700);
         assert_eq!(mode("exosphere.sqlite")?, 0o600);
         assert_eq!(mode("exosphere.sqlite-wal")?, 0o600, "SQLite's own files follow the database");
+        Ok(())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[allow(clippy::await_holding_lock)]
+    async fn a_long_write_runs_alone_and_commits_or_fails_whole() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        db.write(|c| Ok(c.batch_execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")?)).await?;
+        let groups = db.write_groups();
+        // In this order, while the gate is held: 3 short writes, a long one
+        // that fails after its inserts, 3 short, a long one that succeeds.
+        let held = db.write_gate();
+        let mut writes = Vec::new();
+        for (i, (alone, fails)) in [(false, false), (false, false), (false, false), (true, true)]
+            .into_iter()
+            .chain([(false, false), (false, false), (false, false), (true, false)])
+            .enumerate()
+        {
+            let (db2, queued) = (db.clone(), db.writes_queued());
+            writes.push(tokio::spawn(async move {
+                let work = move |c: &mut SqliteConnection| {
+                    for k in 0..100 {
+                        c.batch_execute(&format!("INSERT INTO t VALUES ({})", i * 1000 + k))?;
+                    }
+                    if fails {
+                        return Err(Error::invalid_request("the long write stops"));
+                    }
+                    Ok(i)
+                };
+                if alone { db2.write_alone(work).await } else { db2.write(work).await }
+            }));
+            let waiting = std::time::Instant::now();
+            while db.writes_queued() == queued {
+                anyhow::ensure!(waiting.elapsed() < Duration::from_secs(10), "write {i} was not queued");
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+        drop(held);
+        let mut answers = Vec::new();
+        for write in writes {
+            answers.push(write.await?.map_err(|e| e.message().to_owned()));
+        }
+        let failed = Err("the long write stops".to_owned());
+        assert_eq!(answers, [Ok(0), Ok(1), Ok(2), failed, Ok(4), Ok(5), Ok(6), Ok(7)]);
+        let count = |from: usize| {
+            let sql = format!("SELECT count(*) AS n FROM t WHERE n / 1000 = {from}");
+            db.read(move |c| Ok(diesel::sql_query(&sql).get_result::<Count>(c)?.n))
+        };
+        assert_eq!(count(3).await?, 0, "the failed long write left nothing");
+        assert_eq!((count(2).await?, count(4).await?, count(7).await?), (100, 100, 100));
+        // Each long write in a transaction of its own: the short ones before,
+        // the short ones after and the second long one commit apart.
+        assert_eq!(db.write_groups() - groups, 3);
         Ok(())
     }
 

@@ -300,13 +300,14 @@ impl<'a> SphereRebuild<'a> {
     }
 
     /// Replaces the Sphere's rows with `fetched`, in one transaction that also
-    /// ends the rebuild: readers see the old Sphere until it commits.
+    /// ends the rebuild: readers see the old Sphere until it commits. A long
+    /// write: it runs alone ([`exosphere_core::Db::write_alone`]).
     pub async fn switch(self, fetched: Fetched) -> anyhow::Result<Report> {
         let (uri, registry) = (self.uri.clone(), self.ctx.registry.clone());
         let report = self
             .ctx
             .db
-            .write(move |c| {
+            .write_alone(move |c| {
                 // A clean slate for this Sphere, so the result equals a rebuild on
                 // an empty database; its row, and so its id, stays.
                 let existing = spheres::sphere_by_uri(c, &uri)?;
