@@ -89,7 +89,7 @@ interface ModuleNames {
   folder: string;
   /** Its name, label and tab label, from the registry (none for a folder the registry lacks). */
   words: string[];
-  /** NSID prefixes of its Lexicons, e.g. site.exosphere.poll. */
+  /** NSID prefixes of its Lexicons, e.g. site.exosphere.wiki. */
   lexicons: readonly string[];
 }
 
@@ -104,7 +104,7 @@ const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** The patterns a file may not match outside the module's folder. */
 function namePatterns(names: ModuleNames): RegExp[] {
   const out: RegExp[] = [];
-  // Kebab names (the folder, the module's name) as they are, in any case: `polls`, not `polls-extra`.
+  // Kebab names (the folder, the module's name) as they are, in any case: `wikis`, not `wikis-extra`.
   for (const kebab of new Set([names.folder, ...names.words.filter((w) => /^[a-z0-9-]+$/.test(w))])) {
     out.push(new RegExp(`(?<![A-Za-z0-9-])${escape(kebab)}(?![A-Za-z0-9-])`, 'i'));
     if (kebab.includes('-')) out.push(new RegExp(`(?<![A-Za-z0-9])${escape(kebab.replaceAll('-', '_'))}(?![A-Za-z0-9])`, 'i'));
@@ -116,7 +116,7 @@ function namePatterns(names: ModuleNames): RegExp[] {
   // Each Lexicon's last segment, `bikeShed`: in camelCase (an NSID, a
   // variable), PascalCase anywhere in an identifier (`useBikeShed`), and
   // kebab or snake case; followed by a capital, `s`, a separator or the end,
-  // so that `poll` doesn't catch `polling`.
+  // so that `wiki` doesn't catch `wikipedia`.
   for (const prefix of names.lexicons) {
     const segment = prefix.split('.').at(-1) ?? '';
     if (!segment) continue;
@@ -243,11 +243,11 @@ describe('web module boundaries', () => {
     expect(hit('bike-sheds-extra')).toBe(false);
     expect(hit('bikeShedding')).toBe(false);
     expect(hit('we bike and shed')).toBe(false);
-    const polls = namePatterns({ folder: 'polls', words: [], lexicons: ['site.exosphere.poll'] });
-    expect(polls.some((p) => p.test('polling the server'))).toBe(false);
-    expect(polls.some((p) => p.test('site.exosphere.poll.vote'))).toBe(true);
-    expect(polls.some((p) => p.test('const PollView = 1'))).toBe(true);
-    expect(polls.some((p) => p.test("modules: ['polls']"))).toBe(true);
+    const wikis = namePatterns({ folder: 'wikis', words: [], lexicons: ['site.exosphere.wiki'] });
+    expect(wikis.some((p) => p.test('wikipedia says'))).toBe(false);
+    expect(wikis.some((p) => p.test('site.exosphere.wiki.edit'))).toBe(true);
+    expect(wikis.some((p) => p.test('const WikiView = 1'))).toBe(true);
+    expect(wikis.some((p) => p.test("modules: ['wikis']"))).toBe(true);
   });
 
   it('reports each file and line that names a module', () => {

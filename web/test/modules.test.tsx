@@ -151,14 +151,14 @@ describe('with fake modules installed', () => {
           body: { sphere: { ...owner, modules: (body as { modules: string[] }).modules } },
         }),
       });
-      renderSettings({ ...owner, modules: ['polls', 'notes'] });
-      expect(screen.getByText(/kept as they are/).textContent).toContain('polls');
+      renderSettings({ ...owner, modules: ['wikis', 'notes'] });
+      expect(screen.getByText(/kept as they are/).textContent).toContain('wikis');
       fireEvent.click(screen.getByLabelText('Notes'));
       fireEvent.click(screen.getByLabelText('Events'));
       fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
       await settle();
       const call = server.calls.find((c) => c.path.endsWith('updateSphere'));
-      expect((call?.body as { modules: string[] }).modules).toEqual(['polls', 'events']);
+      expect((call?.body as { modules: string[] }).modules).toEqual(['wikis', 'events']);
       expect(screen.getByText('Settings saved.')).toBeTruthy();
       // The tabs follow what was saved.
       expect(tabs()).toEqual([

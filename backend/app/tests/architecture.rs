@@ -66,11 +66,11 @@ fn the_workspace_keeps_its_boundaries() -> anyhow::Result<()> {
 fn a_module_depending_on_another_module_is_caught() {
     let metadata = serde_json::json!({ "packages": [
         { "name": "exosphere-core", "manifest_path": "/w/backend/core/Cargo.toml", "dependencies": [] },
-        { "name": "exosphere-polls", "manifest_path": "/w/backend/modules/polls/Cargo.toml",
+        { "name": "exosphere-wiki", "manifest_path": "/w/backend/modules/wiki/Cargo.toml",
           "dependencies": [{ "name": "exosphere-core" }, { "name": "exosphere-notes" }, { "name": "serde" },
                            { "name": "exosphere", "kind": "dev" }, { "name": "exosphere-testkit", "kind": "dev" }] },
         { "name": "exosphere-notes", "manifest_path": "/w/backend/modules/notes/Cargo.toml",
-          "dependencies": [{ "name": "exosphere-core" }, { "name": "exosphere-polls", "kind": "dev" },
+          "dependencies": [{ "name": "exosphere-core" }, { "name": "exosphere-wiki", "kind": "dev" },
                            { "name": "exosphere", "kind": null }] },
         { "name": "exosphere", "manifest_path": "/w/backend/app/Cargo.toml", "dependencies": [] },
         { "name": "exosphere-testkit", "manifest_path": "/w/backend/testkit/Cargo.toml", "dependencies": [] },
@@ -78,8 +78,8 @@ fn a_module_depending_on_another_module_is_caught() {
     assert_eq!(
         violations(&metadata),
         vec![
-            "module exosphere-polls depends on exosphere-notes: modules may depend on exosphere-core only",
-            "module exosphere-notes depends on exosphere-polls: modules may depend on exosphere-core only",
+            "module exosphere-wiki depends on exosphere-notes: modules may depend on exosphere-core only",
+            "module exosphere-notes depends on exosphere-wiki: modules may depend on exosphere-core only",
             "module exosphere-notes depends on exosphere: modules may depend on exosphere-core only",
         ],
         "a module's tests may run the server, never another module; its code depends on core only"
@@ -138,6 +138,18 @@ fn declared_modules(metadata: &Value, root: &str) -> Vec<DeclaredModule> {
     found
 }
 
+/// Whether `line` has `name` as a word of its own: not inside a longer word
+/// ("wikipedia" does not name a module "wiki"), though a camelCase
+/// continuation does ("wikiPage" names it).
+fn names(line: &str, name: &str) -> bool {
+    line.match_indices(name).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + name.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            && !after.is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == '_')
+    })
+}
+
 /// Files outside their own places that name a module, beyond the allowance.
 fn naming_violations(files: &[(String, String)], modules: &[DeclaredModule]) -> Vec<String> {
     // The registries: the Cargo manifests, the backend registry and the web registry.
@@ -166,7 +178,7 @@ fn naming_violations(files: &[(String, String)], modules: &[DeclaredModule]) -> 
                 continue;
             }
             for (number, line) in text.lines().enumerate() {
-                if let Some(name) = module.names.iter().find(|n| line.contains(n.as_str())) {
+                if let Some(name) = module.names.iter().find(|n| names(line, n)) {
                     found.push(format!("{path}:{}: names module {} ({name:?})", number + 1, module.name));
                     break;
                 }
@@ -219,27 +231,30 @@ fn nothing_outside_a_module_names_it_but_the_registries() -> anyhow::Result<()> 
 #[test]
 fn a_file_naming_a_module_outside_its_places_is_caught() {
     let module = DeclaredModule {
-        name: "polls".into(),
-        crate_dir: "backend/modules/polls/".into(),
-        names: vec!["polls".into(), "exosphere_polls".into(), "site.exosphere.poll".into(), "poll".into()],
-        prefixes: vec!["site.exosphere.poll".into()],
+        name: "wikis".into(),
+        crate_dir: "backend/modules/wiki/".into(),
+        names: vec!["wikis".into(), "exosphere_wikis".into(), "site.exosphere.wiki".into(), "wiki".into()],
+        prefixes: vec!["site.exosphere.wiki".into()],
     };
     let file = |path: &str, text: &str| (path.to_owned(), text.to_owned());
     let files = [
-        file("backend/modules/polls/src/lib.rs", "exosphere_polls"),
-        file("web/src/modules/polls/index.ts", "polls"),
-        file("lexicons/site/exosphere/pollVote.json", "site.exosphere.poll"),
-        file("lexicons/site/exosphere/poll/vote.json", "site.exosphere.poll"),
-        file("backend/app/src/modules.rs", "exosphere_polls::Polls"),
-        file("README.md", "polls"),
-        file("backend/core/src/sphere/api.rs", "fn x() {}\nlet m = \"polls\";"),
-        file("web/src/client/sphere.tsx", "a poll tab"),
+        file("backend/modules/wiki/src/lib.rs", "exosphere_wikis"),
+        file("web/src/modules/wikis/index.ts", "wikis"),
+        file("lexicons/site/exosphere/wikiPage.json", "site.exosphere.wiki"),
+        file("lexicons/site/exosphere/wiki/edit.json", "site.exosphere.wiki"),
+        file("backend/app/src/modules.rs", "exosphere_wikis::Wikis"),
+        file("README.md", "wikis"),
+        file("backend/core/src/sphere/api.rs", "fn x() {}\nlet m = \"wikis\";"),
+        file("web/src/client/sphere.tsx", "a wiki tab"),
+        // Inside longer words, nothing is named; a camelCase continuation is.
+        file("backend/core/src/db/mod.rs", "wikipedia, mywiki, wiki_like\nsite.exosphere.wikiPage"),
     ];
     assert_eq!(
         naming_violations(&files, &[module]),
         [
-            "backend/core/src/sphere/api.rs:2: names module polls (\"polls\")",
-            "web/src/client/sphere.tsx:1: names module polls (\"poll\")",
+            "backend/core/src/sphere/api.rs:2: names module wikis (\"wikis\")",
+            "web/src/client/sphere.tsx:1: names module wikis (\"wiki\")",
+            "backend/core/src/db/mod.rs:2: names module wikis (\"site.exosphere.wiki\")",
         ]
     );
 }

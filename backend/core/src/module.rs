@@ -1,6 +1,6 @@
 //! The module contract: what a module crate gives the server and the indexer.
 //!
-//! A module (one tool of a Sphere: a board, a forum, polls) is a crate
+//! A module (one tool of a Sphere: a board, a forum, a wiki) is a crate
 //! under `backend/modules/` depending on this crate only. It exports
 //! one value implementing [`Module`]; the app lists those values once in a
 //! [`Registry`], which both the HTTP server and the indexer use.
@@ -261,7 +261,7 @@ impl ActivityQuery {
 /// only. Everything the server, the indexer and rebuilds need to know of it
 /// is here, declared once; `README.md` ("Writing a module") walks through it.
 pub trait Module: Send + Sync + 'static {
-    /// Short unique name, e.g. `polls`: the value in a Sphere's
+    /// Short unique name, e.g. `notes`: the value in a Sphere's
     /// `modules`, the owner of its migrations, the web folder's name.
     fn name(&self) -> &'static str;
 

@@ -18,7 +18,7 @@ fn examples() -> Vec<(&'static str, Value)> {
             json!({
             "$type": "site.exosphere.sphere", "name": "Exosphere feedback", "slug": "exosphere",
             "description": "Tell us what to build.", "visibility": "public", "writeMode": "open",
-            "modules": ["polls"], "createdAt": NOW }),
+            "modules": ["notes"], "createdAt": NOW }),
         ),
         (
             "site.exosphere.sphereMember",
@@ -101,12 +101,12 @@ fn broken_records_are_rejected_naming_field_and_constraint() {
     );
 
     let mut too_many_modules = examples()[0].1.clone();
-    too_many_modules["modules"] = json!(vec!["polls"; 33]);
+    too_many_modules["modules"] = json!(vec!["notes"; 33]);
     assert!(error_of("site.exosphere.sphere", too_many_modules).contains("(maxLength)"));
 
     // A module name this build doesn't run is still a valid record (modules' names are open).
     let mut other_module = examples()[0].1.clone();
-    other_module["modules"] = json!(["polls", "something-new"]);
+    other_module["modules"] = json!(["notes", "something-new"]);
     assert_eq!(lexicon::validate_record("site.exosphere.sphere", &other_module), Some(Ok(())));
 
     // A module's collection is not core's to validate.

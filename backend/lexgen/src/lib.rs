@@ -7,13 +7,13 @@
 //!
 //! ```toml
 //! [package.metadata.exosphere]
-//! module = "polls"
-//! lexicons = ["site.exosphere.poll"]
+//! module = "notes"
+//! lexicons = ["site.exosphere.note"]
 //! ```
 //!
 //! Every NSID that is a prefix or starts with one followed by `.` or a
-//! capital letter (`site.exosphere.pollVote`,
-//! `site.exosphere.poll.vote`) is the module's, and its code is
+//! capital letter (`site.exosphere.noteComment`,
+//! `site.exosphere.note.comment`) is the module's, and its code is
 //! written to the module's `src/generated/`. One OpenAPI document covers all.
 //!
 //! The same [`generate`] runs in the freshness test, which fails when the
@@ -247,14 +247,14 @@ mod tests {
     #[test]
     fn a_module_claims_its_prefix_and_nothing_that_merely_starts_like_it() {
         let unit = Unit {
-            module: Some("polls".into()),
-            prefixes: vec!["site.exosphere.poll".into()],
+            module: Some("wikis".into()),
+            prefixes: vec!["site.exosphere.wiki".into()],
             rust_out: PathBuf::new(),
         };
-        for claimed in ["site.exosphere.poll", "site.exosphere.pollVote", "site.exosphere.poll.vote"] {
+        for claimed in ["site.exosphere.wiki", "site.exosphere.wikiPage", "site.exosphere.wiki.edit"] {
             assert!(unit.claims(claimed), "{claimed}");
         }
-        for other in ["site.exosphere.polling", "site.exosphere.sphere", "site.exosphere.pol"] {
+        for other in ["site.exosphere.wikipedia", "site.exosphere.sphere", "site.exosphere.wik"] {
             assert!(!unit.claims(other), "{other}");
         }
     }

@@ -42,8 +42,8 @@ const network = await TestNetworkNoAppView.create({
   plc: { port: await freePort() },
   pds: { port: await freePort() },
 })
-// The PDS sequencer polls with a back-off capped at 1 s when idle; poll every
-// 10 ms so firehose events follow writes promptly in tests.
+// The PDS sequencer looks for new events with a back-off capped at 1 s when
+// idle; look every 10 ms so firehose events follow writes promptly in tests.
 const seq = network.pds.ctx.sequencer
 seq.exponentialBackoff = async function () {
   this.triesWithNoResults++

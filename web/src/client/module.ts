@@ -42,7 +42,7 @@ export interface ClientModule {
   label: string;
   /**
    * The NSID prefixes of the Lexicons it owns, as its backend crate claims
-   * them (`[package.metadata.exosphere] lexicons`), e.g. `site.exosphere.poll`.
+   * them (`[package.metadata.exosphere] lexicons`), e.g. `site.exosphere.note`.
    */
   lexicons: readonly string[];
   /** Its tab in the Sphere header, shown when the Sphere enables the module. */

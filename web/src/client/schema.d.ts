@@ -2360,6 +2360,64 @@ export interface components {
             seenAt?: string;
         };
         "site.exosphere.notification.updateSeen.Output": Record<string, never>;
+        "site.exosphere.poll": {
+            /**
+             * Format: date-time
+             * @description When the poll closes: no ballot counts after it. The author closes it early by setting it to now.
+             */
+            closesAt?: string;
+            /**
+             * Format: date-time
+             * @description When the record was created (client clock).
+             */
+            createdAt: string;
+            /** @description More about the question, Markdown (rendered without raw HTML). At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            description?: string;
+            /**
+             * @description single: one choice; multiple: up to maxChoices; ranked: an order of preference, counted by instant runoff.
+             * @enum {string}
+             */
+            kind: "single" | "multiple" | "ranked";
+            /**
+             * Format: int64
+             * @description For kind multiple: how many options a ballot may choose at most (all of them when absent).
+             */
+            maxChoices?: number;
+            /** @description The answers to choose from, 2 to 20; ballots name them by index. */
+            options: string[];
+            /** @description What the poll asks. At most 300 graphemes. At most 3000 bytes of UTF-8. */
+            question: string;
+            /**
+             * @description Who sees the results: always everyone; afterVote those who voted; afterClose everyone once closed. The author and the Sphere's admins always do.
+             * @enum {string}
+             */
+            results: "always" | "afterVote" | "afterClose";
+            /**
+             * Format: at-uri
+             * @description AT URI of the site.exosphere.sphere record this record belongs to.
+             */
+            sphere: string;
+            /**
+             * Format: date-time
+             * @description When the author last edited it.
+             */
+            updatedAt?: string;
+        };
+        "site.exosphere.pollVote": {
+            /** @description Indexes into the poll's options, each at most once: one for single, up to maxChoices for multiple, an order of preference for ranked. */
+            choices: number[];
+            /**
+             * Format: date-time
+             * @description When the record was created (client clock).
+             */
+            createdAt: string;
+            /**
+             * Format: at-uri
+             * @description AT URI of the site.exosphere.sphere record this record belongs to.
+             */
+            sphere: string;
+            subject: components["schemas"]["com.atproto.repo.strongRef"];
+        };
         "site.exosphere.sphere": {
             /**
              * Format: date-time
@@ -2416,7 +2474,7 @@ export interface components {
             kind: string;
             /** @description The module that contributed the item (a name from the Sphere's modules). */
             module: string;
-            /** @description Where the item is shown in the web app, a path on this server (e.g. /s/demo/polls/3). */
+            /** @description Where the item is shown in the web app, a path on this server (e.g. /s/demo/notes/3). */
             path: string;
             /**
              * Format: at-uri

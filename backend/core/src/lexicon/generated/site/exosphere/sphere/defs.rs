@@ -149,7 +149,7 @@ pub struct ActivityItem {
     /// A short module-defined detail, e.g. the new status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Where the item is shown in the web app, a path on this server (e.g. /s/demo/polls/3).
+    /// Where the item is shown in the web app, a path on this server (e.g. /s/demo/notes/3).
     pub path: String,
     pub actor: crate::lexicon::generated::site::exosphere::defs::ActorView,
     #[serde(rename = "createdAt")]

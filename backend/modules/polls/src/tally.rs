@@ -1,0 +1,239 @@
+//! Results from ballots: per option counts for single and multiple-choice
+//! polls, and instant-runoff rounds for ranked ones.
+//!
+//! Ballots come with a weight, so that identical ballots can be counted as
+//! one (a poll keeps its ranked ballots grouped by their order). A ballot's
+//! choices are option indexes; one out of range, or a repeat, is skipped
+//! (the indexer refuses such ballots before they get here).
+//!
+//! **Instant runoff**, round by round:
+//! 1. Every ballot counts for its most preferred option still in the race;
+//!    a ballot with none left is *exhausted* and counts no more.
+//! 2. An option with more than half of the ballots still counting wins, as
+//!    does the last option left in the race.
+//! 3. Otherwise the option with the fewest votes is eliminated, and its
+//!    ballots pass to their next preference. A tie for fewest is broken by
+//!    the earlier rounds, latest first: the tied option that had fewer votes
+//!    in the latest round where they differ goes; when they never differed,
+//!    the one listed last (the highest index) goes.
+//!
+//! Each ballot moves only when its option is eliminated, so the whole count
+//! costs the ballots' length once, however many rounds it takes.
+
+/// Counts for a single or multiple-choice poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// Ballots counted (their weights).
+    pub voters: u64,
+    /// Per option, the ballots that chose it.
+    pub per_option: Vec<u64>,
+}
+
+/// Counts every option each ballot chose.
+pub fn count<'a>(options: usize, ballots: impl IntoIterator<Item = (&'a [u32], u64)>) -> Counts {
+    let mut counts = Counts { voters: 0, per_option: vec![0; options] };
+    for (choices, weight) in ballots {
+        let mut seen = vec![false; options];
+        for &choice in choices {
+            if let Some(slot) = seen.get_mut(choice as usize).filter(|s| !**s) {
+                *slot = true;
+                counts.per_option[choice as usize] += weight;
+            }
+        }
+        counts.voters += weight;
+    }
+    counts
+}
+
+/// One round of an instant runoff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Round {
+    /// Per option, its votes this round; `None` once it is out of the race.
+    pub tallies: Vec<Option<u64>>,
+    /// Ballots with no preference left in the race.
+    pub exhausted: u64,
+    /// The option eliminated at the end of this round (none in the last).
+    pub eliminated: Option<usize>,
+}
+
+/// An instant runoff's rounds and winner (none without ballots).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Runoff {
+    pub rounds: Vec<Round>,
+    pub winner: Option<usize>,
+}
+
+/// Counts ranked ballots by instant runoff (see the module's rules).
+pub fn instant_runoff(options: usize, ballots: &[(&[u32], u64)]) -> Runoff {
+    // Each ballot's preferences, repeats and unknown options left out.
+    let ranked: Vec<(Vec<usize>, u64)> = ballots
+        .iter()
+        .map(|(choices, weight)| {
+            let mut order = Vec::with_capacity(choices.len());
+            for &c in *choices {
+                let c = c as usize;
+                if c < options && !order.contains(&c) {
+                    order.push(c);
+                }
+            }
+            (order, *weight)
+        })
+        .filter(|(order, weight)| !order.is_empty() && *weight > 0)
+        .collect();
+    if ranked.is_empty() || options == 0 {
+        return Runoff::default();
+    }
+    let mut in_race = vec![true; options];
+    // Per option, the ballots counting for it now and where they are in their order.
+    let mut piles: Vec<Vec<(usize, usize)>> = vec![Vec::new(); options];
+    let mut votes = vec![0u64; options];
+    let mut exhausted = 0u64;
+    for (b, (order, weight)) in ranked.iter().enumerate() {
+        piles[order[0]].push((b, 0));
+        votes[order[0]] += weight;
+    }
+    let mut runoff = Runoff::default();
+    loop {
+        let tallies: Vec<Option<u64>> = (0..options).map(|o| in_race[o].then_some(votes[o])).collect();
+        let counting: u64 = tallies.iter().flatten().sum();
+        let left: Vec<usize> = (0..options).filter(|&o| in_race[o]).collect();
+        let majority = left.iter().copied().find(|&o| votes[o] * 2 > counting);
+        let winner = majority.or_else(|| (left.len() == 1).then(|| left[0]));
+        if winner.is_some() {
+            runoff.rounds.push(Round { tallies, exhausted, eliminated: None });
+            runoff.winner = winner;
+            return runoff;
+        }
+        let fewest = left.iter().map(|&o| votes[o]).min().unwrap_or(0);
+        let mut tied: Vec<usize> = left.iter().copied().filter(|&o| votes[o] == fewest).collect();
+        // Backwards through the earlier rounds while they can tell the tied apart.
+        for round in runoff.rounds.iter().rev() {
+            if tied.len() < 2 {
+                break;
+            }
+            let then = |o: usize| round.tallies[o].unwrap_or(0);
+            let least = tied.iter().map(|&o| then(o)).min().unwrap_or(0);
+            tied.retain(|&o| then(o) == least);
+        }
+        let out = tied.iter().copied().max().unwrap_or(left[0]);
+        runoff.rounds.push(Round { tallies, exhausted, eliminated: Some(out) });
+        in_race[out] = false;
+        votes[out] = 0;
+        for (b, at) in std::mem::take(&mut piles[out]) {
+            let (order, weight) = &ranked[b];
+            match order.iter().enumerate().skip(at + 1).find(|(_, o)| in_race[**o]) {
+                Some((next_at, &next)) => {
+                    piles[next].push((b, next_at));
+                    votes[next] += weight;
+                }
+                None => exhausted += weight,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ballots as groups of identical ones, each with its count.
+    fn ballots<'a>(groups: &'a [(&'a [u32], u64)]) -> Vec<(&'a [u32], u64)> {
+        groups.to_vec()
+    }
+
+    fn round(tallies: &[Option<u64>], exhausted: u64, eliminated: Option<usize>) -> Round {
+        Round { tallies: tallies.to_vec(), exhausted, eliminated }
+    }
+
+    #[test]
+    fn counts_each_chosen_option_once_per_ballot() {
+        let counted = count(3, [(&[0, 2][..], 2), (&[2, 2, 7][..], 1), (&[][..], 1)]);
+        assert_eq!(counted, Counts { voters: 4, per_option: vec![2, 0, 3] });
+    }
+
+    #[test]
+    fn a_first_round_majority_wins_at_once() {
+        let out = instant_runoff(3, &ballots(&[(&[0, 1], 3), (&[1, 0], 1), (&[2], 1)]));
+        assert_eq!(out.rounds, [round(&[Some(3), Some(1), Some(1)], 0, None)]);
+        assert_eq!(out.winner, Some(0));
+    }
+
+    #[test]
+    fn the_last_option_passes_its_ballots_on() {
+        // A 4, B 3, C 2 of 9: no majority; C goes, its ballots to B, who has 5.
+        let out = instant_runoff(3, &ballots(&[(&[0, 1], 4), (&[1, 0], 3), (&[2, 1], 2)]));
+        assert_eq!(
+            out.rounds,
+            [round(&[Some(4), Some(3), Some(2)], 0, Some(2)), round(&[Some(4), Some(5), None], 0, None)]
+        );
+        assert_eq!(out.winner, Some(1));
+    }
+
+    #[test]
+    fn exhausted_ballots_leave_the_count() {
+        // C's two ballots name no one else: A's 4 of the 7 still counting is a majority.
+        let out = instant_runoff(3, &ballots(&[(&[0], 4), (&[1], 3), (&[2], 2)]));
+        assert_eq!(
+            out.rounds,
+            [round(&[Some(4), Some(3), Some(2)], 0, Some(2)), round(&[Some(4), Some(3), None], 2, None)]
+        );
+        assert_eq!(out.winner, Some(0));
+    }
+
+    #[test]
+    fn a_tie_for_fewest_is_broken_by_the_earlier_rounds() {
+        // Round 1: A 4, B 2, C 3, D 1; D goes, to B. Round 2: B and C tie at
+        // 3, but B had fewer in round 1: B goes (the highest index would be C).
+        let out = instant_runoff(4, &ballots(&[(&[0], 4), (&[1], 2), (&[2], 3), (&[3, 1], 1)]));
+        assert_eq!(
+            out.rounds,
+            [
+                round(&[Some(4), Some(2), Some(3), Some(1)], 0, Some(3)),
+                round(&[Some(4), Some(3), Some(3), None], 0, Some(1)),
+                round(&[Some(4), None, Some(3), None], 3, None),
+            ]
+        );
+        assert_eq!(out.winner, Some(0));
+    }
+
+    #[test]
+    fn a_tie_no_round_breaks_goes_against_the_option_listed_last() {
+        // B and C tie at 2 in the first round: C, listed last, goes; its ballots make A's majority.
+        let out = instant_runoff(3, &ballots(&[(&[0], 3), (&[1, 0], 2), (&[2, 0], 2)]));
+        assert_eq!(out.rounds[0], round(&[Some(3), Some(2), Some(2)], 0, Some(2)));
+        assert_eq!(out.rounds[1], round(&[Some(5), Some(2), None], 0, None));
+        assert_eq!(out.winner, Some(0));
+        // An even split of two: the one listed last goes, and the other is left alone in the race.
+        let even = instant_runoff(2, &ballots(&[(&[0], 2), (&[1], 2)]));
+        assert_eq!(even.rounds, [round(&[Some(2), Some(2)], 0, Some(1)), round(&[Some(2), None], 2, None)]);
+        assert_eq!(even.winner, Some(0));
+    }
+
+    #[test]
+    fn options_without_votes_go_one_a_round_and_bad_choices_are_skipped() {
+        // Options 2 and 3 have no votes; the ballot [9, 1, 1] counts as [1].
+        let out = instant_runoff(4, &ballots(&[(&[0, 1], 2), (&[9, 1, 1], 1), (&[1, 0], 1)]));
+        assert_eq!(
+            out.rounds,
+            [
+                round(&[Some(2), Some(2), Some(0), Some(0)], 0, Some(3)),
+                round(&[Some(2), Some(2), Some(0), None], 0, Some(2)),
+                round(&[Some(2), Some(2), None, None], 0, Some(1)),
+                round(&[Some(3), None, None, None], 1, None),
+            ]
+        );
+        assert_eq!(out.winner, Some(0));
+    }
+
+    #[test]
+    fn no_ballots_no_rounds_and_weights_count_as_copies() {
+        assert_eq!(instant_runoff(3, &[]), Runoff::default());
+        assert_eq!(instant_runoff(3, &ballots(&[(&[], 4)])), Runoff::default());
+        let grouped = instant_runoff(3, &ballots(&[(&[0, 1], 4), (&[1, 0], 3), (&[2, 1], 2)]));
+        let copies: Vec<(&[u32], u64)> = std::iter::repeat_n((&[0u32, 1][..], 1), 4)
+            .chain(std::iter::repeat_n((&[1u32, 0][..], 1), 3))
+            .chain(std::iter::repeat_n((&[2u32, 1][..], 1), 2))
+            .collect();
+        assert_eq!(instant_runoff(3, &copies), grouped);
+    }
+}
