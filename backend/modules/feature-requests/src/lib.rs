@@ -44,6 +44,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration { id: "0005_duplicates", sql: include_str!("../migrations/0005_duplicates.sql") },
     Migration { id: "0006_tags", sql: include_str!("../migrations/0006_tags.sql") },
     Migration { id: "0007_subscriptions", sql: include_str!("../migrations/0007_subscriptions.sql") },
+    Migration {
+        id: "0008_following_by_index",
+        sql: include_str!("../migrations/0008_following_by_index.sql"),
+    },
 ];
 
 impl Module for FeatureRequests {

@@ -231,11 +231,17 @@ pub fn following(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Res
         #[diesel(sql_type = diesel::sql_types::Bool)]
         following: bool,
     }
+    let sql = following_query("SELECT ", request_id, did);
+    Ok(sql.load::<Following>(conn)?.into_iter().next().is_some_and(|f| f.following))
+}
+
+/// [`following`]'s statement, after `select` (`EXPLAIN QUERY PLAN SELECT ` in a test).
+fn following_query(select: &str, request_id: i64, did: &str) -> Sql {
     let mut sql = Sql::default();
-    sql.push("SELECT ");
+    sql.push(select);
     following_sql(&mut sql, did, "'9999'");
     sql.push(" AS following FROM fr_requests r WHERE r.id = ?").int(request_id);
-    Ok(sql.load::<Following>(conn)?.into_iter().next().is_some_and(|f| f.following))
+    sql
 }
 
 /// Follows the request or stops (`on`), with a record saying so unless it
@@ -265,7 +271,42 @@ pub async fn set_following(ctx: &XrpcContext, sphere: &str, number: i64, on: boo
 
 #[cfg(test)]
 mod tests {
-    use super::mentions;
+    use std::sync::Arc;
+
+    use exosphere_core::Db;
+    use exosphere_core::module::Registry;
+
+    use diesel::RunQueryDsl;
+
+    use super::{following_query, mentions};
+
+    #[derive(diesel::QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+
+    /// Asked on every signed-in request page: it must read indexes only,
+    /// never sort the person's subscriptions or read every comment.
+    #[test]
+    fn following_is_answered_from_indexes_alone() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        Registry::new(vec![Arc::new(crate::FeatureRequests)])?.migrate(&mut *db.conn()?)?;
+        let plan: Vec<Step> =
+            following_query("EXPLAIN QUERY PLAN SELECT ", 1, "did:plc:a").load(&mut *db.conn()?)?;
+        let plan: Vec<&str> = plan.iter().map(|s| s.detail.as_str()).collect();
+        assert!(!plan.iter().any(|s| s.contains("TEMP B-TREE")), "{plan:#?}");
+        assert!(
+            plan.iter().any(|s| s.contains("SEARCH f USING COVERING INDEX fr_comments_by_author")),
+            "{plan:#?}"
+        );
+        assert!(
+            plan.iter().any(|s| s.contains("SEARCH s USING INDEX fr_subscriptions_by_person")),
+            "{plan:#?}"
+        );
+        Ok(())
+    }
 
     #[test]
     fn mentions_are_handles_after_an_at_sign_not_email_addresses() {
