@@ -12,6 +12,7 @@ import {
   type ModuleRoute,
   Notice,
   type PageProps,
+  Person,
   refreshUnread,
   Router,
   Route,
@@ -143,7 +144,8 @@ function AccountControls() {
         data-testid="signed-in-as"
         title="Your account and access tokens"
       >
-        {current.handle ? `@${current.handle}` : current.did}
+        {/* The handle and picture only: the header has no room for a name too. */}
+        <Person actor={{ did: current.did ?? '', handle: current.handle, avatar: current.avatar }} />
       </a>
       <button
         type="button"

@@ -9,10 +9,13 @@ import { dataFor, exosphereQueries, exosphereRender, notesServer } from './serve
 
 describe('server rendering', () => {
   it('never carries one visitor’s session into the next render', () => {
-    const signedIn = exosphereRender('/', { 'site.exosphere.auth.getSession': { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } });
+    const me = { loggedIn: true, did: 'did:plc:me', handle: 'me.test', avatar: '/avatars/bafkme' };
+    const signedIn = exosphereRender('/', { 'site.exosphere.auth.getSession': me });
     expect(signedIn.html).toContain('@me.test');
+    expect(signedIn.html).toContain('src="/avatars/bafkme"');
     const anonymous = exosphereRender('/', { 'site.exosphere.auth.getSession': { loggedIn: false } });
     expect(anonymous.html).not.toContain('@me.test');
+    expect(anonymous.html).not.toContain('/avatars/');
     expect(anonymous.html).toContain('>Sign in</a>');
   });
 

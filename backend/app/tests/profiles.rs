@@ -80,6 +80,10 @@ async fn people_show_the_name_and_avatar_of_their_own_profile() -> anyhow::Resul
         json!({ "did": w.alice.did, "handle": "alice.test", "displayName": "Alice Liddell", "avatar": avatar })
     );
 
+    // Her session says so too (the header shows her picture).
+    let session = get(s, &w.alice, "site.exosphere.auth.getSession", &[]).await?;
+    assert_eq!((&session["displayName"], &session["avatar"]), (&json!("Alice Liddell"), &json!(avatar)));
+
     // The avatar is the PDS's blob, served from here, and kept for good.
     let response = s.client.get(s.url(&avatar)).send().await?;
     assert_eq!(response.status(), 200);

@@ -35,9 +35,23 @@ impl auth::Handlers for AuthApi {
     ) -> XrpcResult<auth::get_session::Output> {
         Ok(match ctx.viewer().await? {
             Some(viewer) => {
-                auth::get_session::Output { logged_in: true, did: Some(viewer.did), handle: viewer.handle }
+                let did = viewer.did.clone();
+                let person = ctx.app()?.db.read(move |c| crate::profiles::actor(c, &did)).await?;
+                auth::get_session::Output {
+                    logged_in: true,
+                    did: Some(viewer.did),
+                    handle: viewer.handle,
+                    display_name: person.display_name,
+                    avatar: person.avatar,
+                }
             }
-            None => auth::get_session::Output { logged_in: false, did: None, handle: None },
+            None => auth::get_session::Output {
+                logged_in: false,
+                did: None,
+                handle: None,
+                display_name: None,
+                avatar: None,
+            },
         })
     }
 

@@ -32,8 +32,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who the viewer is: their DID and handle when signed in.
-         * @description Who the viewer is: their DID and handle when signed in.
+         * Who the viewer is: their DID and handle when signed in, with the display name and avatar of their profile (as site.exosphere.defs#actorView gives them).
+         * @description Who the viewer is: their DID and handle when signed in, with the display name and avatar of their profile (as site.exosphere.defs#actorView gives them).
          */
         get: operations["site.exosphere.auth.getSession"];
         put?: never;
@@ -1399,8 +1399,12 @@ export interface components {
             name: string;
         };
         "site.exosphere.auth.getSession.Output": {
+            /** @description Where this server serves the viewer's avatar: a path, /avatars/{cid}. */
+            avatar?: string;
             /** Format: did */
             did?: string;
+            /** @description At most 64 graphemes. At most 640 bytes of UTF-8. */
+            displayName?: string;
             /** Format: handle */
             handle?: string;
             loggedIn: boolean;

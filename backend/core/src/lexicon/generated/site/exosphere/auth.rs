@@ -23,7 +23,7 @@ pub trait Handlers: Send + Sync + 'static {
         Err(crate::xrpc::Error::method_not_implemented(create_token::NSID))
     }
 
-    /// Who the viewer is: their DID and handle when signed in.
+    /// Who the viewer is: their DID and handle when signed in, with the display name and avatar of their profile (as site.exosphere.defs#actorView gives them).
     ///
     /// `site.exosphere.auth.getSession` (query, GET).
     async fn get_session(

@@ -5,14 +5,14 @@
 pub const NSID: &str = "site.exosphere.auth.getSession";
 
 /// What the method does, from its Lexicon (an MCP tool's description).
-pub const DESCRIPTION: &str = "Who the viewer is: their DID and handle when signed in.";
+pub const DESCRIPTION: &str = "Who the viewer is: their DID and handle when signed in, with the display name and avatar of their profile (as site.exosphere.defs#actorView gives them).";
 
 /// JSON Schema of its parameters, self-contained (an MCP tool's `inputSchema`).
 pub const INPUT_SCHEMA: &str = "{\"properties\":{},\"type\":\"object\"}";
 
 /// JSON Schema of its output, self-contained (an MCP tool's `outputSchema`).
 pub const OUTPUT_SCHEMA: Option<&str> = Some(
-    "{\"properties\":{\"did\":{\"format\":\"did\",\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"},\"loggedIn\":{\"type\":\"boolean\"}},\"required\":[\"loggedIn\"],\"type\":\"object\"}",
+    "{\"properties\":{\"avatar\":{\"description\":\"Where this server serves the viewer's avatar: a path, /avatars/{cid}.\",\"type\":\"string\"},\"did\":{\"format\":\"did\",\"type\":\"string\"},\"displayName\":{\"description\":\"At most 64 graphemes. At most 640 bytes of UTF-8.\",\"maxLength\":640,\"type\":\"string\"},\"handle\":{\"format\":\"handle\",\"type\":\"string\"},\"loggedIn\":{\"type\":\"boolean\"}},\"required\":[\"loggedIn\"],\"type\":\"object\"}",
 );
 
 /// Query parameters.
@@ -42,6 +42,11 @@ pub struct Output {
     pub did: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Where this server serves the viewer's avatar: a path, /avatars/{cid}.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 
 impl crate::lexicon::Validate for Output {
@@ -52,6 +57,10 @@ impl crate::lexicon::Validate for Output {
         }
         if let Some(v) = &self.handle {
             check::format("handle", v, crate::lexicon::Format::Handle)?;
+        }
+        if let Some(v) = &self.display_name {
+            check::max_length("displayName", v, 640)?;
+            check::max_graphemes("displayName", v, 64)?;
         }
         Ok(())
     }
