@@ -24,13 +24,16 @@ pub fn handle(did_column: &'static str) -> String {
 /// The account in `did_column` as an `actorView`: its DID, handle, and the
 /// display name and avatar of its profile (see [`crate::profiles`]), one
 /// JSON value that a row reads straight into an [`ActorView`] field
-/// (`#[diesel(sql_type = Text)] author: ActorView`).
+/// (`#[diesel(sql_type = Text)] author: ActorView`). The profile's row is
+/// looked up once; without one, the handle alone.
 pub fn actor(did_column: &'static str) -> String {
     format!(
-        "json_object('did', {did_column},
-           'handle', (SELECT handle FROM actors WHERE did = {did_column}),
-           'displayName', (SELECT display_name FROM profiles WHERE did = {did_column}),
-           'avatar', (SELECT '/avatars/' || avatar_cid FROM profiles WHERE did = {did_column}))"
+        "coalesce((SELECT json_object('did', p.did, 'handle', {}, 'displayName', p.display_name,
+                                      'avatar', '/avatars/' || p.avatar_cid)
+                   FROM profiles p WHERE p.did = {did_column}),
+                  json_object('did', {did_column}, 'handle', {}))",
+        handle("p.did"),
+        handle(did_column),
     )
 }
 
@@ -44,8 +47,9 @@ impl diesel::deserialize::Queryable<Text, Sqlite> for ActorView {
 
 impl FromSql<Text, Sqlite> for ActorView {
     fn from_sql(value: SqliteValue<'_, '_, '_>) -> diesel::deserialize::Result<Self> {
-        let json = <String as FromSql<Text, Sqlite>>::from_sql(value)?;
-        Ok(serde_json::from_str(&json)?)
+        <Self as diesel::deserialize::Queryable<Text, Sqlite>>::build(
+            <String as FromSql<Text, Sqlite>>::from_sql(value)?,
+        )
     }
 }
 

@@ -157,6 +157,9 @@ struct Due {
     failures: i64,
     #[diesel(sql_type = BigInt)]
     marks: i64,
+    /// The avatar it had before this read.
+    #[diesel(sql_type = Nullable<Text>)]
+    avatar_cid: Option<String>,
 }
 
 /// Starts the refresher: it runs as long as the process. When the database
@@ -170,7 +173,7 @@ pub fn spawn_refresher(ctx: AppContext) {
             let due = ctx
                 .db
                 .read(|c| {
-                    Ok(sql("SELECT did, failures, marks FROM profiles WHERE refresh_after <= ? ORDER BY refresh_after LIMIT ?")
+                    Ok(sql("SELECT did, failures, marks, avatar_cid FROM profiles WHERE refresh_after <= ? ORDER BY refresh_after LIMIT ?")
                         .bind::<Text, _>(crate::write::now())
                         .bind::<BigInt, _>(BATCH)
                         .load::<Due>(c)?)
@@ -264,9 +267,13 @@ fn save(
             }
         }
     }
-    // Avatars no profile names any more.
-    sql("DELETE FROM profile_avatars WHERE cid NOT IN (SELECT avatar_cid FROM profiles WHERE avatar_cid IS NOT NULL)")
-        .execute(conn)?;
+    // The avatars these profiles had, once no profile names them.
+    for cid in outcomes.iter().filter_map(|(due, _)| due.avatar_cid.as_deref()) {
+        sql("DELETE FROM profile_avatars WHERE cid = ? AND NOT EXISTS (SELECT 1 FROM profiles WHERE avatar_cid = ?)")
+            .bind::<Text, _>(cid)
+            .bind::<Text, _>(cid)
+            .execute(conn)?;
+    }
     Ok(())
 }
 
@@ -288,7 +295,7 @@ mod tests {
             add(&mut conn, did)?;
         }
         let due = |conn: &mut SqliteConnection| -> anyhow::Result<Vec<Due>> {
-            Ok(sql("SELECT did, failures, marks FROM profiles ORDER BY did").load::<Due>(conn)?)
+            Ok(sql("SELECT did, failures, marks, avatar_cid FROM profiles ORDER BY did").load::<Due>(conn)?)
         };
         let read = due(&mut conn)?;
         // b's profile changes while both are read.
@@ -302,9 +309,10 @@ mod tests {
         let mut view = |did| actor(&mut conn, did).map(|a| (a.display_name, a.avatar));
         assert_eq!(view("did:plc:a")?, (Some("A".into()), None));
         assert_eq!(view("did:plc:b")?, (None, None), "the older read is not saved over the change");
-        let waiting: Vec<Due> = sql("SELECT did, failures, marks FROM profiles WHERE refresh_after <= ?")
-            .bind::<Text, _>(crate::write::now())
-            .load(&mut conn)?;
+        let waiting: Vec<Due> =
+            sql("SELECT did, failures, marks, avatar_cid FROM profiles WHERE refresh_after <= ?")
+                .bind::<Text, _>(crate::write::now())
+                .load(&mut conn)?;
         assert_eq!(waiting.iter().map(|d| d.did.as_str()).collect::<Vec<_>>(), ["did:plc:b"]);
         Ok(())
     }
