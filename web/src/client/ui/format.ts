@@ -21,10 +21,15 @@ export function formatDate(iso: string): string {
   return date;
 }
 
-/** A person in words: their display name, else "@alice.example.com", else the DID. */
+/** A person in words: their display name, else their handle ({@link atHandle}). */
 export function actorName(actor: ActorView | undefined): string {
   if (!actor) return 'someone';
-  return actor.displayName ?? (actor.handle ? `@${actor.handle}` : actor.did);
+  return actor.displayName ?? atHandle(actor);
+}
+
+/** "@alice.example.com", or the DID when the handle is unknown. */
+export function atHandle(account: { did?: string; handle?: string }): string {
+  return account.handle ? `@${account.handle}` : (account.did ?? '');
 }
 
 export function plural(n: number, one: string, many: string): string {

@@ -1,4 +1,5 @@
 import type { ActorView } from '../api';
+import { atHandle } from './format';
 import * as css from './person.css';
 
 /**
@@ -7,7 +8,7 @@ import * as css from './person.css';
  * the handle is verified). Without a profile, the handle alone.
  */
 export function Person({ actor }: { actor: ActorView }) {
-  const handle = actor.handle ? `@${actor.handle}` : actor.did;
+  const handle = atHandle(actor);
   return (
     <span class={css.person}>
       {actor.avatar && (

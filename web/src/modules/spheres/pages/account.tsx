@@ -5,6 +5,7 @@
 // and last use, and revokes it.
 import { useState } from 'preact/hooks';
 import {
+  atHandle,
   CopyButton,
   ErrorAlert,
   formatDate,
@@ -62,7 +63,7 @@ export function AccountPage() {
       ) : (
         <>
           <p style={{ margin: 0 }} data-testid="account-identity">
-            Signed in as <strong>{current.handle ? `@${current.handle}` : current.did}</strong>
+            Signed in as <strong>{atHandle(current)}</strong>
             {current.handle && <span class={`${s.small} ${s.muted} ${css.code}`}> ({current.did})</span>}
           </p>
           <TokensSection />

@@ -2,6 +2,7 @@
 // accounts administrators allowed, and single-use invite codes.
 import { useState } from 'preact/hooks';
 import {
+  atHandle,
   CopyButton,
   ErrorAlert,
   formatDate,
@@ -99,7 +100,7 @@ function GrantForm({ onGranted }: { onGranted: (c: Creator) => void }) {
       () => xrpcProcedure('site.exosphere.instance.grantCreation', { account: clean }),
       (out) => {
         onGranted(out.creator);
-        setDone(`${out.creator.handle ? `@${out.creator.handle}` : out.creator.did} may now create Spheres.`);
+        setDone(`${atHandle(out.creator)} may now create Spheres.`);
         setAccount('');
         setSubmitted(false);
       },
@@ -134,7 +135,7 @@ function GrantForm({ onGranted }: { onGranted: (c: Creator) => void }) {
 }
 
 function CreatorRow({ creator, onRevoked }: { creator: Creator; onRevoked: () => void }) {
-  const name = creator.handle ? `@${creator.handle}` : creator.did;
+  const name = atHandle(creator);
   const { busy, error, run } = useAction();
   return (
     <li class={s.card} data-testid="creator-row">

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import {
+  atHandle,
   canModerate,
   ErrorAlert,
   formatDate,
@@ -125,7 +126,7 @@ function InviteForm({ sphere, onInvited }: { sphere: SphereView; onInvited: (m: 
       () => xrpcProcedure('site.exosphere.sphere.inviteMember', { sphere: sphere.slug, member, role }),
       (out) => {
         onInvited(out.member);
-        setDone(`Invited ${out.member.handle ? `@${out.member.handle}` : out.member.did}.`);
+        setDone(`Invited ${atHandle(out.member)}.`);
         setHandle('');
         setSubmitted(false);
       },
@@ -183,7 +184,7 @@ function MemberRow({
   manage: boolean;
   onUpdated: (m: MemberView) => void;
 }) {
-  const name = member.handle ? `@${member.handle}` : member.did;
+  const name = atHandle(member);
   const [role, setRole] = useState<'member' | 'admin'>(member.role === 'admin' ? 'admin' : 'member');
   const { busy, error, run } = useAction();
   const self = member.did === viewerDid.value;
