@@ -10,5 +10,6 @@ pub fn registry() -> Result<Registry, RegistryError> {
     Registry::new(vec![
         Arc::new(exosphere_feature_requests::FeatureRequests),
         Arc::new(exosphere_discussions::Discussions),
+        Arc::new(exosphere_polls::Polls),
     ])
 }

@@ -362,6 +362,7 @@ async fn generated_hostile_records_are_rejected_never_fatal() -> anyhow::Result<
                     op,
                     cid: cid.as_deref(),
                     record: record.as_ref(),
+                    seen_us: None,
                 };
                 registry.index(c, &event)
             })

@@ -60,6 +60,10 @@ pub struct RecordEvent<'a> {
     pub cid: Option<&'a str>,
     /// The record's JSON, untyped until the module validates it (absent for deletes).
     pub record: Option<&'a serde_json::Value>,
+    /// When it reached the network, in microseconds since the epoch, as far
+    /// as this server can tell: Jetstream's time for its events, the write's
+    /// for the API's; `None` when unknown (a rebuild, a requested record).
+    pub seen_us: Option<i64>,
 }
 
 impl RecordEvent<'_> {
@@ -666,6 +670,7 @@ mod tests {
             op: RecordOp::Create,
             cid: Some("bafyitem"),
             record: Some(&item),
+            seen_us: None,
         };
         // The owner turns the module off, in the same transaction as records before and after.
         let off = serde_json::json!({
@@ -680,6 +685,7 @@ mod tests {
             op: RecordOp::Update,
             cid: Some("bafynew"),
             record: Some(&off),
+            seen_us: None,
         };
         let outcomes = conn.immediate_transaction(|c| {
             let mut memo = SphereMemo::default();

@@ -108,6 +108,7 @@ impl<'a> RecordWriter<'a> {
                     op,
                     cid: (op != RecordOp::Delete).then_some(cid.as_str()),
                     record: json.as_ref(),
+                    seen_us: Some(chrono::Utc::now().timestamp_micros()),
                 };
                 registry.index(c, &event)
             })

@@ -440,6 +440,7 @@ pub fn apply(
                     op,
                     cid: commit.cid.as_deref(),
                     record,
+                    seen_us: Some(event.time_us),
                 },
                 spheres,
             )?;

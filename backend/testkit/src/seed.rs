@@ -56,6 +56,7 @@ pub async fn index(ctx: &AppContext, batch: Vec<Record>) -> anyhow::Result<usize
                     op: RecordOp::Create,
                     cid: Some(&r.cid),
                     record: Some(&r.value),
+                    seen_us: None,
                 };
                 match registry.index_in(c, &event, &mut spheres)? {
                     IndexOutcome::Indexed => indexed += 1,

@@ -144,6 +144,7 @@ async fn index(
                 op,
                 cid: found.as_ref().map(|(cid, _)| cid.as_str()),
                 record: found.as_ref().map(|(_, value)| value),
+                seen_us: None,
             };
             registry.index(c, &event)
         })

@@ -401,6 +401,7 @@ fn index_records(
                     op: RecordOp::Create,
                     cid: Some(&found.cid),
                     record: Some(&found.value),
+                    seen_us: None,
                 },
                 &mut spheres,
             )

@@ -160,6 +160,7 @@ async fn a_public_board_keeps_every_action_on_the_actors_pds() -> anyhow::Result
                         op: RecordOp::Create,
                         cid: Some(&cid),
                         record: Some(&record["value"]),
+                        seen_us: None,
                     },
                 )
             }
@@ -648,6 +649,7 @@ async fn records_that_break_their_lexicon_are_rejected_whole() -> anyhow::Result
                         op: RecordOp::Create,
                         cid: Some("bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm"),
                         record: Some(&bad),
+                        seen_us: None,
                     },
                 )
             }

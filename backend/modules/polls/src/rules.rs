@@ -6,12 +6,28 @@ use chrono::{DateTime, Utc};
 
 use crate::generated::site::exosphere::poll;
 
+/// What a ballot must fit: the poll's kind, its number of options and, for
+/// `multiple`, how many a ballot may choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Form<'a> {
+    pub kind: &'a str,
+    pub options: usize,
+    pub max_choices: Option<i64>,
+}
+
+impl<'a> Form<'a> {
+    /// The form of a poll record.
+    pub fn of(poll: &'a poll::Record) -> Self {
+        Self { kind: &poll.kind, options: poll.options.len(), max_choices: poll.max_choices }
+    }
+}
+
 /// Why a ballot does not fit its poll, or nothing when it does: every
 /// choice an option of the poll, none twice; one for `single`, up to
 /// `maxChoices` (all options when absent) for `multiple`, an order of some
 /// or all options for `ranked`.
-pub fn check_ballot(poll: &poll::Record, choices: &[i64]) -> Result<(), String> {
-    let options = poll.options.len() as i64;
+pub fn check_ballot(form: Form<'_>, choices: &[i64]) -> Result<(), String> {
+    let options = form.options as i64;
     if choices.is_empty() {
         return Err("choices: a ballot chooses at least one option".into());
     }
@@ -23,9 +39,9 @@ pub fn check_ballot(poll: &poll::Record, choices: &[i64]) -> Result<(), String> 
             return Err(format!("choices: option {choice} is chosen twice"));
         }
     }
-    let most = match poll.kind.as_str() {
+    let most = match form.kind {
         "single" => 1,
-        "multiple" => poll.max_choices.unwrap_or(options).min(options),
+        "multiple" => form.max_choices.unwrap_or(options).min(options),
         "ranked" => options,
         other => return Err(format!("the poll's kind {other:?} is not one this server counts")),
     };
@@ -35,24 +51,27 @@ pub fn check_ballot(poll: &poll::Record, choices: &[i64]) -> Result<(), String> 
     Ok(())
 }
 
-fn instant(datetime: &str) -> Option<DateTime<Utc>> {
+/// A datetime as an instant (`None` when it isn't one).
+pub fn instant(datetime: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(datetime).ok().map(|d| d.with_timezone(&Utc))
 }
 
-/// Whether a ballot made at `created_at` (its record's claim) and seen here
-/// at `received_at` counts: both at or before the poll's `closesAt`, when
-/// it has one. A backdated record that arrives after the close does not.
-pub fn counts(closes_at: Option<&str>, created_at: &str, received_at: DateTime<Utc>) -> bool {
-    let Some(closes_at) = closes_at else { return true };
-    match (instant(closes_at), instant(created_at)) {
-        (Some(close), Some(created)) => created <= close && received_at <= close,
-        _ => false,
-    }
+/// An instant as microseconds since the epoch.
+pub fn micros(datetime: &str) -> Option<i64> {
+    instant(datetime).map(|d| d.timestamp_micros())
 }
 
-/// Whether the poll is closed at `now`.
-pub fn closed(poll: &poll::Record, now: DateTime<Utc>) -> bool {
-    poll.closes_at.as_deref().and_then(instant).is_some_and(|close| now > close)
+/// Whether a ballot made at `created_at` (its record's claim) and seen here
+/// at `received_us` counts: both at or before the poll's close, when it has
+/// one. A backdated record that arrives after the close does not.
+pub fn counts(closes_us: Option<i64>, created_at: &str, received_us: i64) -> bool {
+    let Some(close) = closes_us else { return true };
+    micros(created_at).is_some_and(|created| created <= close && received_us <= close)
+}
+
+/// Whether a poll closing at `closes_us` is closed at `now_us`.
+pub fn closed(closes_us: Option<i64>, now_us: i64) -> bool {
+    closes_us.is_some_and(|close| now_us > close)
 }
 
 /// Why `after` may not replace `before`, or nothing when it may: before the
@@ -90,18 +109,16 @@ pub struct Viewer {
     pub voted: bool,
 }
 
-/// Whether `viewer` sees the results, by the poll's `results` mode:
-/// `always` everyone; `afterVote` those who voted, and everyone once it is
-/// closed; `afterClose` everyone once it is closed.
-pub fn results_visible(poll: &poll::Record, viewer: Viewer, now: DateTime<Utc>) -> bool {
-    if viewer.privileged {
-        return true;
-    }
-    match poll.results.as_str() {
-        "always" => true,
-        "afterVote" => viewer.voted || closed(poll, now),
-        _ => closed(poll, now),
-    }
+/// Whether `viewer` sees the results of a poll in `results` mode, `closed`
+/// or not: `always` everyone; `afterVote` those who voted, and everyone
+/// once it is closed; `afterClose` everyone once it is closed.
+pub fn results_visible(results: &str, closed: bool, viewer: Viewer) -> bool {
+    viewer.privileged
+        || match results {
+            "always" => true,
+            "afterVote" => viewer.voted || closed,
+            _ => closed,
+        }
 }
 
 #[cfg(test)]
@@ -123,41 +140,39 @@ mod tests {
         }
     }
 
-    fn at(datetime: &str) -> DateTime<Utc> {
-        instant(datetime).unwrap_or_default()
-    }
-
     #[test]
     fn ballots_fit_their_polls_kind() {
         let single = poll("single", 3, None);
-        assert_eq!(check_ballot(&single, &[2]), Ok(()));
-        assert!(check_ballot(&single, &[0, 1]).is_err_and(|e| e.contains("at most 1")));
-        assert!(check_ballot(&single, &[3]).is_err_and(|e| e.contains("not an option")));
-        assert!(check_ballot(&single, &[-1]).is_err_and(|e| e.contains("not an option")));
-        assert!(check_ballot(&single, &[]).is_err_and(|e| e.contains("at least one")));
+        assert_eq!(check_ballot(Form::of(&single), &[2]), Ok(()));
+        assert!(check_ballot(Form::of(&single), &[0, 1]).is_err_and(|e| e.contains("at most 1")));
+        assert!(check_ballot(Form::of(&single), &[3]).is_err_and(|e| e.contains("not an option")));
+        assert!(check_ballot(Form::of(&single), &[-1]).is_err_and(|e| e.contains("not an option")));
+        assert!(check_ballot(Form::of(&single), &[]).is_err_and(|e| e.contains("at least one")));
         let multiple = poll("multiple", 4, Some(2));
-        assert_eq!(check_ballot(&multiple, &[3, 0]), Ok(()));
-        assert!(check_ballot(&multiple, &[0, 1, 2]).is_err_and(|e| e.contains("at most 2")));
-        assert!(check_ballot(&multiple, &[1, 1]).is_err_and(|e| e.contains("twice")));
-        assert_eq!(check_ballot(&poll("multiple", 3, None), &[0, 1, 2]), Ok(()));
+        assert_eq!(check_ballot(Form::of(&multiple), &[3, 0]), Ok(()));
+        assert!(check_ballot(Form::of(&multiple), &[0, 1, 2]).is_err_and(|e| e.contains("at most 2")));
+        assert!(check_ballot(Form::of(&multiple), &[1, 1]).is_err_and(|e| e.contains("twice")));
+        assert_eq!(check_ballot(Form::of(&poll("multiple", 3, None)), &[0, 1, 2]), Ok(()));
         let ranked = poll("ranked", 3, None);
-        assert_eq!(check_ballot(&ranked, &[2, 0, 1]), Ok(()));
-        assert_eq!(check_ballot(&ranked, &[1]), Ok(()), "a partial order is a ballot");
-        assert!(check_ballot(&ranked, &[2, 0, 2]).is_err_and(|e| e.contains("twice")));
-        assert!(check_ballot(&poll("approval", 3, None), &[0]).is_err_and(|e| e.contains("kind")));
+        assert_eq!(check_ballot(Form::of(&ranked), &[2, 0, 1]), Ok(()));
+        assert_eq!(check_ballot(Form::of(&ranked), &[1]), Ok(()), "a partial order is a ballot");
+        assert!(check_ballot(Form::of(&ranked), &[2, 0, 2]).is_err_and(|e| e.contains("twice")));
+        assert!(check_ballot(Form::of(&poll("approval", 3, None)), &[0]).is_err_and(|e| e.contains("kind")));
     }
 
     #[test]
     fn a_ballot_counts_only_made_and_seen_by_the_close() {
-        let close = Some("2026-12-10T12:00:00.000Z");
+        let us = |d: &str| micros(d).unwrap_or_default();
+        let close = Some(us("2026-12-10T12:00:00.000Z"));
         let before = "2026-12-10T11:59:59.000Z";
-        assert!(counts(close, before, at(before)));
-        assert!(counts(close, "2026-12-10T12:00:00Z", at("2026-12-10T12:00:00Z")), "at the close is in time");
-        assert!(!counts(close, "2026-12-10T12:00:01Z", at("2026-12-10T12:00:01Z")));
+        assert!(counts(close, before, us(before)));
+        assert!(counts(close, "2026-12-10T12:00:00Z", us("2026-12-10T12:00:00Z")), "at the close is in time");
+        assert!(!counts(close, "2026-12-10T12:00:01Z", us("2026-12-10T12:00:01Z")));
         // Backdated, but it reached this server after the close.
-        assert!(!counts(close, before, at("2026-12-11T00:00:00Z")));
-        assert!(counts(None, "2030-01-01T00:00:00Z", at("2031-01-01T00:00:00Z")));
-        assert!(!counts(close, "yesterday", at(before)));
+        assert!(!counts(close, before, us("2026-12-11T00:00:00Z")));
+        assert!(counts(None, "2030-01-01T00:00:00Z", us("2031-01-01T00:00:00Z")));
+        assert!(!counts(close, "yesterday", us(before)));
+        assert!(closed(close, us("2026-12-10T12:00:01Z")) && !closed(close, us(before)) && !closed(None, 0));
     }
 
     #[test]
@@ -182,19 +197,14 @@ mod tests {
 
     #[test]
     fn results_show_as_the_poll_says() {
-        let now = at("2026-12-05T00:00:00Z");
         let nobody = Viewer { privileged: false, voted: false };
         let voter = Viewer { privileged: false, voted: true };
         let author = Viewer { privileged: true, voted: false };
-        let mut p = poll("single", 2, None);
-        assert!(results_visible(&p, nobody, now));
-        p.results = "afterVote".into();
-        assert_eq!([nobody, voter, author].map(|v| results_visible(&p, v, now)), [false, true, true]);
-        p.results = "afterClose".into();
-        assert_eq!([nobody, voter, author].map(|v| results_visible(&p, v, now)), [false, false, true]);
-        p.closes_at = Some("2026-12-04T00:00:00Z".into());
-        assert_eq!([nobody, voter].map(|v| results_visible(&p, v, now)), [true, true]);
-        p.results = "afterVote".into();
-        assert!(results_visible(&p, nobody, now), "once closed, everyone sees them");
+        let all = [nobody, voter, author];
+        assert_eq!(all.map(|v| results_visible("always", false, v)), [true, true, true]);
+        assert_eq!(all.map(|v| results_visible("afterVote", false, v)), [false, true, true]);
+        assert_eq!(all.map(|v| results_visible("afterClose", false, v)), [false, false, true]);
+        assert_eq!(all.map(|v| results_visible("afterClose", true, v)), [true, true, true]);
+        assert_eq!(all.map(|v| results_visible("afterVote", true, v)), [true, true, true]);
     }
 }

@@ -10,10 +10,17 @@ pub const MODULE: &str = "polls";
 pub const RECORD_COLLECTIONS: &[&str] = &["site.exosphere.poll", "site.exosphere.pollVote"];
 
 /// Every query NSID (GET).
-pub const QUERIES: &[&str] = &[];
+pub const QUERIES: &[&str] =
+    &["site.exosphere.poll.getPoll", "site.exosphere.poll.listPolls", "site.exosphere.poll.listVoters"];
 
 /// Every procedure NSID (POST).
-pub const PROCEDURES: &[&str] = &[];
+pub const PROCEDURES: &[&str] = &[
+    "site.exosphere.poll.createPoll",
+    "site.exosphere.poll.deletePoll",
+    "site.exosphere.poll.unvote",
+    "site.exosphere.poll.updatePoll",
+    "site.exosphere.poll.vote",
+];
 
 /// Decodes and validates a record of a known collection; `None` for other collections.
 pub fn validate_record(
