@@ -32,6 +32,13 @@ function decodeComponent(s: string): string {
   }
 }
 
+/** A content number (a request's, a thread's) from the URL, or undefined when it isn't one. */
+export function parseNumber(raw: string | undefined): number | undefined {
+  if (!raw || !/^[1-9][0-9]{0,15}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
 /** Builds `path?query` from an object, leaving out empty values. */
 export function withQuery(path: string, query: Record<string, string | number | undefined>): string {
   const parts = Object.entries(query)

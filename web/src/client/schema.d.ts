@@ -1004,6 +1004,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xrpc/site.exosphere.poll.createPoll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a poll (any member who may write in the Sphere).
+         * @description Publish a poll (any member who may write in the Sphere).
+         */
+        post: operations["site.exosphere.poll.createPoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.poll.deletePoll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete a poll (its author); its ballots no longer count.
+         * @description Delete a poll (its author); its ballots no longer count.
+         */
+        post: operations["site.exosphere.poll.deletePoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.poll.getPoll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One poll by its number: with its results when the caller may see them, and the caller's own ballot.
+         * @description One poll by its number: with its results when the caller may see them, and the caller's own ballot.
+         */
+        get: operations["site.exosphere.poll.getPoll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.poll.listPolls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A Sphere's polls, a page at a time.
+         * @description A Sphere's polls, a page at a time.
+         */
+        get: operations["site.exosphere.poll.listPolls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.poll.listVoters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who voted, and how: only when the caller may see the poll's results.
+         * @description Who voted, and how: only when the caller may see the poll's results.
+         */
+        get: operations["site.exosphere.poll.listVoters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.poll.unvote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw the caller's ballot (every ballot record of theirs for this poll).
+         * @description Withdraw the caller's ballot (every ballot record of theirs for this poll).
+         */
+        post: operations["site.exosphere.poll.unvote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.poll.updatePoll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Edit a poll (its author). Before its first ballot anything may change; after it, only the description and the closing time. Fields left out stay as they are.
+         * @description Edit a poll (its author). Before its first ballot anything may change; after it, only the description and the closing time. Fields left out stay as they are.
+         */
+        post: operations["site.exosphere.poll.updatePoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xrpc/site.exosphere.poll.vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cast the caller's ballot, replacing any earlier one. In public Spheres the ballot is a record on the voter's PDS, public like any record.
+         * @description Cast the caller's ballot, replacing any earlier one. In public Spheres the ballot is a record on the voter's PDS, public like any record.
+         */
+        post: operations["site.exosphere.poll.vote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/xrpc/site.exosphere.sphere.acceptInvite": {
         parameters: {
             query?: never;
@@ -2406,6 +2566,232 @@ export interface components {
              * @description When the author last edited it.
              */
             updatedAt?: string;
+        };
+        "site.exosphere.poll.createPoll.Input": {
+            /**
+             * Format: date-time
+             * @description When the poll closes; no ballot counts after it.
+             */
+            closesAt?: string;
+            /** @description More about the question, Markdown. An empty string removes it. At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            description?: string;
+            /**
+             * @description single: one choice; multiple: up to maxChoices; ranked: an order of preference, counted by instant runoff.
+             * @enum {string}
+             */
+            kind: "single" | "multiple" | "ranked";
+            /**
+             * Format: int64
+             * @description For kind multiple: how many options a ballot may choose at most (all of them when absent).
+             */
+            maxChoices?: number;
+            /** @description The answers to choose from, 2 to 20. */
+            options: string[];
+            /** @description What the poll asks. At most 300 graphemes. At most 3000 bytes of UTF-8. */
+            question: string;
+            /**
+             * @description Who sees the results: always everyone; afterVote those who voted (everyone once closed); afterClose everyone once closed. The author and the Sphere's admins always do.
+             * @default always
+             * @enum {string}
+             */
+            results: "always" | "afterVote" | "afterClose";
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.poll.createPoll.Output": {
+            poll: components["schemas"]["site.exosphere.poll.defs.pollView"];
+        };
+        "site.exosphere.poll.defs.optionResult": {
+            /**
+             * Format: int64
+             * @description Ballots that chose it (ranked first, for ranked polls).
+             */
+            count: number;
+            /** Format: int64 */
+            index: number;
+            /**
+             * Format: int64
+             * @description count as a share of voters, in hundredths of a percent (rounded).
+             */
+            share: number;
+        };
+        "site.exosphere.poll.defs.pollView": {
+            author: components["schemas"]["site.exosphere.defs.actorView"];
+            /** Format: cid */
+            cid?: string;
+            /** @description Past its closing time: it takes no more ballots. */
+            closed: boolean;
+            /** Format: date-time */
+            closesAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Markdown. Only getPoll carries it. */
+            description?: string;
+            /** @description The description rendered as HTML that is safe to insert as it is (no raw HTML; headings from h2). Only getPoll carries it. */
+            descriptionHtml?: string;
+            /** @description Hidden by a moderator (only moderators see hidden polls). */
+            hidden?: boolean;
+            /** @description Known values: single, multiple, ranked. */
+            kind: string;
+            /**
+             * Format: int64
+             * @description For multiple: how many options a ballot may choose at most.
+             */
+            maxChoices?: number;
+            /**
+             * Format: int64
+             * @description The poll's number within its Sphere.
+             */
+            number: number;
+            options: string[];
+            question: string;
+            /** @description The poll's results mode. Known values: always, afterVote, afterClose. */
+            results: string;
+            /** Format: at-uri */
+            sphere: string;
+            tally?: components["schemas"]["site.exosphere.poll.defs.tally"];
+            /** Format: date-time */
+            updatedAt?: string;
+            /** Format: at-uri */
+            uri: string;
+            viewer?: components["schemas"]["site.exosphere.poll.defs.viewerState"];
+        };
+        "site.exosphere.poll.defs.round": {
+            /**
+             * Format: int64
+             * @description The option out at the end of this round (absent in the last).
+             */
+            eliminated?: number;
+            /**
+             * Format: int64
+             * @description Ballots with no preference left in the race.
+             */
+            exhausted: number;
+            /** @description The options still in the race, with their votes this round. */
+            tallies: components["schemas"]["site.exosphere.poll.defs.roundTally"][];
+        };
+        "site.exosphere.poll.defs.roundTally": {
+            /** Format: int64 */
+            option: number;
+            /** Format: int64 */
+            votes: number;
+        };
+        /** @description Round by round: every ballot counts for its most preferred option still in the race; an option with more than half of the ballots still counting wins, as does the last one left; otherwise the option with the fewest votes is out. A tie for fewest goes to the earlier rounds, latest first (the option with fewer votes in the latest round where the tied options differ is out); when they never differed, the option listed last is out. */
+        "site.exosphere.poll.defs.runoff": {
+            rounds: components["schemas"]["site.exosphere.poll.defs.round"][];
+            /**
+             * Format: int64
+             * @description The winning option (absent without ballots).
+             */
+            winner?: number;
+        };
+        "site.exosphere.poll.defs.tally": {
+            /** @description Per option, in the poll's order. For ranked polls, first preferences. */
+            options: components["schemas"]["site.exosphere.poll.defs.optionResult"][];
+            runoff?: components["schemas"]["site.exosphere.poll.defs.runoff"];
+            /**
+             * Format: int64
+             * @description Ballots counted: one per voter.
+             */
+            voters: number;
+        };
+        /** @description The caller's own ballot, when it counts. */
+        "site.exosphere.poll.defs.viewerState": {
+            choices?: number[];
+            /** Format: date-time */
+            votedAt?: string;
+        };
+        "site.exosphere.poll.defs.voterView": {
+            actor: components["schemas"]["site.exosphere.defs.actorView"];
+            choices: number[];
+            /** Format: date-time */
+            votedAt: string;
+        };
+        "site.exosphere.poll.deletePoll.Input": {
+            /**
+             * Format: int64
+             * @description The poll's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.poll.getPoll.Output": {
+            poll: components["schemas"]["site.exosphere.poll.defs.pollView"];
+        };
+        "site.exosphere.poll.listPolls.Output": {
+            cursor?: string;
+            polls: components["schemas"]["site.exosphere.poll.defs.pollView"][];
+        };
+        "site.exosphere.poll.listVoters.Output": {
+            cursor?: string;
+            voters: components["schemas"]["site.exosphere.poll.defs.voterView"][];
+        };
+        "site.exosphere.poll.unvote.Input": {
+            /**
+             * Format: int64
+             * @description The poll's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.poll.unvote.Output": {
+            poll: components["schemas"]["site.exosphere.poll.defs.pollView"];
+        };
+        "site.exosphere.poll.updatePoll.Input": {
+            /** @description Close the poll now (sets closesAt to the present). */
+            close?: boolean;
+            /**
+             * Format: date-time
+             * @description When the poll closes; no ballot counts after it.
+             */
+            closesAt?: string;
+            /** @description More about the question, Markdown. An empty string removes it. At most 10000 graphemes. At most 100000 bytes of UTF-8. */
+            description?: string;
+            /**
+             * @description single: one choice; multiple: up to maxChoices; ranked: an order of preference, counted by instant runoff.
+             * @enum {string}
+             */
+            kind?: "single" | "multiple" | "ranked";
+            /**
+             * Format: int64
+             * @description For kind multiple: how many options a ballot may choose at most (all of them when absent).
+             */
+            maxChoices?: number;
+            /**
+             * Format: int64
+             * @description The poll's number within its Sphere.
+             */
+            number: number;
+            /** @description The answers to choose from, 2 to 20. */
+            options?: string[];
+            /** @description What the poll asks. At most 300 graphemes. At most 3000 bytes of UTF-8. */
+            question?: string;
+            /**
+             * @description Who sees the results: always everyone; afterVote those who voted (everyone once closed); afterClose everyone once closed. The author and the Sphere's admins always do.
+             * @enum {string}
+             */
+            results?: "always" | "afterVote" | "afterClose";
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.poll.updatePoll.Output": {
+            poll: components["schemas"]["site.exosphere.poll.defs.pollView"];
+        };
+        "site.exosphere.poll.vote.Input": {
+            /** @description Option indexes: one for single, up to maxChoices for multiple, an order of preference for ranked. */
+            choices: number[];
+            /**
+             * Format: int64
+             * @description The poll's number within its Sphere.
+             */
+            number: number;
+            /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. At most 512 bytes of UTF-8. */
+            sphere: string;
+        };
+        "site.exosphere.poll.vote.Output": {
+            poll: components["schemas"]["site.exosphere.poll.defs.pollView"];
         };
         "site.exosphere.pollVote": {
             /** @description Indexes into the poll's options, each at most once: one for single, up to maxChoices for multiple, an order of preference for ranked. */
@@ -6940,6 +7326,688 @@ export interface operations {
                 };
             };
             /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `AuthRequired`: Sign in first. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.poll.createPoll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.poll.createPoll.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.poll.createPoll.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use polls.; `InvalidPoll`: maxChoices given for a kind other than multiple, or more than the options, or a closing time already past. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.poll.deletePoll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.poll.deletePoll.Input"];
+            };
+        };
+        responses: {
+            /** @description OK, no body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use polls.; `PollNotFound`: No poll with that number in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.poll.getPoll": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+                /** @description The poll's number within its Sphere. */
+                number: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.poll.getPoll.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use polls.; `PollNotFound`: No poll with that number in this Sphere. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.poll.listPolls": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+                /** @description open: still taking ballots; closed: past their closing time; all: both. */
+                state?: string;
+                /** @description new: newest first; closing: open polls closing soonest first (polls without a closing time last); votes: most voters first, counting voters only where everyone may see results (a poll whose results are hidden ranks as if it had none). */
+                sort?: string;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.poll.listPolls.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use polls.; `InvalidCursor`: The cursor is not one this method gave, or is from another sort. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.poll.listVoters": {
+        parameters: {
+            query: {
+                /** @description The Sphere: its slug or the AT URI of its site.exosphere.sphere record. */
+                sphere: string;
+                /** @description The poll's number within its Sphere. */
+                number: number;
+                /** @description Only voters who chose this option (for ranked polls: ranked it first). */
+                option?: number;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.poll.listVoters.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use polls.; `PollNotFound`: No poll with that number in this Sphere.; `ResultsHidden`: The poll's results are not visible to the caller yet (see its results mode).; `InvalidCursor`: The cursor is not one this method gave. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.poll.unvote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.poll.unvote.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.poll.unvote.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use polls.; `PollNotFound`: No poll with that number in this Sphere.; `PollClosed`: The poll has closed: it takes no more ballots. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.poll.updatePoll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.poll.updatePoll.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.poll.updatePoll.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use polls.; `PollNotFound`: No poll with that number in this Sphere.; `PollHasVotes`: The poll has ballots: only its description and closing time may change now.; `InvalidPoll`: maxChoices given for a kind other than multiple, or more than the options. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description AuthRequired: sign in first. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description Forbidden: the viewer may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description NotFound, or a method error naming what was not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description PayloadTooLarge: the body is over the server's limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description InternalServerError. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+            /** @description UpstreamFailure: the PDS or another service failed. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["XrpcError"];
+                };
+            };
+        };
+    };
+    "site.exosphere.poll.vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["site.exosphere.poll.vote.Input"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["site.exosphere.poll.vote.Output"];
+                };
+            };
+            /** @description InvalidRequest: a parameter or the body breaks the Lexicon. Method errors: `SphereNotFound`: No Sphere with that slug or URI is known here.; `ModuleDisabled`: The Sphere does not use polls.; `PollNotFound`: No poll with that number in this Sphere.; `PollClosed`: The poll has closed: it takes no more ballots.; `InvalidBallot`: The choices don't fit the poll: an option it doesn't have, one chosen twice, or more than its kind allows. */
             400: {
                 headers: {
                     [name: string]: unknown;

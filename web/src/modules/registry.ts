@@ -7,5 +7,6 @@
 import type { ClientModule } from '../client';
 import discussions from './discussions';
 import featureRequests from './feature-requests';
+import polls from './polls';
 
-export const modules: readonly ClientModule[] = [featureRequests, discussions];
+export const modules: readonly ClientModule[] = [featureRequests, discussions, polls];

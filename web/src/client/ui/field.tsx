@@ -14,7 +14,7 @@ interface FieldProps {
   limit?: TextLimit | undefined;
   multiline?: boolean;
   required?: boolean;
-  type?: 'text' | 'search';
+  type?: 'text' | 'search' | 'datetime-local';
   name?: string;
   placeholder?: string;
   autoComplete?: string;

@@ -34,6 +34,11 @@ export function useClock(): void {
   useEffect(startClock, []);
 }
 
+/** The clock's time, for a component that calls useClock(): undefined on the server and in the hydration render. */
+export function clockNow(): number | undefined {
+  return now.value;
+}
+
 /**
  * A time as "3 hours ago", for a component that calls useClock(). The server
  * render and the first render in the browser (hydration) show the date,

@@ -11,9 +11,14 @@ import {
   validateText,
   withQuery,
   xrpcProcedure,
+  type ModerationAction,
+  type ModerationResult,
+  parseNumber,
 } from '../../client';
 import { DISCUSSION_LIMITS, MAX_TAGS } from './limits';
-import type { ModerationResult, ReactionCount, ReplyView, ThreadView } from './types';
+import type { ReactionCount, ReplyView, ThreadView } from './types';
+
+export { parseNumber };
 
 /** The backend's module name (what a Sphere's `modules` list holds), also the module's path segment. */
 export const MODULE_NAME = 'discussions';
@@ -86,13 +91,6 @@ export function threadsQuery(slug: string, state: ListState) {
     q: state.q || undefined,
     limit: THREADS_PAGE_SIZE,
   });
-}
-
-/** A thread number from the URL, or undefined when it isn't one. */
-export function parseNumber(raw: string | undefined): number | undefined {
-  if (!raw || !/^[1-9][0-9]{0,15}$/.test(raw)) return undefined;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 export function threadQuery(slug: string, number: number) {
@@ -312,8 +310,6 @@ export function htmlExcerpt(html: string, max = 160): string {
 }
 
 // --- moderation ------------------------------------------------------------
-
-export type ModerationAction = 'hide' | 'restore' | 'lock' | 'unlock' | 'pin' | 'unpin';
 
 /** The thread as a moderation left it (the API's answer, or what the action means when it leaves a field out). */
 export function moderatedThread(thread: ThreadView, action: ModerationAction, out: ModerationResult): ThreadView {

@@ -4,4 +4,3 @@ import type { Schemas } from '../../client';
 export type ThreadView = Schemas['site.exosphere.discussion.defs.threadView'];
 export type ReplyView = Schemas['site.exosphere.discussion.defs.replyView'];
 export type ReactionCount = Schemas['site.exosphere.discussion.defs.reactionCount'];
-export type ModerationResult = Schemas['site.exosphere.sphere.moderate.Output'];

@@ -1,8 +1,10 @@
 // The board's state outside components: URL state ↔ listRequests parameters,
 // statuses, and optimistic votes.
 import { batch, type ReadonlySignal, signal } from '@preact/signals';
-import { type ApiError, querySpec, spherePath, toApiError, withQuery, xrpcProcedure } from '../../client';
+import { type ApiError, parseNumber, querySpec, spherePath, toApiError, withQuery, xrpcProcedure } from '../../client';
 import { BOARD_LIMITS } from './limits';
+
+export { parseNumber };
 
 /** The backend's module name (what a Sphere's `modules` list holds), also the board's path segment. */
 export const MODULE_NAME = 'feature-requests';
@@ -155,13 +157,6 @@ export function roadmapQuery(slug: string, status: Status) {
     status: [status],
     limit: ROADMAP_PAGE_SIZE,
   });
-}
-
-/** A request number from the URL, or undefined when it isn't one. */
-export function parseNumber(raw: string | undefined): number | undefined {
-  if (!raw || !/^[1-9][0-9]{0,15}$/.test(raw)) return undefined;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 export function requestQuery(slug: string, number: number) {

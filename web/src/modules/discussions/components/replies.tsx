@@ -17,13 +17,13 @@ import {
   validateText,
   viewerDid,
   xrpcProcedure,
+  LoadMore,
+  ModerateButton,
+  ConfirmButton,
 } from '../../../client';
 import { DISCUSSION_LIMITS } from '../limits';
 import { ancestorsOf, countDescendants, type ReactionBoard, type ReplyNode, type ReplyOverlay, VISIBLE_DEPTH } from '../model';
 import type { ReplyView, ThreadView } from '../types';
-import { ConfirmButton } from './confirm-button';
-import { LoadMore } from './load-more';
-import { ModerateButton } from './moderate-button';
 import { reactionBar } from './reactions';
 import * as css from './replies.css';
 

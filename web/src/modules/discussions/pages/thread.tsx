@@ -21,9 +21,10 @@ import {
   useSphere,
   viewerDid,
   xrpcProcedure,
+  ModerateButton,
+  type ModerationAction,
+  ConfirmButton,
 } from '../../../client';
-import { ConfirmButton } from '../components/confirm-button';
-import { ModerateButton } from '../components/moderate-button';
 import { reactionBar } from '../components/reactions';
 import { Replies } from '../components/replies';
 import { TagList } from '../components/tags';
@@ -35,7 +36,6 @@ import {
   excerpt,
   htmlExcerpt,
   listPath,
-  type ModerationAction,
   moderatedThread,
   MODULE_NAME,
   parseNumber,

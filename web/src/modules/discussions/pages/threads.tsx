@@ -16,8 +16,8 @@ import {
   usePageMeta,
   useSignInHref,
   useSphere,
+  LoadMore,
 } from '../../../client';
-import { LoadMore } from '../components/load-more';
 import { ThreadList } from '../components/thread-list';
 import {
   feedPath,

@@ -1,10 +1,15 @@
 import { useState } from 'preact/hooks';
-import { type ApiError, InlineError, styles as s, toApiError, xrpcProcedure } from '../../../client';
-import type { ModerationAction } from '../model';
-import type { ModerationResult } from '../types';
+import { type Schemas, xrpcProcedure } from '../api';
+import { type ApiError, toApiError } from '../errors';
+import * as s from '../styles.css';
+import { InlineError } from './alert';
+
+/** What moderators do to content (core's site.exosphere.moderation actions; a module's content takes some of them). */
+export type ModerationAction = 'hide' | 'restore' | 'lock' | 'unlock' | 'pin' | 'unpin';
+export type ModerationResult = Schemas['site.exosphere.sphere.moderate.Output'];
 
 /**
- * One moderation of a thread or reply (owners and admins; the API decides),
+ * One moderation of a piece of content (owners and admins; the API decides),
  * through core's site.exosphere.sphere.moderate: hide or restore, lock or
  * unlock, pin or unpin. `onDone` gets the API's answer.
  */

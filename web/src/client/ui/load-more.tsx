@@ -1,4 +1,6 @@
-import { ErrorAlert, type PagedList, styles as s } from '../../../client';
+import type { PagedList } from '../query';
+import * as s from '../styles.css';
+import { ErrorAlert } from './alert';
 
 /** The "Load more" of a paged list: its error with a retry, and the button while there are pages left. */
 export function LoadMore({ list, label = 'Load more', testId }: { list: PagedList<unknown, unknown>; label?: string; testId?: string }) {

@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
-import { type ApiError, InlineError, styles as s, toApiError } from '../../../client';
+import { type ApiError, toApiError } from '../errors';
+import * as s from '../styles.css';
+import { InlineError } from './alert';
 
 /**
  * A button whose action asks first ("Delete thread", then "Confirm delete" or

@@ -1,0 +1,140 @@
+import { plural, styles as s } from '../../../client';
+import { type ResultRow, resultRows } from '../model';
+import type { PollView, Runoff, Tally } from '../types';
+import * as css from './results.css';
+
+const ROW = 44;
+const LABEL = 18;
+const WIDTH = 600;
+
+/**
+ * A poll's results: a bar per option (SVG, for the eye) and the same
+ * numbers in a table (for everyone: the chart is hidden from assistive
+ * technology), then, for ranked polls, the runoff round by round.
+ */
+export function Results({ poll, tally }: { poll: PollView; tally: Tally }) {
+  const rows = resultRows(poll.options, tally);
+  const ranked = poll.kind === 'ranked';
+  return (
+    <section class={s.stack} aria-labelledby="results-title" data-testid="results">
+      <h2 id="results-title" style={{ margin: 0 }}>
+        Results
+      </h2>
+      <p class={`${s.muted} ${s.small}`} style={{ margin: 0 }} data-testid="voters">
+        {plural(tally.voters, 'voter', 'voters')}
+        {ranked && ' · first preferences below, then the runoff'}
+      </p>
+      {Chart(rows)}
+      <div class={css.scroll}>
+        <table class={css.table} data-testid="results-table">
+          <caption class={s.visuallyHidden}>{ranked ? 'First preferences per option' : 'Votes per option'}</caption>
+          <thead>
+            <tr>
+              <th scope="col" class={css.cell}>
+                Option
+              </th>
+              <th scope="col" class={css.number}>
+                Votes
+              </th>
+              <th scope="col" class={css.number}>
+                Share of voters
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.index}>
+                <th scope="row" class={css.cell}>
+                  {r.label}
+                  {r.leading && !ranked && <span class={s.visuallyHidden}> (leading)</span>}
+                </th>
+                <td class={css.number}>{r.count}</td>
+                <td class={css.number}>{r.share}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {tally.runoff && RunoffRounds(poll.options, tally.runoff)}
+    </section>
+  );
+}
+
+function Chart(rows: ResultRow[]) {
+  const height = rows.length * ROW;
+  const barWidth = WIDTH - 80;
+  return (
+    <svg class={css.chart} viewBox={`0 0 ${WIDTH} ${height}`} aria-hidden="true" focusable="false" data-testid="results-chart">
+      {rows.map((r, i) => {
+        const y = i * ROW;
+        return (
+          <g key={r.index}>
+            <text x="0" y={y + 14} class={css.label}>
+              {r.label.length > 70 ? `${r.label.slice(0, 69)}…` : r.label}
+            </text>
+            <rect x="0" y={y + LABEL} width={barWidth} height="16" rx="4" class={css.track} />
+            <rect x="0" y={y + LABEL} width={Math.max(r.fraction * barWidth, r.count ? 4 : 0)} height="16" rx="4" class={r.leading ? css.leading : css.bar} />
+            <text x={barWidth + 8} y={y + LABEL + 13} class={css.value}>
+              {r.share}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+function RunoffRounds(options: readonly string[], runoff: Runoff) {
+  const name = (i: number) => options[i] ?? `Option ${i + 1}`;
+  return (
+    <div class={s.stackSm} data-testid="runoff">
+      <h3 style={{ margin: 0 }}>Instant runoff</h3>
+      {runoff.winner !== undefined ? (
+        <p style={{ margin: 0 }} data-testid="winner">
+          Winner: <strong>{name(runoff.winner)}</strong> after {plural(runoff.rounds.length, 'round', 'rounds')}.
+        </p>
+      ) : (
+        <p class={s.muted} style={{ margin: 0 }}>
+          No ballots yet.
+        </p>
+      )}
+      <div class={css.scroll}>
+        <table class={css.table}>
+          <caption class={s.visuallyHidden}>Votes per option in each round of the runoff</caption>
+          <thead>
+            <tr>
+              <th scope="col" class={css.cell}>
+                Round
+              </th>
+              <th scope="col" class={css.cell}>
+                Votes
+              </th>
+              <th scope="col" class={css.cell}>
+                Out
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {runoff.rounds.map((round, i) => (
+              <tr key={i}>
+                <th scope="row" class={css.cell}>
+                  {i + 1}
+                </th>
+                <td class={css.cell}>
+                  {round.tallies.map((t) => `${name(t.option)} ${t.votes}`).join(' · ')}
+                  {round.exhausted > 0 && ` · exhausted ${round.exhausted}`}
+                </td>
+                <td class={css.cell}>{round.eliminated !== undefined ? <span class={css.out}>{name(round.eliminated)}</span> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class={`${s.small} ${s.muted}`} style={{ margin: 0 }}>
+        Each round, every ballot counts for its most preferred option still in the race. An option with more than half of
+        those ballots wins; otherwise the option with the fewest votes is out. A tie for fewest is settled by the earlier
+        rounds, latest first, and then against the option listed last.
+      </p>
+    </div>
+  );
+}
