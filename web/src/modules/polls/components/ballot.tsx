@@ -180,7 +180,7 @@ function Ranking({
                     onChange([...order, option]);
                     onSay(`${options[option]}: rank ${order.length + 1}.`);
                   }}
-                  aria-label={`Rank ${options[option]} ${order.length + 1}`}
+                  aria-label={`Add ${options[option]} as rank ${order.length + 1}`}
                 >
                   Add
                 </button>

@@ -1,7 +1,7 @@
 import { style } from '@vanilla-extract/css';
 import { vars } from '../../../client/theme.css';
 
-export const chart = style({ width: '100%', height: 'auto', display: 'block', overflow: 'visible' });
+export const chart = style({ display: 'block', overflow: 'visible' });
 export const track = style({ fill: vars.color.surfaceAlt });
 export const bar = style({ fill: vars.color.accent });
 export const leading = style({ fill: vars.color.success });

@@ -4,8 +4,7 @@ import type { PollView, Runoff, Tally } from '../types';
 import * as css from './results.css';
 
 const ROW = 44;
-const LABEL = 18;
-const WIDTH = 600;
+const LABEL = 20;
 
 /**
  * A poll's results: a bar per option (SVG, for the eye) and the same
@@ -60,23 +59,24 @@ export function Results({ poll, tally }: { poll: PollView; tally: Tally }) {
   );
 }
 
+/**
+ * The bars, one per option with its label and share above it. No viewBox:
+ * user units are CSS pixels, so the text keeps its size at any width while
+ * the bars take their share of it.
+ */
 function Chart(rows: ResultRow[]) {
-  const height = rows.length * ROW;
-  const barWidth = WIDTH - 80;
   return (
-    <svg class={css.chart} viewBox={`0 0 ${WIDTH} ${height}`} aria-hidden="true" focusable="false" data-testid="results-chart">
+    <svg class={css.chart} width="100%" height={rows.length * ROW} aria-hidden="true" focusable="false" data-testid="results-chart">
       {rows.map((r, i) => {
         const y = i * ROW;
+        const label = r.label.length > 60 ? `${r.label.slice(0, 59)}…` : r.label;
         return (
           <g key={r.index}>
             <text x="0" y={y + 14} class={css.label}>
-              {r.label.length > 70 ? `${r.label.slice(0, 69)}…` : r.label}
+              {label} <tspan class={css.value}>{r.share}</tspan>
             </text>
-            <rect x="0" y={y + LABEL} width={barWidth} height="16" rx="4" class={css.track} />
-            <rect x="0" y={y + LABEL} width={Math.max(r.fraction * barWidth, r.count ? 4 : 0)} height="16" rx="4" class={r.leading ? css.leading : css.bar} />
-            <text x={barWidth + 8} y={y + LABEL + 13} class={css.value}>
-              {r.share}
-            </text>
+            <rect x="0" y={y + LABEL} width="100%" height="16" rx="4" class={css.track} />
+            {r.count > 0 && <rect x="0" y={y + LABEL} width={`${Math.max(r.fraction * 100, 0.5)}%`} height="16" rx="4" class={r.leading ? css.leading : css.bar} />}
           </g>
         );
       })}

@@ -72,8 +72,8 @@ describe('the poll page', () => {
   it('ranks by buttons alone and sends the order', async () => {
     const server = fakeServer({ '/xrpc/site.exosphere.poll.vote': () => ({ body: { poll: poll(6, { kind: 'ranked', viewer: { choices: [2, 0] } }) } }) });
     renderPoll({ data: poll(6, { kind: 'ranked', tally: undefined, results: 'afterVote' }) });
-    fireEvent.click(screen.getByRole('button', { name: 'Rank Red 1' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Rank Blue 2' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add Red as rank 1' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add Blue as rank 2' }));
     fireEvent.click(screen.getByRole('button', { name: 'Move Blue up' }));
     const ranking = within(screen.getByTestId('ranking'));
     expect(ranking.getAllByTestId('ranked-option').map((li) => li.textContent?.replace(/[↑↓✕]/g, ''))).toEqual(['1Blue', '2Red']);
