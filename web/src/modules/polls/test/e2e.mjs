@@ -1,6 +1,6 @@
 // The Polls module's steps in the browser scenario of web/e2e/run.mjs,
-// which calls each exported phase at its point with its context `ctx` (see
-// src/modules/discussions/test/e2e.mjs for what it holds).
+// which calls each exported phase at its point with its context `ctx` (what
+// it holds is listed where run.mjs defines PHASES).
 
 const question = 'Which drink for the garden party?';
 const ranked = 'Name the new bed';
