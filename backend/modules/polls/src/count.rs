@@ -9,7 +9,9 @@
 //! as fitting). It is kept in `poll_voters`; per-option counts and, for
 //! ranked polls, the counted orders grouped in `poll_rankings` change by
 //! one ballot at a time, and the poll's `tally` is written from them:
-//! reading a poll never counts anything.
+//! reading a poll never counts anything. A ranked poll's runoff is updated
+//! ballot by ballot ([`tally::Runoff::apply`]), and counted again from the
+//! grouped orders only when an elimination changes.
 
 use std::collections::HashMap;
 
@@ -45,6 +47,15 @@ struct Counted {
     ballot_uri: String,
     #[diesel(sql_type = Text)]
     choices: String,
+}
+
+/// What a settle changed in a poll's counted ballots.
+#[derive(Default)]
+struct Changes {
+    /// Every ballot was counted again.
+    from_scratch: bool,
+    /// Ballots counted (1) or no longer (-1), in order.
+    ballots: Vec<(Vec<u32>, i64)>,
 }
 
 /// A poll as counting needs it: its row and the shapes of its versions.
@@ -106,15 +117,17 @@ pub fn settle(conn: &mut SqliteConnection) -> Result<(), Error> {
     }
     for (uri, voters) in by_poll {
         let Some(poll) = Poll::load(conn, &uri)? else { continue };
+        let mut changes = Changes::default();
         // '' sorts first: every voter of the poll.
         if voters.first().is_some_and(String::is_empty) {
             recount_all(conn, &uri, &poll)?;
+            changes.from_scratch = true;
         } else {
             for voter in voters {
-                recount_voter(conn, &uri, &poll, &voter)?;
+                recount_voter(conn, &uri, &poll, &voter, &mut changes)?;
             }
         }
-        write_tally(conn, &poll)?;
+        write_tally(conn, &poll, &changes)?;
     }
     sql("DELETE FROM poll_pending").execute(conn)?;
     Ok(())
@@ -140,14 +153,20 @@ fn recount_all(conn: &mut SqliteConnection, uri: &str, poll: &Poll) -> Result<()
         }
         if let Some(choices) = poll.counts(ballot) {
             last_voter = Some(&ballot.voter_did);
-            add(conn, poll, ballot, &choices)?;
+            add(conn, poll, ballot, &choices, &mut Changes::default())?;
         }
     }
     Ok(())
 }
 
 /// One voter's ballot again: the one that counts may have changed.
-fn recount_voter(conn: &mut SqliteConnection, uri: &str, poll: &Poll, voter: &str) -> Result<(), Error> {
+fn recount_voter(
+    conn: &mut SqliteConnection,
+    uri: &str,
+    poll: &Poll,
+    voter: &str,
+    changes: &mut Changes,
+) -> Result<(), Error> {
     let old: Option<Counted> =
         sql("SELECT ballot_uri, choices FROM poll_voters WHERE poll_id = ? AND voter_did = ?")
             .bind::<BigInt, _>(poll.row.id)
@@ -172,16 +191,22 @@ fn recount_voter(conn: &mut SqliteConnection, uri: &str, poll: &Poll, voter: &st
             .bind::<BigInt, _>(poll.row.id)
             .bind::<Text, _>(voter)
             .execute(conn)?;
-        tallied(conn, poll, &choices, -1)?;
+        tallied(conn, poll, &choices, -1, changes)?;
     }
     if let Some((ballot, choices)) = new {
-        add(conn, poll, ballot, &choices)?;
+        add(conn, poll, ballot, &choices, changes)?;
     }
     Ok(())
 }
 
 /// Counts a ballot.
-fn add(conn: &mut SqliteConnection, poll: &Poll, ballot: &Ballot, choices: &[i64]) -> Result<(), Error> {
+fn add(
+    conn: &mut SqliteConnection,
+    poll: &Poll,
+    ballot: &Ballot,
+    choices: &[i64],
+    changes: &mut Changes,
+) -> Result<(), Error> {
     sql("INSERT INTO poll_voters (poll_id, voter_did, ballot_uri, choices, voted_at) VALUES (?, ?, ?, ?, ?)")
         .bind::<BigInt, _>(poll.row.id)
         .bind::<Text, _>(&ballot.voter_did)
@@ -189,12 +214,18 @@ fn add(conn: &mut SqliteConnection, poll: &Poll, ballot: &Ballot, choices: &[i64
         .bind::<Text, _>(serde_json::to_string(choices).map_err(Error::internal)?)
         .bind::<Text, _>(&ballot.created_at)
         .execute(conn)?;
-    tallied(conn, poll, choices, 1)
+    tallied(conn, poll, choices, 1, changes)
 }
 
 /// Adds (`delta` 1) or takes away (-1) a counted ballot's choices: every
 /// option chosen, or for ranked polls the first, and the order.
-fn tallied(conn: &mut SqliteConnection, poll: &Poll, choices: &[i64], delta: i64) -> Result<(), Error> {
+fn tallied(
+    conn: &mut SqliteConnection,
+    poll: &Poll,
+    choices: &[i64],
+    delta: i64,
+    changes: &mut Changes,
+) -> Result<(), Error> {
     let ranked = poll.row.kind == "ranked";
     let counted = if ranked { &choices[..choices.len().min(1)] } else { choices };
     for option in counted {
@@ -206,6 +237,7 @@ fn tallied(conn: &mut SqliteConnection, poll: &Poll, choices: &[i64], delta: i64
         .execute(conn)?;
     }
     if ranked {
+        changes.ballots.push((choices.iter().filter_map(|&c| u32::try_from(c).ok()).collect(), delta));
         let ranking = serde_json::to_string(choices).map_err(Error::internal)?;
         sql("INSERT INTO poll_rankings (poll_id, ranking, weight) VALUES (?, ?, ?)
              ON CONFLICT (poll_id, ranking) DO UPDATE SET weight = weight + excluded.weight")
@@ -226,7 +258,7 @@ fn tallied(conn: &mut SqliteConnection, poll: &Poll, choices: &[i64], delta: i64
 }
 
 /// Writes the poll's results from its counts (and, ranked, its grouped orders).
-fn write_tally(conn: &mut SqliteConnection, poll: &Poll) -> Result<(), Error> {
+fn write_tally(conn: &mut SqliteConnection, poll: &Poll, changes: &Changes) -> Result<(), Error> {
     #[derive(QueryableByName)]
     struct OptionCount {
         #[diesel(sql_type = BigInt)]
@@ -252,22 +284,12 @@ fn write_tally(conn: &mut SqliteConnection, poll: &Poll) -> Result<(), Error> {
         }
     }
     let runoff = if poll.row.kind == "ranked" {
-        #[derive(QueryableByName)]
-        struct Ranking {
-            #[diesel(sql_type = Text)]
-            ranking: String,
-            #[diesel(sql_type = BigInt)]
-            weight: i64,
-        }
-        let rows: Vec<Ranking> = sql("SELECT ranking, weight FROM poll_rankings WHERE poll_id = ?")
+        let runoff = runoff(conn, poll, changes)?;
+        sql("UPDATE poll_polls SET runoff = ? WHERE id = ?")
+            .bind::<Text, _>(serde_json::to_string(&runoff).map_err(Error::internal)?)
             .bind::<BigInt, _>(id)
-            .load(conn)?;
-        let groups: Vec<(Vec<u32>, u64)> = rows
-            .into_iter()
-            .filter_map(|r| Some((serde_json::from_str(&r.ranking).ok()?, u64::try_from(r.weight).ok()?)))
-            .collect();
-        let borrowed: Vec<(&[u32], u64)> = groups.iter().map(|(r, w)| (r.as_slice(), *w)).collect();
-        Some(runoff_view(&tally::instant_runoff(poll.options, &borrowed)))
+            .execute(conn)?;
+        Some(runoff_view(&runoff))
     } else {
         None
     };
@@ -277,6 +299,43 @@ fn write_tally(conn: &mut SqliteConnection, poll: &Poll) -> Result<(), Error> {
         .bind::<BigInt, _>(id)
         .execute(conn)?;
     Ok(())
+}
+
+/// A ranked poll's runoff now: the one kept, with this settle's ballots
+/// applied one by one, while each keeps every elimination; otherwise
+/// counted from the grouped orders.
+fn runoff(conn: &mut SqliteConnection, poll: &Poll, changes: &Changes) -> Result<tally::Runoff, Error> {
+    #[derive(QueryableByName)]
+    struct Kept {
+        #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+        runoff: Option<String>,
+    }
+    if !changes.from_scratch {
+        let kept = sql("SELECT runoff FROM poll_polls WHERE id = ?")
+            .bind::<BigInt, _>(poll.row.id)
+            .get_result::<Kept>(conn)?;
+        if let Some(mut runoff) = kept.runoff.and_then(|r| serde_json::from_str::<tally::Runoff>(&r).ok())
+            && changes.ballots.iter().all(|(order, delta)| runoff.apply(order, *delta))
+        {
+            return Ok(runoff);
+        }
+    }
+    #[derive(QueryableByName)]
+    struct Ranking {
+        #[diesel(sql_type = Text)]
+        ranking: String,
+        #[diesel(sql_type = BigInt)]
+        weight: i64,
+    }
+    let rows: Vec<Ranking> = sql("SELECT ranking, weight FROM poll_rankings WHERE poll_id = ?")
+        .bind::<BigInt, _>(poll.row.id)
+        .load(conn)?;
+    let groups: Vec<(Vec<u32>, u64)> = rows
+        .into_iter()
+        .filter_map(|r| Some((serde_json::from_str(&r.ranking).ok()?, u64::try_from(r.weight).ok()?)))
+        .collect();
+    let borrowed: Vec<(&[u32], u64)> = groups.iter().map(|(r, w)| (r.as_slice(), *w)).collect();
+    Ok(tally::instant_runoff(poll.options, &borrowed))
 }
 
 /// The results as the API shows them: counts and shares (in hundredths of a percent of voters).

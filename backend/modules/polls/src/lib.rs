@@ -35,8 +35,10 @@ use crate::generated::site::exosphere::poll;
 /// The module value the app registers.
 pub struct Polls;
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { id: "0001_polls", sql: include_str!("../migrations/0001_polls.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { id: "0001_polls", sql: include_str!("../migrations/0001_polls.sql") },
+    Migration { id: "0002_runoff_state", sql: include_str!("../migrations/0002_runoff_state.sql") },
+];
 
 impl Module for Polls {
     fn name(&self) -> &'static str {

@@ -19,6 +19,13 @@
 //!
 //! Each ballot moves only when its option is eliminated, so the whole count
 //! costs the ballots' length once, however many rounds it takes.
+//!
+//! **One ballot more or less** ([`Runoff::apply`]) needs no count from
+//! scratch: with the same eliminations, the ballot adds to (or leaves) one
+//! option's tally per round, and if every round's decision, made again on
+//! the new tallies, is the one it made before, the result is exactly what a
+//! count from scratch would give. Only when a decision changes is a full
+//! count needed.
 
 /// Counts for a single or multiple-choice poll.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +53,7 @@ pub fn count<'a>(options: usize, ballots: impl IntoIterator<Item = (&'a [u32], u
 }
 
 /// One round of an instant runoff.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Round {
     /// Per option, its votes this round; `None` once it is out of the race.
     pub tallies: Vec<Option<u64>>,
@@ -57,7 +64,7 @@ pub struct Round {
 }
 
 /// An instant runoff's rounds and winner (none without ballots).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Runoff {
     pub rounds: Vec<Round>,
     pub winner: Option<usize>,
@@ -95,27 +102,14 @@ pub fn instant_runoff(options: usize, ballots: &[(&[u32], u64)]) -> Runoff {
     let mut runoff = Runoff::default();
     loop {
         let tallies: Vec<Option<u64>> = (0..options).map(|o| in_race[o].then_some(votes[o])).collect();
-        let counting: u64 = tallies.iter().flatten().sum();
-        let left: Vec<usize> = (0..options).filter(|&o| in_race[o]).collect();
-        let majority = left.iter().copied().find(|&o| votes[o] * 2 > counting);
-        let winner = majority.or_else(|| (left.len() == 1).then(|| left[0]));
-        if winner.is_some() {
-            runoff.rounds.push(Round { tallies, exhausted, eliminated: None });
-            runoff.winner = winner;
-            return runoff;
-        }
-        let fewest = left.iter().map(|&o| votes[o]).min().unwrap_or(0);
-        let mut tied: Vec<usize> = left.iter().copied().filter(|&o| votes[o] == fewest).collect();
-        // Backwards through the earlier rounds while they can tell the tied apart.
-        for round in runoff.rounds.iter().rev() {
-            if tied.len() < 2 {
-                break;
+        let out = match decide(&tallies, &runoff.rounds) {
+            Decision::Wins(winner) => {
+                runoff.rounds.push(Round { tallies, exhausted, eliminated: None });
+                runoff.winner = Some(winner);
+                return runoff;
             }
-            let then = |o: usize| round.tallies[o].unwrap_or(0);
-            let least = tied.iter().map(|&o| then(o)).min().unwrap_or(0);
-            tied.retain(|&o| then(o) == least);
-        }
-        let out = tied.iter().copied().max().unwrap_or(left[0]);
+            Decision::Out(out) => out,
+        };
         runoff.rounds.push(Round { tallies, exhausted, eliminated: Some(out) });
         in_race[out] = false;
         votes[out] = 0;
@@ -129,6 +123,92 @@ pub fn instant_runoff(options: usize, ballots: &[(&[u32], u64)]) -> Runoff {
                 None => exhausted += weight,
             }
         }
+    }
+}
+
+/// What a round decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    /// This option wins: more than half of the ballots still counting, or the last one left.
+    Wins(usize),
+    /// No winner yet: this option is out.
+    Out(usize),
+}
+
+/// The decision of a round with these tallies, after the `earlier` rounds
+/// (for the tie-break: see the module's rules).
+fn decide(tallies: &[Option<u64>], earlier: &[Round]) -> Decision {
+    let counting: u64 = tallies.iter().flatten().sum();
+    let left: Vec<usize> = (0..tallies.len()).filter(|&o| tallies[o].is_some()).collect();
+    let votes = |o: usize| tallies[o].unwrap_or(0);
+    if let Some(&winner) = left.iter().find(|&&o| votes(o) * 2 > counting) {
+        return Decision::Wins(winner);
+    }
+    if left.len() == 1 {
+        return Decision::Wins(left[0]);
+    }
+    let fewest = left.iter().map(|&o| votes(o)).min().unwrap_or(0);
+    let mut tied: Vec<usize> = left.iter().copied().filter(|&o| votes(o) == fewest).collect();
+    // Backwards through the earlier rounds while they can tell the tied apart.
+    for round in earlier.iter().rev() {
+        if tied.len() < 2 {
+            break;
+        }
+        let then = |o: usize| round.tallies[o].unwrap_or(0);
+        let least = tied.iter().map(|&o| then(o)).min().unwrap_or(0);
+        tied.retain(|&o| then(o) == least);
+    }
+    Decision::Out(tied.iter().copied().max().unwrap_or(left[0]))
+}
+
+impl Runoff {
+    /// Adds (`delta` 1) or takes away (-1) one ballot, its `order` of
+    /// preference, keeping every round's elimination: true when the runoff
+    /// is then exactly what a count from scratch gives; false when a round
+    /// would now decide otherwise (or there is nothing to build on), and the
+    /// ballots must be counted again ([`instant_runoff`]).
+    pub fn apply(&mut self, order: &[u32], delta: i64) -> bool {
+        if self.rounds.is_empty() {
+            return false;
+        }
+        let options = self.rounds[0].tallies.len();
+        let mut out = vec![false; options];
+        for round in &mut self.rounds {
+            let first = order.iter().map(|&c| c as usize).find(|&c| c < options && !out[c]);
+            let slot = match first {
+                Some(option) => match round.tallies[option].as_mut() {
+                    Some(votes) => votes,
+                    None => return false,
+                },
+                None => &mut round.exhausted,
+            };
+            match slot.checked_add_signed(delta) {
+                Some(v) => *slot = v,
+                None => return false,
+            }
+            if let Some(gone) = round.eliminated {
+                out[gone] = true;
+            }
+        }
+        // No ballots left: a count from scratch has no rounds.
+        if self.rounds[0].tallies.iter().flatten().sum::<u64>() == 0 {
+            return false;
+        }
+        let last = self.rounds.len() - 1;
+        for (i, round) in self.rounds.iter().enumerate() {
+            let decision = decide(&round.tallies, &self.rounds[..i]);
+            let before = match round.eliminated {
+                Some(gone) => Decision::Out(gone),
+                None => match self.winner {
+                    Some(winner) if i == last => Decision::Wins(winner),
+                    _ => return false,
+                },
+            };
+            if decision != before {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -235,5 +315,51 @@ mod tests {
             .chain(std::iter::repeat_n((&[2u32, 1][..], 1), 2))
             .collect();
         assert_eq!(instant_runoff(3, &copies), grouped);
+    }
+
+    /// A small deterministic generator (xorshift), for the property test.
+    struct Dice(u64);
+
+    impl Dice {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    #[test]
+    fn one_ballot_more_or_less_gives_what_a_count_from_scratch_gives() {
+        let mut kept_up = 0;
+        for seed in 1..200u64 {
+            let mut dice = Dice(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let options = 2 + dice.below(5) as usize;
+            let mut ballots: Vec<Vec<u32>> = Vec::new();
+            let mut runoff = Runoff::default();
+            for _ in 0..60 {
+                let removing = !ballots.is_empty() && dice.below(3) == 0;
+                let (order, delta) = if removing {
+                    (ballots.swap_remove(dice.below(ballots.len() as u64) as usize), -1)
+                } else {
+                    let mut order: Vec<u32> = (0..options as u32).collect();
+                    for i in (1..order.len()).rev() {
+                        order.swap(i, dice.below(i as u64 + 1) as usize);
+                    }
+                    order.truncate(1 + dice.below(options as u64) as usize);
+                    ballots.push(order.clone());
+                    (order, 1)
+                };
+                let groups: Vec<(&[u32], u64)> = ballots.iter().map(|b| (b.as_slice(), 1)).collect();
+                let scratch = instant_runoff(options, &groups);
+                if runoff.apply(&order, delta) {
+                    kept_up += 1;
+                    assert_eq!(runoff, scratch, "seed {seed}: {ballots:?}");
+                } else {
+                    runoff = scratch;
+                }
+            }
+        }
+        assert!(kept_up > 3000, "most changes keep the eliminations: {kept_up}");
     }
 }

@@ -387,6 +387,7 @@ async fn a_private_spheres_polls_and_ballots_stay_on_this_server() -> anyhow::Re
 
 #[tokio::test]
 async fn a_rebuild_equals_the_live_index_results_included() -> anyhow::Result<()> {
+    let _ = tracing_subscriber::fmt().with_env_filter("warn").try_init();
     let w = World::new().await?;
     let s = &w.server;
     let sphere = w.sphere("both", "public", "members").await?;
