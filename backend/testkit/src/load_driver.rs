@@ -57,12 +57,24 @@ pub async fn drive_with(
         .no_proxy()
         .build()
         .unwrap_or_default();
-    let url = Arc::new(url);
+    drive_requests(name, clients, seconds, move |_, n| client.get(url(n))).await
+}
+
+/// The phase loop itself: each of `clients` workers sends `request(worker,
+/// n)` (`n` a pseudo-random number), one after another, for `seconds`;
+/// writes use it with their own bodies and sessions.
+pub async fn drive_requests(
+    name: &'static str,
+    clients: usize,
+    seconds: u64,
+    request: impl Fn(usize, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
+) -> Phase {
+    let request = Arc::new(request);
     let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for worker in 0..clients {
-        let (client, url, stop) = (client.clone(), Arc::clone(&url), Arc::clone(&stop));
+        let (request, stop) = (Arc::clone(&request), Arc::clone(&stop));
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(50_000);
             let (mut errors, mut cached) = (0u64, 0u64);
@@ -71,7 +83,7 @@ pub async fn drive_with(
                 n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let t = Instant::now();
                 // Only answered requests count as throughput and latency; failures are counted apart.
-                let answered = match client.get(url(n >> 33)).send().await {
+                let answered = match request(worker, n >> 33).send().await {
                     Ok(r) if r.status().is_success() => {
                         let hit = r.headers().get(CACHE_HEADER).is_some_and(|v| v == "hit");
                         let ok = r.bytes().await.is_ok();

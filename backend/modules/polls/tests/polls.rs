@@ -483,3 +483,34 @@ async fn snapshot(server: &common::TestServer) -> anyhow::Result<Vec<Value>> {
     }
     Ok(polls)
 }
+
+#[tokio::test]
+async fn moderators_hide_a_poll_from_everyone_else() -> anyhow::Result<()> {
+    let w = World::new().await?;
+    w.sphere("tidy", "public", "members").await?;
+    let made =
+        create(&w, &w.carol, "tidy", json!({ "question": "Spam?", "options": ["a", "b"], "kind": "single" }))
+            .await?;
+    let hide = json!({ "sphere": "tidy", "subject": made["uri"], "action": "hide" });
+    let (status, _) = procedure(&w.server, &w.carol, "site.exosphere.sphere.moderate", hide.clone()).await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a member can't hide");
+    ok(&w.server, &w.bob, "site.exosphere.sphere.moderate", hide).await?;
+    for who in [Caller::anonymous(), w.carol.clone()] {
+        let (status, body) =
+            query(&w.server, &who, &format!("{P}.getPoll"), &[("sphere", "tidy"), ("number", "1")]).await?;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::NOT_FOUND, Some("PollNotFound")),
+            "{}",
+            who.name
+        );
+        let list = get(&w.server, &who, &format!("{P}.listPolls"), &[("sphere", "tidy")]).await?;
+        assert_eq!(list["polls"], json!([]), "{}", who.name);
+    }
+    assert_eq!(poll(&w, &w.alice, "tidy", 1).await?["hidden"], true, "moderators still see it, marked");
+    let feed =
+        get(&w.server, &Caller::anonymous(), "site.exosphere.sphere.getActivity", &[("sphere", "tidy")])
+            .await?;
+    assert!(feed["items"].as_array().is_some_and(|i| i.iter().all(|i| i["module"] != "polls")), "{feed}");
+    Ok(())
+}
