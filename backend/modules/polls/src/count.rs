@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Binary, Text};
 use diesel::sqlite::SqliteConnection;
 use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
 use exosphere_core::Error;
@@ -238,16 +238,17 @@ fn tallied(
     }
     if ranked {
         changes.ballots.push((choices.iter().filter_map(|&c| u32::try_from(c).ok()).collect(), delta));
-        let ranking = serde_json::to_string(choices).map_err(Error::internal)?;
+        // Choices are option indexes below 20 (checked with the ballot): one byte each.
+        let ranking: Vec<u8> = choices.iter().filter_map(|&c| u8::try_from(c).ok()).collect();
         sql("INSERT INTO poll_rankings (poll_id, ranking, weight) VALUES (?, ?, ?)
              ON CONFLICT (poll_id, ranking) DO UPDATE SET weight = weight + excluded.weight")
         .bind::<BigInt, _>(poll.row.id)
-        .bind::<Text, _>(&ranking)
+        .bind::<Binary, _>(&ranking)
         .bind::<BigInt, _>(delta)
         .execute(conn)?;
         sql("DELETE FROM poll_rankings WHERE poll_id = ? AND ranking = ? AND weight <= 0")
             .bind::<BigInt, _>(poll.row.id)
-            .bind::<Text, _>(&ranking)
+            .bind::<Binary, _>(&ranking)
             .execute(conn)?;
     }
     sql("UPDATE poll_polls SET voters = voters + ? WHERE id = ?")
@@ -320,21 +321,12 @@ fn runoff(conn: &mut SqliteConnection, poll: &Poll, changes: &Changes) -> Result
             return Ok(runoff);
         }
     }
-    #[derive(QueryableByName)]
-    struct Ranking {
-        #[diesel(sql_type = Text)]
-        ranking: String,
-        #[diesel(sql_type = BigInt)]
-        weight: i64,
-    }
-    let rows: Vec<Ranking> = sql("SELECT ranking, weight FROM poll_rankings WHERE poll_id = ?")
+    let groups: Vec<(Vec<u8>, i64)> = sql("SELECT ranking, weight FROM poll_rankings WHERE poll_id = ?")
         .bind::<BigInt, _>(poll.row.id)
+        .typed::<(Binary, BigInt)>()
         .load(conn)?;
-    let groups: Vec<(Vec<u32>, u64)> = rows
-        .into_iter()
-        .filter_map(|r| Some((serde_json::from_str(&r.ranking).ok()?, u64::try_from(r.weight).ok()?)))
-        .collect();
-    let borrowed: Vec<(&[u32], u64)> = groups.iter().map(|(r, w)| (r.as_slice(), *w)).collect();
+    let borrowed: Vec<(&[u8], u64)> =
+        groups.iter().filter_map(|(r, w)| Some((r.as_slice(), u64::try_from(*w).ok()?))).collect();
     Ok(tally::instant_runoff(poll.options, &borrowed))
 }
 

@@ -38,6 +38,7 @@ pub struct Polls;
 const MIGRATIONS: &[Migration] = &[
     Migration { id: "0001_polls", sql: include_str!("../migrations/0001_polls.sql") },
     Migration { id: "0002_runoff_state", sql: include_str!("../migrations/0002_runoff_state.sql") },
+    Migration { id: "0003_rankings_as_bytes", sql: include_str!("../migrations/0003_rankings_as_bytes.sql") },
 ];
 
 impl Module for Polls {

@@ -71,33 +71,40 @@ pub struct Runoff {
 }
 
 /// Counts ranked ballots by instant runoff (see the module's rules).
-pub fn instant_runoff(options: usize, ballots: &[(&[u32], u64)]) -> Runoff {
-    // Each ballot's preferences, repeats and unknown options left out.
-    let ranked: Vec<(Vec<usize>, u64)> = ballots
-        .iter()
-        .map(|(choices, weight)| {
-            let mut order = Vec::with_capacity(choices.len());
-            for &c in *choices {
-                let c = c as usize;
-                if c < options && !order.contains(&c) {
-                    order.push(c);
-                }
+pub fn instant_runoff<C: Copy + Into<u32>>(options: usize, ballots: &[(&[C], u64)]) -> Runoff {
+    // Every ballot's preferences in one buffer (repeats and unknown options
+    // left out): ballot b's are prefs[starts[b]..starts[b + 1]].
+    let mut prefs: Vec<u8> = Vec::with_capacity(ballots.len() * 4);
+    let mut starts: Vec<u32> = Vec::with_capacity(ballots.len() + 1);
+    let mut weights: Vec<u64> = Vec::with_capacity(ballots.len());
+    starts.push(0);
+    for (choices, weight) in ballots {
+        let start = prefs.len();
+        for &c in *choices {
+            let c: u32 = c.into();
+            if (c as usize) < options && c < 256 && !prefs[start..].contains(&(c as u8)) {
+                prefs.push(c as u8);
             }
-            (order, *weight)
-        })
-        .filter(|(order, weight)| !order.is_empty() && *weight > 0)
-        .collect();
-    if ranked.is_empty() || options == 0 {
+        }
+        if prefs.len() == start || *weight == 0 {
+            prefs.truncate(start);
+            continue;
+        }
+        starts.push(prefs.len() as u32);
+        weights.push(*weight);
+    }
+    if weights.is_empty() || options == 0 {
         return Runoff::default();
     }
     let mut in_race = vec![true; options];
     // Per option, the ballots counting for it now and where they are in their order.
-    let mut piles: Vec<Vec<(usize, usize)>> = vec![Vec::new(); options];
+    let mut piles: Vec<Vec<(u32, u32)>> = vec![Vec::new(); options];
     let mut votes = vec![0u64; options];
     let mut exhausted = 0u64;
-    for (b, (order, weight)) in ranked.iter().enumerate() {
-        piles[order[0]].push((b, 0));
-        votes[order[0]] += weight;
+    for (b, weight) in weights.iter().enumerate() {
+        let first = starts[b] as usize;
+        piles[prefs[first] as usize].push((b as u32, starts[b]));
+        votes[prefs[first] as usize] += weight;
     }
     let mut runoff = Runoff::default();
     loop {
@@ -114,11 +121,11 @@ pub fn instant_runoff(options: usize, ballots: &[(&[u32], u64)]) -> Runoff {
         in_race[out] = false;
         votes[out] = 0;
         for (b, at) in std::mem::take(&mut piles[out]) {
-            let (order, weight) = &ranked[b];
-            match order.iter().enumerate().skip(at + 1).find(|(_, o)| in_race[**o]) {
-                Some((next_at, &next)) => {
-                    piles[next].push((b, next_at));
-                    votes[next] += weight;
+            let (end, weight) = (starts[b as usize + 1], weights[b as usize]);
+            match (at + 1..end).find(|&i| in_race[prefs[i as usize] as usize]) {
+                Some(i) => {
+                    piles[prefs[i as usize] as usize].push((b, i));
+                    votes[prefs[i as usize] as usize] += weight;
                 }
                 None => exhausted += weight,
             }
@@ -307,7 +314,7 @@ mod tests {
 
     #[test]
     fn no_ballots_no_rounds_and_weights_count_as_copies() {
-        assert_eq!(instant_runoff(3, &[]), Runoff::default());
+        assert_eq!(instant_runoff::<u32>(3, &[]), Runoff::default());
         assert_eq!(instant_runoff(3, &ballots(&[(&[], 4)])), Runoff::default());
         let grouped = instant_runoff(3, &ballots(&[(&[0, 1], 4), (&[1, 0], 3), (&[2, 1], 2)]));
         let copies: Vec<(&[u32], u64)> = std::iter::repeat_n((&[0u32, 1][..], 1), 4)
