@@ -40,16 +40,19 @@ fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
     serde_json::from_str(text).unwrap_or_default()
 }
 
-/// A poll as the caller may see it: results only when its mode allows.
-fn poll_view(row: PollRow, access: &Access, mine: Option<Mine>, full: bool) -> PollView {
-    let closed = rules::closed(row.closes_us, now_us());
-    let privileged =
-        access.viewer_did().is_some_and(|did| did == row.author_did) || access.can(Action::Moderate);
-    let viewer = Viewer { privileged, voted: mine.is_some() };
-    let tally = rules::results_visible(&row.results, closed, viewer)
-        .then(|| serde_json::from_str::<Tally>(&row.tally).ok())
-        .flatten();
-    PollView {
+/// A poll's view as everyone with the same access sees it, results
+/// included and no viewer state: what `getPoll` shares between readers
+/// until the next write ([`exosphere_core::Db::read_shared`]).
+#[derive(Clone)]
+struct Seen {
+    view: PollView,
+    author_did: String,
+    closes_us: Option<i64>,
+}
+
+/// A row as [`Seen`]; `full` adds the description (getPoll's, not lists').
+fn seen(row: PollRow, access: &Access, full: bool) -> Seen {
+    let view = PollView {
         uri: row.uri,
         cid: Some(row.cid),
         number: row.number,
@@ -63,18 +66,39 @@ fn poll_view(row: PollRow, access: &Access, mine: Option<Mine>, full: bool) -> P
         kind: row.kind,
         max_choices: row.max_choices,
         closes_at: row.closes_at,
-        closed,
+        closed: false,
         results: row.results,
-        tally,
+        tally: serde_json::from_str::<Tally>(&row.tally).ok(),
         author: row.author,
         created_at: row.created_at,
         updated_at: row.updated_at,
         hidden: row.hidden.then_some(true),
-        viewer: access.viewer.as_ref().map(|_| ViewerState {
-            choices: mine.as_ref().map(|m| json_list(&m.choices)),
-            voted_at: mine.map(|m| m.voted_at),
-        }),
+        viewer: None,
+    };
+    Seen { view, author_did: row.author_did, closes_us: row.closes_us }
+}
+
+/// The poll as the caller may see it now: results only when its mode
+/// allows, and their own ballot.
+fn shown_to(seen: Seen, access: &Access, mine: Option<Mine>) -> PollView {
+    let mut view = seen.view;
+    view.closed = rules::closed(seen.closes_us, now_us());
+    let privileged =
+        access.viewer_did().is_some_and(|did| did == seen.author_did) || access.can(Action::Moderate);
+    let viewer = Viewer { privileged, voted: mine.is_some() };
+    if !rules::results_visible(&view.results, view.closed, viewer) {
+        view.tally = None;
     }
+    view.viewer = access.viewer.as_ref().map(|_| ViewerState {
+        choices: mine.as_ref().map(|m| json_list(&m.choices)),
+        voted_at: mine.map(|m| m.voted_at),
+    });
+    view
+}
+
+/// A poll row as the caller may see it.
+fn poll_view(row: PollRow, access: &Access, mine: Option<Mine>, full: bool) -> PollView {
+    shown_to(seen(row, access, full), access, mine)
 }
 
 /// A poll of this Sphere that the caller may see, with their counted ballot.
@@ -146,17 +170,29 @@ impl Handlers for Api {
         params: api::get_poll::Params,
     ) -> XrpcResult<api::get_poll::Output> {
         let caller = ctx.caller().await?;
-        let (row, mine, access) = ctx
+        let number = params.number;
+        // The poll as every reader with the same access sees it is shared
+        // until the next write; the caller's ballot, whether they may see the
+        // results and whether it has closed are theirs and now's.
+        let (shared, mine, access) = ctx
             .app()?
             .db
-            .read(move |c| {
+            .read_shared(ctx.fresh(), move |c, shared| {
                 let access = Access::resolve(c, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
-                let (row, mine) = find_poll(c, &access, params.number)?;
-                Ok((row, mine, access))
+                let moderator = access.can(Action::Moderate);
+                let key = format!("getPoll {} {number} {moderator}", access.sphere.id);
+                let poll = shared.get_or(key, || {
+                    Ok(store::get_poll(c, access.sphere.id, number, moderator)?
+                        .map(|row| (row.id, seen(row, &access, true))))
+                })?;
+                let Some((id, _)) = poll.as_ref() else { return Err(poll_not_found(number)) };
+                let mine = store::mine(c, access.viewer_did().as_deref(), [*id])?.remove(id);
+                Ok((poll, mine, access))
             })
             .await?;
-        Ok(api::get_poll::Output { poll: poll_view(row, &access, mine, true) })
+        let Some((_, seen)) = shared.as_ref() else { return Err(poll_not_found(number)) };
+        Ok(api::get_poll::Output { poll: shown_to(seen.clone(), &access, mine) })
     }
 
     async fn list_polls(
