@@ -23,7 +23,7 @@ use exosphere_core::db::sql::sql;
 
 use crate::generated::site::exosphere::poll::defs::{OptionResult, Round, RoundTally, Runoff, Tally};
 use crate::index::{PollRow, poll_row};
-use crate::{rules, tally};
+use crate::{groups, rules, tally};
 
 #[derive(QueryableByName)]
 struct Ballot {
@@ -284,16 +284,8 @@ fn write_tally(conn: &mut SqliteConnection, poll: &Poll, changes: &Changes) -> R
             *slot = c.count;
         }
     }
-    let runoff = if poll.row.kind == "ranked" {
-        let runoff = runoff(conn, poll, changes)?;
-        sql("UPDATE poll_polls SET runoff = ? WHERE id = ?")
-            .bind::<Text, _>(serde_json::to_string(&runoff).map_err(Error::internal)?)
-            .bind::<BigInt, _>(id)
-            .execute(conn)?;
-        Some(runoff_view(&runoff))
-    } else {
-        None
-    };
+    let runoff =
+        if poll.row.kind == "ranked" { Some(runoff_view(&runoff(conn, poll, changes)?)) } else { None };
     let tally = results(voters.voters, &per_option, runoff);
     sql("UPDATE poll_polls SET tally = ? WHERE id = ?")
         .bind::<Text, _>(serde_json::to_string(&tally).map_err(Error::internal)?)
@@ -302,32 +294,60 @@ fn write_tally(conn: &mut SqliteConnection, poll: &Poll, changes: &Changes) -> R
     Ok(())
 }
 
-/// A ranked poll's runoff now: the one kept, with this settle's ballots
-/// applied one by one, while each keeps every elimination; otherwise
-/// counted from the grouped orders.
+/// A ranked poll's runoff as kept with it: the rounds, under the token of
+/// the grouped orders it was counted from (see [`crate::groups`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct State {
+    #[serde(default)]
+    token: u64,
+    #[serde(flatten)]
+    runoff: tally::Runoff,
+}
+
+/// A ranked poll's runoff now, written with it: the one kept, with this
+/// settle's ballots applied one by one while each keeps every elimination;
+/// otherwise counted from the grouped orders.
 fn runoff(conn: &mut SqliteConnection, poll: &Poll, changes: &Changes) -> Result<tally::Runoff, Error> {
     #[derive(QueryableByName)]
     struct Kept {
         #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
         runoff: Option<String>,
     }
-    if !changes.from_scratch {
-        let kept = sql("SELECT runoff FROM poll_polls WHERE id = ?")
-            .bind::<BigInt, _>(poll.row.id)
-            .get_result::<Kept>(conn)?;
-        if let Some(mut runoff) = kept.runoff.and_then(|r| serde_json::from_str::<tally::Runoff>(&r).ok())
-            && changes.ballots.iter().all(|(order, delta)| runoff.apply(order, *delta))
-        {
-            return Ok(runoff);
+    let id = poll.row.id;
+    let kept =
+        sql("SELECT runoff FROM poll_polls WHERE id = ?").bind::<BigInt, _>(id).get_result::<Kept>(conn)?;
+    let kept = kept.runoff.and_then(|r| serde_json::from_str::<State>(&r).ok());
+    let token = groups::token();
+    let followed = (!changes.from_scratch).then_some(changes.ballots.as_slice());
+    groups::advance(id, kept.as_ref().map(|k| k.token), token, followed);
+    let applied = match kept {
+        Some(mut kept) if !changes.from_scratch => changes
+            .ballots
+            .iter()
+            .all(|(order, delta)| kept.runoff.apply(order, *delta))
+            .then_some(kept.runoff),
+        _ => None,
+    };
+    let runoff = match applied {
+        Some(runoff) => runoff,
+        None => {
+            let load = || -> Result<Vec<(Vec<u8>, u64)>, Error> {
+                let rows: Vec<(Vec<u8>, i64)> =
+                    sql("SELECT ranking, weight FROM poll_rankings WHERE poll_id = ?")
+                        .bind::<BigInt, _>(id)
+                        .typed::<(Binary, BigInt)>()
+                        .load(conn)?;
+                Ok(rows.into_iter().filter_map(|(r, w)| Some((r, u64::try_from(w).ok()?))).collect())
+            };
+            groups::with_orders(id, token, load, |orders| tally::instant_runoff(poll.options, orders))?
         }
-    }
-    let groups: Vec<(Vec<u8>, i64)> = sql("SELECT ranking, weight FROM poll_rankings WHERE poll_id = ?")
-        .bind::<BigInt, _>(poll.row.id)
-        .typed::<(Binary, BigInt)>()
-        .load(conn)?;
-    let borrowed: Vec<(&[u8], u64)> =
-        groups.iter().filter_map(|(r, w)| Some((r.as_slice(), u64::try_from(*w).ok()?))).collect();
-    Ok(tally::instant_runoff(poll.options, &borrowed))
+    };
+    let state = State { token, runoff };
+    sql("UPDATE poll_polls SET runoff = ? WHERE id = ?")
+        .bind::<Text, _>(serde_json::to_string(&state).map_err(Error::internal)?)
+        .bind::<BigInt, _>(id)
+        .execute(conn)?;
+    Ok(state.runoff)
 }
 
 /// The results as the API shows them: counts and shares (in hundredths of a percent of voters).

@@ -14,6 +14,7 @@ pub mod count;
 #[allow(clippy::all, missing_docs, unused_imports)]
 #[rustfmt::skip]
 pub mod generated;
+mod groups;
 pub mod index;
 pub mod rules;
 pub mod store;
