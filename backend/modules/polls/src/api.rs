@@ -43,9 +43,11 @@ fn json_list<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
 /// A poll's view as everyone with the same access sees it, results
 /// included and no viewer state: what `getPoll` shares between readers
 /// until the next write ([`exosphere_core::Db::read_shared`]).
-#[derive(Clone)]
 struct Seen {
+    /// The view without its results (`tally` is `None`)...
     view: PollView,
+    /// ...which are here, for those who may see them.
+    tally: Option<Tally>,
     author_did: String,
     closes_us: Option<i64>,
 }
@@ -68,26 +70,32 @@ fn seen(row: PollRow, access: &Access, full: bool) -> Seen {
         closes_at: row.closes_at,
         closed: false,
         results: row.results,
-        tally: serde_json::from_str::<Tally>(&row.tally).ok(),
+        tally: None,
         author: row.author,
         created_at: row.created_at,
         updated_at: row.updated_at,
         hidden: row.hidden.then_some(true),
         viewer: None,
     };
-    Seen { view, author_did: row.author_did, closes_us: row.closes_us }
+    let tally = serde_json::from_str::<Tally>(&row.tally).ok();
+    Seen { view, tally, author_did: row.author_did, closes_us: row.closes_us }
 }
 
 /// The poll as the caller may see it now: results only when its mode
-/// allows, and their own ballot.
-fn shown_to(seen: Seen, access: &Access, mine: Option<Mine>) -> PollView {
-    let mut view = seen.view;
-    view.closed = rules::closed(seen.closes_us, now_us());
-    let privileged =
-        access.viewer_did().is_some_and(|did| did == seen.author_did) || access.can(Action::Moderate);
+/// allows, and their own ballot. `tally` gives the results when they are
+/// shown (the shared ones are cloned only then).
+fn shown_to(
+    mut view: PollView,
+    (author_did, closes_us): (&str, Option<i64>),
+    tally: impl FnOnce() -> Option<Tally>,
+    access: &Access,
+    mine: Option<Mine>,
+) -> PollView {
+    view.closed = rules::closed(closes_us, now_us());
+    let privileged = access.viewer_did().is_some_and(|did| did == author_did) || access.can(Action::Moderate);
     let viewer = Viewer { privileged, voted: mine.is_some() };
-    if !rules::results_visible(&view.results, view.closed, viewer) {
-        view.tally = None;
+    if rules::results_visible(&view.results, view.closed, viewer) {
+        view.tally = tally();
     }
     view.viewer = access.viewer.as_ref().map(|_| ViewerState {
         choices: mine.as_ref().map(|m| json_list(&m.choices)),
@@ -98,14 +106,15 @@ fn shown_to(seen: Seen, access: &Access, mine: Option<Mine>) -> PollView {
 
 /// A poll row as the caller may see it.
 fn poll_view(row: PollRow, access: &Access, mine: Option<Mine>, full: bool) -> PollView {
-    shown_to(seen(row, access, full), access, mine)
+    let Seen { view, tally, author_did, closes_us } = seen(row, access, full);
+    shown_to(view, (&author_did, closes_us), || tally, access, mine)
 }
 
 /// A poll of this Sphere that the caller may see, with their counted ballot.
 fn find_poll(c: &mut SqliteConnection, access: &Access, number: i64) -> XrpcResult<(PollRow, Option<Mine>)> {
     let row = store::get_poll(c, access.sphere.id, number, access.can(Action::Moderate))?
         .ok_or_else(|| poll_not_found(number))?;
-    let mine = store::mine(c, access.viewer_did().as_deref(), [row.id])?.remove(&row.id);
+    let mine = store::mine_in(c, access.viewer_did().as_deref(), row.id)?;
     Ok((row, mine))
 }
 
@@ -187,12 +196,14 @@ impl Handlers for Api {
                         .map(|row| (row.id, seen(row, &access, true))))
                 })?;
                 let Some((id, _)) = poll.as_ref() else { return Err(poll_not_found(number)) };
-                let mine = store::mine(c, access.viewer_did().as_deref(), [*id])?.remove(id);
+                let mine = store::mine_in(c, access.viewer_did().as_deref(), *id)?;
                 Ok((poll, mine, access))
             })
             .await?;
         let Some((_, seen)) = shared.as_ref() else { return Err(poll_not_found(number)) };
-        Ok(api::get_poll::Output { poll: shown_to(seen.clone(), &access, mine) })
+        let meta = (seen.author_did.as_str(), seen.closes_us);
+        let poll = shown_to(seen.view.clone(), meta, || seen.tally.clone(), &access, mine);
+        Ok(api::get_poll::Output { poll })
     }
 
     async fn list_polls(

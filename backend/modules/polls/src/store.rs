@@ -256,6 +256,16 @@ pub fn mine(
     Ok(rows.into_iter().map(|m| (m.poll_id, m)).collect())
 }
 
+/// The viewer's counted ballot in one poll (none when no one is signed in).
+pub fn mine_in(conn: &mut SqliteConnection, viewer: Option<&str>, poll: i64) -> Result<Option<Mine>, Error> {
+    let Some(viewer) = viewer else { return Ok(None) };
+    Ok(sql("SELECT poll_id, choices, voted_at FROM poll_voters WHERE poll_id = ? AND voter_did = ?")
+        .bind::<BigInt, _>(poll)
+        .bind::<Text, _>(viewer)
+        .get_result(conn)
+        .optional()?)
+}
+
 /// Every ballot record of `voter` in the poll at `poll_uri`, counted or not (their AT URIs).
 pub fn ballots_of(conn: &mut SqliteConnection, poll_uri: &str, voter: &str) -> Result<Vec<String>, Error> {
     #[derive(QueryableByName)]
