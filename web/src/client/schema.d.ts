@@ -2667,14 +2667,8 @@ export interface components {
              * @description Ballots with no preference left in the race.
              */
             exhausted: number;
-            /** @description The options still in the race, with their votes this round. */
-            tallies: components["schemas"]["site.exosphere.poll.defs.roundTally"][];
-        };
-        "site.exosphere.poll.defs.roundTally": {
-            /** Format: int64 */
-            option: number;
-            /** Format: int64 */
-            votes: number;
+            /** @description Per option, in the poll's order, its votes this round; 0 for the options already out (see the earlier rounds' eliminated). */
+            votes: number[];
         };
         /** @description Round by round: every ballot counts for its most preferred option still in the race; an option with more than half of the ballots still counting wins, as does the last one left; otherwise the option with the fewest votes is out. A tie for fewest goes to the earlier rounds, latest first (the option with fewer votes in the latest round where the tied options differ is out); when they never differed, the option listed last is out. */
         "site.exosphere.poll.defs.runoff": {

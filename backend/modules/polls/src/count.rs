@@ -21,7 +21,7 @@ use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
 use exosphere_core::Error;
 use exosphere_core::db::sql::sql;
 
-use crate::generated::site::exosphere::poll::defs::{OptionResult, Round, RoundTally, Runoff, Tally};
+use crate::generated::site::exosphere::poll::defs::{OptionResult, Round, Runoff, Tally};
 use crate::index::{PollRow, poll_row};
 use crate::{groups, rules, tally};
 
@@ -370,14 +370,7 @@ fn runoff_view(runoff: &tally::Runoff) -> Runoff {
             .rounds
             .iter()
             .map(|round| Round {
-                tallies: round
-                    .tallies
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(option, votes)| {
-                        votes.map(|votes| RoundTally { option: option as i64, votes: votes as i64 })
-                    })
-                    .collect(),
+                votes: round.tallies.iter().map(|votes| votes.unwrap_or(0) as i64).collect(),
                 exhausted: round.exhausted as i64,
                 eliminated: round.eliminated.map(|o| o as i64),
             })

@@ -132,8 +132,8 @@ async fn each_kind_counts_one_ballot_per_voter_from_their_pds() -> anyhow::Resul
         ranked["tally"]["runoff"],
         json!({
             "rounds": [
-                { "tallies": [{ "option": 0, "votes": 1 }, { "option": 1, "votes": 1 }, { "option": 2, "votes": 1 }], "exhausted": 0, "eliminated": 2 },
-                { "tallies": [{ "option": 0, "votes": 1 }, { "option": 1, "votes": 2 }], "exhausted": 0 }
+                { "votes": [1, 1, 1], "exhausted": 0, "eliminated": 2 },
+                { "votes": [1, 2, 0], "exhausted": 0 }
             ],
             "winner": 1
         })

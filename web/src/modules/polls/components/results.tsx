@@ -84,6 +84,12 @@ function Chart(rows: ResultRow[]) {
   );
 }
 
+/** The options still in the race in round `i`: those no earlier round eliminated. */
+function inRace(runoff: Runoff, i: number): number[] {
+  const out = new Set(runoff.rounds.slice(0, i).map((r) => r.eliminated));
+  return (runoff.rounds[i]?.votes ?? []).map((_, option) => option).filter((option) => !out.has(option));
+}
+
 function RunoffRounds(options: readonly string[], runoff: Runoff) {
   const name = (i: number) => options[i] ?? `Option ${i + 1}`;
   return (
@@ -121,7 +127,9 @@ function RunoffRounds(options: readonly string[], runoff: Runoff) {
                   {i + 1}
                 </th>
                 <td class={css.cell}>
-                  {round.tallies.map((t) => `${name(t.option)} ${t.votes}`).join(' · ')}
+                  {inRace(runoff, i)
+                    .map((option) => `${name(option)} ${round.votes[option] ?? 0}`)
+                    .join(' · ')}
                   {round.exhausted > 0 && ` · exhausted ${round.exhausted}`}
                 </td>
                 <td class={css.cell}>{round.eliminated !== undefined ? <span class={css.out}>{name(round.eliminated)}</span> : '—'}</td>

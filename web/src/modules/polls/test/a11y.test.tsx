@@ -19,8 +19,8 @@ const answers: Record<string, unknown> = {
         ...tally(3, [1, 1, 1]),
         runoff: {
           rounds: [
-            { tallies: [{ option: 0, votes: 1 }, { option: 1, votes: 1 }, { option: 2, votes: 1 }], exhausted: 0, eliminated: 2 },
-            { tallies: [{ option: 0, votes: 1 }, { option: 1, votes: 2 }], exhausted: 0 },
+            { votes: [1, 1, 1], exhausted: 0, eliminated: 2 },
+            { votes: [1, 2, 0], exhausted: 0 },
           ],
           winner: 1,
         },

@@ -109,8 +109,8 @@ describe('the poll page', () => {
         ...tally(3, [1, 1, 1]),
         runoff: {
           rounds: [
-            { tallies: [{ option: 0, votes: 1 }, { option: 1, votes: 1 }, { option: 2, votes: 1 }], exhausted: 0, eliminated: 2 },
-            { tallies: [{ option: 0, votes: 1 }, { option: 1, votes: 2 }], exhausted: 0 },
+            { votes: [1, 1, 1], exhausted: 0, eliminated: 2 },
+            { votes: [1, 2, 0], exhausted: 0 },
           ],
           winner: 1,
         },
@@ -118,6 +118,8 @@ describe('the poll page', () => {
     });
     renderPoll({ session: signedInAs(alice), data: closed });
     expect(screen.getByTestId('winner').textContent).toBe('Winner: Green after 2 rounds.');
+    const rounds = [...screen.getByTestId('runoff').querySelectorAll('tbody tr')].map((tr) => tr.textContent);
+    expect(rounds).toEqual(['1Red 1 · Green 1 · Blue 1Blue', '2Red 1 · Green 2—']);
     expect(screen.getByTestId('your-vote').textContent).toBe('You voted for Green, Red.');
     expect(screen.queryByTestId('ballot')).toBeNull();
   });

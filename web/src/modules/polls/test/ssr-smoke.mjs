@@ -23,7 +23,7 @@ export default async function pollsSmoke({ queries, render, check, sphere: anySp
       options: options.map((_, index) => ({ index, count: 5, share: 500 })),
       runoff: {
         rounds: options.slice(1).map((_, r) => ({
-          tallies: options.slice(0, 20 - r).map((_, option) => ({ option, votes: 5 + r })),
+          votes: options.map((_, option) => (option < 20 - r ? 5 + r : 0)),
           exhausted: r,
           eliminated: 19 - r,
         })),

@@ -169,8 +169,8 @@ impl exosphere_core::lexicon::Validate for Runoff {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Round {
-    /// The options still in the race, with their votes this round.
-    pub tallies: Vec<crate::generated::site::exosphere::poll::defs::RoundTally>,
+    /// Per option, in the poll's order, its votes this round; 0 for the options already out (see the earlier rounds' eliminated).
+    pub votes: Vec<i64>,
     /// Ballots with no preference left in the race.
     pub exhausted: i64,
     /// The option out at the end of this round (absent in the last).
@@ -182,10 +182,10 @@ impl exosphere_core::lexicon::Validate for Round {
     fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
         use exosphere_core::lexicon::check;
         {
-            let v = &self.tallies;
+            let v = &self.votes;
             for (i, item0) in v.iter().enumerate() {
-                let path0 = format!("{}[{i}]", "tallies");
-                exosphere_core::lexicon::Validate::validate(item0).map_err(|e| e.within(&path0))?;
+                let path0 = format!("{}[{i}]", "votes");
+                check::minimum(&path0, *item0, 0)?;
             }
         }
         {
@@ -194,27 +194,6 @@ impl exosphere_core::lexicon::Validate for Round {
         }
         if let Some(v) = &self.eliminated {
             check::minimum("eliminated", *v, 0)?;
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RoundTally {
-    pub option: i64,
-    pub votes: i64,
-}
-
-impl exosphere_core::lexicon::Validate for RoundTally {
-    fn validate(&self) -> Result<(), exosphere_core::lexicon::ValidationError> {
-        use exosphere_core::lexicon::check;
-        {
-            let v = &self.option;
-            check::minimum("option", *v, 0)?;
-        }
-        {
-            let v = &self.votes;
-            check::minimum("votes", *v, 0)?;
         }
         Ok(())
     }
