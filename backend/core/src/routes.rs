@@ -4,6 +4,7 @@
 //! `site.exosphere.webhook.*`, the Sphere's Atom feeds and people's
 //! avatars.
 
+use crate::xrpc::Answer;
 use std::sync::Arc;
 
 use actix_web::web::ServiceConfig;
@@ -32,7 +33,7 @@ impl auth::Handlers for AuthApi {
         &self,
         ctx: &XrpcContext,
         _params: auth::get_session::Params,
-    ) -> XrpcResult<auth::get_session::Output> {
+    ) -> XrpcResult<Answer<auth::get_session::Output>> {
         Ok(match ctx.viewer().await? {
             Some(viewer) => {
                 let did = viewer.did.clone();
@@ -52,7 +53,8 @@ impl auth::Handlers for AuthApi {
                 display_name: None,
                 avatar: None,
             },
-        })
+        }
+        .into())
     }
 
     async fn create_token(
@@ -76,11 +78,12 @@ impl auth::Handlers for AuthApi {
         &self,
         ctx: &XrpcContext,
         _params: auth::list_tokens::Params,
-    ) -> XrpcResult<auth::list_tokens::Output> {
+    ) -> XrpcResult<Answer<auth::list_tokens::Output>> {
         let viewer = signed_in_browser(ctx).await?;
         Ok(auth::list_tokens::Output {
             tokens: crate::auth::tokens::list(&ctx.app()?.db, &viewer.did).await?,
-        })
+        }
+        .into())
     }
 
     async fn revoke_token(&self, ctx: &XrpcContext, input: auth::revoke_token::Input) -> XrpcResult<()> {

@@ -607,7 +607,12 @@ fn emit_handlers(group: &str, methods: &[(&str, &Method, bool)], in_module: bool
         w!(out, "    ///\n    /// `{id}` ({}).", if *query { "query, GET" } else { "procedure, POST" });
         let arg =
             if *query { format!("params: {module}::Params") } else { format!("input: {module}::Input") };
-        let output = if method.output.is_some() { format!("{module}::Output") } else { "()".into() };
+        // A query may answer with its output already written as JSON (`Answer::Encoded`).
+        let output = match (method.output.is_some(), query) {
+            (true, true) => format!("crate::xrpc::Answer<{module}::Output>"),
+            (true, false) => format!("{module}::Output"),
+            (false, _) => "()".into(),
+        };
         let unused = if *query { "params" } else { "input" };
         w!(
             out,

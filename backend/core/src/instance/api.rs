@@ -1,5 +1,6 @@
 //! The `site.exosphere.instance.*` XRPC methods.
 
+use crate::xrpc::Answer;
 use diesel::sqlite::SqliteConnection;
 use rand::RngCore;
 
@@ -86,7 +87,7 @@ impl Handlers for InstanceApi {
         &self,
         ctx: &XrpcContext,
         _params: api::get_instance::Params,
-    ) -> XrpcResult<api::get_instance::Output> {
+    ) -> XrpcResult<Answer<api::get_instance::Output>> {
         let viewer = ctx.viewer().await?;
         let app = ctx.app()?;
         let instance = app.instance.clone();
@@ -105,13 +106,14 @@ impl Handlers for InstanceApi {
                 })
             })
             .await
+            .map(Answer::from)
     }
 
     async fn list_spheres(
         &self,
         ctx: &XrpcContext,
         params: api::list_spheres::Params,
-    ) -> XrpcResult<api::list_spheres::Output> {
+    ) -> XrpcResult<Answer<api::list_spheres::Output>> {
         require_admin(ctx).await?;
         let after = split_id_cursor(params.cursor.as_deref())?;
         let (limit, registry) = (params.limit, ctx.app()?.registry.clone());
@@ -125,6 +127,7 @@ impl Handlers for InstanceApi {
                 Ok(api::list_spheres::Output { spheres, cursor })
             })
             .await
+            .map(Answer::from)
     }
 
     async fn set_sphere_standing(
@@ -162,7 +165,7 @@ impl Handlers for InstanceApi {
         &self,
         ctx: &XrpcContext,
         params: api::list_creators::Params,
-    ) -> XrpcResult<api::list_creators::Output> {
+    ) -> XrpcResult<Answer<api::list_creators::Output>> {
         require_admin(ctx).await?;
         let after = split_cursor(params.cursor.as_deref())?;
         let limit = params.limit;
@@ -175,6 +178,7 @@ impl Handlers for InstanceApi {
                 Ok(api::list_creators::Output { creators, cursor })
             })
             .await
+            .map(Answer::from)
     }
 
     async fn grant_creation(
@@ -228,7 +232,7 @@ impl Handlers for InstanceApi {
         &self,
         ctx: &XrpcContext,
         params: api::list_invite_codes::Params,
-    ) -> XrpcResult<api::list_invite_codes::Output> {
+    ) -> XrpcResult<Answer<api::list_invite_codes::Output>> {
         require_admin(ctx).await?;
         let after = split_cursor(params.cursor.as_deref())?;
         let limit = params.limit;
@@ -241,6 +245,7 @@ impl Handlers for InstanceApi {
                 Ok(api::list_invite_codes::Output { invites, cursor })
             })
             .await
+            .map(Answer::from)
     }
 
     async fn revoke_invite_code(

@@ -1,5 +1,6 @@
 //! `site.exosphere.notification.*`, for the signed-in viewer.
 
+use crate::xrpc::Answer;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel::sqlite::SqliteConnection;
@@ -62,7 +63,7 @@ impl Handlers for NotificationApi {
         &self,
         ctx: &XrpcContext,
         params: api::list_notifications::Params,
-    ) -> XrpcResult<api::list_notifications::Output> {
+    ) -> XrpcResult<Answer<api::list_notifications::Output>> {
         let viewer = ctx.require_viewer().await?;
         let before = parse_cursor(params.cursor.as_deref())?;
         let registry = ctx.app()?.registry.clone();
@@ -83,13 +84,14 @@ impl Handlers for NotificationApi {
                 Ok(api::list_notifications::Output { notifications: items, cursor, seen_at: seen })
             })
             .await
+            .map(Answer::from)
     }
 
     async fn get_unread_count(
         &self,
         ctx: &XrpcContext,
         _params: api::get_unread_count::Params,
-    ) -> XrpcResult<api::get_unread_count::Output> {
+    ) -> XrpcResult<Answer<api::get_unread_count::Output>> {
         let viewer = ctx.require_viewer().await?;
         let registry = ctx.app()?.registry.clone();
         ctx.app()?
@@ -101,6 +103,7 @@ impl Handlers for NotificationApi {
                 Ok(api::get_unread_count::Output { count: items.len() as i64 })
             })
             .await
+            .map(Answer::from)
     }
 
     async fn update_seen(

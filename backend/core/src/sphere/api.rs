@@ -1,5 +1,6 @@
 //! The `site.exosphere.sphere.*` XRPC methods.
 
+use crate::xrpc::Answer;
 use diesel::sqlite::SqliteConnection;
 
 use super::access::{Access, Action};
@@ -166,16 +167,16 @@ impl Handlers for SphereApi {
         &self,
         ctx: &XrpcContext,
         params: api::get_sphere::Params,
-    ) -> XrpcResult<api::get_sphere::Output> {
+    ) -> XrpcResult<Answer<api::get_sphere::Output>> {
         let access = Access::load(ctx, &params.sphere).await?;
-        Ok(api::get_sphere::Output { sphere: view_of(ctx, access).await? })
+        Ok(api::get_sphere::Output { sphere: view_of(ctx, access).await? }.into())
     }
 
     async fn get_activity(
         &self,
         ctx: &XrpcContext,
         params: api::get_activity::Params,
-    ) -> XrpcResult<api::get_activity::Output> {
+    ) -> XrpcResult<Answer<api::get_activity::Output>> {
         let caller = ctx.caller().await?;
         let registry = ctx.app()?.registry.clone();
         let page = ctx
@@ -192,14 +193,14 @@ impl Handlers for SphereApi {
                 )
             })
             .await?;
-        Ok(api::get_activity::Output { items: page.items, cursor: page.cursor })
+        Ok(api::get_activity::Output { items: page.items, cursor: page.cursor }.into())
     }
 
     async fn list_spheres(
         &self,
         ctx: &XrpcContext,
         params: api::list_spheres::Params,
-    ) -> XrpcResult<api::list_spheres::Output> {
+    ) -> XrpcResult<Answer<api::list_spheres::Output>> {
         let viewer = ctx.viewer().await?;
         let after = crate::xrpc::split_id_cursor(params.cursor.as_deref())?;
         let limit = params.limit;
@@ -226,6 +227,7 @@ impl Handlers for SphereApi {
                 Ok(api::list_spheres::Output { spheres, cursor })
             })
             .await
+            .map(Answer::from)
     }
 
     async fn update_sphere(
@@ -339,7 +341,7 @@ impl Handlers for SphereApi {
         &self,
         ctx: &XrpcContext,
         params: api::list_members::Params,
-    ) -> XrpcResult<api::list_members::Output> {
+    ) -> XrpcResult<Answer<api::list_members::Output>> {
         let access = Access::load(ctx, &params.sphere).await?;
         access.require(Action::Read)?;
         // Everyone who may read sees active members; moderators see every status.
@@ -364,6 +366,7 @@ impl Handlers for SphereApi {
                 Ok(api::list_members::Output { members, cursor })
             })
             .await
+            .map(Answer::from)
     }
 
     async fn update_member(

@@ -1,5 +1,6 @@
 //! `site.exosphere.webhook.*`: a Sphere's owner manages its webhooks.
 
+use crate::xrpc::Answer;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use rand::RngCore;
@@ -71,7 +72,7 @@ impl Handlers for WebhookApi {
         &self,
         ctx: &XrpcContext,
         params: api::list_webhooks::Params,
-    ) -> XrpcResult<api::list_webhooks::Output> {
+    ) -> XrpcResult<Answer<api::list_webhooks::Output>> {
         let access = owned(ctx, &params.sphere).await?;
         let sphere_id = access.sphere.id;
         let rows: Vec<Row> = ctx
@@ -86,7 +87,8 @@ impl Handlers for WebhookApi {
         Ok(api::list_webhooks::Output {
             webhooks: rows.into_iter().map(view).collect(),
             events: events(ctx, &access)?.into_iter().map(str::to_owned).collect(),
-        })
+        }
+        .into())
     }
 
     async fn create_webhook(
@@ -174,7 +176,7 @@ impl Handlers for WebhookApi {
         &self,
         ctx: &XrpcContext,
         params: api::list_deliveries::Params,
-    ) -> XrpcResult<api::list_deliveries::Output> {
+    ) -> XrpcResult<Answer<api::list_deliveries::Output>> {
         #[derive(QueryableByName)]
         struct Delivery {
             #[diesel(sql_type = BigInt)]
@@ -224,6 +226,7 @@ impl Handlers for WebhookApi {
                     last_attempt_at: d.last_attempt_at,
                 })
                 .collect(),
-        })
+        }
+        .into())
     }
 }

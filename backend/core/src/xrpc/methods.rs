@@ -87,5 +87,5 @@ where
     let input: I = super::serve::decode_json(&bytes)?;
     input.validate()?;
     let output = handler(ctx, input).await?;
-    super::serve::encode(&output)
+    super::answer::encode(&output)
 }

@@ -28,10 +28,9 @@ where
     P: FromQuery + Validate,
     O: Serialize,
     F: FnOnce(XrpcContext, P) -> Fut,
-    Fut: Future<Output = XrpcResult<O>>,
+    Fut: Future<Output = XrpcResult<super::Answer<O>>>,
 {
     let params = P::from_query(query)?;
     params.validate()?;
-    let output = handler(ctx, params).await?;
-    super::serve::encode(&output)
+    handler(ctx, params).await?.into_json()
 }

@@ -6,6 +6,7 @@ use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
+use exosphere_core::xrpc::Answer;
 use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
 
 use crate::cursor::{Cursor, Sort};
@@ -185,7 +186,7 @@ impl Handlers for Api {
         &self,
         ctx: &XrpcContext,
         params: api::list_threads::Params,
-    ) -> XrpcResult<api::list_threads::Output> {
+    ) -> XrpcResult<Answer<api::list_threads::Output>> {
         let sort = Sort::parse(&params.sort)?;
         let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
         let caller = ctx.caller().await?;
@@ -226,14 +227,15 @@ impl Handlers for Api {
         Ok(api::list_threads::Output {
             threads: rows.iter().map(|r| thread_view(r.clone(), &access, &mut mine)).collect(),
             cursor: cursor.clone(),
-        })
+        }
+        .into())
     }
 
     async fn get_thread(
         &self,
         ctx: &XrpcContext,
         params: api::get_thread::Params,
-    ) -> XrpcResult<api::get_thread::Output> {
+    ) -> XrpcResult<Answer<api::get_thread::Output>> {
         let caller = ctx.caller().await?;
         let (row, mut mine, access) = ctx
             .app()?
@@ -245,14 +247,14 @@ impl Handlers for Api {
                 Ok((row, mine, access))
             })
             .await?;
-        Ok(api::get_thread::Output { thread: thread_view(row, &access, &mut mine) })
+        Ok(api::get_thread::Output { thread: thread_view(row, &access, &mut mine) }.into())
     }
 
     async fn list_replies(
         &self,
         ctx: &XrpcContext,
         params: api::list_replies::Params,
-    ) -> XrpcResult<api::list_replies::Output> {
+    ) -> XrpcResult<Answer<api::list_replies::Output>> {
         let caller = ctx.caller().await?;
         let limit = params.limit;
         // A page of replies, rendered, is the same for every reader who may
@@ -282,7 +284,8 @@ impl Handlers for Api {
         let (replies, cursor) = &*page;
         let shown =
             |reply: &ReplyView| ReplyView { viewer: seen(signed_in, &reply.uri, &mut mine), ..reply.clone() };
-        Ok(api::list_replies::Output { replies: replies.iter().map(shown).collect(), cursor: cursor.clone() })
+        Ok(api::list_replies::Output { replies: replies.iter().map(shown).collect(), cursor: cursor.clone() }
+            .into())
     }
 
     async fn create_thread(

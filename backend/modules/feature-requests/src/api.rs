@@ -8,7 +8,7 @@ use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
-use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use exosphere_core::xrpc::{Answer, AnswerWriter, EncodedView, Error, ErrorKind, XrpcContext, XrpcResult};
 
 use crate::generated::site::exosphere::feature_request::defs::{
     CommentView, RequestRef, RequestView, RequestViewerState, StatusView,
@@ -72,6 +72,35 @@ fn comment_view(row: CommentRow, signed_in: bool) -> CommentView {
         updated_at: row.updated_at,
         hidden: row.hidden.then_some(true),
         viewer: signed_in.then_some(RequestViewerState { voted: row.voted, subscribed: None }),
+    }
+}
+
+/// A page of `listRequests` as every reader gets it: each request's view
+/// encoded once, without the viewer's state, which each answer adds.
+struct SharedPage {
+    views: Vec<(i64, EncodedView)>,
+    cursor: Option<String>,
+}
+
+impl SharedPage {
+    fn encode((rows, cursor): (Vec<RequestRow>, Option<String>)) -> XrpcResult<Self> {
+        let views = rows
+            .into_iter()
+            .map(|row| Ok((row.id, EncodedView::new(&request_view(row, false))?)))
+            .collect::<XrpcResult<_>>()?;
+        Ok(Self { views, cursor })
+    }
+
+    /// The answer, with `state` of each request (by id) as its views' `viewer`:
+    /// the bytes `api::list_requests::Output` encodes to.
+    fn answer(
+        &self,
+        state: impl Fn(i64) -> Option<RequestViewerState>,
+    ) -> XrpcResult<Answer<api::list_requests::Output>> {
+        let mut out = AnswerWriter::new(self.views.iter().map(|(_, v)| v.as_str().len() + 32).sum::<usize>() + 64);
+        out.views("requests", "viewer", self.views.iter().map(|(id, view)| (view, state(*id))))?;
+        out.optional("cursor", self.cursor.as_ref())?;
+        Ok(out.finish())
     }
 }
 
@@ -201,7 +230,7 @@ impl Handlers for Api {
         &self,
         ctx: &XrpcContext,
         params: api::list_requests::Params,
-    ) -> XrpcResult<api::list_requests::Output> {
+    ) -> XrpcResult<Answer<api::list_requests::Output>> {
         let sort = Sort::parse(&params.sort)?;
         let cursor = params.cursor.as_deref().map(|c| Cursor::decode(c, sort)).transpose()?;
         let caller = ctx.caller().await?;
@@ -250,26 +279,19 @@ impl Handlers for Api {
                     limit: params.limit,
                     cursor,
                 };
-                let page = shared.get_or(key, || store::list_requests(c, &query))?;
-                let voted = store::viewer_votes(c, viewer.as_deref(), page.0.iter().map(|r| r.id))?;
+                let page = shared.get_or(key, || SharedPage::encode(store::list_requests(c, &query)?))?;
+                let voted = store::viewer_votes(c, viewer.as_deref(), page.views.iter().map(|(id, _)| *id))?;
                 Ok((page, voted, access.viewer.is_some()))
             })
             .await?;
-        let (rows, cursor) = &*page;
-        Ok(api::list_requests::Output {
-            requests: rows
-                .iter()
-                .map(|r| request_view(RequestRow { voted: voted.contains(&r.id), ..r.clone() }, signed_in))
-                .collect(),
-            cursor: cursor.clone(),
-        })
+        page.answer(|id| signed_in.then(|| RequestViewerState { voted: voted.contains(&id), subscribed: None }))
     }
 
     async fn find_similar(
         &self,
         ctx: &XrpcContext,
         params: api::find_similar::Params,
-    ) -> XrpcResult<api::find_similar::Output> {
+    ) -> XrpcResult<Answer<api::find_similar::Output>> {
         let caller = ctx.caller().await?;
         let (rows, signed_in) = ctx
             .app()?
@@ -290,14 +312,15 @@ impl Handlers for Api {
             .await?;
         Ok(api::find_similar::Output {
             requests: rows.into_iter().map(|r| request_view(r, signed_in)).collect(),
-        })
+        }
+        .into())
     }
 
     async fn get_request(
         &self,
         ctx: &XrpcContext,
         params: api::get_request::Params,
-    ) -> XrpcResult<api::get_request::Output> {
+    ) -> XrpcResult<Answer<api::get_request::Output>> {
         let caller = ctx.caller().await?;
         let (row, history, signed_in, following) = ctx
             .app()?
@@ -331,7 +354,8 @@ impl Handlers for Api {
         Ok(api::get_request::Output {
             request,
             status_history: history.into_iter().map(status_view).collect(),
-        })
+        }
+        .into())
     }
 
     async fn create_request(
@@ -427,7 +451,7 @@ impl Handlers for Api {
         &self,
         ctx: &XrpcContext,
         params: api::list_comments::Params,
-    ) -> XrpcResult<api::list_comments::Output> {
+    ) -> XrpcResult<Answer<api::list_comments::Output>> {
         let access = readable(ctx, &params.sphere).await?;
         let row = request(ctx, &access, params.number).await?;
         let after = match params.cursor.as_deref() {
@@ -459,7 +483,8 @@ impl Handlers for Api {
         Ok(api::list_comments::Output {
             comments: rows.into_iter().map(|r| comment_view(r, signed_in)).collect(),
             cursor,
-        })
+        }
+        .into())
     }
 
     async fn create_comment(
@@ -627,8 +652,8 @@ impl Handlers for Api {
         &self,
         ctx: &XrpcContext,
         params: api::list_tags::Params,
-    ) -> XrpcResult<api::list_tags::Output> {
-        crate::tags::list(ctx, params).await
+    ) -> XrpcResult<Answer<api::list_tags::Output>> {
+        crate::tags::list(ctx, params).await.map(Answer::from)
     }
 
     async fn create_tag(
@@ -681,5 +706,64 @@ impl Handlers for Api {
     ) -> XrpcResult<api::unsubscribe::Output> {
         let subscribed = crate::notify::set_following(ctx, &input.sphere, input.number, false).await?;
         Ok(api::unsubscribe::Output { subscribed })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use exosphere_core::lexicon::generated::site::exosphere::defs::ActorView;
+
+    fn row(id: i64, voted: bool, hidden: bool) -> RequestRow {
+        RequestRow {
+            id,
+            uri: format!("at://did:plc:a/site.exosphere.featureRequest/r{id}"),
+            cid: format!("bafy{id}"),
+            number: id,
+            sphere_uri: "at://did:plc:o/site.exosphere.sphere/s".into(),
+            author_did: "did:plc:a".into(),
+            author: ActorView {
+                did: "did:plc:a".into(),
+                handle: Some("a.test".into()),
+                display_name: Some("A \"quoted\" name ✓".into()),
+                avatar: None,
+            },
+            title: format!("Request {id}\nwith a line break"),
+            description: (id % 2 == 0).then(|| "Some **Markdown** \u{2028}".to_owned()),
+            status: "open".into(),
+            vote_count: id * 3,
+            comment_count: id,
+            created_at: "2026-11-01T00:00:00.000Z".into(),
+            updated_at: None,
+            hidden,
+            voted,
+            duplicate_of: None,
+            tags: r##"[{"uri":"at://did:plc:o/site.exosphere.featureRequestTag/t","name":"ui","color":"#336699"}]"##.into(),
+            clock: 0,
+            score: 0.0,
+        }
+    }
+
+    /// The shared page's written answer is what the typed output encodes to,
+    /// signed in (each view with the viewer's vote) or not, with or without a cursor.
+    #[test]
+    fn a_shared_page_answers_what_the_typed_output_encodes() -> anyhow::Result<()> {
+        let rows = vec![row(1, true, false), row(2, false, true), row(3, true, false)];
+        for signed_in in [false, true] {
+            for cursor in [None, Some("top::7::3".to_owned())] {
+                let page = SharedPage::encode((rows.clone(), cursor.clone()))?;
+                let voted = |id: i64| rows.iter().any(|r| r.id == id && r.voted);
+                let written = page
+                    .answer(|id| signed_in.then(|| RequestViewerState { voted: voted(id), subscribed: None }))?
+                    .into_json()?;
+                let typed = Answer::from(api::list_requests::Output {
+                    requests: rows.iter().map(|r| request_view(r.clone(), signed_in)).collect(),
+                    cursor,
+                })
+                .into_json()?;
+                assert_eq!(written, typed, "signed in: {signed_in}");
+            }
+        }
+        Ok(())
     }
 }

@@ -11,6 +11,7 @@ use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
+use exosphere_core::xrpc::Answer;
 use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
 
 use crate::generated::site::exosphere::poll::defs::{PollView, Tally, ViewerState, VoterView};
@@ -177,7 +178,7 @@ impl Handlers for Api {
         &self,
         ctx: &XrpcContext,
         params: api::get_poll::Params,
-    ) -> XrpcResult<api::get_poll::Output> {
+    ) -> XrpcResult<Answer<api::get_poll::Output>> {
         let caller = ctx.caller().await?;
         let number = params.number;
         // The poll as every reader with the same access sees it is shared
@@ -203,14 +204,14 @@ impl Handlers for Api {
         let Some((_, seen)) = shared.as_ref() else { return Err(poll_not_found(number)) };
         let meta = (seen.author_did.as_str(), seen.closes_us);
         let poll = shown_to(seen.view.clone(), meta, || seen.tally.clone(), &access, mine);
-        Ok(api::get_poll::Output { poll })
+        Ok(api::get_poll::Output { poll }.into())
     }
 
     async fn list_polls(
         &self,
         ctx: &XrpcContext,
         params: api::list_polls::Params,
-    ) -> XrpcResult<api::list_polls::Output> {
+    ) -> XrpcResult<Answer<api::list_polls::Output>> {
         let sort = Sort::parse(&params.sort).ok_or_else(|| {
             Error::invalid_request(format!("sort: {:?} is not one of new, closing, votes", params.sort))
         })?;
@@ -258,14 +259,14 @@ impl Handlers for Api {
                 poll_view(row, &access, own, false)
             })
             .collect();
-        Ok(api::list_polls::Output { polls, cursor: next })
+        Ok(api::list_polls::Output { polls, cursor: next }.into())
     }
 
     async fn list_voters(
         &self,
         ctx: &XrpcContext,
         params: api::list_voters::Params,
-    ) -> XrpcResult<api::list_voters::Output> {
+    ) -> XrpcResult<Answer<api::list_voters::Output>> {
         let cursor = match params.cursor.as_deref() {
             Some(text) => Some(
                 text.split_once('|').map(|(at, did)| (at.to_owned(), did.to_owned())).ok_or_else(|| {
@@ -302,7 +303,8 @@ impl Handlers for Api {
                 .map(|v| VoterView { actor: v.actor, choices: json_list(&v.choices), voted_at: v.voted_at })
                 .collect(),
             cursor,
-        })
+        }
+        .into())
     }
 
     async fn create_poll(

@@ -30,7 +30,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: get_session::Params,
-    ) -> crate::xrpc::XrpcResult<get_session::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<get_session::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(get_session::NSID))
     }
@@ -42,7 +42,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_tokens::Params,
-    ) -> crate::xrpc::XrpcResult<list_tokens::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_tokens::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_tokens::NSID))
     }

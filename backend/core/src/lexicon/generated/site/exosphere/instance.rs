@@ -35,7 +35,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: get_instance::Params,
-    ) -> crate::xrpc::XrpcResult<get_instance::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<get_instance::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(get_instance::NSID))
     }
@@ -59,7 +59,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_creators::Params,
-    ) -> crate::xrpc::XrpcResult<list_creators::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_creators::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_creators::NSID))
     }
@@ -71,7 +71,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_invite_codes::Params,
-    ) -> crate::xrpc::XrpcResult<list_invite_codes::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_invite_codes::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_invite_codes::NSID))
     }
@@ -83,7 +83,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_spheres::Params,
-    ) -> crate::xrpc::XrpcResult<list_spheres::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_spheres::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_spheres::NSID))
     }

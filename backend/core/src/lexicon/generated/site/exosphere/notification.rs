@@ -17,7 +17,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: get_unread_count::Params,
-    ) -> crate::xrpc::XrpcResult<get_unread_count::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<get_unread_count::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(get_unread_count::NSID))
     }
@@ -29,7 +29,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_notifications::Params,
-    ) -> crate::xrpc::XrpcResult<list_notifications::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_notifications::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_notifications::NSID))
     }

@@ -113,7 +113,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: get_activity::Params,
-    ) -> crate::xrpc::XrpcResult<get_activity::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<get_activity::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(get_activity::NSID))
     }
@@ -125,7 +125,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: get_sphere::Params,
-    ) -> crate::xrpc::XrpcResult<get_sphere::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<get_sphere::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(get_sphere::NSID))
     }
@@ -173,7 +173,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_members::Params,
-    ) -> crate::xrpc::XrpcResult<list_members::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_members::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_members::NSID))
     }
@@ -185,7 +185,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_spheres::Params,
-    ) -> crate::xrpc::XrpcResult<list_spheres::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_spheres::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_spheres::NSID))
     }

@@ -43,7 +43,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_deliveries::Params,
-    ) -> crate::xrpc::XrpcResult<list_deliveries::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_deliveries::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_deliveries::NSID))
     }
@@ -55,7 +55,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &crate::xrpc::XrpcContext,
         params: list_webhooks::Params,
-    ) -> crate::xrpc::XrpcResult<list_webhooks::Output> {
+    ) -> crate::xrpc::XrpcResult<crate::xrpc::Answer<list_webhooks::Output>> {
         let _ = (ctx, params);
         Err(crate::xrpc::Error::method_not_implemented(list_webhooks::NSID))
     }

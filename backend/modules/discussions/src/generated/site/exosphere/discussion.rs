@@ -138,7 +138,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: get_thread::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<get_thread::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<get_thread::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(get_thread::NSID))
     }
@@ -150,7 +150,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_replies::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<list_replies::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<list_replies::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(list_replies::NSID))
     }
@@ -162,7 +162,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_threads::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<list_threads::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<list_threads::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(list_threads::NSID))
     }

@@ -161,7 +161,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: find_similar::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<find_similar::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<find_similar::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(find_similar::NSID))
     }
@@ -173,7 +173,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: get_request::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<get_request::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<get_request::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(get_request::NSID))
     }
@@ -185,7 +185,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_comments::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<list_comments::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<list_comments::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(list_comments::NSID))
     }
@@ -197,7 +197,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_requests::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<list_requests::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<list_requests::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(list_requests::NSID))
     }
@@ -209,7 +209,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_tags::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<list_tags::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<list_tags::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(list_tags::NSID))
     }

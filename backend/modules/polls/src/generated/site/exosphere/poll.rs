@@ -137,7 +137,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: get_poll::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<get_poll::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<get_poll::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(get_poll::NSID))
     }
@@ -149,7 +149,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_polls::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<list_polls::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<list_polls::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(list_polls::NSID))
     }
@@ -161,7 +161,7 @@ pub trait Handlers: Send + Sync + 'static {
         &self,
         ctx: &exosphere_core::xrpc::XrpcContext,
         params: list_voters::Params,
-    ) -> exosphere_core::xrpc::XrpcResult<list_voters::Output> {
+    ) -> exosphere_core::xrpc::XrpcResult<exosphere_core::xrpc::Answer<list_voters::Output>> {
         let _ = (ctx, params);
         Err(exosphere_core::xrpc::Error::method_not_implemented(list_voters::NSID))
     }
