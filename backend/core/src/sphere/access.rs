@@ -13,6 +13,7 @@ use diesel::sqlite::SqliteConnection;
 
 use super::store::{self, MemberRow, SphereRow};
 use crate::auth::Viewer;
+use crate::db::Shared;
 use crate::lexicon::site::exosphere::sphere::defs::ViewerState;
 use crate::xrpc::{Caller, Error, ErrorKind, XrpcContext, XrpcResult};
 
@@ -65,7 +66,30 @@ impl Access {
     /// refused here (`ModuleDisabled`; `SphereNotFound` to those who may not
     /// see the Sphere at all), so no module can forget it.
     pub fn resolve(conn: &mut SqliteConnection, caller: &Caller, sphere: &str) -> XrpcResult<Self> {
-        let row = store::sphere_by_param(conn, sphere)?
+        let row = store::sphere_by_param(conn, sphere)?;
+        Self::with_row(conn, caller, sphere, row)
+    }
+
+    /// [`Access::resolve`] inside [`crate::Db::read_shared`]: the Sphere's row
+    /// is read once per database generation (any write may change it), and
+    /// the caller's membership on every request.
+    pub fn resolve_shared(
+        conn: &mut SqliteConnection,
+        shared: &Shared<'_>,
+        caller: &Caller,
+        sphere: &str,
+    ) -> XrpcResult<Self> {
+        let row = shared.get_or(format!("sphere {sphere}"), || store::sphere_by_param(conn, sphere))?;
+        Self::with_row(conn, caller, sphere, Option::clone(&row))
+    }
+
+    fn with_row(
+        conn: &mut SqliteConnection,
+        caller: &Caller,
+        sphere: &str,
+        row: Option<SphereRow>,
+    ) -> XrpcResult<Self> {
+        let row = row
             .filter(|s| !s.is_suspended() || caller.instance_admin)
             .ok_or_else(|| sphere_not_found(sphere))?;
         let viewer = caller.viewer.clone();

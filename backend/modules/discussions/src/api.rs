@@ -197,7 +197,7 @@ impl Handlers for Api {
             .app()?
             .db
             .read_shared(ctx.fresh(), move |c, shared| {
-                let access = Access::resolve(c, &caller, &params.sphere)?;
+                let access = Access::resolve_shared(c, shared, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
                 let moderator = access.can(Action::Moderate);
                 let key = format!(
@@ -264,7 +264,7 @@ impl Handlers for Api {
             .app()?
             .db
             .read_shared(ctx.fresh(), move |c, shared| {
-                let access = Access::resolve(c, &caller, &params.sphere)?;
+                let access = Access::resolve_shared(c, shared, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
                 let thread = find_thread(c, &access, params.number)?;
                 let moderator = access.can(Action::Moderate);

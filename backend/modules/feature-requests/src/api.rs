@@ -97,7 +97,8 @@ impl SharedPage {
         &self,
         state: impl Fn(i64) -> Option<RequestViewerState>,
     ) -> XrpcResult<Answer<api::list_requests::Output>> {
-        let mut out = AnswerWriter::new(self.views.iter().map(|(_, v)| v.as_str().len() + 32).sum::<usize>() + 64);
+        let mut out =
+            AnswerWriter::new(self.views.iter().map(|(_, v)| v.as_str().len() + 32).sum::<usize>() + 64);
         out.views("requests", "viewer", self.views.iter().map(|(id, view)| (view, state(*id))))?;
         out.optional("cursor", self.cursor.as_ref())?;
         Ok(out.finish())
@@ -243,7 +244,7 @@ impl Handlers for Api {
             .app()?
             .db
             .read_shared(ctx.fresh(), move |c, shared| {
-                let access = Access::resolve(c, &caller, &params.sphere)?;
+                let access = Access::resolve_shared(c, shared, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
                 let moderator = access.can(Action::Moderate);
                 let viewer = access.viewer_did();
@@ -284,7 +285,9 @@ impl Handlers for Api {
                 Ok((page, voted, access.viewer.is_some()))
             })
             .await?;
-        page.answer(|id| signed_in.then(|| RequestViewerState { voted: voted.contains(&id), subscribed: None }))
+        page.answer(|id| {
+            signed_in.then(|| RequestViewerState { voted: voted.contains(&id), subscribed: None })
+        })
     }
 
     async fn find_similar(
@@ -325,8 +328,8 @@ impl Handlers for Api {
         let (row, history, signed_in, following) = ctx
             .app()?
             .db
-            .read(move |c| {
-                let access = Access::resolve(c, &caller, &params.sphere)?;
+            .read_shared(ctx.fresh(), move |c, shared| {
+                let access = Access::resolve_shared(c, shared, &caller, &params.sphere)?;
                 access.require(Action::Read)?;
                 let viewer = access.viewer.as_ref().map(|v| v.did.as_str());
                 let row = store::get_request(
@@ -754,7 +757,9 @@ mod tests {
                 let page = SharedPage::encode((rows.clone(), cursor.clone()))?;
                 let voted = |id: i64| rows.iter().any(|r| r.id == id && r.voted);
                 let written = page
-                    .answer(|id| signed_in.then(|| RequestViewerState { voted: voted(id), subscribed: None }))?
+                    .answer(|id| {
+                        signed_in.then(|| RequestViewerState { voted: voted(id), subscribed: None })
+                    })?
                     .into_json()?;
                 let typed = Answer::from(api::list_requests::Output {
                     requests: rows.iter().map(|r| request_view(r.clone(), signed_in)).collect(),
