@@ -4,12 +4,12 @@
 //! `site.exosphere.webhook.*`, the Sphere's Atom feeds and people's
 //! avatars.
 
-use crate::xrpc::Answer;
 use std::sync::Arc;
 
 use actix_web::web::ServiceConfig;
 
 use crate::lexicon::site::exosphere::{auth, instance, markdown, notification, sphere, webhook};
+use crate::xrpc::Answer;
 use crate::{XrpcContext, XrpcResult};
 
 /// Mounts core's XRPC groups.

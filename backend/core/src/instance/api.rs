@@ -1,6 +1,5 @@
 //! The `site.exosphere.instance.*` XRPC methods.
 
-use crate::xrpc::Answer;
 use diesel::sqlite::SqliteConnection;
 use rand::RngCore;
 
@@ -10,7 +9,7 @@ use crate::lexicon::site::exosphere::instance::defs::{ContentCount, CreatorView,
 use crate::lexicon::site::exosphere::instance::{self as api, Handlers};
 use crate::sphere::store::{Listing, SphereRow};
 use crate::sphere::{self, Access, sphere_not_found};
-use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult, page, split_cursor, split_id_cursor};
+use crate::xrpc::{Answer, Error, ErrorKind, XrpcContext, XrpcResult, page, split_cursor, split_id_cursor};
 use crate::{AppContext, module::Registry};
 
 /// Serves `site.exosphere.instance.*`.

@@ -1,6 +1,5 @@
 //! `site.exosphere.notification.*`, for the signed-in viewer.
 
-use crate::xrpc::Answer;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel::sqlite::SqliteConnection;
@@ -10,7 +9,7 @@ use crate::db::sql::sql;
 use crate::lexicon::site::exosphere::notification::defs::NotificationView;
 use crate::lexicon::site::exosphere::notification::{self as api, Handlers};
 use crate::module::Registry;
-use crate::xrpc::{Error, XrpcContext, XrpcResult};
+use crate::xrpc::{Answer, Error, XrpcContext, XrpcResult};
 
 pub struct NotificationApi;
 

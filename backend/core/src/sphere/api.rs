@@ -1,6 +1,5 @@
 //! The `site.exosphere.sphere.*` XRPC methods.
 
-use crate::xrpc::Answer;
 use diesel::sqlite::SqliteConnection;
 
 use super::access::{Access, Action};
@@ -14,7 +13,7 @@ use crate::lexicon::site::exosphere::sphere::{self as api, Handlers};
 use crate::lexicon::site::exosphere::{moderation, sphere_member, sphere_member_approval};
 use crate::module::Registry;
 use crate::write::{Placement, RecordWriter, now};
-use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use crate::xrpc::{Answer, Error, ErrorKind, XrpcContext, XrpcResult};
 use crate::{AppContext, Config};
 
 /// Serves `site.exosphere.sphere.*`.

@@ -1,6 +1,5 @@
 //! `site.exosphere.webhook.*`: a Sphere's owner manages its webhooks.
 
-use crate::xrpc::Answer;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use rand::RngCore;
@@ -10,7 +9,7 @@ use crate::db::sql::sql;
 use crate::lexicon::site::exosphere::webhook::defs::{DeliveryView, WebhookView};
 use crate::lexicon::site::exosphere::webhook::{self as api, Handlers};
 use crate::sphere::{Access, Action};
-use crate::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use crate::xrpc::{Answer, Error, ErrorKind, XrpcContext, XrpcResult};
 
 pub struct WebhookApi;
 

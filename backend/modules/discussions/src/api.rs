@@ -6,8 +6,7 @@ use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
-use exosphere_core::xrpc::Answer;
-use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use exosphere_core::xrpc::{Answer, Error, ErrorKind, XrpcContext, XrpcResult};
 
 use crate::cursor::{Cursor, Sort};
 use crate::generated::site::exosphere::discussion::defs::{

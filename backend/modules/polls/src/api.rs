@@ -11,8 +11,7 @@ use exosphere_core::lexicon::com::atproto::repo::strong_ref::StrongRef;
 use exosphere_core::markdown;
 use exosphere_core::sphere::{Access, Action};
 use exosphere_core::write::{RecordWriter, now};
-use exosphere_core::xrpc::Answer;
-use exosphere_core::xrpc::{Error, ErrorKind, XrpcContext, XrpcResult};
+use exosphere_core::xrpc::{Answer, Error, ErrorKind, XrpcContext, XrpcResult};
 
 use crate::generated::site::exosphere::poll::defs::{PollView, Tally, ViewerState, VoterView};
 use crate::generated::site::exosphere::poll::{self as api, Handlers};
