@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,6 +147,10 @@ const rewrites: Record<string, Rewrite[]> = {
       '\tvnode[PARENT] = parent;\n\tif (hooks.beforeDiff) hooks.beforeDiff(vnode);\n\n\tlet type = vnode.type,\n\t\tprops = vnode.props;\n',
       '\tvnode[PARENT] = parent;\n\n\tlet type = vnode.type,\n\t\tprops = vnode.props;\n\tif (typeof type == \'function\' && hooks.beforeDiff) hooks.beforeDiff(vnode);\n',
     ],
+    // No vnode is linked to its list of children: nothing reads the link in a
+    // server render (hooks' useId walks the parent links only), and vnodes
+    // have no field for it, so setting one would add a property.
+    ['\t\tparent[CHILDREN] = vnode;\n', ''],
     [
       '\tif (hooks.afterDiff) hooks.afterDiff(vnode);\n\n\tif (hooks.unmountHook) hooks.unmountHook(vnode);\n\n\t// Emit self-closing tag for empty void elements:',
       '\t// Emit self-closing tag for empty void elements:',
@@ -164,6 +169,14 @@ const rewrites: Record<string, Rewrite[]> = {
     ],
     ["\t\treturn s + '/>';", "\t\tvnode[PARENT] = null;\n\t\treturn s + '/>';"],
     ['\treturn startTag + html + endTag;', '\tvnode[PARENT] = null;\n\treturn startTag + html + endTag;'],
+    // Text children in a list are written where they are, without a call:
+    // every call of the renderer sets up, and then frees, a frame of its
+    // forty-odd locals, which costs QuickJS about 8,000 instructions for
+    // one letter of text.
+    [
+      "\t\t\tif (child == null || typeof child == 'boolean') continue;\n",
+      "\t\t\tif (child == null || typeof child == 'boolean') continue;\n\t\t\tconst childType = typeof child;\n\t\t\tif (childType != 'object' && childType != 'function') {\n\t\t\t\trendered = rendered + (childType == 'string' ? encodeEntities(child) : child + EMPTY_STR);\n\t\t\t\tcontinue;\n\t\t\t}\n",
+    ],
   ],
   'preact-render-to-string/src/lib/util.js': [
     [
@@ -226,12 +239,15 @@ export const exec = (url, route, matches = {}) => {`,
   // The server build resolves preact/jsx-runtime to its ES module build. The
   // renderer reads a vnode's type, props, key, ref and constructor, and sets
   // the rest itself; hooks read _parent (__) and _component (__c) as null.
+  // An element's vnode has only what the renderer reads of it and sets (its
+  // type, props, parent link, constructor and prop names): QuickJS defines
+  // an object literal's fields one by one, at about 500 instructions each.
   'preact/jsx-runtime/dist/jsxRuntime.module.js': [
     [
       /\{type:(\w+),props:(\w+),key:(\w+),ref:(\w+),__k:null,__:null,__b:0,__e:null,__c:null,constructor:void 0,__v:--(\w+),__i:-1,__u:0,__source:\w+,__self:\w+\}/,
       // The fourth argument, o (unused by Preact's production build), is an
       // element's prop names when the build knows them (quickjsPropNames).
-      '{type:$1,props:$2,key:$3,ref:$4,__:null,__c:null,constructor:void 0,__v:--$5,__p:o}',
+      'typeof $1=="function"?{type:$1,props:$2,key:$3,ref:$4,__:null,__c:null,constructor:void 0,__v:--$5,__p:o}:{type:$1,props:$2,__:null,constructor:void 0,__p:o}',
     ],
     // QuickJS derives an object literal's shape property by property, and
     // frees each step's shape with the object unless something else still
@@ -239,7 +255,7 @@ export const exec = (url, route, matches = {}) => {`,
     // kept on Preact's options, keep them.
     [
       'function u(e,t,n,o,i,u){t||(t={});',
-      'r.quickjsVnodeShapes=["type","props","key","ref","__","__c","constructor","__v"].map(function(_,n,a){for(var s={},k=0;k<=n;k++)s[a[k]]=0;return s});' +
+      'r.quickjsVnodeShapes=[["type","props","key","ref","__","__c","constructor","__v","__p"],["type","props","__","constructor","__p"]].flatMap(function(f){return f.map(function(_,n,a){for(var s={},k=0;k<=n;k++)s[a[k]]=0;return s})});' +
         'function u(e,t,n,o,i,u){t||(t={});',
     ],
   ],
@@ -268,10 +284,33 @@ export function quickjsFastPaths(): Plugin {
         }
         out = replaceOnce(out, from, to);
       }
+      if (file.startsWith('preact-render-to-string/src/')) {
+        const before = out;
+        out = out.replace(NAMED_ACCESS, (whole, object: string, name: string) => {
+          const value = propertyNames[name];
+          return value === undefined ? whole : `${object}.${value}`;
+        });
+        if (file === 'preact-render-to-string/src/index.js' && out === before) {
+          this.error(`${file} changed: no vnode[PARENT]-style accesses left; update web/vite.quickjs.ts`);
+        }
+      }
       return { code: out, map: null };
     },
   };
 }
+
+// preact-render-to-string names the vnode and component fields it uses by
+// constants (lib/constants.js: PARENT = '__', …) and reads them as
+// vnode[PARENT]: a computed access, for which QuickJS looks the string up in
+// its atom table every time. The renderer's accesses are written with the
+// names themselves (vnode.__), as Preact's own code has them.
+const propertyNames: Record<string, string> = Object.fromEntries(
+  [...readFileSync(path.join(nodeModules, 'preact-render-to-string/src/lib/constants.js'), 'utf8').matchAll(
+    /export const (\w+) = '([\w$]+)';/g,
+  )].map((m) => [m[1], m[2]]),
+);
+/** `object[NAME]`, where the object is a name, a call or an index (not a computed key in a literal). */
+const NAMED_ACCESS = /([\w$)\]])\[([A-Z_]+)\]/g;
 
 function replaceOnce(code: string, from: string | RegExp, to: string): string {
   return typeof from === 'string' ? code.replace(from, () => to) : code.replace(from, to);

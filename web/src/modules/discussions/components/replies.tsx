@@ -195,7 +195,7 @@ function replyArticle(reply: ReplyView, ctx: Context) {
   return (
     <article class={REPLY_CLASS} data-testid="reply" aria-label={`Reply by ${author}`}>
       <p class={META_CLASS}>
-        <Person actor={reply.author} />
+        {Person({ actor: reply.author })}
         {relativeTime(reply.createdAt)}
         {reply.updatedAt && <span>(edited)</span>}
         {reply.hidden && (

@@ -28,7 +28,7 @@ export function ThreadList({ slug, threads, state }: { slug: string; threads: Th
             <span>
               by{' '}
               <a href={listUrl(slug, { ...state, author: t.author.did })} title={`Threads by ${actorName(t.author)}`}>
-                <Person actor={t.author} />
+                {Person({ actor: t.author })}
               </a>
             </span>
             <span data-testid="reply-count">{plural(t.replyCount, 'reply', 'replies')}</span>

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import {
   actorName,
   Person,
@@ -21,7 +21,7 @@ import { BOARD_LIMITS } from '../limits';
 import type { CommentView } from '../types';
 import { type CommentNode, commentVoteSender, threadComments } from '../model';
 import { ModerateButton } from './moderate-button';
-import { VoteButton } from './vote-button';
+import { createVoteBoard, type VoteBoard, VoteButton } from './vote-button';
 import * as css from './comments.css';
 
 interface Props {
@@ -36,6 +36,9 @@ interface Props {
 /** A request's comments, threaded, with votes and the comment box. */
 export function Comments({ sphere, number, list, canWrite, canModerate, signInHref }: Props) {
   const [replyTo, setReplyTo] = useState<CommentView>();
+  const [editing, setEditing] = useState<string>();
+  const [failed, setFailed] = useState<{ uri: string; error: ApiError }>();
+  const votes = useMemo(() => createVoteBoard((uri) => commentVoteSender(sphere, uri)), [sphere]);
   const first = list.first;
   const threads = threadComments(list.items.value);
   const reload = () => void list.reload();
@@ -50,11 +53,19 @@ export function Comments({ sphere, number, list, canWrite, canModerate, signInHr
       ) : threads.length === 0 ? (
         <p class={s.muted}>No comments yet.</p>
       ) : (
-        <CommentTree
-          nodes={threads}
-          depth={0}
-          ctx={{ sphere, canWrite, canModerate, reload, reply: (c) => setReplyTo(c) }}
-        />
+        commentTree(threads, 0, {
+          sphere,
+          canWrite,
+          canModerate,
+          viewer: viewerDid.value,
+          votes,
+          editing,
+          setEditing,
+          failed,
+          setFailed,
+          reload,
+          reply: (c) => setReplyTo(c),
+        })
       )}
       {list.moreError.value && <ErrorAlert error={list.moreError.value} retry={() => void list.loadMore()} />}
       {list.hasMore.value && (
@@ -93,67 +104,89 @@ interface TreeContext {
   sphere: string;
   canWrite: boolean;
   canModerate: boolean;
+  viewer: string | undefined;
+  votes: VoteBoard;
+  /** The comment being edited (its AT URI). */
+  editing: string | undefined;
+  setEditing: (uri: string | undefined) => void;
+  /** The last failed delete, shown under its comment. */
+  failed: { uri: string; error: ApiError } | undefined;
+  setFailed: (failed: { uri: string; error: ApiError } | undefined) => void;
   reload: () => void;
   reply: (c: CommentView) => void;
 }
 
-function CommentTree({ nodes, depth, ctx }: { nodes: CommentNode<CommentView>[]; depth: number; ctx: TreeContext }) {
+const TREE_CLASS = [s.list, `${s.list} ${css.replies}`];
+const COMMENT_CLASS = `${s.card} ${css.comment}`;
+const META_CLASS = `${s.row} ${s.small} ${s.muted} ${css.meta}`;
+
+// The tree and its comments are functions, not components, and their state
+// is the list's (Comments): a request shows up to fifty comments, and the
+// server renders each page in QuickJS, where a component and its hooks cost
+// more than a comment's markup.
+function commentTree(nodes: CommentNode<CommentView>[], depth: number, ctx: TreeContext) {
   return (
-    <ul class={depth === 0 ? s.list : `${s.list} ${css.replies}`} data-testid={depth === 0 ? 'comment-list' : undefined}>
+    <ul class={TREE_CLASS[depth === 0 ? 0 : 1]} data-testid={depth === 0 ? 'comment-list' : undefined}>
       {nodes.map((node) => (
         <li key={node.comment.uri}>
-          <Comment comment={node.comment} ctx={ctx} />
-          {node.replies.length > 0 && <CommentTree nodes={node.replies} depth={depth + 1} ctx={ctx} />}
+          {comment(node.comment, ctx)}
+          {node.replies.length > 0 && commentTree(node.replies, depth + 1, ctx)}
         </li>
       ))}
     </ul>
   );
 }
 
-function Comment({ comment, ctx }: { comment: CommentView; ctx: TreeContext }) {
-  const mine = comment.author.did === viewerDid.value;
-  const [error, setError] = useState<ApiError>();
-  const [editing, setEditing] = useState(false);
-
+function comment(c: CommentView, ctx: TreeContext) {
+  const uri = c.uri;
+  const mine = c.author.did === ctx.viewer;
+  const editing = ctx.editing === uri;
+  const author = actorName(c.author);
+  const error = ctx.failed?.uri === uri ? ctx.failed.error : undefined;
+  const initial = { voted: c.viewer?.voted ?? false, voteCount: c.voteCount };
   return (
-    <article class={`${s.card} ${css.comment}`} data-testid="comment" aria-label={`Comment by ${actorName(comment.author)}`}>
-      <VoteButton
-        size="small"
-        initial={{ voted: comment.viewer?.voted ?? false, voteCount: comment.voteCount }}
-        send={commentVoteSender(ctx.sphere, comment.uri)}
-        canVote={ctx.canWrite}
-        subject={`the comment by ${actorName(comment.author)}`}
-      />
+    <article class={COMMENT_CLASS} data-testid="comment" aria-label={`Comment by ${author}`}>
+      {ctx.canWrite ? (
+        ctx.votes.toggle(uri, initial, `the comment by ${author}`, 'small')
+      ) : (
+        <VoteButton size="small" initial={initial} send={commentVoteSender(ctx.sphere, uri)} canVote={false} subject={`the comment by ${author}`} />
+      )}
       <div class={css.body}>
-        <p class={`${s.row} ${s.small} ${s.muted} ${css.meta}`}>
-          <Person actor={comment.author} />
-          <time dateTime={comment.createdAt}>{formatDate(comment.createdAt)}</time>
-          {comment.updatedAt && <span>(edited)</span>}
-          {comment.hidden && <span class={s.badge.danger}>Hidden</span>}
+        <p class={META_CLASS}>
+          {Person({ actor: c.author })}
+          <time dateTime={c.createdAt}>{formatDate(c.createdAt)}</time>
+          {c.updatedAt && <span>(edited)</span>}
+          {c.hidden && <span class={s.badge.danger}>Hidden</span>}
         </p>
         {editing ? (
-          <EditComment comment={comment} ctx={ctx} onClose={() => setEditing(false)} />
+          <EditComment comment={c} ctx={ctx} onClose={() => ctx.setEditing(undefined)} />
         ) : (
-          <Markdown html={comment.textHtml} testId="comment-text" />
+          Markdown({ html: c.textHtml, testId: 'comment-text' })
         )}
         {!editing && (ctx.canWrite || mine || ctx.canModerate) && (
           <div class={s.row}>
             {ctx.canWrite && (
-              <button type="button" class={s.button.ghost} onClick={() => ctx.reply(comment)}>
+              <button type="button" class={s.button.ghost} onClick={() => ctx.reply(c)}>
                 Reply
               </button>
             )}
             {mine && (
-              <button type="button" class={s.button.ghost} onClick={() => setEditing(true)}>
+              <button type="button" class={s.button.ghost} onClick={() => ctx.setEditing(uri)}>
                 Edit comment
               </button>
             )}
-            {mine && <DeleteComment comment={comment} ctx={ctx} onError={setError} />}
+            {mine && (
+              <DeleteComment
+                comment={c}
+                ctx={ctx}
+                onError={(e) => ctx.setFailed(e ? { uri, error: e } : undefined)}
+              />
+            )}
             {ctx.canModerate && (
               <ModerateButton
                 sphere={ctx.sphere}
-                subject={comment.uri}
-                hidden={comment.hidden === true}
+                subject={uri}
+                hidden={c.hidden === true}
                 what="comment"
                 onDone={ctx.reload}
               />

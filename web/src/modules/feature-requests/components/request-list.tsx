@@ -45,7 +45,7 @@ export function RequestList({
               )}
               <span>{plural(r.commentCount, 'comment', 'comments')}</span>
               <span>
-                by <Person actor={r.author} /> · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
+                by {Person({ actor: r.author })} · <time dateTime={r.createdAt}>{formatDate(r.createdAt)}</time>
               </span>
             </p>
             <TagList tags={r.tags} slug={slug} />

@@ -331,6 +331,66 @@ describe('a comment', () => {
     expect(screen.getByRole('alert').textContent).toContain('Only the author may edit a comment');
     expect(screen.getByTestId('edit-comment-form')).toBeTruthy();
   });
+
+  it('takes a vote at once, each comment its own, and rolls a refused one back with the API message', async () => {
+    const votes: string[] = [];
+    const refuse: Array<() => void> = [];
+    const listed = (uri: string, voted: boolean, voteCount: number) => ({
+      uri,
+      text: uri,
+      textHtml: `<p>${uri}</p>\n`,
+      author: { did: 'did:plc:bob' },
+      voteCount,
+      createdAt: '2026-01-04T00:00:00Z',
+      viewer: { voted },
+    });
+    fakeServer({
+      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1), statusHistory: [] } }),
+      '/xrpc/site.exosphere.featureRequest.listComments': () => ({
+        body: { comments: [listed('at://c/1', false, 4), listed('at://c/2', true, 7)] },
+      }),
+      '/xrpc/site.exosphere.featureRequest.voteComment': ({ body }) => {
+        votes.push(`vote ${(body as { comment: string }).comment}`);
+        return { body: { voted: true, voteCount: 5 } };
+      },
+      '/xrpc/site.exosphere.featureRequest.unvoteComment': ({ body }) => {
+        votes.push(`unvote ${(body as { comment: string }).comment}`);
+        return new Promise((resolve) =>
+          refuse.push(() => resolve({ status: 403, body: { error: 'Forbidden', message: 'Voting is closed' } })),
+        );
+      },
+    });
+    sessionResource();
+    render(
+      <LocationProvider>
+        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
+      </LocationProvider>,
+    );
+    await settle();
+    const [first, second] = screen.getAllByTestId('comment').map((c) => within(c).getByTestId('vote-button'));
+    expect([first?.getAttribute('aria-pressed'), second?.getAttribute('aria-pressed')]).toEqual(['false', 'true']);
+
+    fireEvent.click(first as HTMLElement);
+    await settle();
+    expect(first?.getAttribute('aria-pressed')).toBe('true');
+    expect(first?.textContent).toContain('5');
+
+    fireEvent.click(second as HTMLElement);
+    await settle();
+    // Taken back at once, before the server answers; the other comment keeps its vote.
+    expect(second?.getAttribute('aria-pressed')).toBe('false');
+    expect(second?.textContent).toContain('6');
+    expect(first?.getAttribute('aria-pressed')).toBe('true');
+    refuse.forEach((answer) => answer());
+    await settle();
+    expect(second?.getAttribute('aria-pressed')).toBe('true');
+    expect(second?.textContent).toContain('7');
+    expect(within(screen.getAllByTestId('comment')[1] as HTMLElement).getByRole('alert').textContent).toBe('Voting is closed');
+    expect(within(screen.getAllByTestId('comment')[0] as HTMLElement).queryByRole('alert')).toBeNull();
+    expect(votes).toEqual(['vote at://c/1', 'unvote at://c/2']);
+  });
 });
 
 describe('the roadmap', () => {
