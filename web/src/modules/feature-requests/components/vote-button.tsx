@@ -90,10 +90,10 @@ export function createVoteBoard(sender: (subject: string) => (vote: boolean) => 
   };
   return {
     toggle(subject, initial, label, size = 'large') {
+      // Until its first toggle, an item shows the API's snapshot.
       const state = stateOf(subject, initial);
-      return state
-        ? voteMarkup(state.current.value, state.pending.value, state.error.value, label, size, () => start(subject, initial))
-        : voteMarkup(initial, false, undefined, label, size, () => start(subject, initial));
+      const shown = state ? state.current.value : initial;
+      return voteMarkup(shown, state?.pending.value ?? false, state?.error.value, label, size, () => start(subject, initial));
     },
   };
 }

@@ -258,6 +258,24 @@ describe('the board page', () => {
 });
 
 describe('a comment', () => {
+  /** Request 1's page for did:plc:me, a member, with the comment routes given, once its data has loaded. */
+  async function requestPage(routes: Parameters<typeof fakeServer>[0]) {
+    const server = fakeServer({
+      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
+      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1), statusHistory: [] } }),
+      ...routes,
+    });
+    sessionResource();
+    render(
+      <LocationProvider>
+        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
+      </LocationProvider>,
+    );
+    await settle();
+    return server;
+  }
+
   it('is edited in place by its author, and the saved text shows', async () => {
     let text = 'Yes plese';
     const comment = () => ({
@@ -268,24 +286,14 @@ describe('a comment', () => {
       voteCount: 0,
       createdAt: '2026-01-04T00:00:00Z',
     });
-    const server = fakeServer({
-      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
-      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
-      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1), statusHistory: [] } }),
+    history.replaceState(null, '', '/s/demo/feature-requests/1');
+    const server = await requestPage({
       '/xrpc/site.exosphere.featureRequest.listComments': () => ({ body: { comments: [comment()] } }),
       '/xrpc/site.exosphere.featureRequest.updateComment': ({ body }) => {
         text = (body as { text: string }).text;
         return { body: { comment: { ...comment(), updatedAt: '2026-01-05T00:00:00Z' } } };
       },
     });
-    sessionResource();
-    history.replaceState(null, '', '/s/demo/feature-requests/1');
-    render(
-      <LocationProvider>
-        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
-      </LocationProvider>,
-    );
-    await settle();
     fireEvent.click(screen.getByRole('button', { name: 'Edit comment' }));
     const field = screen.getByLabelText('Edit your comment') as HTMLTextAreaElement;
     expect(field.value).toBe('Yes plese');
@@ -299,10 +307,7 @@ describe('a comment', () => {
   });
 
   it('keeps the edit form with the API message when the edit is refused', async () => {
-    fakeServer({
-      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
-      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
-      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1), statusHistory: [] } }),
+    await requestPage({
       '/xrpc/site.exosphere.featureRequest.listComments': () => ({
         body: {
           comments: [
@@ -316,13 +321,6 @@ describe('a comment', () => {
         body: { error: 'Forbidden', message: 'Only the author may edit a comment' },
       }),
     });
-    sessionResource();
-    render(
-      <LocationProvider>
-        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
-      </LocationProvider>,
-    );
-    await settle();
     // Only the viewer's own comment offers editing.
     expect(screen.getAllByRole('button', { name: 'Edit comment' })).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'Edit comment' }));
@@ -344,10 +342,7 @@ describe('a comment', () => {
       createdAt: '2026-01-04T00:00:00Z',
       viewer: { voted },
     });
-    fakeServer({
-      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
-      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
-      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1), statusHistory: [] } }),
+    await requestPage({
       '/xrpc/site.exosphere.featureRequest.listComments': () => ({
         body: { comments: [listed('at://c/1', false, 4), listed('at://c/2', true, 7)] },
       }),
@@ -362,13 +357,6 @@ describe('a comment', () => {
         );
       },
     });
-    sessionResource();
-    render(
-      <LocationProvider>
-        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
-      </LocationProvider>,
-    );
-    await settle();
     const [first, second] = screen.getAllByTestId('comment').map((c) => within(c).getByTestId('vote-button'));
     expect([first?.getAttribute('aria-pressed'), second?.getAttribute('aria-pressed')]).toEqual(['false', 'true']);
 
