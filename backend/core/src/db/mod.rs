@@ -394,6 +394,18 @@ mod tests {
             db.has_stable_plans()?,
             "LIBSQLITE3_FLAGS from .cargo/config.toml did not reach the SQLite build"
         );
+        #[derive(QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = Text)]
+            compile_options: String,
+        }
+        let options: Vec<CompileOption> =
+            diesel::sql_query("PRAGMA compile_options").load(&mut db.conn()?)?;
+        assert!(
+            options.iter().any(|o| o.compile_options == "DEFAULT_MEMSTATUS=0"),
+            "SQLite keeps memory statistics (a mutex on every allocation): {:?}",
+            options.iter().map(|o| o.compile_options.as_str()).collect::<Vec<_>>()
+        );
         Ok(())
     }
 
