@@ -3,7 +3,10 @@
 //! prints events/s beside the raw WebSocket + parse rate of the same stream
 //! in the same run, beside the same stream with 10% of its records
 //! Lexicon-invalid (the hostile mix), and beside SQLite's own floor on this
-//! machine: one vote-shaped row with its two unique indexes per event.
+//! machine: one vote-shaped row with its two unique indexes per event. Then
+//! SQLite's floor for a vote by a new account (its known-account, profile
+//! and vote rows) with DIDs as random as real ones, in today's text-keyed
+//! schema and with integer keys (the account's id) in its place.
 //!
 //! Run: `cargo bench --workspace --bench indexer` (`BENCH_EVENTS` to change the count).
 
@@ -61,6 +64,8 @@ async fn main() -> anyhow::Result<()> {
     let (hostile, hostile_status) = index(hostile_mix(&frames), last, events).await?;
     let dir = tempfile::tempdir()?;
     let floor = sqlite_floor(&dir.path().join("floor.sqlite"), events)?;
+    let text_keys = new_voter_floor(&dir.path().join("text.sqlite"), events, Keys::Text)?;
+    let integer_keys = new_voter_floor(&dir.path().join("integer.sqlite"), events, Keys::Integer)?;
 
     println!("\n{:<44} {:>12}", "stage", "events/s");
     println!("{:<44} {:>12.0}", "WebSocket + parse only (baseline)", raw);
@@ -81,6 +86,16 @@ async fn main() -> anyhow::Result<()> {
         "SQLite floor: one vote row + its 2 indexes",
         floor,
         100.0 * floor / raw
+    );
+    println!(
+        "\nSQLite floor of a vote by a new account, DIDs random as real did:plc ones (account, profile and vote rows):"
+    );
+    println!("{:<44} {:>12.0}", "  today's schema (keyed by DID and URI text)", text_keys);
+    println!(
+        "{:<44} {:>12.0}   ({:.1}x today's)",
+        "  integer keys (the account's id)",
+        integer_keys,
+        integer_keys / text_keys
     );
     println!(
         "\nindexed {} / unchanged {} / ignored {} / rejected {} / failed {}; target >= 50000 events/s (the whole network: about 370-520/s live, peaks near 2000/s)",
@@ -193,6 +208,99 @@ fn sqlite_floor(path: &std::path::Path, events: usize) -> anyhow::Result<f64> {
                     .bind::<BigInt, _>((i as i64).wrapping_mul(2_654_435_761) % 200_000)
                     .bind::<Text, _>(format!("did:plc:voter{i}"))
                     .execute(c)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+    }
+    Ok(events as f64 / t.elapsed().as_secs_f64())
+}
+
+/// The two layouts [`new_voter_floor`] compares.
+#[derive(Clone, Copy, PartialEq)]
+enum Keys {
+    /// Today's: `profiles` keyed by DID, `fr_votes` by URI and by request + DID.
+    Text,
+    /// The account's integer id (`known_accounts.id`) in their place.
+    Integer,
+}
+
+/// What SQLite alone does for a vote by an account new to the server: the
+/// account made known, its profile row, the vote row, each with the indexes
+/// of its layout, three prepared statements, 10,000 votes per transaction.
+/// The DIDs are random, as `did:plc` identifiers are (the stream's
+/// `did:plc:voter{i}` sort near each other, which real ones never do), on
+/// 100,000 requests.
+fn new_voter_floor(path: &std::path::Path, events: usize, keys: Keys) -> anyhow::Result<f64> {
+    use diesel::RunQueryDsl;
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::{BigInt, Text};
+    use exosphere_core::db::sql::sql;
+    const REQUESTS: i64 = 100_000;
+    let db = exosphere_core::Db::open(path)?;
+    let mut conn = db.conn()?;
+    let layout = match keys {
+        Keys::Text => {
+            "CREATE TABLE p (did TEXT PRIMARY KEY NOT NULL, refresh_after TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+             CREATE INDEX p_due ON p (refresh_after);
+             CREATE TABLE v (uri TEXT PRIMARY KEY NOT NULL, cid TEXT NOT NULL, request_id INTEGER NOT NULL,
+                             voter_did TEXT NOT NULL, weight REAL NOT NULL, created_at TEXT NOT NULL,
+                             UNIQUE (request_id, voter_did));"
+        }
+        Keys::Integer => {
+            "CREATE TABLE p (actor_id INTEGER PRIMARY KEY, refresh_after TEXT NOT NULL DEFAULT '');
+             CREATE INDEX p_due ON p (refresh_after);
+             CREATE TABLE v (id INTEGER PRIMARY KEY, uri TEXT NOT NULL, cid TEXT NOT NULL, request_id INTEGER NOT NULL,
+                             voter_did TEXT NOT NULL, voter_id INTEGER NOT NULL, rkey TEXT NOT NULL, weight REAL NOT NULL,
+                             created_at TEXT NOT NULL, UNIQUE (voter_id, rkey), UNIQUE (request_id, voter_id));"
+        }
+    };
+    conn.batch_execute(&format!(
+        "PRAGMA cache_size = -{};
+         CREATE TABLE k (id INTEGER PRIMARY KEY, did TEXT NOT NULL UNIQUE);
+         {layout}",
+        256 * 1024
+    ))?;
+    let (profile, vote) = match keys {
+        Keys::Text => (
+            "INSERT OR IGNORE INTO p (did) VALUES (?)",
+            "INSERT OR IGNORE INTO v (uri, cid, request_id, voter_did, weight, created_at)
+             VALUES (?, ?, ?, ?, 1.0, '2026-11-01T00:00:00.000Z')",
+        ),
+        Keys::Integer => (
+            "INSERT OR IGNORE INTO p (actor_id) SELECT id FROM k WHERE did = ?",
+            "INSERT OR IGNORE INTO v (uri, cid, request_id, voter_did, voter_id, rkey, weight, created_at)
+             SELECT ?, ?, ?, ?, id, ?, 1.0, '2026-11-01T00:00:00.000Z' FROM k WHERE did = ?",
+        ),
+    };
+    let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut did = move || {
+        const BASE32: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+        let mut out = String::from("did:plc:");
+        for _ in 0..24 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            out.push(char::from(BASE32[(rng >> 59) as usize]));
+        }
+        out
+    };
+    let t = Instant::now();
+    for start in (0..events).step_by(10_000) {
+        conn.immediate_transaction(|c| {
+            for i in start..(start + 10_000).min(events) {
+                let voter = did();
+                let rkey = format!("3l{i:011}");
+                sql("INSERT OR IGNORE INTO k (did) VALUES (?)").bind::<Text, _>(&voter).execute(c)?;
+                sql(profile).bind::<Text, _>(&voter).execute(c)?;
+                let vote = sql(vote)
+                    .bind::<Text, _>(format!("at://{voter}/site.exosphere.featureRequestVote/{rkey}"))
+                    .bind::<Text, _>(format!("bafyreivote{i:010}"))
+                    .bind::<BigInt, _>((i as i64).wrapping_mul(2_654_435_761) % REQUESTS)
+                    .bind::<Text, _>(&voter);
+                match keys {
+                    Keys::Text => vote.execute(c)?,
+                    Keys::Integer => vote.bind::<Text, _>(&rkey).bind::<Text, _>(&voter).execute(c)?,
+                };
             }
             Ok::<_, diesel::result::Error>(())
         })?;
