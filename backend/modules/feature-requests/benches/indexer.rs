@@ -3,7 +3,8 @@
 //! prints events/s beside the raw WebSocket + parse rate of the same stream
 //! in the same run, beside the same stream with 10% of its records
 //! Lexicon-invalid (the hostile mix), and beside SQLite's own floor on this
-//! machine: one vote-shaped row with its two unique indexes per event. Then
+//! machine: one vote-shaped row with its two unique indexes per event; and
+//! the clean stream again with DIDs as random as real ones. Then
 //! SQLite's floor for a vote by a new account (its known-account, profile
 //! and vote rows) with DIDs as random as real ones, in today's text-keyed
 //! schema and with integer keys (the account's id) in its place.
@@ -62,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
     // same with one create in ten made Lexicon-invalid (hostile publishers).
     let (indexed, status) = index(frames.clone(), last, events).await?;
     let (hostile, hostile_status) = index(hostile_mix(&frames), last, events).await?;
+    let (real, _) = index(real_dids(&frames), last, events).await?;
     let dir = tempfile::tempdir()?;
     let floor = sqlite_floor(&dir.path().join("floor.sqlite"), events)?;
     let text_keys = new_voter_floor(&dir.path().join("text.sqlite"), events, Keys::Text)?;
@@ -80,6 +82,12 @@ async fn main() -> anyhow::Result<()> {
         "the same, 10% of records Lexicon-invalid",
         hostile,
         100.0 * hostile / indexed
+    );
+    println!(
+        "{:<44} {:>12.0}   ({:.0}% of the clean rate)",
+        "the clean stream, DIDs random as real ones",
+        real,
+        100.0 * real / indexed
     );
     println!(
         "{:<44} {:>12.0}   ({:.0}% of baseline)",
@@ -175,6 +183,52 @@ fn hostile_mix(frames: &[Frame]) -> Vec<Frame> {
             }
             event["commit"]["record"]["createdAt"] = serde_json::json!("yesterday");
             Frame::event(time_us, event.to_string())
+        })
+        .collect()
+}
+
+/// The same stream with every account's DID but the Sphere owner's random,
+/// as real `did:plc` identifiers are (24 base32 letters from a hash of the
+/// stream's `did:plc:voter12`-style name, the same name always giving the
+/// same DID). The stream's names sort near each other, which keeps every
+/// index keyed by DID text cheap; real ones land all over such an index.
+fn real_dids(frames: &[Frame]) -> Vec<Frame> {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    const PREFIX: &str = "did:plc:";
+    let real = |name: &str| {
+        const BASE32: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+        let hasher = BuildHasherDefault::<DefaultHasher>::default();
+        let (a, b) = (hasher.hash_one((name, 1)), hasher.hash_one((name, 2)));
+        (0..24)
+            .map(|i| {
+                let bits = if i < 12 { a >> (i * 5) } else { b >> ((i - 12) * 5) };
+                char::from(BASE32[(bits & 31) as usize])
+            })
+            .collect::<String>()
+    };
+    frames
+        .iter()
+        .map(|frame| {
+            let (Some(time_us), Message::Text(text)) = (frame.time_us, &frame.message) else {
+                return frame.clone();
+            };
+            let text = text.as_str();
+            let mut out = String::with_capacity(text.len() + 64);
+            let mut rest = text;
+            while let Some(at) = rest.find(PREFIX) {
+                let (before, after) = rest.split_at(at + PREFIX.len());
+                out.push_str(before);
+                let end = after.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(after.len());
+                let name = &after[..end];
+                if name == "owner" {
+                    out.push_str(name);
+                } else {
+                    out.push_str(&real(name));
+                }
+                rest = &after[end..];
+            }
+            out.push_str(rest);
+            Frame::event(time_us, out)
         })
         .collect()
 }
