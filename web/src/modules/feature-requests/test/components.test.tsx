@@ -257,25 +257,29 @@ describe('the board page', () => {
   });
 });
 
-describe('a comment', () => {
-  /** Request 1's page for did:plc:me, a member, with the comment routes given, once its data has loaded. */
-  async function requestPage(routes: Parameters<typeof fakeServer>[0]) {
-    const server = fakeServer({
-      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
-      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
-      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(1), statusHistory: [] } }),
-      ...routes,
-    });
-    sessionResource();
-    render(
-      <LocationProvider>
-        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
-      </LocationProvider>,
-    );
-    await settle();
-    return server;
-  }
+/**
+ * A request's page (request 1 unless `number` says otherwise) for did:plc:me,
+ * a member, with the routes given (which may replace `getRequest`), once its
+ * data has loaded.
+ */
+async function requestPage(routes: Parameters<typeof fakeServer>[0], number = 1) {
+  const server = fakeServer({
+    '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
+    '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+    '/xrpc/site.exosphere.featureRequest.getRequest': () => ({ body: { request: request(number), statusHistory: [] } }),
+    ...routes,
+  });
+  sessionResource();
+  render(
+    <LocationProvider>
+      <RequestPage params={{ sphere: 'demo', number: String(number) }} query={{}} />
+    </LocationProvider>,
+  );
+  await settle();
+  return server;
+}
 
+describe('a comment', () => {
   it('is edited in place by its author, and the saved text shows', async () => {
     let text = 'Yes plese';
     const comment = () => ({
@@ -450,34 +454,28 @@ describe('merging a duplicate', () => {
   });
 
   it('shows a duplicate with its original, and no vote button', async () => {
-    fakeServer({
-      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
-      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
-      '/xrpc/site.exosphere.featureRequest.getRequest': () => ({
-        body: {
-          request: request(7, {
-            status: 'duplicate',
-            duplicateOf: { uri: 'at://did:plc:alice/site.exosphere.featureRequest/2', number: 2, title: 'Dark mode' },
-          }),
-          statusHistory: [
-            {
+    await requestPage(
+      {
+        '/xrpc/site.exosphere.featureRequest.getRequest': () => ({
+          body: {
+            request: request(7, {
               status: 'duplicate',
               duplicateOf: { uri: 'at://did:plc:alice/site.exosphere.featureRequest/2', number: 2, title: 'Dark mode' },
-              actor: { did: 'did:plc:owner', handle: 'owner.test' },
-              createdAt: '2026-01-05T00:00:00Z',
-            },
-          ],
-        },
-      }),
-      '/xrpc/site.exosphere.featureRequest.listComments': () => ({ body: { comments: [] } }),
-    });
-    sessionResource();
-    render(
-      <LocationProvider>
-        <RequestPage params={{ sphere: 'demo', number: '7' }} query={{}} />
-      </LocationProvider>,
+            }),
+            statusHistory: [
+              {
+                status: 'duplicate',
+                duplicateOf: { uri: 'at://did:plc:alice/site.exosphere.featureRequest/2', number: 2, title: 'Dark mode' },
+                actor: { did: 'did:plc:owner', handle: 'owner.test' },
+                createdAt: '2026-01-05T00:00:00Z',
+              },
+            ],
+          },
+        }),
+        '/xrpc/site.exosphere.featureRequest.listComments': () => ({ body: { comments: [] } }),
+      },
+      7,
     );
-    await settle();
     const notice = screen.getByTestId('duplicate-of');
     expect(within(notice).getByRole('link', { name: '#2 Dark mode' }).getAttribute('href')).toBe('/s/demo/feature-requests/2');
     expect(screen.queryByTestId('vote-button')).toBeNull();
@@ -586,22 +584,13 @@ describe('tags', () => {
 
 describe('following a request', () => {
   it('shows whether the viewer follows it, and stops on a click', async () => {
-    const server = fakeServer({
-      '/xrpc/site.exosphere.auth.getSession': () => ({ body: { loggedIn: true, did: 'did:plc:me', handle: 'me.test' } }),
-      '/xrpc/site.exosphere.sphere.getSphere': () => ({ body: { sphere } }),
+    const server = await requestPage({
       '/xrpc/site.exosphere.featureRequest.getRequest': () => ({
         body: { request: request(1, { viewer: { voted: true, subscribed: true } }), statusHistory: [] },
       }),
       '/xrpc/site.exosphere.featureRequest.listComments': () => ({ body: { comments: [] } }),
       '/xrpc/site.exosphere.featureRequest.unsubscribe': () => ({ body: { subscribed: false } }),
     });
-    sessionResource();
-    render(
-      <LocationProvider>
-        <RequestPage params={{ sphere: 'demo', number: '1' }} query={{}} />
-      </LocationProvider>,
-    );
-    await settle();
     const follow = screen.getByTestId('follow');
     expect([follow.textContent, follow.getAttribute('aria-pressed')]).toEqual(['Following', 'true']);
     fireEvent.click(follow);
