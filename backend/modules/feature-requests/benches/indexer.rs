@@ -193,19 +193,7 @@ fn hostile_mix(frames: &[Frame]) -> Vec<Frame> {
 /// same DID). The stream's names sort near each other, which keeps every
 /// index keyed by DID text cheap; real ones land all over such an index.
 fn real_dids(frames: &[Frame]) -> Vec<Frame> {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
     const PREFIX: &str = "did:plc:";
-    let real = |name: &str| {
-        const BASE32: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
-        let hasher = BuildHasherDefault::<DefaultHasher>::default();
-        let (a, b) = (hasher.hash_one((name, 1)), hasher.hash_one((name, 2)));
-        (0..24)
-            .map(|i| {
-                let bits = if i < 12 { a >> (i * 5) } else { b >> ((i - 12) * 5) };
-                char::from(BASE32[(bits & 31) as usize])
-            })
-            .collect::<String>()
-    };
     frames
         .iter()
         .map(|frame| {
@@ -223,7 +211,7 @@ fn real_dids(frames: &[Frame]) -> Vec<Frame> {
                 if name == "owner" {
                     out.push_str(name);
                 } else {
-                    out.push_str(&real(name));
+                    out.push_str(&random_did_id(name));
                 }
                 rest = &after[end..];
             }
@@ -233,6 +221,41 @@ fn real_dids(frames: &[Frame]) -> Vec<Frame> {
         .collect()
 }
 
+/// The identifier part of a random-looking `did:plc` for `name`: 24 base32
+/// letters from a hash of it (the same name always gives the same one).
+fn random_did_id(name: &str) -> String {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    const BASE32: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let (a, b) = (hasher.hash_one((name, 1)), hasher.hash_one((name, 2)));
+    (0..24)
+        .map(|i| {
+            let bits = if i < 12 { a >> (i * 5) } else { b >> ((i - 12) * 5) };
+            char::from(BASE32[(bits & 31) as usize])
+        })
+        .collect()
+}
+
+/// Events/s of `row(connection, i)` for `events` rows in a fresh database at
+/// `path` after `setup`, 10,000 rows per transaction, with the server's
+/// pragmas and the writer's page cache.
+fn timed_rows(
+    path: &std::path::Path,
+    events: usize,
+    setup: &str,
+    mut row: impl FnMut(&mut diesel::SqliteConnection, usize) -> diesel::QueryResult<()>,
+) -> anyhow::Result<f64> {
+    use diesel::connection::SimpleConnection;
+    let db = exosphere_core::Db::open(path)?;
+    let mut conn = db.conn()?;
+    conn.batch_execute(&format!("PRAGMA cache_size = -{}; {setup}", 256 * 1024))?;
+    let t = Instant::now();
+    for start in (0..events).step_by(10_000) {
+        conn.immediate_transaction(|c| (start..(start + 10_000).min(events)).try_for_each(|i| row(c, i)))?;
+    }
+    Ok(events as f64 / t.elapsed().as_secs_f64())
+}
+
 /// What SQLite alone does here: per event, one row shaped like a vote
 /// (`fr_votes`: URI primary key, unique request + voter) with keys shaped like
 /// the stream's, inserted by one prepared statement, 10,000 rows per
@@ -240,37 +263,28 @@ fn real_dids(frames: &[Frame]) -> Vec<Frame> {
 /// table. Every vote event costs at least this much.
 fn sqlite_floor(path: &std::path::Path, events: usize) -> anyhow::Result<f64> {
     use diesel::RunQueryDsl;
-    use diesel::connection::SimpleConnection;
     use diesel::sql_types::{BigInt, Text};
     use exosphere_core::db::sql::sql;
-    let db = exosphere_core::Db::open(path)?;
-    let mut conn = db.conn()?;
-    conn.batch_execute(&format!(
-        "PRAGMA cache_size = -{};
-         CREATE TABLE v (uri TEXT PRIMARY KEY NOT NULL, cid TEXT NOT NULL, request_id INTEGER NOT NULL,
+    timed_rows(
+        path,
+        events,
+        "CREATE TABLE v (uri TEXT PRIMARY KEY NOT NULL, cid TEXT NOT NULL, request_id INTEGER NOT NULL,
                          voter_did TEXT NOT NULL, weight REAL NOT NULL, created_at TEXT NOT NULL,
                          UNIQUE (request_id, voter_did));",
-        256 * 1024
-    ))?;
-    let t = Instant::now();
-    for start in (0..events).step_by(10_000) {
-        conn.immediate_transaction(|c| {
-            for i in start..(start + 10_000).min(events) {
-                sql("INSERT INTO v VALUES (?, ?, ?, ?, 1.0, '2026-11-01T00:00:00.000Z')")
-                    .bind::<Text, _>(format!("at://did:plc:voter{i}/site.exosphere.featureRequestVote/v{i}"))
-                    .bind::<Text, _>(format!("bafyreivote{i:010}"))
-                    .bind::<BigInt, _>((i as i64).wrapping_mul(2_654_435_761) % 200_000)
-                    .bind::<Text, _>(format!("did:plc:voter{i}"))
-                    .execute(c)?;
-            }
-            Ok::<_, diesel::result::Error>(())
-        })?;
-    }
-    Ok(events as f64 / t.elapsed().as_secs_f64())
+        |c, i| {
+            sql("INSERT INTO v VALUES (?, ?, ?, ?, 1.0, '2026-11-01T00:00:00.000Z')")
+                .bind::<Text, _>(format!("at://did:plc:voter{i}/site.exosphere.featureRequestVote/v{i}"))
+                .bind::<Text, _>(format!("bafyreivote{i:010}"))
+                .bind::<BigInt, _>((i as i64).wrapping_mul(2_654_435_761) % 200_000)
+                .bind::<Text, _>(format!("did:plc:voter{i}"))
+                .execute(c)?;
+            Ok(())
+        },
+    )
 }
 
 /// The two layouts [`new_voter_floor`] compares.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Keys {
     /// Today's: `profiles` keyed by DID, `fr_votes` by URI and by request + DID.
     Text,
@@ -286,12 +300,9 @@ enum Keys {
 /// 100,000 requests.
 fn new_voter_floor(path: &std::path::Path, events: usize, keys: Keys) -> anyhow::Result<f64> {
     use diesel::RunQueryDsl;
-    use diesel::connection::SimpleConnection;
     use diesel::sql_types::{BigInt, Text};
     use exosphere_core::db::sql::sql;
     const REQUESTS: i64 = 100_000;
-    let db = exosphere_core::Db::open(path)?;
-    let mut conn = db.conn()?;
     let layout = match keys {
         Keys::Text => {
             "CREATE TABLE p (did TEXT PRIMARY KEY NOT NULL, refresh_after TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
@@ -308,12 +319,6 @@ fn new_voter_floor(path: &std::path::Path, events: usize, keys: Keys) -> anyhow:
                              created_at TEXT NOT NULL, UNIQUE (voter_id, rkey), UNIQUE (request_id, voter_id));"
         }
     };
-    conn.batch_execute(&format!(
-        "PRAGMA cache_size = -{};
-         CREATE TABLE k (id INTEGER PRIMARY KEY, did TEXT NOT NULL UNIQUE);
-         {layout}",
-        256 * 1024
-    ))?;
     let (profile, vote) = match keys {
         Keys::Text => (
             "INSERT OR IGNORE INTO p (did) VALUES (?)",
@@ -326,38 +331,21 @@ fn new_voter_floor(path: &std::path::Path, events: usize, keys: Keys) -> anyhow:
              SELECT ?, ?, ?, ?, id, ?, 1.0, '2026-11-01T00:00:00.000Z' FROM k WHERE did = ?",
         ),
     };
-    let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut did = move || {
-        const BASE32: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
-        let mut out = String::from("did:plc:");
-        for _ in 0..24 {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            out.push(char::from(BASE32[(rng >> 59) as usize]));
-        }
-        out
-    };
-    let t = Instant::now();
-    for start in (0..events).step_by(10_000) {
-        conn.immediate_transaction(|c| {
-            for i in start..(start + 10_000).min(events) {
-                let voter = did();
-                let rkey = format!("3l{i:011}");
-                sql("INSERT OR IGNORE INTO k (did) VALUES (?)").bind::<Text, _>(&voter).execute(c)?;
-                sql(profile).bind::<Text, _>(&voter).execute(c)?;
-                let vote = sql(vote)
-                    .bind::<Text, _>(format!("at://{voter}/site.exosphere.featureRequestVote/{rkey}"))
-                    .bind::<Text, _>(format!("bafyreivote{i:010}"))
-                    .bind::<BigInt, _>((i as i64).wrapping_mul(2_654_435_761) % REQUESTS)
-                    .bind::<Text, _>(&voter);
-                match keys {
-                    Keys::Text => vote.execute(c)?,
-                    Keys::Integer => vote.bind::<Text, _>(&rkey).bind::<Text, _>(&voter).execute(c)?,
-                };
-            }
-            Ok::<_, diesel::result::Error>(())
-        })?;
-    }
-    Ok(events as f64 / t.elapsed().as_secs_f64())
+    let setup = format!("CREATE TABLE k (id INTEGER PRIMARY KEY, did TEXT NOT NULL UNIQUE); {layout}");
+    timed_rows(path, events, &setup, |c, i| {
+        let voter = format!("did:plc:{}", random_did_id(&format!("voter{i}")));
+        let rkey = format!("3l{i:011}");
+        sql("INSERT OR IGNORE INTO k (did) VALUES (?)").bind::<Text, _>(&voter).execute(c)?;
+        sql(profile).bind::<Text, _>(&voter).execute(c)?;
+        let vote = sql(vote)
+            .bind::<Text, _>(format!("at://{voter}/site.exosphere.featureRequestVote/{rkey}"))
+            .bind::<Text, _>(format!("bafyreivote{i:010}"))
+            .bind::<BigInt, _>((i as i64).wrapping_mul(2_654_435_761) % REQUESTS)
+            .bind::<Text, _>(&voter);
+        match keys {
+            Keys::Text => vote.execute(c)?,
+            Keys::Integer => vote.bind::<Text, _>(&rkey).bind::<Text, _>(&voter).execute(c)?,
+        };
+        Ok(())
+    })
 }
