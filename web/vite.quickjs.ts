@@ -89,6 +89,47 @@ function rememberAttr(name) {
 // test ids and labels repeat from element to element), are remembered per name.
 const ATTR_LIMIT = 8192;
 let attrSize = 0;
+// A template (web/vite.templates.ts): its strings and the values of its
+// holes in turn, as the renderer's own code for templates writes them, but
+// templates in its holes written here in turn.
+function renderTemplate(vnode, context, isSvgMode, selectValue, parent, asyncMode, renderer, hooks) {
+	vnode[PARENT] = parent;
+	const tpl = vnode.props.tpl, exprs = vnode.props.exprs, holes = exprs ? exprs.length : 0;
+	let out = EMPTY_STR, outArray;
+	for (let i = 0; i < tpl.length; i++) {
+		out = out + tpl[i];
+		if (i >= holes) continue;
+		const value = exprs[i];
+		if (value == null) continue;
+		if (typeof value != 'object' || (value.constructor !== undefined && !isArray(value))) {
+			// Values are pre-escaped by the JSX transform
+			out = out + value;
+			continue;
+		}
+		const exprRender = value.type === Fragment && 'tpl' in value.props
+			? renderTemplate(value, context, isSvgMode, selectValue, vnode, asyncMode, renderer, hooks)
+			: _renderToString(value, context, isSvgMode, selectValue, vnode, asyncMode, renderer, hooks);
+		if (typeof exprRender == 'string') {
+			out = out + exprRender;
+		} else {
+			// Suspended children in async mode render to an Array or
+			// Promise, keep them in order with the surrounding parts
+			if (!outArray) outArray = [];
+			if (out) outArray.push(out);
+			out = EMPTY_STR;
+			if (isArray(exprRender)) {
+				outArray.push(...exprRender);
+			} else {
+				outArray.push(exprRender);
+			}
+		}
+	}
+	if (outArray) {
+		if (out) outArray.push(out);
+		return outArray;
+	}
+	return out;
+}
 `;
 
 /** Rewrites per file, by its path under node_modules. */
@@ -169,6 +210,21 @@ const rewrites: Record<string, Rewrite[]> = {
     ],
     ["\t\treturn s + '/>';", "\t\tvnode[PARENT] = null;\n\t\treturn s + '/>';"],
     ['\treturn startTag + html + endTag;', '\tvnode[PARENT] = null;\n\treturn startTag + html + endTag;'],
+    // Templates (web/vite.templates.ts) in a template's holes, or in a list,
+    // are written by renderTemplate directly, not through a call of the
+    // renderer: its frame of forty-odd locals costs QuickJS more than a small
+    // template's markup. The parent link is set as the renderer sets it (the
+    // hooks' useId walks it); the option hook the renderer would call first
+    // only resets preact/hooks' current component, which the next component's
+    // render sets again.
+    [
+      "\t\t\tconst childRender = _renderToString(\n\t\t\t\tchild,",
+      "\t\t\tconst childRender = child.constructor === undefined && child.type === Fragment && 'tpl' in child.props\n\t\t\t\t? renderTemplate(child, context, isSvgMode, selectValue, parent, asyncMode, renderer, hooks)\n\t\t\t\t: _renderToString(\n\t\t\t\tchild,",
+    ],
+    [
+      /\t\t\tif \('tpl' in props\) \{\n[\s\S]*?\n\t\t\t\treturn out;\n\t\t\t\} else if/,
+      "\t\t\tif ('tpl' in props) {\n\t\t\t\treturn renderTemplate(vnode, context, isSvgMode, selectValue, parent, asyncMode, renderer, hooks);\n\t\t\t} else if",
+    ],
     // Text children in a list are written where they are, without a call:
     // every call of the renderer sets up, and then frees, a frame of its
     // forty-odd locals, which costs QuickJS about 8,000 instructions for
