@@ -89,46 +89,82 @@ function rememberAttr(name) {
 // test ids and labels repeat from element to element), are remembered per name.
 const ATTR_LIMIT = 8192;
 let attrSize = 0;
-// A template (web/vite.templates.ts): its strings and the values of its
-// holes in turn, as the renderer's own code for templates writes them, but
-// templates in its holes written here in turn.
+// A template (web/vite.templates.ts): its strings, and the values of its
+// holes in turn, each written by its kind as the renderer writes the same
+// value for an element: an attribute (kind: its spec), the markup of
+// dangerouslySetInnerHTML (2), or a child (0; 1: an element's only child,
+// a signal read first, as for any prop). Templates among them are written
+// here in turn.
 function renderTemplate(vnode, context, isSvgMode, selectValue, parent, asyncMode, renderer, hooks) {
 	vnode[PARENT] = parent;
-	const tpl = vnode.props.tpl, exprs = vnode.props.exprs, holes = exprs ? exprs.length : 0;
-	let out = EMPTY_STR, outArray;
-	for (let i = 0; i < tpl.length; i++) {
-		out = out + tpl[i];
-		if (i >= holes) continue;
-		const value = exprs[i];
-		if (value == null) continue;
-		if (typeof value != 'object' || (value.constructor !== undefined && !isArray(value))) {
-			// Values are pre-escaped by the JSX transform
-			out = out + value;
-			continue;
-		}
-		const exprRender = value.type === Fragment && 'tpl' in value.props
-			? renderTemplate(value, context, isSvgMode, selectValue, vnode, asyncMode, renderer, hooks)
-			: _renderToString(value, context, isSvgMode, selectValue, vnode, asyncMode, renderer, hooks);
-		if (typeof exprRender == 'string') {
-			out = out + exprRender;
-		} else {
-			// Suspended children in async mode render to an Array or
-			// Promise, keep them in order with the surrounding parts
-			if (!outArray) outArray = [];
-			if (out) outArray.push(out);
-			out = EMPTY_STR;
-			if (isArray(exprRender)) {
-				outArray.push(...exprRender);
+	const tpl = vnode.props.tpl, strings = tpl.strings, kinds = tpl.kinds, exprs = vnode.props.exprs;
+	let out = strings[0], outArray;
+	for (let i = 0; i < kinds.length; i++) {
+		let value = exprs[i];
+		const kind = kinds[i];
+		if (typeof kind == 'object') {
+			if (typeof value == 'string' && value !== EMPTY_STR) {
+				const written = kind.seen.get(value);
+				out = out + (written === undefined ? templateAttribute(value, kind) : written);
 			} else {
-				outArray.push(exprRender);
+				out = out + templateAttribute(value, kind);
+			}
+		} else if (kind === 2) {
+			const html = value && value.__html;
+			if (html) out = out + html;
+		} else if (value != null && typeof value != 'boolean') {
+			if (kind === 1 && typeof value == 'object' && isSignal(value)) value = value.value;
+			const type = typeof value;
+			if (type == 'string') {
+				out = out + encodeEntities(value);
+			} else if (type != 'object') {
+				if (type != 'function' && type != 'boolean' && value != null) out = out + value;
+			} else if (value !== null && (value.constructor === undefined || isArray(value))) {
+				const exprRender = value.type === Fragment && 'tpl' in value.props
+					? renderTemplate(value, context, isSvgMode, selectValue, vnode, asyncMode, renderer, hooks)
+					: _renderToString(value, context, isSvgMode, selectValue, vnode, asyncMode, renderer, hooks);
+				if (typeof exprRender == 'string') {
+					out = out + exprRender;
+				} else {
+					// Suspended children in async mode render to an Array or
+					// Promise, keep them in order with the surrounding parts
+					if (!outArray) outArray = [];
+					if (out) outArray.push(out);
+					out = EMPTY_STR;
+					if (isArray(exprRender)) {
+						outArray.push(...exprRender);
+					} else {
+						outArray.push(exprRender);
+					}
+				}
 			}
 		}
+		out = out + strings[i + 1];
 	}
 	if (outArray) {
 		if (out) outArray.push(out);
 		return outArray;
 	}
 	return out;
+}
+// A template's attribute as the renderer writes it for an element; short
+// string values, as written, are remembered per attribute (class names and
+// labels repeat).
+let templateAttrs = 0;
+function templateAttribute(v, spec) {
+	if (typeof v == 'string' && v !== EMPTY_STR) {
+		const written = spec.open + encodeEntities(v) + '"';
+		if (v.length <= 64 && templateAttrs < ATTR_LIMIT) {
+			templateAttrs++;
+			spec.seen.set(v, written);
+		}
+		return written;
+	}
+	if (isSignal(v)) v = v.value;
+	if (typeof v == 'function' && !spec.functions) return EMPTY_STR;
+	if (spec.stringify && v != null) v = v + EMPTY_STR;
+	if (v == null || v === false) return EMPTY_STR;
+	return v === true || v === EMPTY_STR ? spec.bare : spec.open + encodeEntities(v + EMPTY_STR) + '"';
 }
 `;
 

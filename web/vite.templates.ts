@@ -11,24 +11,29 @@ import type { Plugin } from 'vite';
 // the attribute names, the literal classes and texts. Where esbuild's JSX
 // output calls jsx("tag", { … }) with a literal tag and a plain object, this
 // writes the element (and its elements in turn) as a template: the static
-// markup as strings, built once, and only the values that change as holes,
-// which preact-render-to-string fills (its support for precompiled JSX: a
-// Fragment with `tpl` and `exprs`, as Preact's jsxTemplate makes). A reply of
-// a thread page goes from about fifteen vnodes to a handful. Measured with
-// callgrind (instructions per render in QuickJS, the server's data): the
-// thread page with 100 replies from 61 M to 39 M, the request page with 50
-// comments from 38 M to 22 M.
+// markup as strings, built once, and only the values that change as holes.
+// The renderer writes a template's vnode (a Fragment with `tpl` and `exprs`,
+// as for Preact's precompiled JSX) with renderTemplate, which vite.quickjs.ts
+// adds to it: each hole as its element would write the value there (an
+// attribute, a child, dangerouslySetInnerHTML), templates in holes in place.
+// A reply of a thread page goes from about fifteen vnodes to a handful.
+// Measured with callgrind (instructions per render in QuickJS, the server's
+// data): the thread page with 100 replies from 61 M to 37 M, the request
+// page with 50 comments from 38 M to 21 M.
 //
 // The markup must stay byte for byte what the renderer writes for the same
 // JSX, which is what the browser hydrates. So the static parts follow the
 // renderer's own rules (its name tables are read from its sources below;
 // text and attribute values escaped as its encodeEntities does), the holes
-// call helpers that mirror its element path (signals unwrapped, functions
-// and false left out, aria-/data- values as text), and whatever a template
-// can't say exactly is left to the renderer: components, spreads, computed
-// names, `value`, `style`, SVG, select/option/textarea, void elements with
-// children. test/built checks whole pages against the unmodified libraries,
-// and test/templates.test.ts the edge cases, element by element.
+// follow its element path (signals unwrapped, functions and false left out,
+// aria-/data- values as text), and whatever a template can't say exactly is
+// left to the renderer: components, spreads, computed names, `value`,
+// `style`, SVG, select/option/textarea, void elements with children. (One
+// difference is left: an HTML element with a camelCase attribute, such as
+// <time dateTime>, placed straight inside an <svg> gets HTML's lowercase
+// name, where the renderer would keep SVG's; HTML belongs in SVG only inside
+// foreignObject, which resets it.) test/built checks whole pages against the
+// unmodified libraries, and test/templates.test.ts the edge cases.
 
 const require = createRequire(import.meta.url);
 const nodeModules = path.dirname(path.dirname(require.resolve('preact-render-to-string/package.json')));
@@ -82,19 +87,16 @@ export function encode(text: string): string {
   return text.replace(/["&<]/g, (c) => (c === '"' ? '&quot;' : c === '&' ? '&amp;' : '&lt;'));
 }
 
-/** The runtime helpers (a virtual module of the server bundle; see `helpers`). */
+/** The templates' vnodes (a virtual module of the server bundle). */
 export const HELPERS_ID = '\0exosphere-templates';
 
 /**
- * The holes' helpers. Each returns what the template's renderer appends:
- * a string (already escaped), a vnode or array (rendered as the renderer
- * renders children), or null (nothing).
+ * A template's vnode: a Fragment with `tpl` (the template: its strings and
+ * what each hole is) and `exprs` (the holes' values), which the renderer's
+ * renderTemplate writes (vite.quickjs.ts). preact/jsx-runtime's jsxTemplate
+ * would make a component's vnode of nine fields, from rest arguments.
  */
-export function helpersSource(utilPath: string): string {
-  return `import { encodeEntities } from ${JSON.stringify(utilPath)};
-import { Fragment, options } from 'preact';
-// A template's vnode: what the renderer reads of one (preact/jsx-runtime's
-// jsxTemplate makes a component's vnode of nine fields, from rest arguments).
+const HELPERS = `import { Fragment, options } from 'preact';
 export function template(tpl, exprs) {
   return { type: Fragment, props: { tpl, exprs }, __: null, constructor: undefined };
 }
@@ -105,53 +107,17 @@ options.quickjsTemplateShapes = [
   { type: 0 }, { type: 0, props: 0 }, { type: 0, props: 0, __: 0 }, { type: 0, props: 0, __: 0, constructor: 0 },
   { tpl: 0 }, { tpl: 0, exprs: 0 },
 ];
-const isArray = Array.isArray;
-function isSignal(x) {
-  return x !== null && typeof x === 'object' && typeof x.peek === 'function' && 'value' in x;
-}
-// An attribute. spec: its name as written (' name', and ' name="'), whether
-// values are stringified (aria-*, data-*, enumerated), whether functions are
-// written (class), and the attribute as written for short string values
-// already seen (class names and labels repeat from element to element).
-let remembered = 0;
-export function attr(v, spec) {
-  if (typeof v == 'string' && v !== '') {
-    let written = spec.seen.get(v);
-    if (written === undefined) {
-      written = spec.open + encodeEntities(v) + '"';
-      if (v.length <= 64 && remembered < 8192) {
-        remembered++;
-        spec.seen.set(v, written);
-      }
-    }
-    return written;
-  }
-  if (isSignal(v)) v = v.value;
-  if (typeof v == 'function' && !spec.functions) return '';
-  if (spec.stringify && v != null) v = v + '';
-  if (v == null || v === false) return '';
-  return v === true || v === '' ? spec.bare : spec.open + encodeEntities(v + '') + '"';
-}
-// A value rendered as the renderer renders a child.
-function child(v) {
-  if (v == null || typeof v == 'boolean' || typeof v == 'function') return null;
-  if (typeof v == 'string') return encodeEntities(v);
-  if (typeof v == 'object') return v.constructor === undefined || isArray(v) ? v : null;
-  return v + '';
-}
-// An element's only child (its children prop): a signal is read first, as for any prop.
-export function only(v) {
-  return child(isSignal(v) ? v.value : v);
-}
-// One of an element's children (an item of its children array).
-export { child };
-// dangerouslySetInnerHTML's markup.
-export function inner(v) {
-  const html = v && v.__html;
-  return html ? html + '' : null;
-}
 `;
-}
+
+/**
+ * What a hole is, for renderTemplate: a child in a list (0), an element's
+ * only child (1: a signal is read first, as for any prop), the markup of
+ * dangerouslySetInnerHTML (2), or an attribute (its spec: the name as
+ * written, bare and with its value, whether values are stringified as aria-
+ * and data- values are, whether functions are written as class writes them,
+ * and the short values already written).
+ */
+type HoleKind = '0' | '1' | '2' | { spec: string };
 
 /** Local names of the JSX runtime's functions in a module. */
 interface Runtime {
@@ -161,15 +127,17 @@ interface Runtime {
 
 type Node = { type: string; start: number; end: number; [field: string]: unknown };
 
-/** A template's parts: static markup around holes (code of the values). */
+/** A template's parts: static markup around holes (code of the values, and what each is). */
 class Template {
   strings: string[] = [''];
   holes: string[] = [];
+  kinds: HoleKind[] = [];
   text(markup: string): void {
     this.strings[this.strings.length - 1] += markup;
   }
-  hole(code: string): void {
+  hole(code: string, kind: HoleKind): void {
     this.holes.push(code);
+    this.kinds.push(kind);
     this.strings.push('');
   }
 }
@@ -324,7 +292,7 @@ export function templateModule(code: string, parse: (code: string) => Node): str
       }
       if (value.type === 'Literal') throw new NotTemplatable();
       const spec = `{ bare: ${JSON.stringify(` ${written.name}`)}, open: ${JSON.stringify(` ${written.name}="`)}, stringify: ${written.stringify}, functions: ${keepsFunctions}, seen: new Map() }`;
-      into.hole(`__templates.attr(${rewrite(value)}, ${constant(spec)})`);
+      into.hole(rewrite(value), { spec });
     }
     if (isVoid) {
       if (children || innerHtml) throw new NotTemplatable();
@@ -334,7 +302,7 @@ export function templateModule(code: string, parse: (code: string) => Node): str
     into.text('>');
     if (innerHtml) {
       if (children) throw new NotTemplatable();
-      into.hole(`__templates.inner(${rewrite(innerHtml)})`);
+      into.hole(rewrite(innerHtml), '2');
     } else if (children) {
       writeChildren(children, into);
     }
@@ -345,14 +313,14 @@ export function templateModule(code: string, parse: (code: string) => Node): str
     if (children.type === 'ArrayExpression') {
       for (const item of children.elements as (Node | null)[]) {
         if (item === null || item.type === 'SpreadElement') throw new NotTemplatable();
-        writeChild(item, into, 'child');
+        writeChild(item, into, '0');
       }
     } else {
-      writeChild(children, into, 'only');
+      writeChild(children, into, '1');
     }
   };
 
-  const writeChild = (child: Node, into: Template, helper: 'child' | 'only'): void => {
+  const writeChild = (child: Node, into: Template, kind: '0' | '1'): void => {
     if (child.type === 'Literal' && !('regex' in child)) {
       const v = child.value;
       if (typeof v === 'string') into.text(encode(v));
@@ -367,17 +335,17 @@ export function templateModule(code: string, parse: (code: string) => Node): str
         write(child, nested);
       } catch (e) {
         if (!(e instanceof NotTemplatable)) throw e;
-        into.hole(`__templates.${helper}(${rewrite(child)})`);
+        into.hole(rewrite(child), kind);
         return;
       }
       into.text(nested.strings[0] ?? '');
       nested.holes.forEach((hole, i) => {
-        into.hole(hole);
+        into.hole(hole, nested.kinds[i] ?? '0');
         into.text(nested.strings[i + 1] ?? '');
       });
       return;
     }
-    into.hole(`__templates.${helper}(${rewrite(child)})`);
+    into.hole(rewrite(child), kind);
   };
 
   const constant = (value: string): string => {
@@ -394,8 +362,9 @@ export function templateModule(code: string, parse: (code: string) => Node): str
       throw e;
     }
     if (template.holes.length === 0 && template.strings[0] === '') return null;
-    const strings = constant(JSON.stringify(template.strings));
-    return `__templates.template(${strings}, [${template.holes.join(', ')}])`;
+    const kinds = template.kinds.map((kind) => (typeof kind === 'string' ? kind : kind.spec));
+    const tpl = constant(`{ strings: ${JSON.stringify(template.strings)}, kinds: [${kinds.join(', ')}] }`);
+    return `__templates.template(${tpl}, [${template.holes.join(', ')}])`;
   };
 
   const out = rewrite(program);
@@ -416,7 +385,7 @@ export function quickjsTemplates(): Plugin {
       return id === HELPERS_ID ? id : null;
     },
     load(id) {
-      return id === HELPERS_ID ? helpersSource(rendererUtil) : null;
+      return id === HELPERS_ID ? HELPERS : null;
     },
     transform(code, id) {
       if (id.includes('/node_modules/') || !/\.[jt]sx$/.test(id.split('?')[0] ?? id)) return null;
