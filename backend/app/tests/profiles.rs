@@ -33,7 +33,7 @@ async fn refresh_after(w: &World, did: &str) -> anyhow::Result<Option<String>> {
         .db
         .read(move |c| {
             use diesel::{OptionalExtension, RunQueryDsl};
-            Ok(exosphere_core::db::sql::sql("SELECT refresh_after FROM profiles WHERE did = ?")
+            Ok(exosphere_core::db::sql::sql("SELECT p.refresh_after FROM profiles p JOIN known_accounts k ON k.id = p.account WHERE k.did = ?")
                 .bind::<Text, _>(did)
                 .get_result::<Row>(c)
                 .optional()?)

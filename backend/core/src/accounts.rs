@@ -2,10 +2,16 @@
 //! Sphere owners and members, and authors of what was indexed. The indexer
 //! keeps identity and account events of these accounts only, and reads new
 //! ones by `id` into its in-memory copy.
+//!
+//! An account's `id` is part of core's documented schema: a small integer,
+//! never changed or reused, that a module may key its own rows by in place
+//! of the DID's text ([`id`] in code, [`crate::read::account_id`] in SQL).
+//! Keys of random DIDs land on random pages of large indexes; ids of new
+//! accounts only ever grow.
 
 use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::SqliteConnection;
-use diesel::{QueryableByName, RunQueryDsl};
+use diesel::{OptionalExtension, QueryableByName, RunQueryDsl};
 
 use crate::Error;
 use crate::db::sql::sql;
@@ -13,12 +19,26 @@ use crate::db::sql::sql;
 /// Records that this server knows `did` (nothing when it already does).
 /// A newly known account's profile is read at once ([`crate::profiles`]).
 pub fn know(conn: &mut SqliteConnection, did: &str) -> Result<(), Error> {
-    let added =
-        sql("INSERT OR IGNORE INTO known_accounts (did) VALUES (?)").bind::<Text, _>(did).execute(conn)?;
-    if added > 0 {
-        crate::profiles::add(conn, did)?;
+    id(conn, did).map(drop)
+}
+
+/// The account's id (`known_accounts.id`), making it known first when it
+/// isn't: a newly known account's profile is read at once ([`crate::profiles`]).
+pub fn id(conn: &mut SqliteConnection, did: &str) -> Result<i64, Error> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
     }
-    Ok(())
+    let found: Option<Id> =
+        sql("SELECT id FROM known_accounts WHERE did = ?").bind::<Text, _>(did).get_result(conn).optional()?;
+    if let Some(found) = found {
+        return Ok(found.id);
+    }
+    let added: Id =
+        sql("INSERT INTO known_accounts (did) VALUES (?) RETURNING id").bind::<Text, _>(did).get_result(conn)?;
+    crate::profiles::add(conn, added.id)?;
+    Ok(added.id)
 }
 
 /// A known account and the order it became known in.

@@ -25,14 +25,15 @@ pub fn handle(did_column: &'static str) -> String {
 /// display name and avatar of its profile (see [`crate::profiles`]), one
 /// JSON value that a row reads straight into an [`ActorView`] field
 /// (`#[diesel(sql_type = Text)] author: ActorView`). The profile's row is
-/// looked up once; without one, the handle alone.
+/// looked up once (by the account's id, found by its DID); without one, the
+/// handle alone.
 pub fn actor(did_column: &'static str) -> String {
     format!(
-        "coalesce((SELECT json_object('did', p.did, 'handle', {}, 'displayName', p.display_name,
+        "coalesce((SELECT json_object('did', k.did, 'handle', {}, 'displayName', p.display_name,
                                       'avatar', '/avatars/' || p.avatar_cid)
-                   FROM profiles p WHERE p.did = {did_column}),
+                   FROM known_accounts k JOIN profiles p ON p.account = k.id WHERE k.did = {did_column}),
                   json_object('did', {did_column}, 'handle', {}))",
-        handle("p.did"),
+        handle("k.did"),
         handle(did_column),
     )
 }
@@ -51,6 +52,12 @@ impl FromSql<Text, Sqlite> for ActorView {
             <String as FromSql<Text, Sqlite>>::from_sql(value)?,
         )
     }
+}
+
+/// The id ([`crate::accounts::id`]) of the account whose DID is in
+/// `did_column` (a column or a `?`), or NULL when it isn't known here.
+pub fn account_id(did_column: &'static str) -> String {
+    format!("(SELECT id FROM known_accounts WHERE did = {did_column})")
 }
 
 /// True when a moderator of the Sphere has hidden the content whose AT URI is in `uri_column`.
@@ -196,8 +203,9 @@ mod tests {
         crate::db::migrations::run(&mut conn, "core", crate::module::CORE_MIGRATIONS)?;
         conn.batch_execute(
             "INSERT INTO actors (did, handle, updated_at) VALUES ('did:plc:a', 'a.test', '2026-01-01');
-             INSERT INTO profiles (did, display_name, avatar_cid, avatar_mime) VALUES ('did:plc:a', 'Ann \"A\"', 'bafkav', 'image/png');
-             INSERT INTO profiles (did) VALUES ('did:plc:b');
+             INSERT INTO known_accounts (id, did) VALUES (7, 'did:plc:a'), (8, 'did:plc:b');
+             INSERT INTO profiles (account, display_name, avatar_cid, avatar_mime) VALUES (7, 'Ann \"A\"', 'bafkav', 'image/png');
+             INSERT INTO profiles (account) VALUES (8);
              INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
              VALUES (1, 'at://o/s/1', 'c', 'did:plc:o', 's', 'S', 'public', 'open', '[]', '2026-01-01', '2026-01-01');
              INSERT INTO hidden_subjects (subject_uri, sphere_id) VALUES ('at://b/x/2', 1);

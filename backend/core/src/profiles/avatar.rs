@@ -83,7 +83,8 @@ async fn fetch(ctx: &AppContext, cid: &str) -> Result<Image, Error> {
     let owners = ctx
         .db
         .read(move |c| {
-            Ok(sql("SELECT did, avatar_mime AS mime FROM profiles WHERE avatar_cid = ? AND avatar_mime IS NOT NULL LIMIT ?")
+            Ok(sql("SELECT k.did, p.avatar_mime AS mime FROM profiles p JOIN known_accounts k ON k.id = p.account
+                     WHERE p.avatar_cid = ? AND p.avatar_mime IS NOT NULL LIMIT ?")
                 .bind::<Text, _>(key)
                 .bind::<diesel::sql_types::BigInt, _>(TRIES)
                 .load::<Owner>(c)?)

@@ -58,16 +58,20 @@ const IMAGE_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp", "image/g
 /// Wakes the refresher when a profile is marked due in this process.
 static WAKE: LazyLock<Notify> = LazyLock::new(Notify::new);
 
-/// Gives a newly known account its profile row, due at once.
-pub fn add(conn: &mut SqliteConnection, did: &str) -> Result<(), Error> {
-    sql("INSERT OR IGNORE INTO profiles (did) VALUES (?)").bind::<Text, _>(did).execute(conn)?;
+/// Gives a newly known account (its id in `known_accounts`) its profile row,
+/// due at once. Profiles are keyed by that id, which grows: a new row is
+/// appended, where a DID key would put it at a random place.
+pub(crate) fn add(conn: &mut SqliteConnection, account: i64) -> Result<(), Error> {
+    sql("INSERT OR IGNORE INTO profiles (account) VALUES (?)").bind::<BigInt, _>(account).execute(conn)?;
     WAKE.notify_one();
     Ok(())
 }
 
-/// Asks for the account's profile to be read again as soon as the refresher can.
+/// Asks for a known account's profile to be read again as soon as the
+/// refresher can (nothing for an account this server doesn't know).
 pub fn mark_due(conn: &mut SqliteConnection, did: &str) -> Result<(), Error> {
-    sql("INSERT INTO profiles (did) VALUES (?) ON CONFLICT (did) DO UPDATE SET refresh_after = '', marks = marks + 1")
+    sql("INSERT INTO profiles (account) SELECT id FROM known_accounts WHERE did = ?
+         ON CONFLICT (account) DO UPDATE SET refresh_after = '', marks = marks + 1")
         .bind::<Text, _>(did)
         .execute(conn)?;
     WAKE.notify_one();
@@ -149,8 +153,15 @@ pub async fn read(ctx: &AppContext, did: &str) -> Result<Option<Profile>, String
     }
 }
 
+/// The profiles to read, with their accounts' DIDs ([`Due`]'s columns).
+const DUE: &str = "SELECT p.account, k.did, p.failures, p.marks, p.avatar_cid
+                   FROM profiles p JOIN known_accounts k ON k.id = p.account";
+
 #[derive(QueryableByName)]
 struct Due {
+    /// The account's id in `known_accounts`, which keys its profile.
+    #[diesel(sql_type = BigInt)]
+    account: i64,
     #[diesel(sql_type = Text)]
     did: String,
     #[diesel(sql_type = BigInt)]
@@ -173,7 +184,7 @@ pub fn spawn_refresher(ctx: AppContext) {
             let due = ctx
                 .db
                 .read(|c| {
-                    Ok(sql("SELECT did, failures, marks, avatar_cid FROM profiles WHERE refresh_after <= ? ORDER BY refresh_after LIMIT ?")
+                    Ok(sql(format!("{DUE} WHERE p.refresh_after <= ? ORDER BY p.refresh_after LIMIT ?"))
                         .bind::<Text, _>(crate::write::now())
                         .bind::<BigInt, _>(BATCH)
                         .load::<Due>(c)?)
@@ -247,21 +258,21 @@ fn save(
                 let profile = profile.clone().unwrap_or_default();
                 let (cid, mime) = profile.avatar.unzip();
                 sql("UPDATE profiles SET display_name = ?, avatar_cid = ?, avatar_mime = ?, refresh_after = ?,
-                       failures = 0 WHERE did = ? AND marks = ?")
+                       failures = 0 WHERE account = ? AND marks = ?")
                 .bind::<Nullable<Text>, _>(profile.display_name)
                 .bind::<Nullable<Text>, _>(cid)
                 .bind::<Nullable<Text>, _>(mime)
                 .bind::<Text, _>(at(now, REFRESH))
-                .bind::<Text, _>(&due.did)
+                .bind::<BigInt, _>(due.account)
                 .bind::<BigInt, _>(due.marks)
                 .execute(conn)?;
             }
             Err(why) => {
                 tracing::debug!(did = due.did, error = why, "profiles: could not read a profile");
                 let wait = RETRY.saturating_mul(1 << due.failures.clamp(0, 10)).min(REFRESH);
-                sql("UPDATE profiles SET refresh_after = ?, failures = failures + 1 WHERE did = ? AND marks = ?")
+                sql("UPDATE profiles SET refresh_after = ?, failures = failures + 1 WHERE account = ? AND marks = ?")
                     .bind::<Text, _>(at(now, wait))
-                    .bind::<Text, _>(&due.did)
+                    .bind::<BigInt, _>(due.account)
                     .bind::<BigInt, _>(due.marks)
                     .execute(conn)?;
             }
@@ -292,10 +303,10 @@ mod tests {
         let mut conn = db.conn()?;
         crate::db::migrations::run(&mut conn, "core", crate::module::CORE_MIGRATIONS)?;
         for did in ["did:plc:a", "did:plc:b"] {
-            add(&mut conn, did)?;
+            crate::accounts::know(&mut conn, did)?;
         }
         let due = |conn: &mut SqliteConnection| -> anyhow::Result<Vec<Due>> {
-            Ok(sql("SELECT did, failures, marks, avatar_cid FROM profiles ORDER BY did").load::<Due>(conn)?)
+            Ok(sql(format!("{DUE} ORDER BY k.did")).load::<Due>(conn)?)
         };
         let read = due(&mut conn)?;
         // b's profile changes while both are read.
@@ -310,10 +321,47 @@ mod tests {
         assert_eq!(view("did:plc:a")?, (Some("A".into()), None));
         assert_eq!(view("did:plc:b")?, (None, None), "the older read is not saved over the change");
         let waiting: Vec<Due> =
-            sql("SELECT did, failures, marks, avatar_cid FROM profiles WHERE refresh_after <= ?")
+            sql(format!("{DUE} WHERE p.refresh_after <= ?"))
                 .bind::<Text, _>(crate::write::now())
                 .load(&mut conn)?;
         assert_eq!(waiting.iter().map(|d| d.did.as_str()).collect::<Vec<_>>(), ["did:plc:b"]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn profiles_keyed_by_did_move_to_their_accounts() -> anyhow::Result<()> {
+        use diesel::connection::SimpleConnection;
+        let dir = tempfile::tempdir()?;
+        let db = crate::Db::open(&dir.path().join("x.sqlite"))?;
+        let mut conn = db.conn()?;
+        let migrations = crate::module::CORE_MIGRATIONS;
+        let by_account = migrations.iter().position(|m| m.id == "0012_profiles_by_account").expect("the migration");
+        crate::db::migrations::run(&mut conn, "core", &migrations[..by_account])?;
+        // A profile read before (known account), and one marked due for a DID
+        // no table of known accounts had.
+        conn.batch_execute(
+            "INSERT INTO known_accounts (did) VALUES ('did:plc:a');
+             INSERT INTO profiles (did, display_name, avatar_cid, avatar_mime, refresh_after, failures, marks)
+             VALUES ('did:plc:a', 'Ann', 'bafkav', 'image/png', '2027-01-01', 2, 3), ('did:plc:b', NULL, NULL, NULL, '', 0, 1);",
+        )?;
+        crate::db::migrations::run(&mut conn, "core", migrations)?;
+        let a = actor(&mut conn, "did:plc:a")?;
+        assert_eq!((a.display_name.as_deref(), a.avatar.as_deref()), (Some("Ann"), Some("/avatars/bafkav")));
+        let rows: Vec<(String, i64, i64)> = sql(format!("{DUE} ORDER BY k.did"))
+            .load::<Due>(&mut conn)?
+            .into_iter()
+            .map(|d| (d.did, d.failures, d.marks))
+            .collect();
+        assert_eq!(rows, [("did:plc:a".to_owned(), 2, 3), ("did:plc:b".to_owned(), 0, 1)]);
+        // A newly known account's profile comes after them, due at once.
+        crate::accounts::know(&mut conn, "did:plc:c")?;
+        let due: Vec<String> = sql(format!("{DUE} WHERE p.refresh_after <= ? ORDER BY p.account"))
+            .bind::<Text, _>(crate::write::now())
+            .load::<Due>(&mut conn)?
+            .into_iter()
+            .map(|d| d.did)
+            .collect();
+        assert_eq!(due, ["did:plc:b", "did:plc:c"]);
         Ok(())
     }
 

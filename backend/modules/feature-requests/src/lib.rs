@@ -48,6 +48,10 @@ const MIGRATIONS: &[Migration] = &[
         id: "0008_following_by_index",
         sql: include_str!("../migrations/0008_following_by_index.sql"),
     },
+    Migration {
+        id: "0009_votes_by_account_id",
+        sql: include_str!("../migrations/0009_votes_by_account_id.sql"),
+    },
 ];
 
 impl Module for FeatureRequests {
@@ -129,5 +133,123 @@ impl Module for FeatureRequests {
         query: &ActivityQuery,
     ) -> Result<Vec<ActivityItem>, Error> {
         activity::items(conn, query)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::{QueryableByName, RunQueryDsl};
+    use exosphere_core::db::migrations;
+    use exosphere_core::db::sql::sql;
+    use exosphere_core::module::Registry;
+
+    use super::*;
+
+    /// Migration 0009 keys votes by their voter's account id: every vote of
+    /// a database made before it keeps its row, its voter becomes known (the
+    /// one here who wasn't, too), and its record key is read from its URI.
+    #[test]
+    fn votes_keyed_by_account_id_keep_every_row() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = exosphere_core::Db::open(&dir.path().join("x.sqlite"))?;
+        let mut conn = db.conn()?;
+        Registry::new(vec![])?.migrate(&mut conn)?;
+        let before = MIGRATIONS.iter().position(|m| m.id == "0009_votes_by_account_id").unwrap_or(0);
+        migrations::run(&mut conn, generated::MODULE, &MIGRATIONS[..before])?;
+        conn.batch_execute(
+            "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+             VALUES (1, 'at://did:plc:o/site.exosphere.sphere/s', 'c', 'did:plc:o', 's', 'S', 'public', 'open', '[]', '2026-01-01', '2026-01-01');
+             INSERT INTO fr_requests (id, uri, cid, sphere_id, number, author_did, title, created_at, indexed_us, votes_changed_us)
+             VALUES (1, 'at://did:plc:a/site.exosphere.featureRequest/r1', 'c', 1, 1, 'did:plc:a', 't', '2026-01-01', 0, 0),
+                    (2, 'at://did:plc:a/site.exosphere.featureRequest/r2', 'c', 1, 2, 'did:plc:a', 't', '2026-01-01', 0, 0);
+             INSERT INTO known_accounts (did) VALUES ('did:plc:known');
+             INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at) VALUES
+               ('at://did:plc:known/site.exosphere.featureRequestVote/3kabc', 'c1', 1, 'did:plc:known', 1.5, '2026-01-02'),
+               ('at://did:plc:known/site.exosphere.featureRequestVote/3kabd', 'c2', 2, 'did:plc:known', 1.0, '2026-01-02'),
+               ('at://did:plc:stranger/site.exosphere.featureRequestVote/3kabe', 'c3', 1, 'did:plc:stranger', 2.0, '2026-01-03');
+             DELETE FROM fr_votes_pending;",
+        )?;
+        migrations::run(&mut conn, generated::MODULE, MIGRATIONS)?;
+
+        #[derive(QueryableByName, Debug, PartialEq)]
+        struct Vote {
+            #[diesel(sql_type = Text)]
+            uri: String,
+            #[diesel(sql_type = Text)]
+            voter_did: String,
+            #[diesel(sql_type = Text)]
+            rkey: String,
+            #[diesel(sql_type = BigInt)]
+            request_id: i64,
+            #[diesel(sql_type = Text)]
+            account: String,
+        }
+        let votes: Vec<Vote> = sql("SELECT v.uri, v.voter_did, v.rkey, v.request_id, k.did AS account
+             FROM fr_votes v JOIN known_accounts k ON k.id = v.voter_id ORDER BY v.uri")
+        .load(&mut conn)?;
+        let vote = |uri: &str, voter: &str, rkey: &str, request_id: i64| Vote {
+            uri: uri.into(),
+            voter_did: voter.into(),
+            rkey: rkey.into(),
+            request_id,
+            account: voter.into(),
+        };
+        assert_eq!(
+            votes,
+            [
+                vote(
+                    "at://did:plc:known/site.exosphere.featureRequestVote/3kabc",
+                    "did:plc:known",
+                    "3kabc",
+                    1
+                ),
+                vote(
+                    "at://did:plc:known/site.exosphere.featureRequestVote/3kabd",
+                    "did:plc:known",
+                    "3kabd",
+                    2
+                ),
+                vote(
+                    "at://did:plc:stranger/site.exosphere.featureRequestVote/3kabe",
+                    "did:plc:stranger",
+                    "3kabe",
+                    1
+                ),
+            ]
+        );
+        // The stranger is known now, with the profile row every known account has.
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let profiles = sql("SELECT count(*) AS n FROM profiles p JOIN known_accounts k ON k.id = p.account WHERE k.did = 'did:plc:stranger'")
+            .get_result::<N>(&mut conn)?;
+        assert_eq!(profiles.n, 1);
+        // A new vote still notes its count's change (the trigger came back), and the keys hold.
+        conn.batch_execute(
+            "INSERT INTO known_accounts (did) VALUES ('did:plc:new');
+             INSERT INTO fr_votes (uri, cid, request_id, voter_did, voter_id, rkey, weight, created_at)
+             SELECT 'at://did:plc:new/site.exosphere.featureRequestVote/3kabf', 'c4', 1, did, id, '3kabf', 1.0, '2026-01-04'
+             FROM known_accounts WHERE did = 'did:plc:new';",
+        )?;
+        let pending =
+            sql("SELECT count FROM fr_votes_pending WHERE request_id = 1").get_result::<Count>(&mut conn)?;
+        assert_eq!(pending.count, 1);
+        let again = conn.batch_execute(
+            "INSERT INTO fr_votes (uri, cid, request_id, voter_did, voter_id, rkey, weight, created_at)
+             SELECT 'at://did:plc:known/site.exosphere.featureRequestVote/3kabg', 'c5', 2, did, id, '3kabg', 1.0, '2026-01-04'
+             FROM known_accounts WHERE did = 'did:plc:known';",
+        );
+        assert!(again.is_err(), "a second vote by the same person on request 2 must conflict");
+        Ok(())
+    }
+
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        count: i64,
     }
 }

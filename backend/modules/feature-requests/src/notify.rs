@@ -30,7 +30,7 @@ use exosphere_core::write::{RecordWriter, now};
 use exosphere_core::xrpc::{XrpcContext, XrpcResult};
 
 use crate::generated::site::exosphere::{
-    feature_request, feature_request_comment, feature_request_subscription, feature_request_vote,
+    feature_request, feature_request_comment, feature_request_subscription,
 };
 
 #[derive(diesel::QueryableByName)]
@@ -59,11 +59,12 @@ struct Row {
 
 /// Whether the viewer followed request `r.id` at the time in `at` (a column).
 fn following_sql(sql: &mut Sql, viewer: &str, at: &str) {
+    let voter = read::account_id("?");
     sql.push(&format!(
         "coalesce((SELECT s.subscribed FROM fr_subscriptions s WHERE s.did = ? AND s.request_id = r.id AND s.created_at <= {at}
                    ORDER BY s.created_at DESC, s.uri DESC LIMIT 1),
                   r.author_did = ?
-                  OR EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ? AND v.created_at <= {at})
+                  OR EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_id = {voter} AND v.created_at <= {at})
                   OR EXISTS (SELECT 1 FROM fr_comments f WHERE f.request_id = r.id AND f.author_did = ? AND f.created_at <= {at}))"
     ))
     .text(viewer.to_owned())
@@ -76,7 +77,6 @@ fn following_sql(sql: &mut Sql, viewer: &str, at: &str) {
 pub fn items(conn: &mut SqliteConnection, q: &NotificationQuery) -> Result<Vec<NotificationView>, Error> {
     let d = q.viewer.as_str();
     let (req_lo, req_hi) = repo_range(d, feature_request::NSID);
-    let (vote_lo, vote_hi) = repo_range(d, feature_request_vote::NSID);
     let (com_lo, com_hi) = repo_range(d, feature_request_comment::NSID);
     let spheres = q.sphere_ids();
     let shown = |sql: &mut Sql, uri: &'static str, author: &'static str| {
@@ -90,19 +90,19 @@ pub fn items(conn: &mut SqliteConnection, q: &NotificationQuery) -> Result<Vec<N
     };
     let mut sql = Sql::default();
     // The requests the viewer is involved in: theirs, voted for, commented on, subscribed to.
-    sql.push(
+    sql.push(&format!(
         "WITH mine(request_id) AS (
            SELECT id FROM fr_requests WHERE uri > ? AND uri < ?
-           UNION SELECT request_id FROM fr_votes WHERE uri > ? AND uri < ?
+           UNION SELECT request_id FROM fr_votes WHERE voter_id = {}
            UNION SELECT request_id FROM fr_comments WHERE uri > ? AND uri < ?
            UNION SELECT request_id FROM fr_subscriptions WHERE did = ?)
          SELECT kind, uri, subject, title, text, detail, number, sphere_id, actor, created_at, min(priority) AS priority
          FROM (",
-    )
+        read::account_id("?")
+    ))
     .text(req_lo)
     .text(req_hi)
-    .text(vote_lo)
-    .text(vote_hi)
+    .text(d.to_owned())
     .text(com_lo.clone())
     .text(com_hi.clone())
     .text(d.to_owned());

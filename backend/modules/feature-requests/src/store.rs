@@ -9,11 +9,9 @@ use diesel::{OptionalExtension, Queryable, QueryableByName, RunQueryDsl};
 use exosphere_core::Error;
 use exosphere_core::db::sql::DynSql as Sql;
 use exosphere_core::db::sql::sql;
-use exosphere_core::ids::repo_range;
 use exosphere_core::lexicon::site::exosphere::defs::ActorView;
 use exosphere_core::read;
 
-use crate::generated::site::exosphere::feature_request_vote;
 use crate::ranking::{Cursor, CursorKey, Sort};
 
 /// A request with what its views show: its fields in the order of `REQUEST_SELECT`'s columns and the score after them (read by position).
@@ -73,13 +71,14 @@ static REQUEST_SELECT: LazyLock<String> = LazyLock::new(|| {
         "SELECT r.id, r.uri, r.cid, r.number, {} AS sphere_uri, r.author_did, {} AS author, r.title,
          r.description, r.status, r.vote_count, r.comment_count, r.created_at, r.updated_at,
          {} AS hidden,
-         EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_did = ?) AS voted,
+         EXISTS (SELECT 1 FROM fr_votes v WHERE v.request_id = r.id AND v.voter_id = {}) AS voted,
          {} AS duplicate_of,
          {} AS tags,
          (SELECT now_us FROM fr_clock) AS clock, ",
         read::sphere_uri("r.sphere_id"),
         read::actor("r.author_did"),
         read::hidden("r.uri"),
+        read::account_id("?"),
         request_ref("o.id = r.duplicate_of"),
         TAGS_OF_REQUEST,
     )
@@ -263,13 +262,12 @@ pub fn list_requests(
         sql.push(" AND r.author_did = ?").text(author.clone());
     }
     if let Some(voter) = &q.voted_by {
-        // A vote's URI is in its voter's repository, so their votes are one
-        // range of the URIs' unique index (no index on voters to keep up).
-        let (prefix, end) = repo_range(voter, feature_request_vote::NSID);
-        sql.push(" AND r.id IN (SELECT v.request_id FROM fr_votes v WHERE v.uri > ? AND v.uri < ? AND v.voter_did = ?)")
-            .text(prefix)
-            .text(end)
-            .text(voter.clone());
+        // Votes are keyed by their voter's account id first (migration 0009).
+        sql.push(&format!(
+            " AND r.id IN (SELECT v.request_id FROM fr_votes v WHERE v.voter_id = {})",
+            read::account_id("?")
+        ))
+        .text(voter.clone());
     }
     if let Some(tag) = &q.tag {
         sql.push(
@@ -369,7 +367,10 @@ pub fn viewer_votes(
         .map_err(|e| Error::internal(anyhow::anyhow!("request ids as JSON: {e}")))?;
     let rows: Vec<Voted> = sql(
         // Driven by the listed ids, one seek each (`IN (SELECT …)` would build a temporary index of them first).
-        "SELECT v.request_id FROM json_each(?) j JOIN fr_votes v ON v.request_id = j.value AND v.voter_did = ?",
+        format!(
+            "SELECT v.request_id FROM json_each(?) j JOIN fr_votes v ON v.request_id = j.value AND v.voter_id = {}",
+            read::account_id("?")
+        ),
     )
     .bind::<Text, _>(ids)
     .bind::<Text, _>(viewer)
@@ -539,7 +540,9 @@ fn vote_uri(
 
 /// The viewer's live vote on a request, if any.
 pub fn vote_of(conn: &mut SqliteConnection, request_id: i64, did: &str) -> Result<Option<String>, Error> {
-    vote_uri(conn, "SELECT uri FROM fr_votes WHERE request_id = ? AND voter_did = ?", request_id, did)
+    let query =
+        format!("SELECT uri FROM fr_votes WHERE request_id = ? AND voter_id = {}", read::account_id("?"));
+    vote_uri(conn, &query, request_id, did)
 }
 
 /// The viewer's vote on a comment, if any.

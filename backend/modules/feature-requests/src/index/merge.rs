@@ -68,7 +68,7 @@ pub(super) fn recount(conn: &mut SqliteConnection) -> Result<(), Error> {
                WITH RECURSIVE down(id) AS (
                  SELECT ?
                  UNION SELECT c.id FROM fr_requests c JOIN down ON c.duplicate_of = down.id)
-               SELECT count(DISTINCT v.voter_did) FROM fr_votes v WHERE v.request_id IN down)
+               SELECT count(DISTINCT v.voter_id) FROM fr_votes v WHERE v.request_id IN down)
              WHERE id = ?")
         .bind::<BigInt, _>(request_id)
         .bind::<BigInt, _>(request_id)

@@ -171,10 +171,14 @@ fn delete_vote(conn: &mut SqliteConnection, event: &RecordEvent<'_>) -> Result<I
         #[diesel(sql_type = Double)]
         weight: f64,
     }
-    let live: Option<Live> = sql("DELETE FROM fr_votes WHERE uri = ? RETURNING request_id, weight")
-        .bind::<Text, _>(event.uri())
-        .get_result(conn)
-        .optional()?;
+    let live: Option<Live> = sql(format!(
+        "DELETE FROM fr_votes WHERE voter_id = {} AND rkey = ? RETURNING request_id, weight",
+        exosphere_core::read::account_id("?")
+    ))
+    .bind::<Text, _>(event.did)
+    .bind::<Text, _>(event.rkey)
+    .get_result(conn)
+    .optional()?;
     let Some(live) = live else { return Ok(IndexOutcome::Ignored) };
     votes_changed(conn, live.request_id, -1, -live.weight)?;
     Ok(IndexOutcome::Indexed)
@@ -189,11 +193,17 @@ fn index_vote(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexOut
     // the migration's trigger notes the count's change. Voting twice changes
     // nothing (the same record again, or a second record by the same
     // person): both are uniqueness conflicts, ignored.
-    let inserted = sql("INSERT OR IGNORE INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at)
-         SELECT ?, ?, id, ?, ?, ? FROM fr_requests WHERE uri = ? AND sphere_id = ?")
+    // Keyed by the voter's account id and the record key (migration 0009).
+    let voter = exosphere_core::accounts::id(conn, event.did)?;
+    let inserted = sql(
+        "INSERT OR IGNORE INTO fr_votes (uri, cid, request_id, voter_did, voter_id, rkey, weight, created_at)
+         SELECT ?, ?, id, ?, ?, ?, ?, ? FROM fr_requests WHERE uri = ? AND sphere_id = ?",
+    )
     .bind::<Text, _>(event.uri())
     .bind::<Text, _>(event.cid())
     .bind::<Text, _>(event.did)
+    .bind::<BigInt, _>(voter)
+    .bind::<Text, _>(event.rkey)
     .bind::<Double, _>(w)
     .bind::<Text, _>(&record.created_at)
     .bind::<Text, _>(&record.subject.uri)
@@ -599,8 +609,10 @@ mod tests {
         };
         let vote = |request: i64, voter: &str| {
             format!(
-                "INSERT INTO fr_votes (uri, cid, request_id, voter_did, weight, created_at)
-                 VALUES ('at://{voter}/v/{request}', 'c', {request}, '{voter}', 1.0, '2026-01-01');"
+                "INSERT OR IGNORE INTO known_accounts (did) VALUES ('{voter}');
+                 INSERT INTO fr_votes (uri, cid, request_id, voter_did, voter_id, rkey, weight, created_at)
+                 SELECT 'at://{voter}/v/{request}', 'c', {request}, '{voter}', id, '{request}', 1.0, '2026-01-01'
+                 FROM known_accounts WHERE did = '{voter}';"
             )
         };
         let setup = format!(
