@@ -135,7 +135,10 @@ async fn profile_reads(ctx: &AppContext) -> anyhow::Result<std::collections::BTr
         .db
         .read(|c| {
             use diesel::RunQueryDsl;
-            Ok(diesel::sql_query("SELECT k.did, p.refresh_after FROM profiles p JOIN known_accounts k ON k.id = p.account").load::<Row>(c)?)
+            Ok(diesel::sql_query(
+                "SELECT k.did, p.refresh_after FROM profiles p JOIN known_accounts k ON k.id = p.account",
+            )
+            .load::<Row>(c)?)
         })
         .await?;
     Ok(rows.into_iter().map(|r| (r.did, r.refresh_after)).collect())

@@ -30,13 +30,16 @@ pub fn id(conn: &mut SqliteConnection, did: &str) -> Result<i64, Error> {
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let found: Option<Id> =
-        sql("SELECT id FROM known_accounts WHERE did = ?").bind::<Text, _>(did).get_result(conn).optional()?;
+    let found: Option<Id> = sql("SELECT id FROM known_accounts WHERE did = ?")
+        .bind::<Text, _>(did)
+        .get_result(conn)
+        .optional()?;
     if let Some(found) = found {
         return Ok(found.id);
     }
-    let added: Id =
-        sql("INSERT INTO known_accounts (did) VALUES (?) RETURNING id").bind::<Text, _>(did).get_result(conn)?;
+    let added: Id = sql("INSERT INTO known_accounts (did) VALUES (?) RETURNING id")
+        .bind::<Text, _>(did)
+        .get_result(conn)?;
     crate::profiles::add(conn, added.id)?;
     Ok(added.id)
 }

@@ -386,7 +386,10 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
     Migration { id: "0009_webhooks", sql: include_str!("../migrations/0009_webhooks.sql") },
     Migration { id: "0010_notifications", sql: include_str!("../migrations/0010_notifications.sql") },
     Migration { id: "0011_profiles", sql: include_str!("../migrations/0011_profiles.sql") },
-    Migration { id: "0012_profiles_by_account", sql: include_str!("../migrations/0012_profiles_by_account.sql") },
+    Migration {
+        id: "0012_profiles_by_account",
+        sql: include_str!("../migrations/0012_profiles_by_account.sql"),
+    },
 ];
 
 /// The modules this build serves: the single list the server and the indexer share.

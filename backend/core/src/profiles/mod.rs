@@ -72,8 +72,8 @@ pub(crate) fn add(conn: &mut SqliteConnection, account: i64) -> Result<(), Error
 pub fn mark_due(conn: &mut SqliteConnection, did: &str) -> Result<(), Error> {
     sql("INSERT INTO profiles (account) SELECT id FROM known_accounts WHERE did = ?
          ON CONFLICT (account) DO UPDATE SET refresh_after = '', marks = marks + 1")
-        .bind::<Text, _>(did)
-        .execute(conn)?;
+    .bind::<Text, _>(did)
+    .execute(conn)?;
     WAKE.notify_one();
     Ok(())
 }
@@ -320,10 +320,9 @@ mod tests {
         let mut view = |did| actor(&mut conn, did).map(|a| (a.display_name, a.avatar));
         assert_eq!(view("did:plc:a")?, (Some("A".into()), None));
         assert_eq!(view("did:plc:b")?, (None, None), "the older read is not saved over the change");
-        let waiting: Vec<Due> =
-            sql(format!("{DUE} WHERE p.refresh_after <= ?"))
-                .bind::<Text, _>(crate::write::now())
-                .load(&mut conn)?;
+        let waiting: Vec<Due> = sql(format!("{DUE} WHERE p.refresh_after <= ?"))
+            .bind::<Text, _>(crate::write::now())
+            .load(&mut conn)?;
         assert_eq!(waiting.iter().map(|d| d.did.as_str()).collect::<Vec<_>>(), ["did:plc:b"]);
         Ok(())
     }
@@ -335,7 +334,10 @@ mod tests {
         let db = crate::Db::open(&dir.path().join("x.sqlite"))?;
         let mut conn = db.conn()?;
         let migrations = crate::module::CORE_MIGRATIONS;
-        let by_account = migrations.iter().position(|m| m.id == "0012_profiles_by_account").expect("the migration");
+        let by_account = migrations
+            .iter()
+            .position(|m| m.id == "0012_profiles_by_account")
+            .ok_or_else(|| anyhow::anyhow!("no migration 0012_profiles_by_account"))?;
         crate::db::migrations::run(&mut conn, "core", &migrations[..by_account])?;
         // A profile read before (known account), and one marked due for a DID
         // no table of known accounts had.
