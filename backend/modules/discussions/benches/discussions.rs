@@ -149,6 +149,7 @@ async fn main() -> anyhow::Result<()> {
         seed(&ctx, setup, threads, replies, clients, seconds).await?;
         std::fs::write(&marker, b"")?;
     }
+    seed::profiles_read(&ctx).await?;
     seed::session(&ctx, READER_SID, READER, "reader.test").await?;
 
     let signed_in = || seed::cookie(READER_SID);

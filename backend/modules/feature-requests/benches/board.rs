@@ -156,6 +156,7 @@ async fn main() -> anyhow::Result<()> {
         );
         std::fs::write(&marker, b"")?;
     }
+    seed::profiles_read(&ctx).await?;
     println!("{cores} cores, {clients} clients, {seconds} s per phase");
     seed::session(&ctx, READER_SID, READER, "reader.test").await?;
 

@@ -129,6 +129,7 @@ async fn main() -> anyhow::Result<()> {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
 
+    seed::profiles_read(&ctx).await?;
     seed::session(&ctx, READER_SID, READER, "reader.test").await?;
     for v in 0..clients {
         seed::session(
