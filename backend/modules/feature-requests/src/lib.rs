@@ -14,6 +14,8 @@ mod feed;
 pub mod generated;
 pub mod index;
 mod notify;
+#[cfg(test)]
+mod plans;
 pub mod ranking;
 pub mod store;
 mod tags;

@@ -271,31 +271,19 @@ pub async fn set_following(ctx: &XrpcContext, sphere: &str, number: i64, on: boo
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use exosphere_core::Db;
-    use exosphere_core::module::Registry;
-
     use diesel::RunQueryDsl;
 
     use super::{following_query, mentions};
-
-    #[derive(diesel::QueryableByName)]
-    struct Step {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        detail: String,
-    }
+    use crate::plans::{Step, board_db, details};
 
     /// Asked on every signed-in request page: it must read indexes only,
     /// never sort the person's subscriptions or read every comment.
     #[test]
     fn following_is_answered_from_indexes_alone() -> anyhow::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = Db::open(&dir.path().join("x.sqlite"))?;
-        Registry::new(vec![Arc::new(crate::FeatureRequests)])?.migrate(&mut *db.conn()?)?;
+        let (_dir, db) = board_db()?;
         let plan: Vec<Step> =
             following_query("EXPLAIN QUERY PLAN SELECT ", 1, "did:plc:a").load(&mut *db.conn()?)?;
-        let plan: Vec<&str> = plan.iter().map(|s| s.detail.as_str()).collect();
+        let plan = details(&plan);
         assert!(!plan.iter().any(|s| s.contains("TEMP B-TREE")), "{plan:#?}");
         assert!(
             plan.iter().any(|s| s.contains("SEARCH f USING COVERING INDEX fr_comments_by_author")),

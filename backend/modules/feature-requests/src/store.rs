@@ -635,20 +635,11 @@ pub fn counts(conn: &mut SqliteConnection, sphere_id: i64) -> Result<Vec<(&'stat
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use diesel::RunQueryDsl;
     use diesel::connection::SimpleConnection;
-    use exosphere_core::Db;
-    use exosphere_core::module::Registry;
 
     use super::viewer_votes_sql;
-
-    #[derive(diesel::QueryableByName)]
-    struct Step {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        detail: String,
-    }
+    use crate::plans::{Step, board_db, details};
 
     /// Asked on every signed-in list page: the page's ids drive it, even
     /// when SQLite's statistics say each account has one vote (as they do
@@ -656,10 +647,8 @@ mod tests {
     /// votes doesn't make it read them all for each page.
     #[test]
     fn the_viewers_votes_are_read_by_the_listed_ids() -> anyhow::Result<()> {
-        let dir = tempfile::tempdir()?;
-        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        let (_dir, db) = board_db()?;
         let mut conn = db.conn()?;
-        Registry::new(vec![Arc::new(crate::FeatureRequests)])?.migrate(&mut conn)?;
         conn.batch_execute(
             "ANALYZE;
              DELETE FROM sqlite_stat1 WHERE tbl = 'fr_votes';
@@ -672,7 +661,7 @@ mod tests {
             .bind::<diesel::sql_types::Text, _>("[1, 2, 3]")
             .bind::<diesel::sql_types::Text, _>("did:plc:a")
             .load(&mut conn)?;
-        let plan: Vec<&str> = plan.iter().map(|s| s.detail.as_str()).collect();
+        let plan = details(&plan);
         assert!(plan.first().is_some_and(|s| s.starts_with("SCAN j")), "{plan:#?}");
         assert!(plan.iter().any(|s| s.contains("(request_id=? AND voter_id=?)")), "{plan:#?}");
         Ok(())
