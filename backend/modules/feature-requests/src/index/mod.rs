@@ -189,36 +189,30 @@ fn index_vote(conn: &mut SqliteConnection, gated: &Gated<'_>) -> Result<IndexOut
     let (event, sphere) = (gated.event, gated.sphere);
     let record: feature_request_vote::Record = exosphere_core::decode_or_return!(event);
     let w = weight(&record.created_at, chrono::Utc::now());
-    // One statement finds the request (in this Sphere) and inserts the vote;
-    // the migration's trigger notes the count's change. Voting twice changes
-    // nothing (the same record again, or a second record by the same
-    // person): both are uniqueness conflicts, ignored.
-    // Keyed by the voter's account id and the record key (migration 0009).
+    // The request first: a vote for none in this Sphere is ignored without
+    // making its voter known here. The migration's trigger notes the count's
+    // change. Voting twice changes nothing (the same record again, or a
+    // second record by the same person): both are uniqueness conflicts,
+    // ignored. Keyed by the voter's account id and the record key (migration 0009).
+    let Some(request) = target(conn, "request", &record.subject.uri)?.filter(|r| r.sphere_id == sphere.id)
+    else {
+        return Ok(IndexOutcome::Ignored);
+    };
     let voter = exosphere_core::accounts::id(conn, event.did)?;
     let inserted = sql(
         "INSERT OR IGNORE INTO fr_votes (uri, cid, request_id, voter_did, voter_id, rkey, weight, created_at)
-         SELECT ?, ?, id, ?, ?, ?, ?, ? FROM fr_requests WHERE uri = ? AND sphere_id = ?",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind::<Text, _>(event.uri())
     .bind::<Text, _>(event.cid())
+    .bind::<BigInt, _>(request.id)
     .bind::<Text, _>(event.did)
     .bind::<BigInt, _>(voter)
     .bind::<Text, _>(event.rkey)
     .bind::<Double, _>(w)
     .bind::<Text, _>(&record.created_at)
-    .bind::<Text, _>(&record.subject.uri)
-    .bind::<BigInt, _>(sphere.id)
     .execute(conn)?;
-    if inserted > 0 {
-        return Ok(IndexOutcome::Indexed);
-    }
-    // Nothing inserted: a vote already there, or no such request in this Sphere.
-    let request = target(conn, "request", &record.subject.uri)?;
-    Ok(if request.is_some_and(|r| r.sphere_id == sphere.id) {
-        IndexOutcome::Unchanged
-    } else {
-        IndexOutcome::Ignored
-    })
+    Ok(if inserted > 0 { IndexOutcome::Indexed } else { IndexOutcome::Unchanged })
 }
 
 /// Advances the board clock (see the migration's fr_clock) and returns the new value.
@@ -658,6 +652,60 @@ mod tests {
         trend_score: f64,
         #[diesel(sql_type = BigInt)]
         changed_us: i64,
+    }
+
+    /// A vote for a request this Sphere doesn't have is ignored and leaves
+    /// its voter unknown here (the indexer keeps known accounts' identities
+    /// and reads their profiles: anyone could otherwise grow those tables
+    /// with votes for nothing); a vote that lands makes its voter known.
+    #[test]
+    fn a_vote_for_no_request_leaves_its_voter_unknown() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        let registry = Registry::new(vec![Arc::new(crate::FeatureRequests)])?;
+        let mut conn = db.conn()?;
+        registry.migrate(&mut conn)?;
+        let sphere = "at://did:plc:o/site.exosphere.sphere/s";
+        conn.batch_execute(&format!(
+            "INSERT INTO spheres (id, uri, cid, owner_did, slug, name, visibility, write_mode, modules, created_at, indexed_at)
+             VALUES (1, '{sphere}', 'c', 'did:plc:o', 's', 'S', 'public', 'open', '[\"feature-requests\"]', '2026-01-01', '2026-01-01');
+             INSERT INTO fr_requests (id, uri, cid, sphere_id, number, author_did, title, created_at, indexed_us, votes_changed_us)
+             VALUES (1, 'at://did:plc:a/site.exosphere.featureRequest/r1', 'bafyreq1', 1, 1, 'did:plc:a', 't', '2026-01-01', 0, 0);"
+        ))?;
+        let vote = |conn: &mut SqliteConnection, did: &str, request: &str| -> anyhow::Result<IndexOutcome> {
+            let value = serde_json::json!({
+                "$type": feature_request_vote::NSID, "sphere": sphere, "createdAt": "2026-01-02T00:00:00.000Z",
+                "subject": { "uri": format!("at://did:plc:a/site.exosphere.featureRequest/{request}"), "cid": "bafyreq1" },
+            });
+            let event = RecordEvent {
+                source: exosphere_core::Source::Rebuild,
+                did,
+                collection: feature_request_vote::NSID,
+                rkey: "v1",
+                op: exosphere_core::RecordOp::Create,
+                cid: Some("bafyvote"),
+                record: Some(&value),
+                seen_us: None,
+            };
+            Ok(registry.index_in(conn, &event, &mut exosphere_core::module::SphereMemo::default())?)
+        };
+        let known = |conn: &mut SqliteConnection, did: &str| -> anyhow::Result<bool> {
+            #[derive(QueryableByName)]
+            struct Known {
+                #[diesel(sql_type = diesel::sql_types::Bool)]
+                known: bool,
+            }
+            Ok(sql("SELECT EXISTS (SELECT 1 FROM known_accounts WHERE did = ?) AS known")
+                .bind::<Text, _>(did)
+                .get_result::<Known>(conn)?
+                .known)
+        };
+        assert_eq!(vote(&mut conn, "did:plc:stranger", "r404")?, IndexOutcome::Ignored);
+        assert!(!known(&mut conn, "did:plc:stranger")?, "a vote for nothing makes no account known");
+        assert_eq!(vote(&mut conn, "did:plc:voter", "r1")?, IndexOutcome::Indexed);
+        assert!(known(&mut conn, "did:plc:voter")?);
+        assert_eq!(vote(&mut conn, "did:plc:voter", "r1")?, IndexOutcome::Unchanged);
+        Ok(())
     }
 
     #[tokio::test]
