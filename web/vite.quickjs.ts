@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
+import { jsxRuntime, type Node } from './vite.templates';
 
 // QuickJS fast paths for the server bundle (vite.server.config.ts).
 //
@@ -424,14 +425,7 @@ export function quickjsPropNames(): Plugin {
     transform(code, id) {
       if (!id.startsWith(src) || !/\.[jt]sx$/.test(id) || !code.includes('preact/jsx-runtime')) return null;
       const ast = this.parse(code) as unknown as Node;
-      const runtime = new Set<string>();
-      for (const node of ast.body as Node[]) {
-        if (node.type !== 'ImportDeclaration' || (node.source as Node).value !== 'preact/jsx-runtime') continue;
-        for (const spec of node.specifiers as Node[]) {
-          const imported = (spec.imported as Node | undefined)?.name;
-          if (imported === 'jsx' || imported === 'jsxs') runtime.add((spec.local as Node).name as string);
-        }
-      }
+      const runtime = jsxRuntime(ast).jsx;
       const lists = new Map<string, string>();
       const edits: [at: number, text: string][] = [];
       visit(ast, (node) => {
@@ -466,8 +460,6 @@ export function quickjsPropNames(): Plugin {
     },
   };
 }
-
-type Node = { type: string; start: number; end: number; [field: string]: unknown };
 
 function visit(node: unknown, enter: (node: Node) => void): void {
   if (Array.isArray(node)) {

@@ -83,12 +83,12 @@ const SPECIAL_PROPS = new Set([
 ]);
 
 /** The renderer's encodeEntities, for text known at build time. */
-export function encode(text: string): string {
+function encode(text: string): string {
   return text.replace(/["&<]/g, (c) => (c === '"' ? '&quot;' : c === '&' ? '&amp;' : '&lt;'));
 }
 
 /** The templates' vnodes (a virtual module of the server bundle). */
-export const HELPERS_ID = '\0exosphere-templates';
+const HELPERS_ID = '\0exosphere-templates';
 
 /**
  * A template's vnode: a Fragment with `tpl` (the template: its strings and
@@ -119,13 +119,23 @@ options.quickjsTemplateShapes = [
  */
 type HoleKind = '0' | '1' | '2' | { spec: string };
 
-/** Local names of the JSX runtime's functions in a module. */
-interface Runtime {
-  jsx: Set<string>;
-  fragment: Set<string>;
-}
+/** A node of an ESTree program, with its offsets in the code. */
+export type Node = { type: string; start: number; end: number; [field: string]: unknown };
 
-type Node = { type: string; start: number; end: number; [field: string]: unknown };
+/** The local names a module (esbuild's JSX output) gives preact/jsx-runtime's jsx and jsxs, and its Fragment. */
+export function jsxRuntime(program: Node): { jsx: Set<string>; fragment: Set<string> } {
+  const runtime = { jsx: new Set<string>(), fragment: new Set<string>() };
+  for (const node of program.body as Node[]) {
+    if (node.type !== 'ImportDeclaration' || (node.source as Node).value !== 'preact/jsx-runtime') continue;
+    for (const spec of node.specifiers as Node[]) {
+      const imported = (spec.imported as Node | undefined)?.name;
+      const local = (spec.local as Node).name as string;
+      if (imported === 'jsx' || imported === 'jsxs') runtime.jsx.add(local);
+      if (imported === 'Fragment') runtime.fragment.add(local);
+    }
+  }
+  return runtime;
+}
 
 /** A template's parts: static markup around holes (code of the values, and what each is). */
 class Template {
@@ -192,16 +202,7 @@ function attributeName(name: string, props: Set<string>): { name: string; string
 export function templateModule(code: string, parse: (code: string) => Node): string | null {
   if (!code.includes('preact/jsx-runtime')) return null;
   const program = parse(code);
-  const runtime: Runtime = { jsx: new Set(), fragment: new Set() };
-  for (const node of program.body as Node[]) {
-    if (node.type !== 'ImportDeclaration' || (node.source as Node).value !== 'preact/jsx-runtime') continue;
-    for (const spec of node.specifiers as Node[]) {
-      const imported = (spec.imported as Node | undefined)?.name;
-      const local = (spec.local as Node).name as string;
-      if (imported === 'jsx' || imported === 'jsxs') runtime.jsx.add(local);
-      if (imported === 'Fragment') runtime.fragment.add(local);
-    }
-  }
+  const runtime = jsxRuntime(program);
   if (runtime.jsx.size === 0) return null;
 
   const constants: string[] = [];
