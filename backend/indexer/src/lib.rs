@@ -22,9 +22,10 @@ use std::time::{Duration, Instant};
 use exosphere_core::AppContext;
 use tokio::sync::{mpsc, watch};
 
-/// Messages waiting between the reader and the writer at most: two batches,
-/// so the reader fills the next one while the writer commits.
-pub const CHANNEL: usize = 2 * writer::BATCH;
+/// Messages waiting between the reader and the writer at most: the reader
+/// keeps this many ready while the writer commits (a batch takes them as it
+/// goes, up to [`writer::BATCH`]).
+pub const CHANNEL: usize = 20_000;
 /// Beyond this, Jetstream no longer has the events after a saved cursor.
 pub const REPLAY_WINDOW_US: i64 = 36 * 3600 * 1_000_000;
 

@@ -2,6 +2,9 @@
 //! and commits them in batches. Each batch is one `BEGIN IMMEDIATE`
 //! transaction that also saves the cursor and the counters, so after a crash
 //! the index and the cursor agree: nothing is lost, nothing applied twice.
+//! A batch takes events as long as the reader has them queued, up to
+//! [`BATCH`] or [`BATCH_TIME`], so it grows while the indexer catches up;
+//! it commits early when an API write of this process waits for its turn.
 //! A batch is first applied optimistically, events straight into the
 //! transaction. If any event fails or is rejected, that attempt is rolled
 //! back whole and the batch is applied again with each event in its own
@@ -33,10 +36,24 @@ use tokio::sync::mpsc;
 use crate::event::{Event, Item, Kind, Operation};
 use crate::known::KnownAccounts;
 
-/// Events per transaction at most. Larger batches write the pages every
-/// batch touches (index roots, counters, the board clock) fewer times and
-/// checkpoint less often; 10,000 is under a second of events at the writer's speed.
-pub const BATCH: usize = 10_000;
+/// Events per transaction at most. A batch takes what the reader has
+/// queued as it goes, so while the indexer catches up its batches grow to
+/// this; live, a batch is what arrived since the last one. Larger batches
+/// write the pages every batch touches (the ranking indexes, the requests
+/// whose counts moved, index pages all over the tables keyed by DID) fewer
+/// times: at 1M events of the bench's mix, 10,000-event batches spent a
+/// third of the writer's time committing, 50,000-event ones a fifth.
+pub const BATCH: usize = 50_000;
+
+/// A batch stops taking events after this long, so a writer in another
+/// process (an API-only server beside `exosphere indexer`), which can only
+/// wait on SQLite's lock, waits about this much at most.
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Events a batch applies before it gives way to a writer of this process
+/// waiting at the gate (an API write): it then commits at once, and the
+/// API write waits for one commit, not for a whole batch.
+const BEFORE_GIVING_WAY: usize = 1_000;
 
 /// The writer connection's page cache, in KiB (other connections keep
 /// [`exosphere_core::db::CACHE_KIB`]). A batch touches index pages all over the content tables; with a
@@ -133,16 +150,11 @@ impl Writer {
             if closed {
                 break;
             }
-            // The held events come first, in their order, then the new ones.
+            // The held events come first, in their order, then the new ones
+            // (the batch takes more from the channel as it goes).
             let carried = held.len();
             let mut work = std::mem::take(&mut held);
             work.extend(first);
-            while work.len() < carried + BATCH {
-                match rx.try_recv() {
-                    Ok(item) => work.push(item),
-                    Err(_) => break,
-                }
-            }
             if work.len() == carried {
                 let still = rebuilding(&mut conn)?;
                 if work.iter().all(|item| matches!(item, Item::Event(e) if holds_back(&still, e))) {
@@ -154,7 +166,7 @@ impl Writer {
                 let _turn = self.db.write_gate();
                 // A failure ends the writer: the supervisor starts it again
                 // from the committed cursor (see `crate::supervise`).
-                self.commit(&mut conn, &mut known, &work, carried, high)?
+                self.commit(&mut conn, &mut known, &mut work, carried, high, &mut rx)?
             };
             high = done.high;
             let mut keep = done.held.into_iter().peekable();
@@ -175,19 +187,27 @@ impl Writer {
         Ok(())
     }
 
-    /// Applies one batch in one transaction. Its first `carried` items are
-    /// events held back before (never skipped as already seen); `high` is the
-    /// newest event time seen so far.
+    /// Applies one batch in one transaction: `batch`, then what it takes
+    /// from `more` (added to `batch`) until it holds [`BATCH`] new events,
+    /// has run [`BATCH_TIME`], finds the channel empty, or gives way to a
+    /// writer waiting at the gate. Its first `carried` items are events held
+    /// back before (never skipped as already seen); `high` is the newest
+    /// event time seen so far.
     pub fn commit(
         &self,
         conn: &mut SqliteConnection,
         known: &mut KnownAccounts,
-        batch: &[Item],
+        batch: &mut Vec<Item>,
         carried: usize,
         high: i64,
+        more: &mut mpsc::Receiver<Item>,
     ) -> Result<Committed, Error> {
+        // The first attempt takes events as it goes; a second one applies
+        // the same events again, no more.
+        let mut more = Some(more);
         let mut attempt = |isolate| {
-            let applied = self.apply_batch(conn, known, batch, carried, high, isolate);
+            let more = more.take();
+            let applied = self.apply_batch(conn, known, batch, carried, high, isolate, more);
             match applied {
                 Ok(_) => known.committed(),
                 Err(_) => known.rolled_back(),
@@ -205,7 +225,7 @@ impl Writer {
             BatchError::Retry => Error::internal(anyhow::anyhow!("a batch failed even event by event")),
             BatchError::Db(e) => e,
         })?;
-        for item in batch {
+        for item in batch.iter() {
             if let Item::Malformed(why) = item {
                 tracing::warn!(why, "skipped a malformed Jetstream message");
             }
@@ -215,15 +235,18 @@ impl Writer {
 
     /// One attempt: `isolate` puts every event in a savepoint; without it,
     /// the first failed or rejected event abandons the attempt (`Retry`).
+    #[allow(clippy::too_many_arguments)]
     fn apply_batch(
         &self,
         conn: &mut SqliteConnection,
         known: &mut KnownAccounts,
-        batch: &[Item],
+        batch: &mut Vec<Item>,
         carried: usize,
         high: i64,
         isolate: bool,
+        mut more: Option<&mut mpsc::Receiver<Item>>,
     ) -> Result<Committed, BatchError> {
+        let started = std::time::Instant::now();
         conn.immediate_transaction(|c| {
             // Sign-ins and other processes make accounts known too.
             known.refresh(c)?;
@@ -232,7 +255,22 @@ impl Writer {
             let mut held = Vec::new();
             let mut counters = Counters::default();
             let mut last = high;
-            for (i, item) in batch.iter().enumerate() {
+            let mut i = 0;
+            loop {
+                if i == batch.len() {
+                    let Some(rx) = more.as_deref_mut() else { break };
+                    let new = batch.len() - carried;
+                    let full = new >= BATCH || started.elapsed() >= BATCH_TIME;
+                    if full || (new >= BEFORE_GIVING_WAY && self.db.writers_waiting()) {
+                        break;
+                    }
+                    match rx.try_recv() {
+                        Ok(item) => batch.push(item),
+                        Err(_) => break,
+                    }
+                }
+                let (at, item) = (i, &batch[i]);
+                i += 1;
                 let event = match item {
                     Item::Malformed(_) => {
                         counters.malformed += 1;
@@ -253,12 +291,12 @@ impl Writer {
                 };
                 // Replayed after a reconnect's rewind: already committed (events
                 // held back before are older than what was seen, and are not).
-                if i >= carried && event.time_us <= last {
+                if at >= carried && event.time_us <= last {
                     continue;
                 }
                 last = last.max(event.time_us);
                 if holds_back(&rebuilding, event) {
-                    held.push(i);
+                    held.push(at);
                     continue;
                 }
                 counters.events += 1;
@@ -476,5 +514,73 @@ pub fn apply(
             }
             Ok(IndexOutcome::Indexed)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identity(time_us: i64) -> Item {
+        crate::event::parse(&format!(
+            r#"{{"did":"did:plc:stranger","time_us":{time_us},"kind":"identity","identity":{{"did":"did:plc:stranger","handle":"s.test"}}}}"#
+        ))
+    }
+
+    /// A batch takes events from the channel as it goes, up to [`BATCH`];
+    /// with a writer of this process waiting at the gate, it commits after
+    /// [`BEFORE_GIVING_WAY`] events instead, and leaves the rest queued.
+    #[test]
+    fn a_batch_grows_while_catching_up_and_gives_way_to_a_waiting_writer() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::open(&dir.path().join("x.sqlite"))?;
+        let registry = Registry::new(vec![])?;
+        let mut conn = db.conn()?;
+        registry.migrate(&mut conn)?;
+        let writer = Writer::new(db.clone(), registry, Arc::new(AtomicI64::new(0)));
+        let mut known = KnownAccounts::default();
+        let (tx, mut rx) = mpsc::channel(BATCH + 10);
+        for t in 1..=(BATCH + 10) as i64 {
+            tx.try_send(identity(t))?;
+        }
+
+        // Catching up: one batch takes BATCH events and no more.
+        let mut batch = Vec::new();
+        let done = writer.commit(&mut conn, &mut known, &mut batch, 0, 0, &mut rx)?;
+        assert_eq!((batch.len(), rx.len()), (BATCH, 10));
+        assert_eq!(done.saved, BATCH as i64);
+
+        // An API write waits at the gate: the next batch gives way early.
+        for t in 1..=(2 * BEFORE_GIVING_WAY) as i64 {
+            tx.try_send(identity(BATCH as i64 + 10 + t))?;
+        }
+        let turn = db.write_gate();
+        let api = {
+            let db = db.clone();
+            std::thread::spawn(move || drop(db.write_gate()))
+        };
+        let since = std::time::Instant::now();
+        while !db.writers_waiting() {
+            assert!(since.elapsed().as_secs() < 10, "the API write is never counted as waiting");
+            std::thread::yield_now();
+        }
+        let mut batch = Vec::new();
+        let done = writer.commit(&mut conn, &mut known, &mut batch, 0, done.high, &mut rx)?;
+        assert_eq!(batch.len(), BEFORE_GIVING_WAY, "commits once it applied its minimum");
+        assert_eq!(
+            rx.len(),
+            2 * BEFORE_GIVING_WAY + 10 - BEFORE_GIVING_WAY,
+            "the rest waits for the next batch"
+        );
+        assert_eq!(saved_cursor(&mut conn)?, Some(done.saved));
+        drop(turn);
+        api.join().map_err(|_| anyhow::anyhow!("the API write panicked"))?;
+
+        // Nobody waits any more: the next batch takes all that is queued.
+        let mut batch = Vec::new();
+        writer.commit(&mut conn, &mut known, &mut batch, 0, done.high, &mut rx)?;
+        assert_eq!((batch.len(), rx.len()), (BEFORE_GIVING_WAY + 10, 0));
+        assert_eq!(saved_cursor(&mut conn)?, Some((BATCH + 10 + 2 * BEFORE_GIVING_WAY) as i64));
+        Ok(())
     }
 }

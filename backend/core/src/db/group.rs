@@ -23,7 +23,7 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use diesel::Connection;
@@ -85,7 +85,7 @@ where
 /// What the writer thread needs of the database.
 pub(super) struct Parts {
     pub pool: Pool<ConnectionManager<SqliteConnection>>,
-    pub gate: Arc<Mutex<()>>,
+    pub gate: Arc<super::gate::Gate>,
     pub before_commit: Arc<OnceLock<BeforeCommit>>,
     /// Weak: the thread must not keep the database "in use" (see `Db::watch_other_processes`).
     pub generation: Weak<AtomicU64>,
@@ -112,7 +112,7 @@ pub(super) fn start(parts: Parts) -> anyhow::Result<Sender<Job>> {
 /// Runs `first` and the writes that join it in one transaction, commits,
 /// answers; a write that arrived meanwhile but must run alone is handed back.
 fn group(parts: &Parts, first: Job, more: &Receiver<Job>) -> Option<Job> {
-    let _turn = parts.gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _turn = parts.gate.enter();
     let mut conn = match parts.pool.get() {
         Ok(conn) => conn,
         Err(e) => {

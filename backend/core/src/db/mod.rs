@@ -14,6 +14,7 @@
 //! stand-alone indexer) is waited for on the busy timeout instead of failing
 //! with "database is locked" halfway through a transaction.
 
+mod gate;
 mod group;
 pub mod migrations;
 mod shared;
@@ -23,7 +24,7 @@ pub use shared::{Shared, SharedReads};
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -82,7 +83,7 @@ pub struct Db {
     /// How many times the watcher of other processes has looked (see [`Db::watcher_looks`]).
     looks: Arc<AtomicU64>,
     /// Held by whoever writes in this process (see the module docs).
-    gate: Arc<Mutex<()>>,
+    gate: Arc<gate::Gate>,
     /// Run inside every write transaction before it commits.
     before_commit: Arc<OnceLock<BeforeCommit>>,
     /// The writer thread's queue (see [`group`]).
@@ -119,7 +120,7 @@ impl Db {
             .build(ConnectionManager::<SqliteConnection>::new(url))
             .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", path.display()))?;
         let (generation, gate, before_commit) =
-            (Arc::new(AtomicU64::new(1)), Arc::new(Mutex::new(())), Arc::new(OnceLock::new()));
+            (Arc::new(AtomicU64::new(1)), Arc::new(gate::Gate::default()), Arc::new(OnceLock::new()));
         let groups = Arc::new(AtomicU64::new(0));
         let writer = group::start(group::Parts {
             pool: pool.clone(),
@@ -239,8 +240,13 @@ impl Db {
     /// Waits for this process's turn to write (blocking): hold it for the
     /// whole transaction when writing on a connection from [`Db::conn`].
     pub fn write_gate(&self) -> MutexGuard<'_, ()> {
-        // A writer that panicked left no transaction open (it rolls back on drop): go on.
-        self.gate.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.gate.enter()
+    }
+
+    /// Whether another writer of this process waits for the gate now: a
+    /// long transaction (the indexer's batch) commits early to let it in.
+    pub fn writers_waiting(&self) -> bool {
+        self.gate.others_waiting()
     }
 
     /// Whether the bundled SQLite was built with its query planner
