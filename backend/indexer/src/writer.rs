@@ -233,6 +233,26 @@ impl Writer {
         Ok(next)
     }
 
+    /// Adds the next queued event to `batch`, unless the batch is done: it
+    /// holds [`BATCH`] new events, has run [`BATCH_TIME`], has applied
+    /// [`BEFORE_GIVING_WAY`] while a writer waits at the gate, takes no more
+    /// (`more` is `None`), or nothing is queued. Whether it added one.
+    fn take_one(
+        &self,
+        batch: &mut Vec<Item>,
+        carried: usize,
+        started: std::time::Instant,
+        more: Option<&mut mpsc::Receiver<Item>>,
+    ) -> bool {
+        let Some(rx) = more else { return false };
+        let new = batch.len() - carried;
+        let full = new >= BATCH || started.elapsed() >= BATCH_TIME;
+        if full || (new >= BEFORE_GIVING_WAY && self.db.writers_waiting()) {
+            return false;
+        }
+        rx.try_recv().map(|item| batch.push(item)).is_ok()
+    }
+
     /// One attempt: `isolate` puts every event in a savepoint; without it,
     /// the first failed or rejected event abandons the attempt (`Retry`).
     #[allow(clippy::too_many_arguments)]
@@ -255,23 +275,11 @@ impl Writer {
             let mut held = Vec::new();
             let mut counters = Counters::default();
             let mut last = high;
-            let mut i = 0;
-            loop {
-                if i == batch.len() {
-                    let Some(rx) = more.as_deref_mut() else { break };
-                    let new = batch.len() - carried;
-                    let full = new >= BATCH || started.elapsed() >= BATCH_TIME;
-                    if full || (new >= BEFORE_GIVING_WAY && self.db.writers_waiting()) {
-                        break;
-                    }
-                    match rx.try_recv() {
-                        Ok(item) => batch.push(item),
-                        Err(_) => break,
-                    }
+            for at in 0.. {
+                if at == batch.len() && !self.take_one(batch, carried, started, more.as_deref_mut()) {
+                    break;
                 }
-                let (at, item) = (i, &batch[i]);
-                i += 1;
-                let event = match item {
+                let event = match &batch[at] {
                     Item::Malformed(_) => {
                         counters.malformed += 1;
                         continue;
